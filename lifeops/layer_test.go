@@ -1,0 +1,103 @@
+package lifeops_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/lifeops/lifeops"
+
+// listedPackage is the part of `go list -json` output the layer rule needs.
+type listedPackage struct {
+	ImportPath string
+	Deps       []string
+}
+
+// TestLayerRule guards the arrows of DESIGN.md: they point down only. It reads
+// the transitive dependencies of every package in the module (tests excluded)
+// and fails when one reaches a package above it or an adapter it must not know.
+func TestLayerRule(t *testing.T) {
+	t.Parallel()
+	pkgs := listModule(t)
+	if len(pkgs) == 0 {
+		t.Fatal("go list found no packages")
+	}
+
+	bun := "github.com/uptrace/bun"
+	pure := []string{module + "/lifeops", module + "/oura", module + "/store", module + "/examples", bun, "net/http", "database/sql"}
+	rules := []struct {
+		layer     string   // package path prefix the rule applies to
+		forbidden []string // package path prefixes none of its dependencies may have
+	}{
+		{module + "/score", append(slices.Clone(pure), module+"/timeline")},
+		{module + "/timeline", append(slices.Clone(pure), module+"/score")},
+		{module + "/lifeops", []string{module + "/oura", module + "/store", module + "/examples", bun, "net/http"}},
+		{module + "/oura", []string{module + "/store", module + "/examples"}},
+		{module + "/store", []string{module + "/oura", module + "/examples"}},
+	}
+	checked := 0
+	for _, p := range pkgs {
+		if p.ImportPath == module+"/lifeops/civil" {
+			checked++
+			for _, d := range p.Deps {
+				if strings.Contains(strings.Split(d, "/")[0], ".") {
+					t.Errorf("%s is a leaf of value types and may import only the standard library, but depends on %s", p.ImportPath, d)
+				}
+			}
+			continue
+		}
+		for _, r := range rules {
+			if !under(p.ImportPath, r.layer) {
+				continue
+			}
+			checked++
+			for _, d := range p.Deps {
+				if d == module+"/lifeops/civil" {
+					continue // the shared leaf of value types sits below every layer
+				}
+				for _, f := range r.forbidden {
+					if under(d, f) {
+						t.Errorf("%s depends on %s: arrows point down only (see DESIGN.md)", p.ImportPath, d)
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no package of the module was checked")
+	}
+}
+
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+func listModule(t *testing.T) []listedPackage {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-json=ImportPath,Deps", module+"/...")
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("go list: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	var pkgs []listedPackage
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("decode go list output: %v", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
