@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun/migrate"
+)
+
+// migrationFiles holds the schema of both dialects: migrations/pg and
+// migrations/sqlite carry the same versions and names.
+//
+//go:embed migrations
+var migrationFiles embed.FS
+
+// migrationsTable and migrationLocksTable are bun/migrate's bookkeeping
+// tables. The locks table is created by bun's Init but never used: the
+// store serializes runs with pg_advisory_lock instead.
+const (
+	migrationsTable     = "bun_migrations"
+	migrationLocksTable = "bun_migration_locks"
+)
+
+// Migration is one schema change and whether it has been applied.
+type Migration struct {
+	// Version is the 14-digit UTC timestamp that orders migrations.
+	Version string
+	// Name is the lowercase description after the version.
+	Name string
+	// Group is the run that applied the migration; 0 when pending.
+	Group int64
+	// AppliedAt is when it was applied; zero when pending.
+	AppliedAt time.Time
+}
+
+// Applied reports whether the migration has been applied.
+func (m Migration) Applied() bool { return m.Group != 0 }
+
+// String returns VERSION_NAME.
+func (m Migration) String() string { return m.Version + "_" + m.Name }
+
+// PendingError is returned by CheckMigrations when the schema is behind
+// the code.
+type PendingError struct {
+	// Pending lists the migrations not applied yet, oldest first.
+	Pending []Migration
+}
+
+func (e *PendingError) Error() string {
+	names := make([]string, len(e.Pending))
+	for i, m := range e.Pending {
+		names[i] = m.String()
+	}
+	return fmt.Sprintf("store: %d migration(s) pending: %s", len(e.Pending), strings.Join(names, ", "))
+}
+
+// migrations loads the embedded migration set of the DB's dialect. Only
+// that dialect's folder is given to Discover: the two folders share
+// versions, and one walk over both would let one silently replace the
+// other.
+func (db *DB) migrations() (*migrate.Migrations, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations/"+string(db.dialect))
+	if err != nil {
+		return nil, err
+	}
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(sub); err != nil {
+		return nil, fmt.Errorf("store: load migrations: %w", err)
+	}
+	return ms, nil
+}
+
+func (db *DB) migrator() (*migrate.Migrator, error) {
+	ms, err := db.migrations()
+	if err != nil {
+		return nil, err
+	}
+	return migrate.NewMigrator(db.bun, ms,
+		migrate.WithTableName(migrationsTable),
+		migrate.WithLocksTableName(migrationLocksTable),
+		migrate.WithMarkAppliedOnSuccess(true),
+	), nil
+}
+
+// Migrate applies every pending migration, in version order, as one group.
+// Each migration runs in its own transaction; one that fails is rolled
+// back, left pending, and stops the run with an error. On Postgres the whole
+// run holds a session advisory lock keyed by the current schema, so
+// processes that start at once migrate exactly once: the others wait, then
+// find nothing to do. It returns the migrations it applied.
+func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
+	var applied []Migration
+	err := db.withMigrationLock(ctx, "migrate", func(m *migrate.Migrator) error {
+		group, err := m.Migrate(ctx)
+		if group != nil {
+			applied = fromBun(group.Migrations)
+		}
+		if err != nil && len(applied) > 0 {
+			applied = applied[:len(applied)-1] // the last one failed and was not marked
+		}
+		return err
+	})
+	return applied, err
+}
+
+// Rollback undoes the most recent group of migrations, newest first, and
+// returns them. With nothing applied it returns an empty list.
+func (db *DB) Rollback(ctx context.Context) ([]Migration, error) {
+	var undone []Migration
+	err := db.withMigrationLock(ctx, "rollback", func(m *migrate.Migrator) error {
+		group, err := m.Rollback(ctx)
+		if group != nil {
+			undone = fromBun(group.Migrations)
+			slices.Reverse(undone)
+		}
+		return err
+	})
+	return undone, err
+}
+
+// MigrationStatus lists every migration the code knows, oldest first, with
+// its state in the database. It creates the bookkeeping table when missing
+// and changes nothing else.
+func (db *DB) MigrationStatus(ctx context.Context) ([]Migration, error) {
+	var out []Migration
+	err := db.withMigrationLock(ctx, "migration status", func(m *migrate.Migrator) error {
+		ms, err := m.MigrationsWithStatus(ctx)
+		out = fromBun(ms)
+		return err
+	})
+	return out, err
+}
+
+// CheckMigrations returns a *PendingError when any migration is pending,
+// and nil when the schema is up to date.
+func (db *DB) CheckMigrations(ctx context.Context) error {
+	ms, err := db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	var pending []Migration
+	for _, m := range ms {
+		if !m.Applied() {
+			pending = append(pending, m)
+		}
+	}
+	if len(pending) > 0 {
+		return &PendingError{Pending: pending}
+	}
+	return nil
+}
+
+// Stamp marks every pending migration up to and including version as
+// applied, in one new group, without running it: for a database whose
+// schema was created another way (a restore, say). It returns the
+// migrations it marked.
+func (db *DB) Stamp(ctx context.Context, version string) ([]Migration, error) {
+	var marked []Migration
+	err := db.withMigrationLock(ctx, "stamp", func(m *migrate.Migrator) error {
+		ms, err := m.MigrationsWithStatus(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(ms, func(x migrate.Migration) bool { return x.Name == version }) {
+			return &UnknownVersionError{Version: version}
+		}
+		group := ms.LastGroupID() + 1
+		for i := range ms {
+			mg := &ms[i]
+			if mg.Name > version || mg.IsApplied() {
+				continue
+			}
+			mg.GroupID = group
+			mg.MigratedAt = time.Now()
+			if err := m.MarkApplied(ctx, mg); err != nil {
+				return err
+			}
+			marked = append(marked, fromBun(migrate.MigrationSlice{*mg})...)
+		}
+		return nil
+	})
+	return marked, err
+}
+
+// UnknownVersionError reports a migration version the code does not have.
+type UnknownVersionError struct{ Version string }
+
+func (e *UnknownVersionError) Error() string {
+	return fmt.Sprintf("store: no migration has version %q", e.Version)
+}
+
+// withMigrationLock runs fn with a migrator whose tables exist, holding the
+// store's migration lock for the whole call.
+func (db *DB) withMigrationLock(ctx context.Context, op string, fn func(*migrate.Migrator) error) error {
+	if db.isClosed() {
+		return &Error{Op: op, Kind: KindUnavailable, Err: ErrClosed}
+	}
+	m, err := db.migrator()
+	if err != nil {
+		return err
+	}
+	unlock, err := db.lockMigrations(ctx)
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	defer unlock()
+	if err := m.Init(ctx); err != nil {
+		return wrapErr(op, err)
+	}
+	if err := fn(m); err != nil {
+		var pe *UnknownVersionError
+		if errors.As(err, &pe) {
+			return err
+		}
+		return wrapErr(op, err)
+	}
+	return nil
+}
+
+// lockMigrations takes the migration lock. On Postgres it is
+// pg_advisory_lock on one dedicated connection, keyed by the current
+// schema, held until unlock; bun's own Lock is a row insert that fails at
+// once instead of waiting and survives a crash, so it is not used. On
+// SQLite, where one file belongs to one process, the lock is this DB's
+// mutex.
+func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
+	if db.dialect != Postgres {
+		select {
+		case db.migrateMu <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return func() { <-db.migrateMu }, nil
+	}
+	if db.bun.Stats().MaxOpenConnections == 1 {
+		return nil, errors.New("migrating Postgres needs a pool of at least two connections: one holds the advisory lock while the others run the migrations")
+	}
+	conn, err := db.bun.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	const key = `('x' || substr(md5('lifeops.store.migrate.' || current_schema()), 1, 16))::bit(64)::bigint`
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock("+key+")"); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return func() {
+		// Unlock with a fresh context: the caller's may be cancelled, and a
+		// lock left on a pooled connection would block every later run.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(uctx, "SELECT pg_advisory_unlock("+key+")"); err != nil {
+			db.opts.Logger.WarnContext(ctx, "store: release migration lock", "err", err)
+			_ = conn.Raw(func(any) error { return errDiscardConn })
+		}
+		_ = conn.Close()
+	}, nil
+}
+
+// errDiscardConn makes database/sql drop a connection instead of pooling it.
+var errDiscardConn = fmt.Errorf("discard connection: %w", driver.ErrBadConn)
+
+func fromBun(ms migrate.MigrationSlice) []Migration {
+	out := make([]Migration, 0, len(ms))
+	for _, m := range ms {
+		mg := Migration{Version: m.Name, Name: m.Comment, Group: m.GroupID}
+		if m.IsApplied() || m.GroupID != 0 {
+			mg.AppliedAt = m.MigratedAt
+		}
+		out = append(out, mg)
+	}
+	return out
+}
+
+var migrationNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// CreateMigration writes an empty pair of transactional migration files
+// (VERSION_NAME.tx.up.sql and .tx.down.sql) into both dialect folders under
+// dir, which is the store's migrations folder in a source checkout
+// (store/migrations). VERSION is now in UTC as YYYYMMDDhhmmss. It returns
+// the paths it wrote and refuses to overwrite anything.
+func CreateMigration(dir, name string, now time.Time) ([]string, error) {
+	if !migrationNameRE.MatchString(name) {
+		return nil, fmt.Errorf("store: migration name %q: want lowercase letters, digits and underscores, starting with a letter", name)
+	}
+	version := now.UTC().Format("20060102150405")
+	var paths []string
+	for _, d := range []Dialect{Postgres, SQLite} {
+		sub := filepath.Join(dir, string(d))
+		if st, err := os.Stat(sub); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("store: create migration: %s is not a migrations folder with pg and sqlite inside", dir)
+		}
+		existing, err := filepath.Glob(filepath.Join(sub, version+"_*"))
+		if err != nil {
+			return nil, err
+		}
+		if len(existing) > 0 {
+			return nil, fmt.Errorf("store: create migration: version %s already exists in %s", version, sub)
+		}
+	}
+	for _, d := range []Dialect{Postgres, SQLite} {
+		for _, dir2 := range []string{"up", "down"} {
+			p := filepath.Join(dir, string(d), version+"_"+name+".tx."+dir2+".sql")
+			body := fmt.Sprintf("-- %s %s migration %s (%s); it runs in one transaction.\n", name, dir2, version, d)
+			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if err != nil {
+				return paths, fmt.Errorf("store: create migration: %w", err)
+			}
+			_, werr := f.WriteString(body)
+			if cerr := f.Close(); werr == nil {
+				werr = cerr
+			}
+			if werr != nil {
+				return paths, fmt.Errorf("store: create migration: %w", werr)
+			}
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}
