@@ -1,0 +1,255 @@
+package lifeops
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the edges of the system: an HTTP server maps
+// each code to one status, a CLI to one exit message. The set is closed;
+// anything that is none of these is [CodeInternal].
+type Code string
+
+// The error codes. Their string values are stable and safe to put on the
+// wire.
+const (
+	CodeInvalid      Code = "invalid"      // the input breaks a rule; the caller must change it
+	CodeNotFound     Code = "not_found"    // the record does not exist (or belongs to someone else)
+	CodeConflict     Code = "conflict"     // the request clashes with the current state
+	CodeUnauthorized Code = "unauthorized" // credentials are missing, expired or revoked
+	CodeUnavailable  Code = "unavailable"  // a dependency is down or not configured; retrying may work
+	CodeInternal     Code = "internal"     // a bug or an unexpected failure; details are logged, not shown
+)
+
+// The sentinels, one per code. Every error of this package and of its
+// adapters matches exactly one of them with errors.Is (internal errors match
+// none), so callers can branch without knowing the concrete type:
+//
+//	if errors.Is(err, lifeops.ErrNotFound) { ... }
+var (
+	ErrInvalid      = errors.New("lifeops: invalid input")
+	ErrNotFound     = errors.New("lifeops: not found")
+	ErrConflict     = errors.New("lifeops: conflict")
+	ErrUnauthorized = errors.New("lifeops: unauthorized")
+	ErrUnavailable  = errors.New("lifeops: unavailable")
+)
+
+// sentinel returns the sentinel of c, or nil for CodeInternal and unknown
+// codes.
+func (c Code) sentinel() error {
+	switch c {
+	case CodeInvalid:
+		return ErrInvalid
+	case CodeNotFound:
+		return ErrNotFound
+	case CodeConflict:
+		return ErrConflict
+	case CodeUnauthorized:
+		return ErrUnauthorized
+	case CodeUnavailable:
+		return ErrUnavailable
+	}
+	return nil
+}
+
+// defaultMessage is what a user is shown for an error of code c that carries
+// no message of its own.
+func (c Code) defaultMessage() string {
+	switch c {
+	case CodeInvalid:
+		return "The request is invalid."
+	case CodeNotFound:
+		return "Not found."
+	case CodeConflict:
+		return "The request conflicts with the current state."
+	case CodeUnauthorized:
+		return "Authorization is missing or has expired."
+	case CodeUnavailable:
+		return "A service this needs is unavailable; try again later."
+	}
+	return "Internal error."
+}
+
+// Error is an application error: a [Code], a Message that is safe to show to
+// the person using the product, and optionally the underlying cause, which
+// is for logs only. It matches the sentinel of its code with errors.Is and
+// unwraps to its cause.
+type Error struct {
+	Code    Code   // what kind of failure this is
+	Message string // safe to show: no internal details, no secrets
+	Err     error  // the cause, if any; for logs, never shown
+}
+
+// Errorf returns an *Error with code c and no cause, its message formatted
+// from format and args. The message is shown to users: keep internals out.
+func Errorf(c Code, format string, args ...any) *Error {
+	return &Error{Code: c, Message: fmt.Sprintf(format, args...)}
+}
+
+// WrapError returns an *Error with code c, the safe message msg, and cause as
+// its cause, which errors.Is and errors.As reach but users never see.
+func WrapError(c Code, cause error, msg string) *Error {
+	return &Error{Code: c, Message: msg, Err: cause}
+}
+
+// Error returns the code and the message, and the cause when there is one.
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = e.Code.defaultMessage()
+	}
+	if e.Err != nil {
+		return fmt.Sprintf("lifeops: %s: %s: %v", e.Code, msg, e.Err)
+	}
+	return fmt.Sprintf("lifeops: %s: %s", e.Code, msg)
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is the sentinel of e's code.
+func (e *Error) Is(target error) bool {
+	s := e.Code.sentinel()
+	return s != nil && target == s
+}
+
+// ValidationError says which field of an input is wrong and why. It matches
+// [ErrInvalid] with errors.Is. When the rule was checked by the score or
+// timeline package, Err holds that package's typed error, so errors.As still
+// reaches it.
+type ValidationError struct {
+	Field  string // the field as the API names it, e.g. "day_start_hour" or "schedule.interval"
+	Reason string // what is wrong, safe to show, e.g. "must be between 0 and 23"
+	Err    error  // the underlying typed error, if any
+}
+
+// Error returns "lifeops: invalid <field>: <reason>".
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("lifeops: invalid %s: %s", e.Field, e.Reason)
+}
+
+// Unwrap returns the underlying error, if any.
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+// Is reports whether target is [ErrInvalid].
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// invalid returns a *ValidationError for field with a formatted reason.
+func invalid(field, format string, args ...any) *ValidationError {
+	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// coded is implemented by the two typed errors of this package, so one
+// errors.As finds whichever of them is outermost in a chain.
+type coded interface {
+	error
+	code() Code
+	safeMessage() string
+}
+
+func (e *Error) code() Code {
+	if e.Code.sentinel() == nil {
+		return CodeInternal
+	}
+	return e.Code
+}
+
+func (e *Error) safeMessage() string {
+	if e.code() == CodeInternal || e.Message == "" {
+		return e.code().defaultMessage()
+	}
+	return e.Message
+}
+
+func (e *ValidationError) code() Code { return CodeInvalid }
+
+func (e *ValidationError) safeMessage() string { return e.Field + ": " + e.Reason }
+
+// ErrorCode returns the code of err: that of the outermost *Error or
+// *ValidationError in its chain, else the code whose sentinel it matches,
+// else [CodeInternal]. A nil error returns "".
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var c coded
+	if errors.As(err, &c) {
+		return c.code()
+	}
+	for _, c := range []Code{CodeInvalid, CodeNotFound, CodeConflict, CodeUnauthorized, CodeUnavailable} {
+		if errors.Is(err, c.sentinel()) {
+			return c
+		}
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns a message for err that is safe to show to a user:
+// "<field>: <reason>" for a validation error, the Message of an *Error, a
+// generic text for a bare sentinel, and "Internal error." for anything
+// else, whose details belong in the log only. A nil error returns "".
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var c coded
+	if errors.As(err, &c) {
+		return c.safeMessage()
+	}
+	return ErrorCode(err).defaultMessage()
+}
+
+// FieldErrors returns every *ValidationError inside err, in order, looking
+// through errors wrapped with %w and joined with errors.Join. Validate
+// methods report all the problems they find at once; FieldErrors flattens
+// them for a response body's list of field errors. It returns nil when err
+// holds none.
+func FieldErrors(err error) []*ValidationError {
+	var out []*ValidationError
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if ve, ok := e.(*ValidationError); ok {
+			out = append(out, ve)
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
+
+// problems collects validation errors in the order they are found.
+type problems []error
+
+func (p *problems) add(field, format string, args ...any) {
+	*p = append(*p, invalid(field, format, args...))
+}
+
+// addErr appends err (a validation error or a join of them) unless it is nil.
+func (p *problems) addErr(err error) {
+	if err != nil {
+		*p = append(*p, err)
+	}
+}
+
+// err returns nil, the only error, or all of them joined.
+func (p problems) err() error {
+	switch len(p) {
+	case 0:
+		return nil
+	case 1:
+		return p[0]
+	default:
+		return errors.Join(p...)
+	}
+}

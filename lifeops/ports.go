@@ -1,0 +1,257 @@
+package lifeops
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// This file holds the ports: the interfaces the Service needs from the
+// outside world. Adapters implement them (the store package every store
+// interface, the oura package the HealthSource); the memstore package is an
+// in-memory implementation of Store for tests.
+//
+// # What every store promises
+//
+// The Service keeps its promises (complete, skip, postpone and undo are
+// idempotent; concurrent requests award nothing twice; a crash between two
+// writes is repaired by retrying the request) without transactions across
+// ports. Instead every write below is idempotent on its own and the
+// Service orders its writes so that repeating a whole use case converges on
+// the same state. For that, a store guarantees:
+//
+//   - Natural keys: each record type has the key its doc comment names, and
+//     "Put" methods upsert on it: writing the same record twice leaves one.
+//   - Insert-if-absent: AddEvent, AddXP and UnlockAchievement are atomic.
+//     Of any number of concurrent calls with the same key exactly one
+//     creates the record and reports created=true; all others report false
+//     and return the record that won.
+//   - All or nothing: a method that writes a slice writes all of it or none.
+//   - Validation: stores call the record's Validate and return its error
+//     unchanged before writing; they never re-implement its rules.
+//   - Ownership: a record of one user is never visible through another
+//     user's id; reading it that way is ErrNotFound.
+//   - Errors: a missing record is an error matching ErrNotFound, a duplicate
+//     key on create matches ErrConflict, a write for a user that does not
+//     exist matches ErrNotFound, and an unreachable backend matches
+//     ErrUnavailable. Adapters map driver codes, never message text.
+//   - Time: instants come back in UTC, truncated to the microsecond;
+//     civil dates and clocks come back exactly; decimals come back with
+//     the same value (decimal.Decimal.Equal).
+//   - Ranges: from and to dates are inclusive; instant intervals are
+//     half-open [start, end).
+//   - Cascade: DeleteUser deletes every record of the user in every port.
+//
+// The storetest package checks all of this for any Store.
+
+// Page selects a slice of an ordered listing. Limit 0 means no limit.
+type Page struct {
+	Offset int
+	Limit  int
+}
+
+// UserStore keeps users and their goals.
+type UserStore interface {
+	// CreateUser stores a new user. A user with the same ID is ErrConflict.
+	CreateUser(ctx context.Context, u User) error
+	// User returns the user with id, or ErrNotFound.
+	User(ctx context.Context, id uuid.UUID) (User, error)
+	// UpdateUser replaces every field of the stored user u.ID except
+	// CreatedAt, or returns ErrNotFound.
+	UpdateUser(ctx context.Context, u User) error
+	// DeleteUser deletes the user and, in every port, every record that
+	// belongs to them; ErrNotFound when there is no such user.
+	DeleteUser(ctx context.Context, id uuid.UUID) error
+	// Users lists users ordered by CreatedAt, then ID.
+	Users(ctx context.Context, page Page) ([]User, error)
+
+	// Goals returns the user's goals, or ErrNotFound when none were stored.
+	Goals(ctx context.Context, userID uuid.UUID) (Goals, error)
+	// PutGoals stores g for g.UserID, replacing earlier goals.
+	PutGoals(ctx context.Context, g Goals) error
+}
+
+// HealthStore keeps the per-day health records and the provider documents
+// behind them.
+type HealthStore interface {
+	// PutHealthDays upserts each day on (UserID, Date), replacing every
+	// field of a stored day.
+	PutHealthDays(ctx context.Context, days []HealthDay) error
+	// HealthDays returns the user's days in [from, to] ordered by date; an
+	// empty slice when there are none.
+	HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]HealthDay, error)
+
+	// PutRawDocuments upserts each document on (UserID, Provider, Kind, ID),
+	// replacing a stored revision in place.
+	PutRawDocuments(ctx context.Context, docs []RawDocument) error
+	// RawDocument returns one document, or ErrNotFound.
+	RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (RawDocument, error)
+	// RawDocuments lists the user's documents that match q, ordered by
+	// Date, then Kind, then ID.
+	RawDocuments(ctx context.Context, userID uuid.UUID, q RawQuery) ([]RawDocument, error)
+}
+
+// RawQuery filters RawDocuments. Empty fields match everything; a date range
+// matches only documents with a Date in [From, To].
+type RawQuery struct {
+	Provider string
+	Kind     string
+	From, To civil.Date
+}
+
+// HeartRateStore keeps heart-rate samples, about 105,000 a year per person
+// at one sample every five minutes.
+type HeartRateStore interface {
+	// PutHeartRate upserts samples on (userID, At). Callers send batches
+	// of up to a few thousand; stores write each batch at once.
+	PutHeartRate(ctx context.Context, userID uuid.UUID, samples []HeartRateSample) error
+	// HeartRate returns the user's samples with At in [start, end), ordered
+	// by At.
+	HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) ([]HeartRateSample, error)
+}
+
+// SyncStateStore keeps how far each kind of a user's data was synced.
+type SyncStateStore interface {
+	// SyncStates returns the user's states, ordered by Kind.
+	SyncStates(ctx context.Context, userID uuid.UUID) ([]SyncState, error)
+	// PutSyncState upserts s on (UserID, Kind).
+	PutSyncState(ctx context.Context, s SyncState) error
+}
+
+// WorkStore keeps work-day statistics.
+type WorkStore interface {
+	// PutWorkDay upserts w on (UserID, Date).
+	PutWorkDay(ctx context.Context, w WorkDay) error
+	// WorkDays returns the user's work days in [from, to] ordered by date.
+	WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]WorkDay, error)
+}
+
+// ScoreStore keeps computed daily scores.
+type ScoreStore interface {
+	// PutScores upserts s on (UserID, Date), replacing every field.
+	PutScores(ctx context.Context, s DayScores) error
+	// Scores returns the user's scored days in [from, to] ordered by date.
+	Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]DayScores, error)
+}
+
+// XPStore keeps the XP ledger.
+type XPStore interface {
+	// AddXP inserts e unless the user has an entry with e.Key, atomically
+	// (see the package notes on insert-if-absent). It returns the stored
+	// entry, which is the existing one when created is false.
+	AddXP(ctx context.Context, e XPEntry) (stored XPEntry, created bool, err error)
+	// DeleteXP deletes the user's entry with key and reports whether there
+	// was one. Deleting a missing key is not an error.
+	DeleteXP(ctx context.Context, userID uuid.UUID, key string) (deleted bool, err error)
+	// XPTotal returns the sum of the Points of the user's entries.
+	XPTotal(ctx context.Context, userID uuid.UUID) (int64, error)
+	// XPEntries lists the user's entries that match q, ordered by Date,
+	// then CreatedAt, then Key.
+	XPEntries(ctx context.Context, userID uuid.UUID, q XPQuery) ([]XPEntry, error)
+}
+
+// XPQuery filters XPEntries. A zero From or To leaves that end open.
+type XPQuery struct {
+	From, To civil.Date
+	Page     Page
+}
+
+// AchievementStore keeps unlocked achievements.
+type AchievementStore interface {
+	// UnlockAchievement inserts a unless the user has a.Code, atomically. It
+	// returns the stored achievement, which keeps its first date when
+	// created is false.
+	UnlockAchievement(ctx context.Context, a Achievement) (stored Achievement, created bool, err error)
+	// Achievements lists the user's achievements ordered by UnlockedAt,
+	// then Code.
+	Achievements(ctx context.Context, userID uuid.UUID) ([]Achievement, error)
+}
+
+// EventStore keeps what happened to timeline occurrences.
+type EventStore interface {
+	// AddEvent inserts e unless its occurrence (e.ItemID, e.Date) already
+	// holds an event in the same slot (see [EventKind.Slot]), atomically.
+	// It returns the stored event, which is the existing one, possibly of
+	// another kind, when created is false. The item must belong to
+	// e.UserID, else ErrNotFound.
+	AddEvent(ctx context.Context, e Event) (stored Event, created bool, err error)
+	// DeleteEvent deletes the event of kind on the occurrence (itemID,
+	// date) of the user and reports whether there was one.
+	DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind EventKind) (deleted bool, err error)
+	// Events lists the user's events with Date in [from, to], ordered by
+	// Date, then CreatedAt, then ID.
+	Events(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]Event, error)
+}
+
+// Slot returns the uniqueness slot of kind k on an occurrence: completed and
+// skipped share the slot "outcome", so an occurrence is never both, and
+// postponed has the slot "postponed". Stores keep at most one event per
+// (item, date, slot).
+func (k EventKind) Slot() string {
+	if k == EventPostponed {
+		return "postponed"
+	}
+	return "outcome"
+}
+
+// CredentialStore keeps each user's provider credentials, encrypted at rest.
+type CredentialStore interface {
+	// PutCredential upserts c on (UserID, Provider). A credential whose
+	// (Provider, ExternalID) belongs to another user is ErrConflict.
+	PutCredential(ctx context.Context, c Credential) error
+	// Credential returns the user's credential at provider, or ErrNotFound.
+	Credential(ctx context.Context, userID uuid.UUID, provider string) (Credential, error)
+	// CredentialByExternalID returns the credential whose ExternalID at
+	// provider is externalID, or ErrNotFound; it routes webhooks to users.
+	CredentialByExternalID(ctx context.Context, provider, externalID string) (Credential, error)
+	// DeleteCredential deletes the user's credential at provider, or
+	// returns ErrNotFound.
+	DeleteCredential(ctx context.Context, userID uuid.UUID, provider string) error
+}
+
+// Store is every store port in one: what the Service needs and what
+// storetest checks.
+type Store interface {
+	UserStore
+	HealthStore
+	HeartRateStore
+	SyncStateStore
+	WorkStore
+	ScoreStore
+	XPStore
+	AchievementStore
+	EventStore
+	CredentialStore
+}
+
+// HealthSource is where health data comes from: the oura package's adapter,
+// or a fake in tests. It is read-only; the Service stores what it returns.
+//
+// Errors matching ErrUnauthorized (no or revoked credentials) and
+// ErrUnavailable (the provider is down or rate-limited) let the Service
+// report why a kind failed; anything else is reported as an internal
+// failure of that kind.
+type HealthSource interface {
+	// Kinds returns the day-level kinds the source serves, in the order a
+	// sync fetches them; a subset of [DayKinds].
+	Kinds() []DataKind
+	// Days returns the user's data of one day-level kind for the dates in
+	// [from, to], both inclusive in the person's own calendar.
+	Days(ctx context.Context, userID uuid.UUID, kind DataKind, from, to civil.Date) (HealthBatch, error)
+	// HeartRate yields the user's heart-rate samples with instants in
+	// [start, end), in batches ordered by time, holding one batch at a time.
+	// A yielded error ends the stream; the batches before it are good.
+	HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) iter.Seq2[[]HeartRateSample, error]
+}
+
+// WorkStatsSource delivers work-day statistics from a calendar or a time
+// tracker.
+type WorkStatsSource interface {
+	// WorkDays returns the user's work days in [from, to]; dates without
+	// work data are left out.
+	WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]WorkDay, error)
+}

@@ -1,0 +1,121 @@
+package lifeops
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// Domain names one area of life that gets a daily score.
+type Domain string
+
+// The scored domains, in the order they are shown.
+const (
+	DomainSleep    Domain = "sleep"
+	DomainActivity Domain = "activity"
+	DomainWorkLife Domain = "work_life"
+	DomainHabits   Domain = "habits"
+)
+
+// Domains returns every domain in display order.
+func Domains() []Domain {
+	return []Domain{DomainSleep, DomainActivity, DomainWorkLife, DomainHabits}
+}
+
+// Contributor is one input that moved a score, so a screen can say why the
+// score is what it is: the input's own Value on 0–100, its Weight in the
+// score, and its Effect, the points it added to (or, negative, took from)
+// the score relative to a neutral input.
+type Contributor struct {
+	Name   string          `json:"name"`
+	Value  decimal.Decimal `json:"value"`
+	Weight decimal.Decimal `json:"weight"`
+	Effect decimal.Decimal `json:"effect"`
+}
+
+// DomainScore is one domain's score for a day, on 0–100, with its
+// contributors.
+type DomainScore struct {
+	Value        decimal.Decimal `json:"value"`
+	Contributors []Contributor   `json:"contributors"`
+}
+
+// DayScores are a person's scores for one of their days, as computed and
+// stored by the Service. A nil domain had no data that day: it is absent,
+// never zero, and the Life Score is the weighted mean over the domains
+// present. Life is nil only when every domain is absent. Keyed by (user,
+// date); storing a day again replaces it.
+type DayScores struct {
+	UserID     uuid.UUID        `json:"-"`
+	Date       civil.Date       `json:"date"`
+	Life       *decimal.Decimal `json:"life_score"`
+	Sleep      *DomainScore     `json:"sleep"`
+	Activity   *DomainScore     `json:"activity"`
+	WorkLife   *DomainScore     `json:"work_life"`
+	Habits     *DomainScore     `json:"habits"`
+	ComputedAt time.Time        `json:"computed_at"`
+}
+
+// Domain returns the score of d, nil when it is absent or d is unknown.
+func (s DayScores) Domain(d Domain) *DomainScore {
+	switch d {
+	case DomainSleep:
+		return s.Sleep
+	case DomainActivity:
+		return s.Activity
+	case DomainWorkLife:
+		return s.WorkLife
+	case DomainHabits:
+		return s.Habits
+	}
+	return nil
+}
+
+// Missing returns the domains with no score, in display order.
+func (s DayScores) Missing() []Domain {
+	var out []Domain
+	for _, d := range Domains() {
+		if s.Domain(d) == nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Validate checks s. It returns nil, or one *ValidationError per bad field
+// joined with errors.Join.
+func (s DayScores) Validate() error {
+	var p problems
+	if s.UserID == uuid.Nil {
+		p.add("user_id", "is required")
+	}
+	if !s.Date.IsValid() {
+		p.add("date", "must be a real date")
+	}
+	hundred := decimal.NewFromInt(100)
+	inRange := func(v decimal.Decimal) bool { return !v.IsNegative() && v.LessThanOrEqual(hundred) }
+	if s.Life != nil && !inRange(*s.Life) {
+		p.add("life_score", "must be between 0 and 100, got %s", s.Life)
+	}
+	if s.Life == nil && len(s.Missing()) < len(Domains()) {
+		p.add("life_score", "is required when a domain has a score")
+	}
+	for _, d := range Domains() {
+		ds := s.Domain(d)
+		if ds == nil {
+			continue
+		}
+		if !inRange(ds.Value) {
+			p.add(string(d)+".value", "must be between 0 and 100, got %s", ds.Value)
+		}
+		for _, c := range ds.Contributors {
+			if c.Name == "" || len(c.Name) > 64 {
+				p.add(string(d)+".contributors", "names must have 1 to 64 bytes")
+			}
+		}
+	}
+	return p.err()
+}
