@@ -1,0 +1,34 @@
+// Package timeline is the pure core of the LifeOps daily timeline: schedules
+// (on which dates an item is due), anchors and offsets (at what instant), the
+// events of an occurrence (completed, skipped, postponed, undone) and the
+// feed of one day.
+//
+// # Days, zones and DST
+//
+// Dates are civil dates ([civil.Date]) with no zone; all date arithmetic is
+// on them, and no day is ever stepped by adding 24 hours. A schedule never
+// sees an instant, so "is it due on date D?" cannot be fooled by DST.
+//
+// A wall clock becomes an instant in exactly one place, [Resolve], which
+// follows RFC 5545 section 3.3.5 in every zone: a wall clock that happens
+// twice (fall back) takes the first instant; one inside a gap (spring
+// forward, a missing midnight in America/Havana, the day Pacific/Apia skipped
+// on 2011-12-30) is read with the UTC offset in force before the gap, which
+// moves it later by the gap's length. It handles half-hour and 45-minute
+// offsets and 30-minute DST shifts (Australia/Lord_Howe). It does not rely
+// on [time.Date], whose answer in gaps and overlaps depends on which side of
+// UTC the zone lies.
+//
+// An anchor is a fixed wall clock, the person's wake time or their bedtime;
+// the item's offset is added to the anchor's instant as elapsed time, so "30
+// minutes after I wake" is 30 real minutes even across a DST change. An
+// occurrence belongs to the feed day of its anchor even when its instant
+// falls on the next calendar date.
+//
+// Recurrence rules are expanded by github.com/teambition/rrule-go in
+// floating mode only (wall clocks written as UTC) and resolved here.
+//
+// The package does no I/O and reads no clock: dates, instants, "now" and
+// the *time.Location are arguments. [LoadZone] is the one helper that reads
+// the system's zone database, through [time.LoadLocation].
+package timeline

@@ -1,0 +1,305 @@
+package timeline
+
+import (
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// Kind is what sort of thing an item is. The values are the words of the
+// "kind" field of items and feed entries.
+type Kind string
+
+// The item kinds.
+const (
+	KindRoutine    Kind = "routine"    // a step of a morning or evening routine
+	KindHabit      Kind = "habit"      // something done to build a habit
+	KindTask       Kind = "task"       // a plain to-do
+	KindMedication Kind = "medication" // a dose to take
+	KindWorkout    Kind = "workout"    // exercise
+)
+
+// Valid reports whether k is one of the kinds above.
+func (k Kind) Valid() bool {
+	switch k {
+	case KindRoutine, KindHabit, KindTask, KindMedication, KindWorkout:
+		return true
+	}
+	return false
+}
+
+// AnchorType says what an item's time of day hangs on.
+type AnchorType string
+
+// The anchor types; the values are the words of "anchor.type".
+const (
+	// AnchorFixed is a wall-clock time of day ("08:00").
+	AnchorFixed AnchorType = "fixed"
+	// AnchorWake is the person's wake time that day: the actual one when
+	// known, else their default.
+	AnchorWake AnchorType = "wake"
+	// AnchorBedtime is the person's bedtime at the end of that day: the
+	// actual one when known, else their default.
+	AnchorBedtime AnchorType = "bedtime"
+)
+
+// Anchor is the point of the day an item's time is measured from. The item's
+// OffsetMinutes is added to it as elapsed time.
+type Anchor struct {
+	// Type is fixed, wake or bedtime.
+	Type AnchorType
+	// Time is the wall clock of a fixed anchor; wake and bedtime leave it
+	// zero.
+	Time civil.Clock
+}
+
+// MissedPolicy says what happens to an occurrence that is neither completed
+// nor skipped by the end of its feed day.
+type MissedPolicy string
+
+// The missed-item policies; the values are the words of the "missed" field.
+const (
+	// MissedDrop drops the open occurrence when its feed day is over: the
+	// item's next occurrence replaces it. It is the policy of the zero value.
+	MissedDrop MissedPolicy = "drop"
+	// MissedCarryOver carries the open occurrence over once: it appears in
+	// the next feed day's feed as overdue (beside that day's own occurrence,
+	// if any) and is dropped after that day.
+	MissedCarryOver MissedPolicy = "carry_over"
+)
+
+// Limits of an item's numbers.
+const (
+	MaxOffsetMinutes   = 24 * 60 // |OffsetMinutes| is at most a day
+	MaxDurationMinutes = 24 * 60
+	MaxTitleLength     = 200 // characters
+	MaxXP              = 10000
+)
+
+// Item is one thing on the timeline: a routine step, a habit, a dose. Its
+// JSON form is the item of HTTP_API.md ("Timeline").
+type Item struct {
+	// ID identifies the item; the caller assigns it (Validate accepts the
+	// zero ID so that a new item can be checked before it has one).
+	ID uuid.UUID
+	// Title is what the person sees; 1 to MaxTitleLength characters.
+	Title string
+	// Kind is what sort of item it is.
+	Kind Kind
+	// Schedule says on which dates the item is due.
+	Schedule Schedule
+	// Anchor and OffsetMinutes give the start: the anchor's instant on the
+	// feed date plus OffsetMinutes of elapsed time (negative allowed, at most
+	// a day either way).
+	Anchor        Anchor
+	OffsetMinutes int
+	// DurationMinutes is how long the item takes (0 to a day), as elapsed
+	// time; the entry ends that long after it starts.
+	DurationMinutes int
+	// XP is the experience an occurrence is worth when completed; nil leaves
+	// it to the game rules.
+	XP *int
+	// Missed is what happens to an occurrence left open; empty means
+	// MissedDrop.
+	Missed MissedPolicy
+	// ActiveFrom and ActiveUntil bound, inclusive, the dates the item is due
+	// on; a zero date leaves that side open.
+	ActiveFrom  civil.Date
+	ActiveUntil civil.Date
+}
+
+// Validate reports every problem of it as [*ValidationError] values joined
+// with [errors.Join], with fields as JSON paths ("title",
+// "schedule.interval", "anchor.time", "offset_minutes"). It returns nil for a
+// valid item.
+func (it Item) Validate() error {
+	var p problems
+	switch n := utf8.RuneCountInString(it.Title); {
+	case n == 0 || isBlank(it.Title):
+		p.add("title", "a title is required")
+	case n > MaxTitleLength:
+		p.add("title", "a title has at most %d characters, not %d", MaxTitleLength, n)
+	case !utf8.ValidString(it.Title):
+		p.add("title", "the title is not valid UTF-8")
+	}
+	if !it.Kind.Valid() {
+		if it.Kind == "" {
+			p.add("kind", "a kind is required: routine, habit, task, medication or workout")
+		} else {
+			p.add("kind", "%q is not a kind: use routine, habit, task, medication or workout", string(it.Kind))
+		}
+	}
+	it.Schedule.validate(&p)
+	it.Anchor.validate(&p)
+	if it.OffsetMinutes > MaxOffsetMinutes || it.OffsetMinutes < -MaxOffsetMinutes {
+		p.add("offset_minutes", "the offset must be within a day (-%d to %d minutes), not %d", MaxOffsetMinutes, MaxOffsetMinutes, it.OffsetMinutes)
+	}
+	if it.DurationMinutes < 0 || it.DurationMinutes > MaxDurationMinutes {
+		p.add("duration_minutes", "the duration must be 0 to %d minutes, not %d", MaxDurationMinutes, it.DurationMinutes)
+	}
+	if it.XP != nil && (*it.XP < 0 || *it.XP > MaxXP) {
+		p.add("xp", "xp must be 0 to %d, not %d", MaxXP, *it.XP)
+	}
+	switch it.Missed {
+	case "", MissedDrop, MissedCarryOver:
+	default:
+		p.add("missed", "%q is not a policy: use drop or carry_over", string(it.Missed))
+	}
+	if !it.ActiveFrom.IsZero() && !it.ActiveFrom.IsValid() {
+		p.add("active_from", "%s is not a date", it.ActiveFrom)
+	}
+	if !it.ActiveUntil.IsZero() && !it.ActiveUntil.IsValid() {
+		p.add("active_until", "%s is not a date", it.ActiveUntil)
+	}
+	if !it.ActiveFrom.IsZero() && !it.ActiveUntil.IsZero() && it.ActiveUntil.Before(it.ActiveFrom) {
+		p.add("active_until", "active_until %s is before active_from %s", it.ActiveUntil, it.ActiveFrom)
+	}
+	return p.err()
+}
+
+func isBlank(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// Validate reports a bad anchor as [*ValidationError] values for fields
+// "anchor.type" and "anchor.time".
+func (a Anchor) Validate() error {
+	var p problems
+	a.validate(&p)
+	return p.err()
+}
+
+func (a Anchor) validate(p *problems) {
+	switch a.Type {
+	case AnchorFixed:
+		if !a.Time.IsValid() {
+			p.add("anchor.time", "%02d:%02d is not a time of day", a.Time.Hour, a.Time.Minute)
+		}
+	case AnchorWake, AnchorBedtime:
+		if a.Time != (civil.Clock{}) {
+			p.add("anchor.time", "a %s anchor takes no time: it follows the person's %s", a.Type, a.Type)
+		}
+	case "":
+		p.add("anchor.type", "an anchor type is required: fixed, wake or bedtime")
+	default:
+		p.add("anchor.type", "%q is not an anchor type: use fixed, wake or bedtime", string(a.Type))
+	}
+}
+
+// Active reports whether d lies within the item's active dates.
+func (it Item) Active(d civil.Date) bool {
+	if !it.ActiveFrom.IsZero() && d.Before(it.ActiveFrom) {
+		return false
+	}
+	if !it.ActiveUntil.IsZero() && d.After(it.ActiveUntil) {
+		return false
+	}
+	return true
+}
+
+// DueOn reports whether the item is due on date d: it is active then and its
+// schedule is due.
+func (it Item) DueOn(d civil.Date) bool {
+	return it.Active(d) && it.Schedule.DueOn(d)
+}
+
+// NextDue returns the first date on or after from on which the item is due,
+// and false when there is none.
+func (it Item) NextDue(from civil.Date) (civil.Date, bool) {
+	if !it.ActiveFrom.IsZero() && from.Before(it.ActiveFrom) {
+		from = it.ActiveFrom
+	}
+	d, ok := it.Schedule.NextDue(from)
+	if !ok || !it.Active(d) {
+		return civil.Date{}, false
+	}
+	return d, true
+}
+
+// Anchors are the person's wake time and bedtime for one feed date. Actual
+// instants win over the defaults: the Service passes the wake and bedtime
+// Oura recorded when it has them, and the person's default clocks always.
+type Anchors struct {
+	// Wake is the actual wake instant of the feed date; zero when unknown.
+	Wake time.Time
+	// Bedtime is the actual bedtime that ends the feed date; zero when
+	// unknown.
+	Bedtime time.Time
+	// DefaultWake and DefaultBedtime are the person's usual clocks. A
+	// default bedtime earlier on the clock than the default wake time (00:30
+	// against 07:00) falls on the next calendar date but still ends this
+	// feed day.
+	DefaultWake    civil.Clock
+	DefaultBedtime civil.Clock
+}
+
+// Instant returns the instant of anchor a on feed date d in loc: a fixed
+// clock resolved with [Resolve], or the actual wake or bedtime when known,
+// else the default resolved the same way.
+func (a Anchors) Instant(anchor Anchor, d civil.Date, loc *time.Location) time.Time {
+	switch anchor.Type {
+	case AnchorWake:
+		if !a.Wake.IsZero() {
+			return a.Wake.In(locOrUTC(loc))
+		}
+		return Resolve(d, a.DefaultWake, loc)
+	case AnchorBedtime:
+		if !a.Bedtime.IsZero() {
+			return a.Bedtime.In(locOrUTC(loc))
+		}
+		if a.DefaultBedtime.Minutes() < a.DefaultWake.Minutes() {
+			return Resolve(d.AddDays(1), a.DefaultBedtime, loc)
+		}
+		return Resolve(d, a.DefaultBedtime, loc)
+	default:
+		return Resolve(d, anchor.Time, loc)
+	}
+}
+
+func locOrUTC(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Occurrence is one instance of an item: the item on one feed date, with its
+// start and end instants. The pair (ItemID, Date) is its key; events refer to
+// it by that key.
+type Occurrence struct {
+	ItemID uuid.UUID
+	// Date is the feed date the occurrence belongs to: the date of its
+	// anchor, even when Start falls on the next calendar date (wake at 23:30
+	// plus 90 minutes is 01:00 the next day, in this date's feed).
+	Date  civil.Date
+	Start time.Time
+	End   time.Time
+}
+
+// Occurrence returns the item's occurrence on feed date d, and false when
+// the item is not due on d or d does not exist in loc (Pacific/Apia skipped
+// 2011-12-30). Start is the anchor's instant plus OffsetMinutes of elapsed
+// time; End is DurationMinutes later. Both are expressed in loc.
+func (it Item) Occurrence(d civil.Date, a Anchors, loc *time.Location) (Occurrence, bool) {
+	if !it.DueOn(d) || !DayExists(d, loc) {
+		return Occurrence{}, false
+	}
+	return it.occurrence(d, a, loc), true
+}
+
+func (it Item) occurrence(d civil.Date, a Anchors, loc *time.Location) Occurrence {
+	start := a.Instant(it.Anchor, d, loc).Add(time.Duration(it.OffsetMinutes) * time.Minute)
+	return Occurrence{
+		ItemID: it.ID,
+		Date:   d,
+		Start:  start,
+		End:    start.Add(time.Duration(it.DurationMinutes) * time.Minute),
+	}
+}

@@ -1,0 +1,531 @@
+package timeline
+
+import (
+	"time"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// ScheduleType names a kind of schedule. The values are the words of the
+// "schedule.type" field in HTTP_API.md.
+type ScheduleType string
+
+// The schedule kinds. Every kind but [ScheduleRRule] answers "is it due on
+// date D?" in constant time, without walking from the start date.
+const (
+	// ScheduleDaily is due every day.
+	ScheduleDaily ScheduleType = "daily"
+	// ScheduleWeekdays is due Monday to Friday.
+	ScheduleWeekdays ScheduleType = "weekdays"
+	// ScheduleWeekly is due on the weekdays in Days; with Interval N > 1 it
+	// is due only every N-th week, counted in weeks that begin on WeekStart
+	// from the week that holds StartDate.
+	ScheduleWeekly ScheduleType = "weekly"
+	// ScheduleOnce is due on Date only.
+	ScheduleOnce ScheduleType = "once"
+	// ScheduleEveryNDays is due on StartDate and every Interval days after.
+	ScheduleEveryNDays ScheduleType = "every_n_days"
+	// ScheduleMonthly is due once a month (every Interval months from
+	// StartDate's month when Interval > 1): on day DayOfMonth, counted from
+	// the end when negative (-1 is the last day), or on the Week-th Weekday
+	// (Week -1 is the last such weekday of the month).
+	//
+	// A day of the month that a month does not have is not moved: "the 31st"
+	// is not due in April, and "the 30th" is not due in February, exactly as
+	// RFC 5545 drops invalid dates. Use DayOfMonth -1 for "the last day of
+	// every month".
+	ScheduleMonthly ScheduleType = "monthly"
+	// ScheduleYearly is due once a year (every Interval years from
+	// StartDate's year when Interval > 1) in Month, on DayOfMonth or on the
+	// Week-th Weekday of that month. February 29 is due in leap years only.
+	ScheduleYearly ScheduleType = "yearly"
+	// ScheduleRRule is due on the dates an iCalendar recurrence rule
+	// (RFC 5545 section 3.3.10) generates from StartDate. See [ParseRule] for
+	// the rule parts accepted.
+	ScheduleRRule ScheduleType = "rrule"
+)
+
+// MaxInterval is the largest Interval a schedule accepts.
+const MaxInterval = 1000
+
+// Schedule says on which calendar dates an item is due. The zero value is
+// invalid; [Schedule.Validate] names every field that is wrong. Which fields
+// a kind uses is listed on its [ScheduleType] constant; a field set for a kind
+// that does not use it is an error, so a typo cannot silently change meaning.
+//
+// A schedule works on civil dates only: it never sees an instant or a zone,
+// and so cannot be fooled by DST. Times of day come from the item's anchor.
+type Schedule struct {
+	// Type is the kind of schedule.
+	Type ScheduleType
+	// Days are the weekdays of a weekly schedule.
+	Days []time.Weekday
+	// Date is the date of a once schedule.
+	Date civil.Date
+	// Interval is N in "every N days / weeks / months / years". It is
+	// required for every_n_days; for weekly, monthly and yearly 0 and 1 both
+	// mean "every".
+	Interval int
+	// StartDate is the first date the schedule can be due and the date its
+	// intervals are counted from. It is required by every_n_days and rrule,
+	// and by weekly, monthly and yearly when Interval > 1; elsewhere it is an
+	// optional lower bound.
+	StartDate civil.Date
+	// WeekStart is the first day of the week when weekly counts weeks
+	// (Interval > 1). The JSON form defaults to Monday, as iCalendar does; a
+	// Go literal must set it, because the zero time.Weekday is Sunday.
+	WeekStart time.Weekday
+	// DayOfMonth is a day of the month for monthly and yearly: 1 to 31, or
+	// -1 to -31 counted from the month's end (-1 is the last day).
+	DayOfMonth int
+	// Week with Weekday picks the n-th weekday of the month for monthly and
+	// yearly: 1 to 5, or -1 to -5 counted from the month's end.
+	Week int
+	// Weekday is the weekday Week counts.
+	Weekday time.Weekday
+	// Month is the month of a yearly schedule.
+	Month time.Month
+	// RRule is the recurrence rule of an rrule schedule, without DTSTART
+	// (StartDate plays that part), for example "FREQ=MONTHLY;BYDAY=-1FR".
+	RRule string
+}
+
+// Validate reports every problem of s as [*ValidationError] values (joined
+// with [errors.Join] when there are several), with fields written as JSON
+// paths under "schedule". It returns nil for a valid schedule.
+func (s Schedule) Validate() error {
+	var p problems
+	s.validate(&p)
+	return p.err()
+}
+
+func (s Schedule) validate(p *problems) {
+	uses := map[string]bool{}
+	switch s.Type {
+	case ScheduleDaily, ScheduleWeekdays:
+		uses["start_date"] = true
+	case ScheduleWeekly:
+		uses["days"], uses["interval"], uses["start_date"], uses["week_start"] = true, true, true, true
+		if len(s.Days) == 0 {
+			p.add("schedule.days", "a weekly schedule needs at least one weekday")
+		}
+		seen := 0
+		for _, d := range s.Days {
+			if d < time.Sunday || d > time.Saturday {
+				p.add("schedule.days", "%d is not a weekday", int(d))
+				continue
+			}
+			if seen&(1<<d) != 0 {
+				p.add("schedule.days", "%s is listed twice", weekdayName(d))
+			}
+			seen |= 1 << d
+		}
+		s.validateInterval(p, false)
+		if s.WeekStart < time.Sunday || s.WeekStart > time.Saturday {
+			p.add("schedule.week_start", "%d is not a weekday", int(s.WeekStart))
+		}
+	case ScheduleOnce:
+		uses["date"] = true
+		if s.Date.IsZero() {
+			p.add("schedule.date", "a once schedule needs a date")
+		} else if !s.Date.IsValid() {
+			p.add("schedule.date", "%s is not a date", fmtDate(s.Date))
+		}
+	case ScheduleEveryNDays:
+		uses["interval"], uses["start_date"] = true, true
+		s.validateInterval(p, true)
+	case ScheduleMonthly:
+		uses["interval"], uses["start_date"], uses["day_of_month"], uses["week"], uses["weekday"] = true, true, true, true, true
+		s.validateInterval(p, false)
+		s.validateDayInMonth(p)
+	case ScheduleYearly:
+		uses["interval"], uses["start_date"], uses["day_of_month"], uses["week"], uses["weekday"], uses["month"] = true, true, true, true, true, true
+		s.validateInterval(p, false)
+		if s.Month < time.January || s.Month > time.December {
+			p.add("schedule.month", "a yearly schedule needs a month from 1 to 12")
+		}
+		s.validateDayInMonth(p)
+	case ScheduleRRule:
+		uses["start_date"], uses["rrule"] = true, true
+		if s.StartDate.IsZero() {
+			p.add("schedule.start_date", "an rrule schedule needs a start date (its DTSTART)")
+		}
+		if s.RRule == "" {
+			p.add("schedule.rrule", "an rrule schedule needs a rule, such as FREQ=WEEKLY;BYDAY=MO")
+		} else if _, err := parseRule(s.RRule, true); err != nil {
+			p.add("schedule.rrule", "%s", err.Error())
+		} else if !s.StartDate.IsZero() && s.StartDate.IsValid() {
+			c, err := compileSchedule(s)
+			if err != nil {
+				*p = append(*p, err)
+			} else if _, ok := c.nextDue(s.StartDate); !ok {
+				p.add("schedule.rrule", "the rule never happens on or after start_date %s", s.StartDate)
+			}
+		}
+	case "":
+		p.add("schedule.type", "a schedule needs a type: daily, weekdays, weekly, once, every_n_days, monthly, yearly or rrule")
+		return
+	default:
+		p.add("schedule.type", "%q is not a schedule type: use daily, weekdays, weekly, once, every_n_days, monthly, yearly or rrule", string(s.Type))
+		return
+	}
+	if !s.StartDate.IsZero() && !s.StartDate.IsValid() {
+		p.add("schedule.start_date", "%s is not a date", fmtDate(s.StartDate))
+	}
+	unused := func(field string, set bool) {
+		if set && !uses[field] {
+			p.add("schedule."+field, "a %s schedule does not use %s", s.Type, field)
+		}
+	}
+	unused("days", len(s.Days) > 0)
+	unused("date", !s.Date.IsZero())
+	unused("interval", s.Interval != 0)
+	unused("start_date", !s.StartDate.IsZero())
+	unused("day_of_month", s.DayOfMonth != 0)
+	unused("week", s.Week != 0)
+	unused("weekday", s.Weekday != 0 && (s.Week == 0 || !uses["weekday"]))
+	unused("month", s.Month != 0)
+	unused("rrule", s.RRule != "")
+	if s.Type != ScheduleWeekly {
+		unused("week_start", s.WeekStart != 0 && s.WeekStart != time.Monday)
+	}
+	if len(*p) == 0 && (s.Type == ScheduleMonthly || s.Type == ScheduleYearly) {
+		if _, ok := s.NextDue(s.firstDate()); !ok {
+			field := "schedule.day_of_month"
+			if s.Week != 0 {
+				field = "schedule.week"
+			}
+			p.add(field, "this schedule is never due: no month it visits has that day")
+		}
+	}
+}
+
+func (s Schedule) validateInterval(p *problems, required bool) {
+	switch {
+	case required && s.Interval == 0:
+		p.add("schedule.interval", "an %s schedule needs an interval of at least 1", s.Type)
+	case s.Interval < 0 || s.Interval > MaxInterval:
+		p.add("schedule.interval", "interval must be between 1 and %d, not %d", MaxInterval, s.Interval)
+	}
+	if (required || s.Interval > 1) && s.StartDate.IsZero() {
+		p.add("schedule.start_date", "an interval is counted from a start date; set start_date")
+	}
+}
+
+func (s Schedule) validateDayInMonth(p *problems) {
+	switch {
+	case s.DayOfMonth != 0 && s.Week != 0:
+		p.add("schedule.week", "use either day_of_month or week with weekday, not both")
+	case s.DayOfMonth == 0 && s.Week == 0:
+		p.add("schedule.day_of_month", "set day_of_month (1 to 31, or -1 for the last day) or week with weekday")
+	case s.DayOfMonth > 31 || s.DayOfMonth < -31:
+		p.add("schedule.day_of_month", "day_of_month must be 1 to 31, or -1 (last day) to -31, not %d", s.DayOfMonth)
+	case s.Week > 5 || s.Week < -5:
+		p.add("schedule.week", "week must be 1 to 5, or -1 (last) to -5, not %d", s.Week)
+	}
+	if s.Week != 0 && (s.Weekday < time.Sunday || s.Weekday > time.Saturday) {
+		p.add("schedule.weekday", "%d is not a weekday", int(s.Weekday))
+	}
+}
+
+func (s Schedule) interval() int {
+	if s.Interval < 1 {
+		return 1
+	}
+	return s.Interval
+}
+
+// firstDate is the earliest date the schedule can be due.
+func (s Schedule) firstDate() civil.Date {
+	if !s.StartDate.IsZero() {
+		return s.StartDate
+	}
+	return civil.D(1, time.January, 1)
+}
+
+// DueOn reports whether s is due on date d. It runs in constant time for
+// every built-in kind; an rrule schedule expands its rule from a period near
+// d (see [ParseRule]), so its cost does not grow with the distance from the
+// start date either, unless the rule has a COUNT. An invalid schedule is
+// never due.
+func (s Schedule) DueOn(d civil.Date) bool {
+	if !d.IsValid() {
+		return false
+	}
+	if s.Type == ScheduleRRule {
+		c, err := compileSchedule(s)
+		if err != nil {
+			return false
+		}
+		return c.dueOn(d)
+	}
+	return s.dueBuiltin(d)
+}
+
+func (s Schedule) dueBuiltin(d civil.Date) bool {
+	if !s.StartDate.IsZero() && d.Before(s.StartDate) {
+		return false
+	}
+	switch s.Type {
+	case ScheduleDaily:
+		return true
+	case ScheduleWeekdays:
+		wd := d.Weekday()
+		return wd != time.Saturday && wd != time.Sunday
+	case ScheduleWeekly:
+		if !hasDay(s.Days, d.Weekday()) {
+			return false
+		}
+		n := s.interval()
+		return n == 1 || floorMod(weekIndex(d, s.StartDate, s.WeekStart), n) == 0
+	case ScheduleOnce:
+		return d == s.Date
+	case ScheduleEveryNDays:
+		if s.Interval < 1 || s.StartDate.IsZero() {
+			return false
+		}
+		return floorMod(d.Sub(s.StartDate), s.Interval) == 0
+	case ScheduleMonthly:
+		if !s.monthInStep(d) {
+			return false
+		}
+		return s.dayMatches(d)
+	case ScheduleYearly:
+		if d.Month != s.Month {
+			return false
+		}
+		if n := s.interval(); n > 1 && floorMod(d.Year-s.StartDate.Year, n) != 0 {
+			return false
+		}
+		return s.dayMatches(d)
+	}
+	return false
+}
+
+func (s Schedule) monthInStep(d civil.Date) bool {
+	n := s.interval()
+	if n == 1 {
+		return true
+	}
+	return floorMod(monthNumber(d.Year, d.Month)-monthNumber(s.StartDate.Year, s.StartDate.Month), n) == 0
+}
+
+// dayMatches reports whether d is the schedule's day within d's month.
+func (s Schedule) dayMatches(d civil.Date) bool {
+	day, ok := s.dayIn(d.Year, d.Month)
+	return ok && day == d.Day
+}
+
+// dayIn returns the day of month y-m the schedule picks, and false when the
+// month has no such day.
+func (s Schedule) dayIn(y int, m time.Month) (int, bool) {
+	n := civil.DaysIn(y, m)
+	switch {
+	case s.DayOfMonth > 0:
+		return s.DayOfMonth, s.DayOfMonth <= n
+	case s.DayOfMonth < 0:
+		day := n + s.DayOfMonth + 1
+		return day, day >= 1
+	case s.Week > 0 && s.Week <= 5:
+		first := civil.D(y, m, 1).Weekday()
+		day := 1 + floorMod(int(s.Weekday)-int(first), 7) + (s.Week-1)*7
+		return day, day <= n
+	case s.Week < 0 && s.Week >= -5:
+		last := civil.D(y, m, n).Weekday()
+		day := n - floorMod(int(last)-int(s.Weekday), 7) + (s.Week+1)*7
+		return day, day >= 1
+	}
+	return 0, false
+}
+
+// NextDue returns the first date on or after from on which s is due, and
+// false when there is none (a once date in the past, a rule whose COUNT or
+// UNTIL has run out, an invalid schedule). Built-in kinds compute the answer
+// directly or in a bounded number of steps (at most one 400-year Gregorian
+// cycle of months for the rarest monthly and yearly schedules).
+func (s Schedule) NextDue(from civil.Date) (civil.Date, bool) {
+	if !from.IsValid() {
+		return civil.Date{}, false
+	}
+	if s.Type == ScheduleRRule {
+		c, err := compileSchedule(s)
+		if err != nil {
+			return civil.Date{}, false
+		}
+		return c.nextDue(from)
+	}
+	lo := from
+	if !s.StartDate.IsZero() && lo.Before(s.StartDate) {
+		if !s.StartDate.IsValid() {
+			return civil.Date{}, false
+		}
+		lo = s.StartDate
+	}
+	d, ok := s.nextBuiltin(lo)
+	if !ok || d.After(lastDate()) {
+		return civil.Date{}, false
+	}
+	return d, true
+}
+
+func lastDate() civil.Date { return civil.D(9999, time.December, 31) }
+
+func (s Schedule) nextBuiltin(lo civil.Date) (civil.Date, bool) {
+	switch s.Type {
+	case ScheduleDaily:
+		return lo, true
+	case ScheduleWeekdays:
+		switch lo.Weekday() {
+		case time.Saturday:
+			return lo.AddDays(2), true
+		case time.Sunday:
+			return lo.AddDays(1), true
+		}
+		return lo, true
+	case ScheduleWeekly:
+		if len(s.Days) == 0 {
+			return civil.Date{}, false
+		}
+		n := s.interval()
+		if n == 1 {
+			for i := 0; i < 7; i++ {
+				if d := lo.AddDays(i); hasDay(s.Days, d.Weekday()) {
+					return d, true
+				}
+			}
+			return civil.Date{}, false
+		}
+		// Finish lo's week if it is an active one, then jump to the first
+		// day of the next active week and scan it.
+		wi := weekIndex(lo, s.StartDate, s.WeekStart)
+		weekFirst := lo.AddDays(-floorMod(int(lo.Weekday())-int(s.WeekStart), 7))
+		if floorMod(wi, n) == 0 {
+			for d := lo; d.Sub(weekFirst) < 7; d = d.AddDays(1) {
+				if hasDay(s.Days, d.Weekday()) {
+					return d, true
+				}
+			}
+			wi++
+			weekFirst = weekFirst.AddDays(7)
+		}
+		skip := floorMod(-wi, n)
+		start := weekFirst.AddDays(7 * skip)
+		for i := 0; i < 7; i++ {
+			if d := start.AddDays(i); hasDay(s.Days, d.Weekday()) {
+				return d, true
+			}
+		}
+		return civil.Date{}, false
+	case ScheduleOnce:
+		if !s.Date.IsValid() || s.Date.Before(lo) {
+			return civil.Date{}, false
+		}
+		return s.Date, true
+	case ScheduleEveryNDays:
+		if s.Interval < 1 || s.StartDate.IsZero() {
+			return civil.Date{}, false
+		}
+		k := lo.Sub(s.StartDate)
+		k = k + floorMod(-k, s.Interval)
+		return s.StartDate.AddDays(k), true
+	case ScheduleMonthly:
+		n := s.interval()
+		m := monthNumber(lo.Year, lo.Month)
+		if n > 1 {
+			m += floorMod(monthNumber(s.StartDate.Year, s.StartDate.Month)-m, n)
+		}
+		// Months repeat their lengths and weekdays every 4800 months.
+		for i := 0; i <= 4800/gcd(n, 4800)+1; i++ {
+			y, mo := fromMonthNumber(m)
+			if y > 9999 {
+				break
+			}
+			if day, ok := s.dayIn(y, mo); ok {
+				if d := civil.D(y, mo, day); !d.Before(lo) {
+					return d, true
+				}
+			}
+			m += n
+		}
+		return civil.Date{}, false
+	case ScheduleYearly:
+		if s.Month < time.January || s.Month > time.December {
+			return civil.Date{}, false
+		}
+		n := s.interval()
+		y := lo.Year
+		if n > 1 {
+			y += floorMod(s.StartDate.Year-y, n)
+		}
+		for i := 0; i <= 400/gcd(n, 400)+1 && y <= 9999; i++ {
+			if day, ok := s.dayIn(y, s.Month); ok {
+				if d := civil.D(y, s.Month, day); !d.Before(lo) {
+					return d, true
+				}
+			}
+			y += n
+		}
+		return civil.Date{}, false
+	}
+	return civil.Date{}, false
+}
+
+func hasDay(days []time.Weekday, wd time.Weekday) bool {
+	for _, d := range days {
+		if d == wd {
+			return true
+		}
+	}
+	return false
+}
+
+// weekIndex is the number of whole weeks (beginning on ws) from the week
+// holding start to the week holding d.
+func weekIndex(d, start civil.Date, ws time.Weekday) int {
+	a := d.Days() - floorMod(int(d.Weekday())-int(ws), 7)
+	b := start.Days() - floorMod(int(start.Weekday())-int(ws), 7)
+	return floorDiv(a-b, 7)
+}
+
+func monthNumber(y int, m time.Month) int { return y*12 + int(m) - 1 }
+
+func fromMonthNumber(n int) (int, time.Month) {
+	return floorDiv(n, 12), time.Month(floorMod(n, 12) + 1)
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int) int {
+	m := a % b
+	if m < 0 {
+		m += b
+	}
+	return m
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	if a < 0 {
+		return -a
+	}
+	return a
+}
+
+func weekdayName(d time.Weekday) string {
+	if d < 0 || d > 6 {
+		return "?"
+	}
+	return [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d]
+}
+
+func fmtDate(d civil.Date) string {
+	return d.String()
+}
