@@ -196,7 +196,7 @@ func (g Goals) check(p *problems) {
 }
 
 // Validate reports negative weights (field "weights.<domain>") and weights
-// that are all zero (field "weights").
+// that are all zero, or no weight positive (field "weights").
 func (w Weights) Validate() error {
 	var p problems
 	w.check(&p)
@@ -214,12 +214,12 @@ func (w Weights) check(p *problems) {
 		case v.GreaterThan(maxWeight):
 			p.add("weights."+string(d), "must be at most %s, got %s", maxWeight, v)
 		}
-		if !v.IsZero() {
+		if v.IsPositive() {
 			all = false
 		}
 	}
 	if all {
-		p.add("weights", "must not all be zero")
+		p.add("weights", "must not all be zero: at least one weight must be positive")
 	}
 }
 

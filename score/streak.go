@@ -95,13 +95,16 @@ type StreakInput struct {
 	Today civil.Date
 	// Rules set the freezes; the zero value has none (see DefaultStreakRules).
 	Rules StreakRules
-	// ZoneChanges are the person's moves to another zone. A day that a move
-	// to the east jumped over (the person never had it) is neutral, like a
-	// rest day, so a flight never breaks a streak; a day lived twice counts
-	// once, so it never doubles one either.
+	// ZoneChanges are the person's moves to another zone. A move east that
+	// takes the calendar past the end of the day it happens on (landing in
+	// Tokyo at 00:30 while it is still the 6th in Los Angeles) cuts that day
+	// short, or jumps over whole days; those days cannot break a streak: if
+	// missed they are neutral, like a rest day. A move west can make a date
+	// happen twice; it counts once. So a flight never breaks a streak and
+	// never doubles one.
 	ZoneChanges []ZoneChange
 	// DayStartHour is the person's day-start hour, 0–23, used to find the
-	// days a zone change jumped over.
+	// days a zone change cut short.
 	DayStartHour int
 }
 
@@ -192,13 +195,15 @@ func buildHistory(marks []Mark, through civil.Date) (history, error) {
 	return h, nil
 }
 
-// jumped returns the day numbers that zone changes jumped over.
+// jumped returns the day numbers that zone changes cut short or jumped
+// over: from the day of the change in the old zone up to, not including,
+// the day of the change in the new zone.
 func jumped(changes []ZoneChange, dayStartHour int) map[int]bool {
 	var out map[int]bool
 	for _, z := range changes {
 		from := personDay(z.At, z.From, dayStartHour).Days()
 		to := personDay(z.At, z.To, dayStartHour).Days()
-		for d := from + 1; d < to; d++ {
+		for d := from; d < to; d++ {
 			if out == nil {
 				out = map[int]bool{}
 			}
@@ -227,10 +232,7 @@ func CountStreak(in StreakInput) (Streak, error) {
 	}
 	skip := jumped(in.ZoneChanges, in.DayStartHour)
 	today := in.Today.Days()
-	var s Streak
-	s.FrozenDays = []civil.Date{}
-	earned := 0 // done days towards the next freeze
-	start := 0  // day number of the first done day of the running streak
+	c := streakCounter{rules: in.Rules}
 	for i, st := range h.status {
 		day := h.first + i
 		switch {
@@ -244,41 +246,64 @@ func CountStreak(in StreakInput) (Streak, error) {
 		if skip[day] && (st == Missed || st == Pending) {
 			st = Rest
 		}
-		switch st {
-		case Done:
-			if s.Current == 0 {
-				start = day
-			}
-			s.Current++
-			s.Longest = max(s.Longest, s.Current)
-			s.LastDone = civil.FromDays(day)
-			if in.Rules.FreezeEvery > 0 {
-				earned++
-				if earned == in.Rules.FreezeEvery {
-					earned = 0
-					s.Freezes = min(s.Freezes+1, in.Rules.MaxFreezes)
-				}
-			}
-		case Missed:
-			switch {
-			case s.Current == 0:
-			case s.Freezes > 0:
-				s.Freezes--
-				s.FrozenDays = append(s.FrozenDays, civil.FromDays(day))
-			default:
-				s.Current = 0
-				earned = 0
-			}
-		case Pending:
-			s.AtRisk = s.Current > 0
-		}
+		c.step(day, st)
 	}
-	if s.Current > 0 {
-		s.Start = civil.FromDays(start)
-	}
-	return s, nil
+	return c.result(), nil
 }
 
+// streakCounter applies the streak rules one day at a time.
+type streakCounter struct {
+	rules   StreakRules
+	s       Streak
+	earned  int // done days towards the next freeze
+	start   int // day number of the first done day of the running streak
+	frozen  []civil.Date
+	pending bool
+}
+
+// step applies one day's final status (never ""), in day order.
+func (c *streakCounter) step(day int, st Status) {
+	s := &c.s
+	c.pending = false
+	switch st {
+	case Done:
+		if s.Current == 0 {
+			c.start = day
+		}
+		s.Current++
+		s.Longest = max(s.Longest, s.Current)
+		s.LastDone = civil.FromDays(day)
+		if c.rules.FreezeEvery > 0 {
+			c.earned++
+			if c.earned == c.rules.FreezeEvery {
+				c.earned = 0
+				s.Freezes = min(s.Freezes+1, c.rules.MaxFreezes)
+			}
+		}
+	case Missed:
+		switch {
+		case s.Current == 0:
+		case s.Freezes > 0:
+			s.Freezes--
+			c.frozen = append(c.frozen, civil.FromDays(day))
+		default:
+			s.Current = 0
+			c.earned = 0
+		}
+	case Pending:
+		c.pending = true
+	}
+}
+
+func (c *streakCounter) result() Streak {
+	s := c.s
+	s.AtRisk = c.pending && s.Current > 0
+	s.FrozenDays = append([]civil.Date{}, c.frozen...)
+	if s.Current > 0 {
+		s.Start = civil.FromDays(c.start)
+	}
+	return s
+}
 // DayGoalStatus returns the status of the day goal for a day's habits: Done
 // when at least goals.day_goal_percent of the due, unskipped items are
 // completed (and at least one); Rest when nothing was due or everything was

@@ -1,0 +1,207 @@
+package score_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/score"
+)
+
+// state is a compact view of one achievement's progress for assertions.
+type state struct {
+	Current int
+	On      string // unlock date, "" while locked
+}
+
+func states(ev score.Evaluation, codes ...string) map[string]state {
+	out := map[string]state{}
+	for _, p := range ev.Progress {
+		for _, c := range codes {
+			if p.Code == c {
+				s := state{Current: p.Current}
+				if p.Unlocked {
+					s.On = p.UnlockedOn.String()
+				}
+				out[c] = s
+			}
+		}
+	}
+	return out
+}
+
+func habitDays(from civil.Date, n int, h score.Habits) []score.Day {
+	var out []score.Day
+	for i := range n {
+		hh := h
+		out = append(out, score.Day{Date: from.AddDays(i), Habits: &hh})
+	}
+	return out
+}
+
+func TestCatalog(t *testing.T) {
+	t.Parallel()
+	cat := score.Catalog()
+	if len(cat) < 15 {
+		t.Fatalf("catalog has %d rules, want at least 15", len(cat))
+	}
+	seen := map[string]bool{}
+	for _, a := range cat {
+		if a.Code == "" || a.Title == "" || a.Description == "" || a.Target < 1 || seen[a.Code] {
+			t.Errorf("bad catalog entry %+v", a)
+		}
+		seen[a.Code] = true
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	t.Parallel()
+	mar := func(d int) civil.Date { return civil.D(2026, 3, d) }
+	sleepDay := func(day, s int) score.Day {
+		return score.Day{Date: mar(day), Sleep: &score.Sleep{Score: score.Int(s)}}
+	}
+	tests := []struct {
+		name string
+		h    score.History
+		want map[string]state
+	}{
+		{"a perfect week", score.History{Days: habitDays(mar(1), 7, score.Habits{Due: 2, Completed: 2}), AsOf: mar(7)},
+			map[string]state{
+				"first_completion": {1, "2026-03-01"}, "perfect_day": {1, "2026-03-01"}, "perfect_week": {7, "2026-03-07"},
+				"streak_7": {7, "2026-03-07"}, "streak_30": {7, ""}, "completions_100": {14, ""},
+			}},
+		{"today not yet perfect does not break the run", score.History{
+			Days: append(habitDays(mar(1), 6, score.Habits{Due: 2, Completed: 2}), score.Day{Date: mar(7), Habits: &score.Habits{Due: 2}}), AsOf: mar(7)},
+			map[string]state{"perfect_week": {6, ""}, "streak_7": {6, ""}, "perfect_day": {1, "2026-03-01"}}},
+		{"a missed day breaks the day-goal streak; a day without data does not", score.History{
+			Days: append(append(habitDays(mar(1), 3, score.Habits{Due: 1, Completed: 1}), score.Day{Date: mar(5), Habits: &score.Habits{Due: 1}}),
+				habitDays(mar(6), 5, score.Habits{Due: 1, Completed: 1})...), AsOf: mar(10)},
+			map[string]state{"streak_7": {5, ""}, "perfect_week": {5, ""}, "perfect_days_30": {8, ""}}},
+		{"sleep 85 for a week, a night without data neutral", score.History{
+			Days: []score.Day{sleepDay(1, 90), sleepDay(2, 85), sleepDay(3, 85), sleepDay(4, 88), sleepDay(5, 91),
+				{Date: mar(6)}, sleepDay(7, 86), sleepDay(8, 87), sleepDay(9, 99), sleepDay(10, 60)}, AsOf: mar(10)},
+			map[string]state{"sleep_85_week": {7, "2026-03-08"}, "life_score_90": {90, "2026-03-01"}}},
+		{"steps", score.History{
+			Days: []score.Day{
+				{Date: mar(1), Activity: &score.Activity{Steps: score.Int(12000)}},
+				{Date: mar(2), Activity: &score.Activity{Steps: score.Int(9999)}},
+				{Date: mar(3), Activity: &score.Activity{Steps: score.Int(21000)}},
+			}, AsOf: mar(3)},
+			map[string]state{"steps_10k_30": {2, ""}, "steps_20k": {20000, "2026-03-03"}}},
+		{"levels from the ledger, dated by the award that reached them", score.History{
+			Awards: []score.Award{
+				{Key: "c", Date: mar(3), Points: 500},
+				{Key: "a", Date: mar(1), Points: 100},
+				{Key: "b", Date: mar(2), Points: 100},
+			}, AsOf: mar(9)},
+			map[string]state{"level_5": {5, "2026-03-03"}, "level_10": {5, ""}}},
+		{"no awards: level 1", score.History{AsOf: mar(9)}, map[string]state{"level_5": {1, ""}}},
+		{"full picture and balance", score.History{Days: []score.Day{fullDay()}, AsOf: mar(10)},
+			map[string]state{"full_picture_30": {1, ""}, "balanced_week": {0, ""}, "sleep_goal_10": {0, ""}}},
+		{"days after as_of are ignored", score.History{Days: habitDays(mar(1), 10, score.Habits{Due: 1, Completed: 1}), AsOf: mar(3)},
+			map[string]state{"first_completion": {1, "2026-03-01"}, "perfect_days_30": {3, ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ev, err := score.Evaluate(tt.h, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes := make([]string, 0, len(tt.want))
+			for c := range tt.want {
+				codes = append(codes, c)
+			}
+			if diff := cmp.Diff(tt.want, states(ev, codes...)); diff != "" {
+				t.Errorf("progress (-want +got):\n%s", diff)
+			}
+			// New lists exactly the unlocked ones, with their dates.
+			var unlocked []score.Unlock
+			for _, p := range ev.Progress {
+				if p.Unlocked {
+					unlocked = append(unlocked, score.Unlock{Code: p.Code, Date: p.UnlockedOn})
+				}
+				if p.Percent != p.Current*100/p.Target {
+					t.Errorf("%s: percent %d for %d of %d", p.Code, p.Percent, p.Current, p.Target)
+				}
+			}
+			if diff := cmp.Diff(unlocked, ev.New, cmp.Comparer(func(a, b []score.Unlock) bool { return len(a) == 0 && len(b) == 0 || cmp.Equal(a, b) })); diff != "" {
+				t.Errorf("New (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestEvaluateIdempotent: evaluating again with the unlocks recorded changes
+// nothing, and recorded unlocks keep their dates even when history moves.
+func TestEvaluateIdempotent(t *testing.T) {
+	t.Parallel()
+	h := score.History{Days: habitDays(civil.D(2026, 3, 1), 7, score.Habits{Due: 2, Completed: 2}), AsOf: civil.D(2026, 3, 7)}
+	first, err := score.Evaluate(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.New) == 0 {
+		t.Fatal("nothing unlocked")
+	}
+	second, err := score.Evaluate(h, first.New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.New) != 0 {
+		t.Errorf("second evaluation unlocked %v again", second.New)
+	}
+	if diff := cmp.Diff(first.Progress, second.Progress); diff != "" {
+		t.Errorf("progress changed (-first +second):\n%s", diff)
+	}
+
+	// History edited: the first days are gone. Recorded unlocks stay, dated as recorded.
+	h.Days = h.Days[3:]
+	prior := []score.Unlock{{Code: "first_completion", Date: civil.D(2026, 2, 1)}, {Code: "perfect_week", Date: civil.D(2026, 3, 7)}}
+	third, err := score.Evaluate(h, prior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := states(third, "first_completion", "perfect_week", "perfect_day")
+	want := map[string]state{"first_completion": {1, "2026-02-01"}, "perfect_week": {7, "2026-03-07"}, "perfect_day": {1, "2026-03-04"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("after edit (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]score.Unlock{{Code: "perfect_day", Date: civil.D(2026, 3, 4)}, {Code: "life_score_90", Date: civil.D(2026, 3, 4)}}, third.New); diff != "" {
+		t.Errorf("New after edit (-want +got):\n%s", diff)
+	}
+}
+
+func TestEvaluateInvalid(t *testing.T) {
+	t.Parallel()
+	day := civil.D(2026, 3, 1)
+	_, err := score.Evaluate(score.History{
+		Days:   []score.Day{{Date: day, Sleep: &score.Sleep{Score: score.Int(120)}}, {Date: day}},
+		Goals:  score.Goals{Steps: -1},
+		Rules:  score.StreakRules{MaxFreezes: -1},
+		Awards: []score.Award{{Key: "x", Points: 5}},
+	}, []score.Unlock{{Code: "nope", Date: day}, {Code: "perfect_day", Date: day}, {Code: "perfect_day", Date: day}, {Code: "streak_7"}})
+	want := []string{"as_of", "goals.steps", "rules.max_freezes", "days[0].sleep.score", "days[1].date",
+		"unlocked[0].code", "unlocked[2].code", "unlocked[3].date", "awards[0].date"}
+	if diff := cmp.Diff(want, fieldsOf(err)); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
+func TestAchievementAward(t *testing.T) {
+	t.Parallel()
+	day := civil.D(2026, 3, 1)
+	got, err := score.AchievementAward(score.Unlock{Code: "perfect_week", Date: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := score.Award{Key: "achievement:perfect_week", Date: day, Kind: score.KindAchievement, Code: "perfect_week",
+		Points: score.AchievementPoints, Reason: "achievement: Perfect week", Parts: []score.AwardPart{{Name: "achievement", Points: score.AchievementPoints}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("AchievementAward (-want +got):\n%s", diff)
+	}
+	_, err = score.AchievementAward(score.Unlock{Code: "nope", Date: day})
+	diff(t, []string{"code"}, err)
+	_, err = score.AchievementAward(score.Unlock{Code: "perfect_week"})
+	diff(t, []string{"date"}, err)
+}
