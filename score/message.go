@@ -38,7 +38,6 @@ const (
 // the message calls out.
 const MoverThreshold = 5
 
-
 // TodayMessage picks the day's message by fixed rules, so the same input
 // always gives the same text, and the text is never blank.
 //

@@ -304,6 +304,7 @@ func (c *streakCounter) result() Streak {
 	}
 	return s
 }
+
 // DayGoalStatus returns the status of the day goal for a day's habits: Done
 // when at least goals.day_goal_percent of the due, unskipped items are
 // completed (and at least one); Rest when nothing was due or everything was
