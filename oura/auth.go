@@ -1,0 +1,429 @@
+package oura
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Oura's OAuth2 endpoints as the API documents them. Applications registered
+// on the newer developer portal may need another token URL; set it through
+// [OAuthConfig.Endpoint].
+const (
+	AuthURL  = "https://cloud.ouraring.com/oauth/authorize"
+	TokenURL = "https://api.ouraring.com/oauth/token"
+)
+
+// DefaultEndpoint returns Oura's documented endpoint. Oura takes the client
+// credentials in the form body, so the auth style is set to avoid probing.
+func DefaultEndpoint() oauth2.Endpoint {
+	return oauth2.Endpoint{AuthURL: AuthURL, TokenURL: TokenURL, AuthStyle: oauth2.AuthStyleInParams}
+}
+
+// Scope is an OAuth2 scope of the Oura API. The API has grown scopes that its
+// published document does not list and renamed others; the constants below
+// are the ones the live API enforces. Unknown scopes are silently dropped
+// from the consent screen and only fail later with 401 or 403.
+type Scope string
+
+// Scopes.
+const (
+	ScopeEmail             Scope = "email"              // the user's email address
+	ScopePersonal          Scope = "personal"           // age, sex, height, weight
+	ScopeDaily             Scope = "daily"              // daily sleep, activity, readiness and sleep periods
+	ScopeHeartRate         Scope = "heartrate"          // the heart-rate time series
+	ScopeWorkout           Scope = "workout"            // workouts
+	ScopeTag               Scope = "tag"                // tags and enhanced tags
+	ScopeSession           Scope = "session"            // guided and unguided sessions
+	ScopeSpO2              Scope = "spo2"               // blood-oxygen averages (was "spo2Daily")
+	ScopeSpO2Daily         Scope = "spo2Daily"          // the older name of ScopeSpO2
+	ScopeHeartHealth       Scope = "heart_health"       // cardiovascular age and VO2 max
+	ScopeStress            Scope = "stress"             // daily stress and resilience
+	ScopeRingConfiguration Scope = "ring_configuration" // ring model, colour, firmware
+)
+
+// AllScopes returns every current scope (not the legacy spo2Daily).
+func AllScopes() []Scope {
+	return []Scope{ScopeEmail, ScopePersonal, ScopeDaily, ScopeHeartRate, ScopeWorkout, ScopeTag,
+		ScopeSession, ScopeSpO2, ScopeHeartHealth, ScopeStress, ScopeRingConfiguration}
+}
+
+// NormalizeScope strips the "extapi:" prefix Oura may put on granted scopes
+// and maps the legacy spo2Daily to spo2.
+func NormalizeScope(s string) Scope {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "extapi:")
+	if Scope(s) == ScopeSpO2Daily {
+		return ScopeSpO2
+	}
+	return Scope(s)
+}
+
+// GrantedScopes returns the normalised scopes of a token response's "scope"
+// field, or nil when the token does not say.
+func GrantedScopes(t *oauth2.Token) []Scope {
+	if t == nil {
+		return nil
+	}
+	raw, _ := t.Extra("scope").(string)
+	var out []Scope
+	for _, f := range strings.Fields(raw) {
+		out = append(out, NormalizeScope(f))
+	}
+	return out
+}
+
+// MissingScopes returns the scopes of want that the token was not granted.
+// When the token does not list its scopes it returns nil: nothing is known
+// to be missing.
+func MissingScopes(t *oauth2.Token, want ...Scope) []Scope {
+	got := GrantedScopes(t)
+	if got == nil {
+		return nil
+	}
+	var missing []Scope
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			if g == NormalizeScope(string(w)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
+
+// NewState returns a fresh random OAuth2 state value (256 bits, URL-safe).
+// Keep it (in a cookie or session) and compare it with [CheckState] when the
+// user comes back to the redirect URL.
+func NewState() (string, error) {
+	var b [32]byte
+	if _, err := io.ReadFull(rand.Reader, b[:]); err != nil {
+		return "", fmt.Errorf("oura: new state: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// CheckState compares the state returned to the redirect URL with the one
+// issued, in constant time. It returns an error wrapping [ErrStateMismatch]
+// when they differ or either is empty.
+func CheckState(got, want string) error {
+	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return ErrStateMismatch
+	}
+	return nil
+}
+
+// TokenSource supplies the token of each user-data request. It must be safe
+// for concurrent use.
+type TokenSource interface {
+	Token(ctx context.Context) (*oauth2.Token, error)
+}
+
+// Refresher is a TokenSource that can replace a token Oura refused with 401.
+// Refresh returns a new token unless the current one already differs from
+// rejected (another request refreshed it first).
+type Refresher interface {
+	TokenSource
+	Refresh(ctx context.Context, rejected *oauth2.Token) (*oauth2.Token, error)
+}
+
+// StaticToken returns a TokenSource that always supplies the same bearer
+// token, for the sandbox and tests. It never refreshes.
+func StaticToken(accessToken Secret) TokenSource { return staticToken{tok: accessToken} }
+
+type staticToken struct{ tok Secret }
+
+func (s staticToken) Token(context.Context) (*oauth2.Token, error) {
+	if s.tok == "" {
+		return nil, fmt.Errorf("%w: empty static token", ErrNotConfigured)
+	}
+	return &oauth2.Token{AccessToken: string(s.tok), TokenType: "Bearer"}, nil
+}
+
+func (s staticToken) String() string                { return "oura.StaticToken(" + redacted + ")" }
+func (s staticToken) GoString() string              { return s.String() }
+func (s staticToken) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, s.String()) }
+func (s staticToken) LogValue() slog.Value          { return slog.StringValue(s.String()) }
+
+// OAuthConfig is an Oura OAuth2 application: the authorization-code flow,
+// the token exchange and refreshing token sources.
+type OAuthConfig struct {
+	ClientID     string
+	ClientSecret Secret
+	RedirectURL  string
+	Scopes       []Scope
+	// Endpoint holds the authorize and token URLs; the zero value means
+	// DefaultEndpoint(). Set TokenURL for apps of the newer developer portal.
+	Endpoint oauth2.Endpoint
+	// HTTPClient makes the token calls; nil means a client with a 30 s
+	// timeout (never http.DefaultClient).
+	HTTPClient *http.Client
+	// RefreshBefore is how long before expiry a token is refreshed; zero
+	// means 5 minutes.
+	RefreshBefore time.Duration
+}
+
+// String describes the configuration without its secret.
+func (c *OAuthConfig) String() string {
+	return fmt.Sprintf("oura.OAuthConfig{ClientID: %q, ClientSecret: %s, RedirectURL: %q, Scopes: %v}",
+		c.ClientID, redacted, c.RedirectURL, c.Scopes)
+}
+
+// GoString is String.
+func (c *OAuthConfig) GoString() string { return c.String() }
+
+// Format writes String for every verb.
+func (c *OAuthConfig) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue implements [slog.LogValuer] without the secret.
+func (c *OAuthConfig) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("client_id", c.ClientID), slog.String("redirect_url", c.RedirectURL))
+}
+
+func (c *OAuthConfig) oauth2() *oauth2.Config {
+	ep := c.Endpoint
+	if ep.AuthURL == "" && ep.TokenURL == "" {
+		ep = DefaultEndpoint()
+	}
+	scopes := make([]string, len(c.Scopes))
+	for i, s := range c.Scopes {
+		scopes[i] = string(s)
+	}
+	return &oauth2.Config{ClientID: c.ClientID, ClientSecret: string(c.ClientSecret), Endpoint: ep, RedirectURL: c.RedirectURL, Scopes: scopes}
+}
+
+func (c *OAuthConfig) httpClient() *http.Client {
+	if c.HTTPClient != nil {
+		return c.HTTPClient
+	}
+	return &http.Client{Timeout: 30 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+}
+
+// AuthCodeURL returns the URL to send the user to for consent. state should
+// come from [NewState].
+func (c *OAuthConfig) AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string {
+	return c.oauth2().AuthCodeURL(state, opts...)
+}
+
+// Exchange trades the authorization code of the redirect for a token. The
+// code lives about ten minutes and works once.
+func (c *OAuthConfig) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
+	if code == "" {
+		return nil, &ParamError{Param: "code", Reason: "empty authorization code"}
+	}
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.httpClient())
+	t, err := c.oauth2().Exchange(ctx, code, opts...)
+	if err != nil {
+		return nil, tokenError("exchange authorization code", err)
+	}
+	return t, nil
+}
+
+// PersistFunc stores a token the source obtained by refreshing. Oura rotates
+// refresh tokens: the old one stops working once the new one is issued, so
+// the new one must be stored (atomically) before it is used.
+type PersistFunc func(ctx context.Context, t *oauth2.Token) error
+
+// TokenSource returns a source that supplies tok while it is fresh and
+// refreshes it RefreshBefore its expiry and once when Oura answers 401.
+// persist is called with every refreshed token before it is used; when it
+// fails the call fails, the new token is kept in memory and persist is tried
+// again on the next call. persist may be nil only when losing a rotated
+// refresh token is acceptable.
+func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc) *OAuthTokenSource {
+	early := c.RefreshBefore
+	if early <= 0 {
+		early = 5 * time.Minute
+	}
+	var cur *oauth2.Token
+	if tok != nil {
+		cp := *tok
+		cur = &cp
+	}
+	return &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: time.Now}
+}
+
+// OAuthTokenSource is a refreshing [TokenSource] built by
+// [OAuthConfig.TokenSource]. It is safe for concurrent use: concurrent
+// requests share one refresh.
+type OAuthTokenSource struct {
+	conf    *oauth2.Config
+	hc      *http.Client
+	early   time.Duration
+	persist PersistFunc
+	now     func() time.Time
+
+	mu        sync.Mutex
+	cur       *oauth2.Token
+	unsaved   bool // cur came from a refresh whose persist failed
+	refreshes int
+}
+
+var _ Refresher = (*OAuthTokenSource)(nil)
+
+// Token returns the current token, refreshing it first when it expires
+// within RefreshBefore.
+func (s *OAuthTokenSource) Token(ctx context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unsaved {
+		if err := s.save(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if s.fresh() {
+		return s.cur, nil
+	}
+	return s.refreshLocked(ctx)
+}
+
+// Refresh replaces rejected with a new token, unless the current token is
+// already another one.
+func (s *OAuthTokenSource) Refresh(ctx context.Context, rejected *oauth2.Token) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur != nil && rejected != nil && s.cur.AccessToken != rejected.AccessToken && !s.unsaved {
+		return s.cur, nil
+	}
+	return s.refreshLocked(ctx)
+}
+
+// Refreshes returns how many times the source refreshed its token.
+func (s *OAuthTokenSource) Refreshes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshes
+}
+
+func (s *OAuthTokenSource) fresh() bool {
+	if s.cur == nil || s.cur.AccessToken == "" {
+		return false
+	}
+	return s.cur.Expiry.IsZero() || s.now().Add(s.early).Before(s.cur.Expiry)
+}
+
+func (s *OAuthTokenSource) refreshLocked(ctx context.Context) (*oauth2.Token, error) {
+	if s.cur == nil || s.cur.RefreshToken == "" {
+		return nil, fmt.Errorf("oura: token expired and no refresh token is set: %w", ErrUnauthorized)
+	}
+	rctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
+	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: s.cur.RefreshToken}).Token()
+	if err != nil {
+		return nil, tokenError("refresh token", err)
+	}
+	if t.RefreshToken == "" {
+		t.RefreshToken = s.cur.RefreshToken
+	}
+	s.cur = t
+	s.refreshes++
+	s.unsaved = true
+	if err := s.save(ctx); err != nil {
+		return nil, err
+	}
+	return s.cur, nil
+}
+
+func (s *OAuthTokenSource) save(ctx context.Context) error {
+	if s.persist != nil {
+		cp := *s.cur
+		if err := s.persist(ctx, &cp); err != nil {
+			return fmt.Errorf("oura: persist refreshed token: %w", err)
+		}
+	}
+	s.unsaved = false
+	return nil
+}
+
+// String describes the source without any token.
+func (s *OAuthTokenSource) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp := "none"
+	if s.cur != nil && !s.cur.Expiry.IsZero() {
+		exp = s.cur.Expiry.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprintf("oura.OAuthTokenSource{token: %s, expiry: %s, refreshes: %d}", redacted, exp, s.refreshes)
+}
+
+// GoString is String.
+func (s *OAuthTokenSource) GoString() string { return s.String() }
+
+// Format writes String for every verb.
+func (s *OAuthTokenSource) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, s.String()) }
+
+// LogValue implements [slog.LogValuer] without any token.
+func (s *OAuthTokenSource) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// TokenError is a failure of the token endpoint. It carries the OAuth2 error
+// code and description, never the request or response body. Codes that mean
+// the grant is gone (invalid_grant, invalid_client, unauthorized_client) and
+// statuses 400 and 401 match [ErrUnauthorized].
+type TokenError struct {
+	Op          string // "refresh token" or "exchange authorization code"
+	StatusCode  int    // HTTP status of the token endpoint, 0 for a network error
+	Code        string // RFC 6749 error code, e.g. invalid_grant
+	Description string // RFC 6749 error_description
+	Err         error  // the cause when it is not an answer of the endpoint
+}
+
+// Error implements error.
+func (e *TokenError) Error() string {
+	var b strings.Builder
+	b.WriteString("oura: " + e.Op)
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": status %d", e.StatusCode)
+	}
+	if e.Code != "" {
+		b.WriteString(": " + e.Code)
+	}
+	if e.Description != "" {
+		b.WriteString(": " + e.Description)
+	}
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause of a network failure.
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// Is matches [ErrUnauthorized] when the grant was refused.
+func (e *TokenError) Is(target error) bool {
+	if target != ErrUnauthorized {
+		return false
+	}
+	switch e.Code {
+	case "invalid_grant", "invalid_client", "unauthorized_client", "invalid_request":
+		return true
+	}
+	return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnauthorized
+}
+
+// tokenError turns an oauth2 error into a [*TokenError] free of secrets.
+func tokenError(op string, err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		te := &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription}
+		if re.Response != nil {
+			te.StatusCode = re.Response.StatusCode
+		}
+		return te
+	}
+	return &TokenError{Op: op, Err: sanitizeURLError(err)}
+}

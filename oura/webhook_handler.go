@@ -1,0 +1,280 @@
+package oura
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Webhook receiver defaults.
+const (
+	// MaxWebhookBody is the largest delivery body accepted (1 MiB).
+	MaxWebhookBody = 1 << 20
+	// DefaultWebhookTolerance is how far x-oura-timestamp may be from now.
+	DefaultWebhookTolerance = 5 * time.Minute
+	// DefaultWebhookTimeout bounds the callback so Oura, which waits 10 s,
+	// always gets an answer.
+	DefaultWebhookTimeout = 8 * time.Second
+)
+
+// WebhookEvent is one delivery: something happened to a document. Fetch the
+// document by DataType and ObjectID; a delete event's document is gone.
+type WebhookEvent struct {
+	EventType EventType `json:"event_type"`
+	DataType  DataType  `json:"data_type"`
+	ObjectID  string    `json:"object_id"`
+	EventTime time.Time `json:"event_time"`
+	UserID    string    `json:"user_id"`
+	// Raw is the delivery body as Oura sent it.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes an event, accepting an event time with or without
+// an offset (a bare time is UTC), and keeps the raw body.
+func (e *WebhookEvent) UnmarshalJSON(b []byte) error {
+	type plain WebhookEvent
+	var aux struct {
+		plain
+		EventTime string `json:"event_time"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*e = WebhookEvent(aux.plain)
+	if aux.EventTime != "" {
+		t, err := parseFlexibleTime(aux.EventTime)
+		if err != nil {
+			return fmt.Errorf("event_time: %w", err)
+		}
+		e.EventTime = t
+	}
+	e.Raw = bytes.Clone(b)
+	return nil
+}
+
+// WebhookConfig configures [NewWebhookHandler].
+type WebhookConfig struct {
+	// ClientSecret is the application's client secret: the HMAC key of
+	// x-oura-signature. Required.
+	ClientSecret Secret
+	// VerificationToken is the token given when creating subscriptions;
+	// the GET challenge is answered only when it matches. Required.
+	VerificationToken Secret
+	// OnEvent receives every verified event. It should hand the event off
+	// (to a queue, a goroutine) rather than fetch data inline: it runs under
+	// a context that ends after Timeout. A nil error answers 200; an error
+	// answers 500 so that Oura delivers the event again.
+	OnEvent func(ctx context.Context, e *WebhookEvent) error
+	// Tolerance bounds the distance between x-oura-timestamp and now, to
+	// refuse replays. Zero means DefaultWebhookTolerance (5 minutes).
+	Tolerance time.Duration
+	// Timeout bounds OnEvent; when it runs longer the handler answers 503
+	// (Oura retries) without waiting further. Zero means
+	// DefaultWebhookTimeout (8 s, below Oura's 10 s).
+	Timeout time.Duration
+	// Logger receives one line per refused delivery; nil discards.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// WebhookHandler is the http.Handler of a webhook callback URL. Build it
+// with [NewWebhookHandler].
+type WebhookHandler struct {
+	cfg WebhookConfig
+}
+
+var _ http.Handler = (*WebhookHandler)(nil)
+
+// NewWebhookHandler returns a handler that answers Oura's GET verification
+// challenge when the verification token matches (in constant time), and on
+// POST reads at most 1 MiB, checks that x-oura-timestamp is within the
+// tolerance, verifies x-oura-signature (hex HMAC-SHA256 with the client
+// secret over the timestamp followed by the raw body, compared in constant
+// time), decodes the event and passes it to OnEvent. Refusals: 400 for a
+// malformed request or event, 401 for a bad token, signature or timestamp,
+// 405 for other methods, 413 for a body over 1 MiB.
+func NewWebhookHandler(cfg WebhookConfig) (*WebhookHandler, error) {
+	switch {
+	case cfg.ClientSecret == "":
+		return nil, &ParamError{Param: "ClientSecret", Reason: "required to verify signatures"}
+	case cfg.VerificationToken == "":
+		return nil, &ParamError{Param: "VerificationToken", Reason: "required to answer the verification challenge"}
+	case cfg.OnEvent == nil:
+		return nil, &ParamError{Param: "OnEvent", Reason: "required"}
+	case cfg.Tolerance < 0:
+		return nil, &ParamError{Param: "Tolerance", Reason: "negative"}
+	case cfg.Timeout < 0:
+		return nil, &ParamError{Param: "Timeout", Reason: "negative"}
+	}
+	if cfg.Tolerance == 0 {
+		cfg.Tolerance = DefaultWebhookTolerance
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultWebhookTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &WebhookHandler{cfg: cfg}, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		h.challenge(w, r)
+	case http.MethodPost:
+		h.deliver(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+func (h *WebhookHandler) challenge(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	token, challenge := q.Get("verification_token"), q.Get("challenge")
+	if subtle.ConstantTimeCompare([]byte(token), []byte(h.cfg.VerificationToken)) != 1 {
+		h.refuse(r, http.StatusUnauthorized, "verification token mismatch")
+		http.Error(w, "invalid verification token", http.StatusUnauthorized)
+		return
+	}
+	if challenge == "" {
+		h.refuse(r, http.StatusBadRequest, "no challenge")
+		http.Error(w, "missing challenge", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]string{"challenge": challenge})
+}
+
+func (h *WebhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.refuse(r, http.StatusRequestEntityTooLarge, "body over 1 MiB")
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		h.refuse(r, http.StatusBadRequest, "read body: "+err.Error())
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if status, why := h.verify(r.Header, body); status != 0 {
+		h.refuse(r, status, why)
+		http.Error(w, why, status)
+		return
+	}
+	var ev WebhookEvent
+	if err := json.Unmarshal(body, &ev); err != nil {
+		h.refuse(r, http.StatusBadRequest, "decode event: "+err.Error())
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	if ev.EventType == "" || ev.DataType == "" || ev.ObjectID == "" {
+		h.refuse(r, http.StatusBadRequest, "event lacks event_type, data_type or object_id")
+		http.Error(w, "incomplete event", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- fmt.Errorf("oura: webhook callback panicked: %v", p)
+			}
+		}()
+		done <- h.cfg.OnEvent(ctx, &ev)
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			h.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "oura: webhook callback failed",
+				slog.String("event_type", string(ev.EventType)), slog.String("data_type", string(ev.DataType)),
+				slog.String("object_id", ev.ObjectID), slog.Any("error", err))
+			http.Error(w, "event not processed", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	case <-ctx.Done():
+		h.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "oura: webhook callback timed out",
+			slog.String("data_type", string(ev.DataType)), slog.String("object_id", ev.ObjectID))
+		http.Error(w, "event not processed in time", http.StatusServiceUnavailable)
+	}
+}
+
+// verify checks the timestamp and signature headers against body; it
+// returns 0 when they are good, else the status and reason of the refusal.
+func (h *WebhookHandler) verify(hdr http.Header, body []byte) (int, string) {
+	ts := strings.TrimSpace(hdr.Get("x-oura-timestamp"))
+	sig := strings.TrimSpace(hdr.Get("x-oura-signature"))
+	if ts == "" || sig == "" {
+		return http.StatusUnauthorized, "missing x-oura-timestamp or x-oura-signature"
+	}
+	when, err := parseWebhookTimestamp(ts)
+	if err != nil {
+		return http.StatusBadRequest, "malformed x-oura-timestamp"
+	}
+	if d := h.cfg.Now().Sub(when); d > h.cfg.Tolerance || d < -h.cfg.Tolerance {
+		return http.StatusUnauthorized, "x-oura-timestamp outside tolerance"
+	}
+	got, err := hex.DecodeString(sig)
+	if err != nil || len(got) != sha256.Size {
+		return http.StatusUnauthorized, "malformed x-oura-signature"
+	}
+	if !hmac.Equal(got, Sign(h.cfg.ClientSecret, ts, body)) {
+		return http.StatusUnauthorized, "signature mismatch"
+	}
+	return 0, ""
+}
+
+// Sign returns the HMAC-SHA256 of timestamp followed by body, keyed with the
+// client secret: the raw form of x-oura-signature (which is its uppercase
+// hex). It is exported for tests and fake servers that sign deliveries.
+func Sign(clientSecret Secret, timestamp string, body []byte) []byte {
+	m := hmac.New(sha256.New, []byte(clientSecret))
+	m.Write([]byte(timestamp))
+	m.Write(body)
+	return m.Sum(nil)
+}
+
+// SignatureHeader returns the x-oura-signature value for a delivery.
+func SignatureHeader(clientSecret Secret, timestamp string, body []byte) string {
+	return strings.ToUpper(hex.EncodeToString(Sign(clientSecret, timestamp, body)))
+}
+
+// parseWebhookTimestamp reads x-oura-timestamp: Unix seconds, or
+// milliseconds when the number is that large.
+func parseWebhookTimestamp(s string) (time.Time, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, fmt.Errorf("not a Unix time: %q", s)
+	}
+	if n > 1e11 {
+		return time.UnixMilli(n), nil
+	}
+	return time.Unix(n, 0), nil
+}
+
+func (h *WebhookHandler) refuse(r *http.Request, status int, why string) {
+	h.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "oura: webhook refused",
+		slog.String("method", r.Method), slog.Int("status", status), slog.String("reason", why))
+}
