@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -98,3 +99,67 @@ func (d *day) parse(s string) error {
 	*d = day(v)
 	return nil
 }
+
+// jsonText is a JSON column: json on Postgres (the exact text is kept),
+// TEXT on SQLite. nil is NULL.
+type jsonText []byte
+
+func (j jsonText) Value() (driver.Value, error) {
+	if j == nil {
+		return nil, nil
+	}
+	return string(j), nil
+}
+
+func (j *jsonText) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*j = nil
+	case string:
+		*j = jsonText(v)
+	case []byte:
+		*j = append(jsonText(nil), v...)
+	default:
+		return fmt.Errorf("json: cannot scan %T", src)
+	}
+	return nil
+}
+
+// marshalJSON encodes v, or returns NULL when isNil.
+func marshalJSON(v any, isNil bool) (jsonText, error) {
+	if isNil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	return jsonText(b), err
+}
+
+// unmarshalJSON decodes j into v unless j is NULL.
+func unmarshalJSON(j jsonText, v any) error {
+	if j == nil {
+		return nil
+	}
+	return json.Unmarshal(j, v)
+}
+
+// nullDay is a day that may be NULL; the zero Date is NULL.
+type nullDay civil.Date
+
+func (d nullDay) Value() (driver.Value, error) {
+	if civil.Date(d).IsZero() {
+		return nil, nil
+	}
+	return day(d).Value()
+}
+
+func (d *nullDay) Scan(src any) error {
+	if src == nil {
+		*d = nullDay{}
+		return nil
+	}
+	return (*day)(d).Scan(src)
+}
+
+// utc returns t in UTC at the store's precision, the form every instant
+// is read back in.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(Precision) }

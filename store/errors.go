@@ -21,7 +21,8 @@ type Kind int
 const (
 	// KindInternal is anything the store cannot classify.
 	KindInternal Kind = iota
-	// KindNotFound: the row asked for does not exist.
+	// KindNotFound: the row asked for does not exist, or a write names a
+	// user or item that does not exist (a foreign-key violation).
 	KindNotFound
 	// KindConflict: a unique key is already taken.
 	KindConflict
@@ -81,7 +82,9 @@ func (e *Error) Error() string {
 // Unwrap returns the driver's error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether the error belongs to the class of target.
+// Is reports whether target is the lifeops sentinel of the error's Kind:
+// lifeops.ErrNotFound, ErrConflict, ErrInvalid or ErrUnavailable (for
+// KindUnavailable and KindRetryable). KindInternal matches none.
 func (e *Error) Is(target error) bool {
 	return isKind(e.Kind, target)
 }
@@ -129,6 +132,8 @@ func pgKind(code string) Kind {
 	switch {
 	case code == "23505":
 		return KindConflict
+	case code == "23503": // a write for a user or item that does not exist
+		return KindNotFound
 	case code == "40001", code == "40P01", code == "55P03":
 		return KindRetryable
 	case code == "57014": // query_canceled
@@ -147,6 +152,8 @@ func sqliteKind(code int) Kind {
 	switch code {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		return KindConflict
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return KindNotFound
 	case sqlite3.SQLITE_INTERRUPT:
 		return KindUnavailable
 	case sqlite3.SQLITE_TOOBIG:
@@ -166,6 +173,9 @@ func sqliteKind(code int) Kind {
 // isRetryable reports whether err is a transient lock or serialization
 // failure worth running the whole operation again.
 func isRetryable(err error) bool {
+	if errors.Is(err, errVanished) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgKind(pgErr.Code) == KindRetryable
@@ -207,3 +217,6 @@ func (db *DB) retry(ctx context.Context, op string, fn func(ctx context.Context)
 func errorf(op string, kind Kind, format string, args ...any) error {
 	return &Error{Op: op, Kind: kind, Err: fmt.Errorf(format, args...)}
 }
+
+// errOtherUser reports a record that exists, but for another user.
+var errOtherUser = errors.New("the record belongs to another user")

@@ -14,6 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+
+	"github.com/lifeops/lifeops/lifeops"
 )
 
 // hrSample is one heart-rate row as the loader writes it.
@@ -186,4 +189,46 @@ func sqliteHRUpsert(rows int) string {
 	b.WriteString(" ON CONFLICT (user_id, at) DO UPDATE SET bpm = excluded.bpm, source = excluded.source" +
 		" WHERE heart_rate.bpm IS NOT excluded.bpm OR heart_rate.source IS NOT excluded.source")
 	return b.String()
+}
+
+// PutHeartRate upserts samples on (userID, At) in one transaction: by
+// COPY on Postgres, by batched multi-row upserts on SQLite. Samples at
+// one instant (after truncation to Precision) keep the last.
+func (db *DB) PutHeartRate(ctx context.Context, userID uuid.UUID, samples []lifeops.HeartRateSample) error {
+	rows := make([]hrSample, len(samples))
+	for i, s := range samples {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		rows[i] = hrSample{At: s.At, BPM: s.BPM, Source: s.Source}
+	}
+	return db.loadHeartRate(ctx, userID, normalizeSamples(rows))
+}
+
+type heartRateRow struct {
+	bun.BaseModel `bun:"table:heart_rate"`
+
+	UserID uuid.UUID `bun:"user_id,pk"`
+	At     instant   `bun:"at,pk"`
+	BPM    int       `bun:"bpm"`
+	Source string    `bun:"source"`
+}
+
+// HeartRate returns the user's samples with At in [start, end), ordered by
+// At.
+func (db *DB) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) ([]lifeops.HeartRateSample, error) {
+	var rows []heartRateRow
+	err := db.read(ctx, "list heart rate", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).
+			Where("user_id = ? AND at >= ? AND at < ?", userID, instant(start), instant(end)).
+			Order("at").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.HeartRateSample, len(rows))
+	for i, r := range rows {
+		out[i] = lifeops.HeartRateSample{At: utc(time.Time(r.At)), BPM: r.BPM, Source: r.Source}
+	}
+	return out, nil
 }

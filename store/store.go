@@ -18,6 +18,8 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"modernc.org/sqlite"
+
+	"github.com/lifeops/lifeops/lifeops"
 )
 
 // Dialect names the database family a DB talks to.
@@ -278,3 +280,17 @@ func redactDSN(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// DB implements every store port of the core.
+var (
+	_ lifeops.UserStore        = (*DB)(nil)
+	_ lifeops.HealthStore      = (*DB)(nil)
+	_ lifeops.HeartRateStore   = (*DB)(nil)
+	_ lifeops.SyncStateStore   = (*DB)(nil)
+	_ lifeops.WorkStore        = (*DB)(nil)
+	_ lifeops.ScoreStore       = (*DB)(nil)
+	_ lifeops.XPStore          = (*DB)(nil)
+	_ lifeops.AchievementStore = (*DB)(nil)
+	_ lifeops.EventStore       = (*DB)(nil)
+	_ lifeops.CredentialStore  = (*DB)(nil)
+)

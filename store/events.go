@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+type eventRow struct {
+	bun.BaseModel `bun:"table:occurrence_events"`
+
+	ID          uuid.UUID   `bun:"id,pk"`
+	UserID      uuid.UUID   `bun:"user_id"`
+	ItemID      uuid.UUID   `bun:"item_id"`
+	Day         day         `bun:"day"`
+	Kind        string      `bun:"kind"`
+	Slot        string      `bun:"slot"`
+	At          instant     `bun:"at"`
+	Reason      string      `bun:"reason"`
+	PostponedTo nullInstant `bun:"postponed_to"`
+	CreatedAt   instant     `bun:"created_at"`
+}
+
+func (r eventRow) event() lifeops.Event {
+	return lifeops.Event{
+		ID: r.ID, UserID: r.UserID, ItemID: r.ItemID, Date: civil.Date(r.Day), Kind: lifeops.EventKind(r.Kind),
+		At: utc(time.Time(r.At)), Reason: r.Reason, To: utcOrZero(time.Time(r.PostponedTo)), CreatedAt: utc(time.Time(r.CreatedAt)),
+	}
+}
+
+// AddEvent inserts e unless its occurrence (e.ItemID, e.Date) already holds
+// an event in the same slot, atomically, and returns the stored event.
+func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, bool, error) {
+	if err := e.Validate(); err != nil {
+		return lifeops.Event{}, false, err
+	}
+	row := eventRow{
+		ID: e.ID, UserID: e.UserID, ItemID: e.ItemID, Day: day(e.Date), Kind: string(e.Kind), Slot: e.Kind.Slot(),
+		At: instant(e.At), Reason: e.Reason, PostponedTo: nullInstant(e.To), CreatedAt: instant(e.CreatedAt),
+	}
+	var stored eventRow
+	created, err := insertIfAbsent(ctx, db, "add event", &row, &stored, []string{"item_id", "day", "slot"},
+		func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("item_id = ? AND day = ? AND slot = ?", e.ItemID, day(e.Date), e.Kind.Slot())
+		})
+	if err != nil {
+		return lifeops.Event{}, false, err
+	}
+	if stored.UserID != e.UserID {
+		// The occurrence belongs to another user: it does not exist for
+		// this one.
+		return lifeops.Event{}, false, &Error{Op: "add event", Kind: KindNotFound, Err: errOtherUser}
+	}
+	return stored.event(), created, nil
+}
+
+// DeleteEvent deletes the event of kind on the occurrence (itemID, date)
+// of the user and reports whether there was one.
+func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind lifeops.EventKind) (bool, error) {
+	var deleted bool
+	err := db.retry(ctx, "delete event", func(ctx context.Context) error {
+		res, err := db.bun.NewDelete().Model((*eventRow)(nil)).
+			Where("user_id = ? AND item_id = ? AND day = ? AND kind = ?", userID, itemID, day(date), string(kind)).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		deleted = n > 0
+		return err
+	})
+	return deleted, err
+}
+
+// Events lists the user's events with Date in [from, to], ordered by Date,
+// then CreatedAt, then ID.
+func (db *DB) Events(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.Event, error) {
+	var rows []eventRow
+	err := db.read(ctx, "list events", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).
+			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).
+			Order("day", "created_at", "id").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.Event, len(rows))
+	for i, r := range rows {
+		out[i] = r.event()
+	}
+	return out, nil
+}
+
+func utcOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return utc(t)
+}

@@ -1,0 +1,295 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"github.com/uptrace/bun"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+type scoresRow struct {
+	bun.BaseModel `bun:"table:daily_scores"`
+
+	UserID               uuid.UUID           `bun:"user_id,pk"`
+	Day                  day                 `bun:"day,pk"`
+	Life                 decimal.NullDecimal `bun:"life"`
+	Sleep                decimal.NullDecimal `bun:"sleep"`
+	SleepContributors    jsonText            `bun:"sleep_contributors"`
+	Activity             decimal.NullDecimal `bun:"activity"`
+	ActivityContributors jsonText            `bun:"activity_contributors"`
+	WorkLife             decimal.NullDecimal `bun:"work_life"`
+	WorkLifeContributors jsonText            `bun:"work_life_contributors"`
+	Habits               decimal.NullDecimal `bun:"habits"`
+	HabitsContributors   jsonText            `bun:"habits_contributors"`
+	ComputedAt           instant             `bun:"computed_at"`
+}
+
+func splitDomain(d *lifeops.DomainScore) (decimal.NullDecimal, jsonText, error) {
+	if d == nil {
+		return decimal.NullDecimal{}, nil, nil
+	}
+	j, err := marshalJSON(d.Contributors, d.Contributors == nil)
+	return decimal.NewNullDecimal(d.Value), j, err
+}
+
+func joinDomain(v decimal.NullDecimal, j jsonText) (*lifeops.DomainScore, error) {
+	if !v.Valid {
+		return nil, nil
+	}
+	d := &lifeops.DomainScore{Value: v.Decimal}
+	return d, unmarshalJSON(j, &d.Contributors)
+}
+
+// PutScores upserts s on (UserID, Date), replacing every field.
+func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	row := scoresRow{UserID: s.UserID, Day: day(s.Date), ComputedAt: instant(s.ComputedAt)}
+	if s.Life != nil {
+		row.Life = decimal.NewNullDecimal(*s.Life)
+	}
+	var err error
+	if row.Sleep, row.SleepContributors, err = splitDomain(s.Sleep); err == nil {
+		if row.Activity, row.ActivityContributors, err = splitDomain(s.Activity); err == nil {
+			if row.WorkLife, row.WorkLifeContributors, err = splitDomain(s.WorkLife); err == nil {
+				row.Habits, row.HabitsContributors, err = splitDomain(s.Habits)
+			}
+		}
+	}
+	if err != nil {
+		return wrapErr("put scores", err)
+	}
+	return db.retry(ctx, "put scores", func(ctx context.Context) error {
+		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id", "day").Exec(ctx)
+		return err
+	})
+}
+
+// Scores returns the user's scored days in [from, to] ordered by date.
+func (db *DB) Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.DayScores, error) {
+	var rows []scoresRow
+	err := db.read(ctx, "list scores", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).
+			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).Order("day").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.DayScores, len(rows))
+	for i, r := range rows {
+		s := lifeops.DayScores{UserID: r.UserID, Date: civil.Date(r.Day), ComputedAt: utc(time.Time(r.ComputedAt))}
+		if r.Life.Valid {
+			v := r.Life.Decimal
+			s.Life = &v
+		}
+		var err error
+		if s.Sleep, err = joinDomain(r.Sleep, r.SleepContributors); err == nil {
+			if s.Activity, err = joinDomain(r.Activity, r.ActivityContributors); err == nil {
+				if s.WorkLife, err = joinDomain(r.WorkLife, r.WorkLifeContributors); err == nil {
+					s.Habits, err = joinDomain(r.Habits, r.HabitsContributors)
+				}
+			}
+		}
+		if err != nil {
+			return nil, wrapErr("list scores", err)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+type xpRow struct {
+	bun.BaseModel `bun:"table:xp_ledger"`
+
+	UserID    uuid.UUID     `bun:"user_id,pk"`
+	Key       string        `bun:"key,pk"`
+	Day       day           `bun:"day"`
+	Kind      string        `bun:"kind"`
+	Points    int64         `bun:"points"`
+	Reason    string        `bun:"reason"`
+	Parts     jsonText      `bun:"parts"`
+	ItemID    uuid.NullUUID `bun:"item_id"`
+	Code      string        `bun:"code"`
+	CreatedAt instant       `bun:"created_at"`
+}
+
+func (r xpRow) entry() (lifeops.XPEntry, error) {
+	e := lifeops.XPEntry{
+		UserID: r.UserID, Key: r.Key, Date: civil.Date(r.Day), Kind: r.Kind, Points: r.Points,
+		Reason: r.Reason, Code: r.Code, CreatedAt: utc(time.Time(r.CreatedAt)),
+	}
+	if r.ItemID.Valid {
+		e.ItemID = r.ItemID.UUID
+	}
+	return e, unmarshalJSON(r.Parts, &e.Parts)
+}
+
+// AddXP inserts e unless the user has an entry with e.Key, atomically, and
+// returns the stored entry.
+func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bool, error) {
+	if err := e.Validate(); err != nil {
+		return lifeops.XPEntry{}, false, err
+	}
+	row := xpRow{
+		UserID: e.UserID, Key: e.Key, Day: day(e.Date), Kind: e.Kind, Points: e.Points, Reason: e.Reason,
+		Code: e.Code, CreatedAt: instant(e.CreatedAt), ItemID: uuid.NullUUID{UUID: e.ItemID, Valid: e.ItemID != uuid.Nil},
+	}
+	var err error
+	if row.Parts, err = marshalJSON(e.Parts, e.Parts == nil); err != nil {
+		return lifeops.XPEntry{}, false, wrapErr("add xp", err)
+	}
+	var stored xpRow
+	created, err := insertIfAbsent(ctx, db, "add xp", &row, &stored, []string{"user_id", "key"},
+		func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("user_id = ? AND key = ?", e.UserID, e.Key)
+		})
+	if err != nil {
+		return lifeops.XPEntry{}, false, err
+	}
+	out, err := stored.entry()
+	return out, created, wrapErr("add xp", err)
+}
+
+// DeleteXP deletes the user's entry with key and reports whether there was
+// one.
+func (db *DB) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
+	var deleted bool
+	err := db.retry(ctx, "delete xp", func(ctx context.Context) error {
+		res, err := db.bun.NewDelete().Model((*xpRow)(nil)).Where("user_id = ? AND key = ?", userID, key).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		deleted = n > 0
+		return err
+	})
+	return deleted, err
+}
+
+// XPTotal returns the sum of the Points of the user's entries.
+func (db *DB) XPTotal(ctx context.Context, userID uuid.UUID) (int64, error) {
+	var total int64
+	err := db.read(ctx, "xp total", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model((*xpRow)(nil)).ColumnExpr("COALESCE(SUM(points), 0)").
+			Where("user_id = ?", userID).Scan(ctx, &total)
+	})
+	return total, err
+}
+
+// XPEntries lists the user's entries that match q, ordered by Date, then
+// CreatedAt, then Key.
+func (db *DB) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQuery) ([]lifeops.XPEntry, error) {
+	if err := validatePage(q.Page); err != nil {
+		return nil, err
+	}
+	var rows []xpRow
+	err := db.read(ctx, "list xp", func(ctx context.Context) error {
+		sel := db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID)
+		if !q.From.IsZero() {
+			sel = sel.Where("day >= ?", day(q.From))
+		}
+		if !q.To.IsZero() {
+			sel = sel.Where("day <= ?", day(q.To))
+		}
+		return paginate(sel.Order("day", "created_at", "key"), q.Page).Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.XPEntry, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.entry(); err != nil {
+			return nil, wrapErr("list xp", err)
+		}
+	}
+	return out, nil
+}
+
+type achievementRow struct {
+	bun.BaseModel `bun:"table:achievements"`
+
+	UserID     uuid.UUID `bun:"user_id,pk"`
+	Code       string    `bun:"code,pk"`
+	Day        day       `bun:"day"`
+	UnlockedAt instant   `bun:"unlocked_at"`
+}
+
+func (r achievementRow) achievement() lifeops.Achievement {
+	return lifeops.Achievement{UserID: r.UserID, Code: r.Code, Date: civil.Date(r.Day), UnlockedAt: utc(time.Time(r.UnlockedAt))}
+}
+
+// UnlockAchievement inserts a unless the user has a.Code, atomically, and
+// returns the stored achievement.
+func (db *DB) UnlockAchievement(ctx context.Context, a lifeops.Achievement) (lifeops.Achievement, bool, error) {
+	if err := a.Validate(); err != nil {
+		return lifeops.Achievement{}, false, err
+	}
+	row := achievementRow{UserID: a.UserID, Code: a.Code, Day: day(a.Date), UnlockedAt: instant(a.UnlockedAt)}
+	var stored achievementRow
+	created, err := insertIfAbsent(ctx, db, "unlock achievement", &row, &stored, []string{"user_id", "code"},
+		func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("user_id = ? AND code = ?", a.UserID, a.Code)
+		})
+	if err != nil {
+		return lifeops.Achievement{}, false, err
+	}
+	return stored.achievement(), created, nil
+}
+
+// Achievements lists the user's achievements ordered by UnlockedAt, then
+// Code.
+func (db *DB) Achievements(ctx context.Context, userID uuid.UUID) ([]lifeops.Achievement, error) {
+	var rows []achievementRow
+	err := db.read(ctx, "list achievements", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("unlocked_at", "code").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.Achievement, len(rows))
+	for i, r := range rows {
+		out[i] = r.achievement()
+	}
+	return out, nil
+}
+
+// insertIfAbsent inserts row unless a row with the same conflict key
+// exists, and loads the stored row (new or existing) into stored. One
+// INSERT … ON CONFLICT DO NOTHING RETURNING decides atomically: of many
+// concurrent calls exactly one sees its row returned. The others read the
+// winner, which ON CONFLICT waited for to commit.
+func insertIfAbsent[T any](ctx context.Context, db *DB, op string, row, stored *T, conflict []string, where func(*bun.SelectQuery) *bun.SelectQuery) (bool, error) {
+	var created bool
+	err := db.retry(ctx, op, func(ctx context.Context) error {
+		res, err := db.bun.NewInsert().Model(row).
+			On("CONFLICT ("+strings.Join(conflict, ", ")+") DO NOTHING").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		created = n > 0
+		err = where(db.bun.NewSelect().Model(stored)).Scan(ctx)
+		if errors.Is(err, sql.ErrNoRows) {
+			// The winner was deleted between the two statements: try again.
+			return errVanished
+		}
+		return err
+	})
+	return created, err
+}
+
+// errVanished reports a row that a conflict proved to exist and a read
+// then missed; the operation is run again.
+var errVanished = errors.New("conflicting row vanished before it could be read")

@@ -1,0 +1,346 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// batchRows is how many rows one multi-row INSERT carries.
+const batchRows = 500
+
+type healthDayRow struct {
+	bun.BaseModel `bun:"table:health_days"`
+
+	UserID                uuid.UUID   `bun:"user_id,pk"`
+	Day                   day         `bun:"day,pk"`
+	Source                string      `bun:"source"`
+	SleepScore            *int        `bun:"sleep_score"`
+	SleepContributors     jsonText    `bun:"sleep_contributors"`
+	ReadinessScore        *int        `bun:"readiness_score"`
+	ReadinessContributors jsonText    `bun:"readiness_contributors"`
+	ActivityScore         *int        `bun:"activity_score"`
+	ActivityContributors  jsonText    `bun:"activity_contributors"`
+	Steps                 *int        `bun:"steps"`
+	TotalSleepSeconds     *int        `bun:"total_sleep_seconds"`
+	Efficiency            *int        `bun:"efficiency"`
+	RestingHeartRate      *int        `bun:"resting_heart_rate"`
+	HRV                   *int        `bun:"hrv"`
+	Bedtime               nullInstant `bun:"bedtime"`
+	WakeTime              nullInstant `bun:"wake_time"`
+	UpdatedAt             instant     `bun:"updated_at"`
+}
+
+func splitScore(p *lifeops.ProviderScore) (*int, jsonText, error) {
+	if p == nil {
+		return nil, nil, nil
+	}
+	v := p.Value
+	j, err := marshalJSON(p.Contributors, p.Contributors == nil)
+	return &v, j, err
+}
+
+func joinScore(v *int, j jsonText) (*lifeops.ProviderScore, error) {
+	if v == nil {
+		return nil, nil
+	}
+	p := &lifeops.ProviderScore{Value: *v}
+	return p, unmarshalJSON(j, &p.Contributors)
+}
+
+func toHealthDayRow(d lifeops.HealthDay) (healthDayRow, error) {
+	r := healthDayRow{
+		UserID: d.UserID, Day: day(d.Date), Source: d.Source,
+		Steps: d.Steps, TotalSleepSeconds: d.TotalSleepSeconds, Efficiency: d.Efficiency,
+		RestingHeartRate: d.RestingHeartRate, HRV: d.HRV,
+		Bedtime: optInstant(d.Bedtime), WakeTime: optInstant(d.WakeTime), UpdatedAt: instant(d.UpdatedAt),
+	}
+	var err error
+	if r.SleepScore, r.SleepContributors, err = splitScore(d.Sleep); err != nil {
+		return r, err
+	}
+	if r.ReadinessScore, r.ReadinessContributors, err = splitScore(d.Readiness); err != nil {
+		return r, err
+	}
+	r.ActivityScore, r.ActivityContributors, err = splitScore(d.Activity)
+	return r, err
+}
+
+func (r healthDayRow) healthDay() (lifeops.HealthDay, error) {
+	d := lifeops.HealthDay{
+		UserID: r.UserID, Date: civil.Date(r.Day), Source: r.Source,
+		Steps: r.Steps, TotalSleepSeconds: r.TotalSleepSeconds, Efficiency: r.Efficiency,
+		RestingHeartRate: r.RestingHeartRate, HRV: r.HRV,
+		Bedtime: ptrInstant(r.Bedtime), WakeTime: ptrInstant(r.WakeTime), UpdatedAt: utc(time.Time(r.UpdatedAt)),
+	}
+	var err error
+	if d.Sleep, err = joinScore(r.SleepScore, r.SleepContributors); err != nil {
+		return d, err
+	}
+	if d.Readiness, err = joinScore(r.ReadinessScore, r.ReadinessContributors); err != nil {
+		return d, err
+	}
+	d.Activity, err = joinScore(r.ActivityScore, r.ActivityContributors)
+	return d, err
+}
+
+// PutHealthDays upserts each day on (UserID, Date) in one transaction.
+func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error {
+	rows := make([]healthDayRow, 0, len(days))
+	for _, d := range days {
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		r, err := toHealthDayRow(d)
+		if err != nil {
+			return wrapErr("put health days", err)
+		}
+		rows = append(rows, r)
+	}
+	rows = lastPerKey(rows, func(r healthDayRow) any { return [2]any{r.UserID, r.Day} })
+	return putRows(ctx, db, "put health days", rows, "user_id", "day")
+}
+
+// HealthDays returns the user's days in [from, to] ordered by date.
+func (db *DB) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.HealthDay, error) {
+	var rows []healthDayRow
+	err := db.read(ctx, "list health days", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).
+			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).
+			Order("day").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.HealthDay, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.healthDay(); err != nil {
+			return nil, wrapErr("list health days", err)
+		}
+	}
+	return out, nil
+}
+
+type rawDocumentRow struct {
+	bun.BaseModel `bun:"table:raw_documents"`
+
+	UserID    uuid.UUID `bun:"user_id,pk"`
+	Provider  string    `bun:"provider,pk"`
+	Kind      string    `bun:"kind,pk"`
+	DocID     string    `bun:"doc_id,pk"`
+	Day       nullDay   `bun:"day"`
+	Deleted   bool      `bun:"deleted"`
+	Data      jsonText  `bun:"data"`
+	FetchedAt instant   `bun:"fetched_at"`
+}
+
+func (r rawDocumentRow) doc() lifeops.RawDocument {
+	return lifeops.RawDocument{
+		UserID: r.UserID, Provider: r.Provider, Kind: r.Kind, ID: r.DocID, Date: civil.Date(r.Day),
+		Deleted: r.Deleted, Data: json.RawMessage(r.Data), FetchedAt: utc(time.Time(r.FetchedAt)),
+	}
+}
+
+// PutRawDocuments upserts each document on (UserID, Provider, Kind, ID) in
+// one transaction, replacing a stored revision in place.
+func (db *DB) PutRawDocuments(ctx context.Context, docs []lifeops.RawDocument) error {
+	rows := make([]rawDocumentRow, 0, len(docs))
+	for _, d := range docs {
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		rows = append(rows, rawDocumentRow{
+			UserID: d.UserID, Provider: d.Provider, Kind: d.Kind, DocID: d.ID, Day: nullDay(d.Date),
+			Deleted: d.Deleted, Data: jsonText(d.Data), FetchedAt: instant(d.FetchedAt),
+		})
+	}
+	rows = lastPerKey(rows, func(r rawDocumentRow) any { return [4]any{r.UserID, r.Provider, r.Kind, r.DocID} })
+	return putRows(ctx, db, "put raw documents", rows, "user_id", "provider", "kind", "doc_id")
+}
+
+// RawDocument returns one document.
+func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (lifeops.RawDocument, error) {
+	var r rawDocumentRow
+	err := db.read(ctx, "get raw document", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&r).
+			Where("user_id = ? AND provider = ? AND kind = ? AND doc_id = ?", userID, provider, kind, id).Scan(ctx)
+	})
+	if err != nil {
+		return lifeops.RawDocument{}, err
+	}
+	return r.doc(), nil
+}
+
+// RawDocuments lists the user's documents that match q, ordered by Date
+// (documents without one first), then Kind, then ID.
+func (db *DB) RawDocuments(ctx context.Context, userID uuid.UUID, q lifeops.RawQuery) ([]lifeops.RawDocument, error) {
+	var rows []rawDocumentRow
+	err := db.read(ctx, "list raw documents", func(ctx context.Context) error {
+		sel := db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID)
+		if q.Provider != "" {
+			sel = sel.Where("provider = ?", q.Provider)
+		}
+		if q.Kind != "" {
+			sel = sel.Where("kind = ?", q.Kind)
+		}
+		if !q.From.IsZero() {
+			sel = sel.Where("day >= ?", day(q.From))
+		}
+		if !q.To.IsZero() {
+			sel = sel.Where("day <= ?", day(q.To))
+		}
+		return sel.OrderExpr("day IS NOT NULL, day, kind, doc_id, provider").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.RawDocument, len(rows))
+	for i, r := range rows {
+		out[i] = r.doc()
+	}
+	return out, nil
+}
+
+type syncStateRow struct {
+	bun.BaseModel `bun:"table:sync_state"`
+
+	UserID   uuid.UUID `bun:"user_id,pk"`
+	Kind     string    `bun:"kind,pk"`
+	Through  day       `bun:"through"`
+	SyncedAt instant   `bun:"synced_at"`
+}
+
+// SyncStates returns the user's states, ordered by Kind.
+func (db *DB) SyncStates(ctx context.Context, userID uuid.UUID) ([]lifeops.SyncState, error) {
+	var rows []syncStateRow
+	err := db.read(ctx, "list sync states", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("kind").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.SyncState, len(rows))
+	for i, r := range rows {
+		out[i] = lifeops.SyncState{UserID: r.UserID, Kind: lifeops.DataKind(r.Kind), Through: civil.Date(r.Through), SyncedAt: utc(time.Time(r.SyncedAt))}
+	}
+	return out, nil
+}
+
+// PutSyncState upserts s on (UserID, Kind).
+func (db *DB) PutSyncState(ctx context.Context, s lifeops.SyncState) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	row := syncStateRow{UserID: s.UserID, Kind: string(s.Kind), Through: day(s.Through), SyncedAt: instant(s.SyncedAt)}
+	return db.retry(ctx, "put sync state", func(ctx context.Context) error {
+		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id", "kind").Exec(ctx)
+		return err
+	})
+}
+
+type workDayRow struct {
+	bun.BaseModel `bun:"table:work_days"`
+
+	UserID            uuid.UUID `bun:"user_id,pk"`
+	Day               day       `bun:"day,pk"`
+	WorkMinutes       int       `bun:"work_minutes"`
+	AfterHoursMinutes int       `bun:"after_hours_minutes"`
+	MeetingMinutes    int       `bun:"meeting_minutes"`
+	BreakMinutes      int       `bun:"break_minutes"`
+	Source            string    `bun:"source"`
+	UpdatedAt         instant   `bun:"updated_at"`
+}
+
+// PutWorkDay upserts w on (UserID, Date).
+func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	row := workDayRow{
+		UserID: w.UserID, Day: day(w.Date), WorkMinutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes,
+		MeetingMinutes: w.MeetingMinutes, BreakMinutes: w.BreakMinutes, Source: w.Source, UpdatedAt: instant(w.UpdatedAt),
+	}
+	return db.retry(ctx, "put work day", func(ctx context.Context) error {
+		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id", "day").Exec(ctx)
+		return err
+	})
+}
+
+// WorkDays returns the user's work days in [from, to] ordered by date.
+func (db *DB) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
+	var rows []workDayRow
+	err := db.read(ctx, "list work days", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).
+			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).Order("day").Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.WorkDay, len(rows))
+	for i, r := range rows {
+		out[i] = lifeops.WorkDay{
+			UserID: r.UserID, Date: civil.Date(r.Day), WorkMinutes: r.WorkMinutes, AfterHoursMinutes: r.AfterHoursMinutes,
+			MeetingMinutes: r.MeetingMinutes, BreakMinutes: r.BreakMinutes, Source: r.Source, UpdatedAt: utc(time.Time(r.UpdatedAt)),
+		}
+	}
+	return out, nil
+}
+
+// putRows upserts rows on the conflict columns in one transaction, in
+// multi-row statements of batchRows rows.
+func putRows[T any](ctx context.Context, db *DB, op string, rows []T, conflict ...string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return db.retry(ctx, op, func(ctx context.Context) error {
+		return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			for start := 0; start < len(rows); start += batchRows {
+				chunk := rows[start:min(start+batchRows, len(rows))]
+				if _, err := upsert(tx.NewInsert().Model(&chunk), conflict...).Exec(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// lastPerKey keeps, for rows that share a key, only the last one, in the
+// order of their last appearance: one statement may not upsert a key twice.
+func lastPerKey[T any](rows []T, key func(T) any) []T {
+	last := make(map[any]int, len(rows))
+	for i, r := range rows {
+		last[key(r)] = i
+	}
+	if len(last) == len(rows) {
+		return rows
+	}
+	out := make([]T, 0, len(last))
+	for i, r := range rows {
+		if last[key(r)] == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func optInstant(t *time.Time) nullInstant {
+	if t == nil {
+		return nullInstant{}
+	}
+	return nullInstant(*t)
+}
+
+func ptrInstant(t nullInstant) *time.Time {
+	if time.Time(t).IsZero() {
+		return nil
+	}
+	v := utc(time.Time(t))
+	return &v
+}

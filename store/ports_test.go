@@ -1,0 +1,200 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/store"
+)
+
+var t0 = time.Date(2026, 3, 29, 0, 30, 15, 123456789, time.UTC)
+
+func newUser(tb testing.TB, db *store.DB) lifeops.User {
+	tb.Helper()
+	u := lifeops.User{
+		ID: uuid.New(), Name: "Ada", Zone: "Europe/Berlin", DayStartHour: 4,
+		WakeTime: civil.Clock{Hour: 7, Minute: 15}, Bedtime: civil.Clock{Hour: 23, Minute: 5},
+		CreatedAt: t0, UpdatedAt: t0,
+	}
+	if err := db.CreateUser(context.Background(), u); err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// TestRoundTrips writes one record of every kind and reads it back on
+// every backend: instants in UTC at microsecond precision, decimals and
+// raw JSON exact.
+func TestRoundTrips(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := mustMigrate(t, b.open(t))
+			u := newUser(t, db)
+			want := u
+			want.CreatedAt = t0.Truncate(time.Microsecond)
+			want.UpdatedAt = want.CreatedAt
+			got, err := db.User(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("user (-want +got):\n%s", diff)
+			}
+			if got.CreatedAt.Location() != time.UTC {
+				t.Errorf("CreatedAt in %v, want UTC", got.CreatedAt.Location())
+			}
+
+			goals := lifeops.DefaultGoals(u.ID)
+			goals.Weights.Sleep = decimal.RequireFromString("1.2345678901234567890")
+			goals.Weights.Habits = decimal.RequireFromString("0.5")
+			goals.UpdatedAt = t0
+			if err := db.PutGoals(ctx, goals); err != nil {
+				t.Fatal(err)
+			}
+			gotGoals, err := db.Goals(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			goals.UpdatedAt = want.CreatedAt
+			if diff := cmp.Diff(goals, gotGoals); diff != "" {
+				t.Errorf("goals (-want +got):\n%s", diff)
+			}
+
+			raw := json.RawMessage(`{"id": "a1",  "score":85, "nested":{"z":1,"a":[1.50, 2]}}`)
+			doc := lifeops.RawDocument{UserID: u.ID, Provider: "oura", Kind: "daily_sleep", ID: "a1", Date: civil.D(2026, 3, 28), Data: raw, FetchedAt: t0}
+			if err := db.PutRawDocuments(ctx, []lifeops.RawDocument{doc}); err != nil {
+				t.Fatal(err)
+			}
+			gotDoc, err := db.RawDocument(ctx, u.ID, "oura", "daily_sleep", "a1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(gotDoc.Data, raw) {
+				t.Errorf("raw document data = %s, want byte for byte %s", gotDoc.Data, raw)
+			}
+
+			life := decimal.RequireFromString("73.25")
+			scores := lifeops.DayScores{
+				UserID: u.ID, Date: civil.D(2026, 3, 28), Life: &life,
+				Sleep: &lifeops.DomainScore{Value: decimal.RequireFromString("81.5"), Contributors: []lifeops.Contributor{
+					{Name: "duration", Value: decimal.RequireFromString("90"), Weight: decimal.RequireFromString("0.333333333333"), Effect: decimal.RequireFromString("-1.75")},
+				}},
+				ComputedAt: t0,
+			}
+			if err := db.PutScores(ctx, scores); err != nil {
+				t.Fatal(err)
+			}
+			gotScores, err := db.Scores(ctx, u.ID, civil.D(2026, 3, 28), civil.D(2026, 3, 28))
+			if err != nil {
+				t.Fatal(err)
+			}
+			scores.ComputedAt = want.CreatedAt
+			if diff := cmp.Diff([]lifeops.DayScores{scores}, gotScores); diff != "" {
+				t.Errorf("scores (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCredentialsEncryptedAtRest checks that tokens never reach the
+// database in plaintext, that rotation re-seals them under the new key,
+// and that a store without a key refuses to write or read them.
+func TestCredentialsEncryptedAtRest(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := mustMigrate(t, b.open(t))
+			u := newUser(t, db)
+			c := lifeops.Credential{
+				UserID: u.ID, Provider: "oura", ExternalID: "oura-user-1", AccessToken: "access-SECRET",
+				RefreshToken: "refresh-SECRET", TokenType: "Bearer", Expiry: t0.Add(time.Hour), Scopes: []string{"daily", "heartrate"}, UpdatedAt: t0,
+			}
+			if err := db.PutCredential(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			var access, refresh []byte
+			if err := db.Bun().QueryRowContext(ctx, "SELECT access_token, refresh_token FROM credentials").Scan(&access, &refresh); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(access, []byte("SECRET")) || bytes.Contains(refresh, []byte("SECRET")) {
+				t.Fatal("a token is stored in plaintext")
+			}
+			want := c
+			want.Expiry = c.Expiry.Truncate(time.Microsecond)
+			want.UpdatedAt = t0.Truncate(time.Microsecond)
+			for _, get := range []func() (lifeops.Credential, error){
+				func() (lifeops.Credential, error) { return db.Credential(ctx, u.ID, "oura") },
+				func() (lifeops.Credential, error) { return db.CredentialByExternalID(ctx, "oura", "oura-user-1") },
+			} {
+				got, err := get()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("credential (-want +got):\n%s", diff)
+				}
+			}
+
+			// Rotate: a new primary key, the old one still known.
+			newKey := store.Key{ID: "test-2", Secret: bytes.Repeat([]byte{9}, store.KeySize)}
+			oldKeys := testKeys(t)
+			oldSecret := make([]byte, store.KeySize)
+			for i := range oldSecret {
+				oldSecret[i] = byte(i)
+			}
+			ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: oldSecret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rotated, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: ring})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := rotated.RotateKeys(ctx)
+			if err != nil || n != 1 {
+				t.Fatalf("RotateKeys = %d, %v; want 1 re-sealed", n, err)
+			}
+			if n, err := rotated.RotateKeys(ctx); err != nil || n != 0 {
+				t.Errorf("second RotateKeys = %d, %v; want 0", n, err)
+			}
+			onlyNew, _ := store.NewKeyring(newKey)
+			fresh, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: onlyNew})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := fresh.Credential(ctx, u.ID, "oura")
+			if err != nil || got.AccessToken != c.AccessToken || got.RefreshToken != c.RefreshToken {
+				t.Errorf("after rotation, the new key alone reads %v, %v", got, err)
+			}
+			if _, err := db.Credential(ctx, u.ID, "oura"); err == nil {
+				t.Errorf("the old key alone (%s) still opens a rotated credential", oldKeys.Primary())
+			}
+
+			noKey, err := store.OpenBun(ctx, db.Bun(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := noKey.PutCredential(ctx, c); !errors.Is(err, store.ErrNoKey) || !errors.Is(err, lifeops.ErrUnavailable) {
+				t.Errorf("PutCredential without a key = %v, want ErrNoKey matching lifeops.ErrUnavailable", err)
+			}
+			if _, err := noKey.Credential(ctx, u.ID, "oura"); !errors.Is(err, store.ErrNoKey) {
+				t.Errorf("Credential without a key = %v, want ErrNoKey", err)
+			}
+		})
+	}
+}
