@@ -271,7 +271,7 @@ func insertIfAbsent[T any](ctx context.Context, db *DB, op string, row, stored *
 	var created bool
 	err := db.retry(ctx, op, func(ctx context.Context) error {
 		res, err := db.bun.NewInsert().Model(row).
-			On("CONFLICT ("+strings.Join(conflict, ", ")+") DO NOTHING").Exec(ctx)
+			On("CONFLICT (" + strings.Join(conflict, ", ") + ") DO NOTHING").Exec(ctx)
 		if err != nil {
 			return err
 		}
