@@ -13,6 +13,7 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/timeline"
 )
 
 var testUserID = uuid.MustParse("00000000-0000-4000-8000-000000000001")
@@ -200,6 +201,8 @@ func TestRecordValidate(t *testing.T) {
 		{"bad achievement", lifeops.Achievement{}, []string{"user_id", "code", "date", "unlocked_at"}},
 		{"completion", lifeops.Event{ID: eventID, UserID: testUserID, ItemID: item, Date: civil.D(2026, 3, 10), Kind: lifeops.EventCompleted, At: at}, nil},
 		{"postponement needs to", lifeops.Event{ID: eventID, UserID: testUserID, ItemID: item, Date: civil.D(2026, 3, 10), Kind: lifeops.EventPostponed, At: at}, []string{"to"}},
+		{"postponement to a later date", lifeops.Event{ID: eventID, UserID: testUserID, ItemID: item, Date: civil.D(2026, 3, 10), Kind: lifeops.EventPostponed, At: at, ToDate: civil.D(2026, 3, 11)}, nil},
+		{"postponement backwards", lifeops.Event{ID: eventID, UserID: testUserID, ItemID: item, Date: civil.D(2026, 3, 10), Kind: lifeops.EventPostponed, At: at, ToDate: civil.D(2026, 3, 10)}, []string{"to_date"}},
 		{"reason only on skips", lifeops.Event{ID: eventID, UserID: testUserID, ItemID: item, Date: civil.D(2026, 3, 10), Kind: lifeops.EventCompleted, At: at, Reason: "x", To: at}, []string{"reason", "to"}},
 		{"bad event", lifeops.Event{Kind: "done"}, []string{"id", "user_id", "item_id", "date", "kind", "at"}},
 		{"credential", lifeops.Credential{UserID: testUserID, Provider: "oura", AccessToken: "t"}, nil},
@@ -244,5 +247,75 @@ func TestCredentialRedactsTokens(t *testing.T) {
 	c.Expiry = now.Add(time.Minute)
 	if c.Expired(now, 0) || !c.Expired(now, time.Minute) {
 		t.Error("Expired is wrong around the margin")
+	}
+}
+
+func validItem() lifeops.Item {
+	xp := 15
+	return lifeops.Item{
+		Item: timeline.Item{
+			ID: uuid.MustParse("00000000-0000-4000-8000-0000000000aa"), Title: "Stretch", Kind: timeline.KindRoutine,
+			Schedule:      timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Friday}, WeekStart: time.Monday},
+			Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
+			OffsetMinutes: 20, DurationMinutes: 10, XP: &xp, Missed: timeline.MissedCarryOver,
+		},
+		UserID: testUserID, Difficulty: lifeops.DifficultyMedium,
+		CreatedAt: time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC),
+	}
+}
+
+func TestItemValidateTranslatesTimelineErrors(t *testing.T) {
+	t.Parallel()
+	with := func(f func(*lifeops.Item)) lifeops.Item { it := validItem(); f(&it); return it }
+	checkValidation(t, []struct {
+		name string
+		v    validator
+		want []string
+	}{
+		{"valid", validItem(), nil},
+		{"owner and id", with(func(it *lifeops.Item) { it.ID, it.UserID = uuid.Nil, uuid.Nil }), []string{"id", "user_id"}},
+		{"timeline fields keep their paths", with(func(it *lifeops.Item) {
+			it.Title = ""
+			it.Schedule.Days = nil
+			it.OffsetMinutes = 2000
+		}), []string{"title", "schedule.days", "offset_minutes"}},
+		{"difficulty", with(func(it *lifeops.Item) { it.Difficulty = "epic" }), []string{"difficulty"}},
+	})
+	it := validItem()
+	it.Anchor = timeline.Anchor{Type: "noon"}
+	err := it.Validate()
+	var te *timeline.ValidationError
+	if !errors.As(err, &te) || te.Field != "anchor.type" {
+		t.Errorf("errors.As(*timeline.ValidationError) = %v, %v; want the anchor.type error", te, err)
+	}
+}
+
+func TestItemJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	it := validItem()
+	b, err := json.Marshal(it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"id", "title", "kind", "schedule", "anchor", "offset_minutes", "duration_minutes", "xp", "missed", "difficulty", "created_at", "updated_at"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON has no %q: %s", k, b)
+		}
+	}
+	var got lifeops.Item
+	got.UserID = testUserID // JSON does not carry the owner
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(it, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	err = json.Unmarshal([]byte(`{"title":"x","schedule":{"type":"weekly","days":["funday"]}}`), &got)
+	if !errors.Is(err, lifeops.ErrInvalid) || len(lifeops.FieldErrors(err)) == 0 || lifeops.FieldErrors(err)[0].Field != "schedule.days" {
+		t.Errorf("decoding a bad schedule: %v, want a validation error for schedule.days", err)
 	}
 }

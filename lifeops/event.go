@@ -45,7 +45,8 @@ type Event struct {
 	Kind      EventKind  `json:"kind"`
 	At        time.Time  `json:"at"`               // when the person completed, skipped or postponed it
 	Reason    string     `json:"reason,omitempty"` // skipped: why, optional
-	To        time.Time  `json:"to,omitzero"`      // postponed: the new start; required for that kind only
+	To        time.Time  `json:"to,omitzero"`      // postponed: the new start, or zero to keep the item's own time on ToDate
+	ToDate    civil.Date `json:"to_date,omitzero"` // postponed: the day it moves to, or zero to stay on Date
 	CreatedAt time.Time  `json:"created_at"`
 }
 
@@ -76,9 +77,11 @@ func (e Event) Validate() error {
 		p.add("reason", "is only for skipped occurrences")
 	}
 	switch {
-	case e.Kind == EventPostponed && e.To.IsZero():
-		p.add("to", "is required to postpone")
-	case e.Kind != EventPostponed && !e.To.IsZero():
+	case e.Kind == EventPostponed && e.To.IsZero() && e.ToDate.IsZero():
+		p.add("to", "a postponement needs a new start (to) or a new date (to_date)")
+	case e.Kind == EventPostponed && !e.ToDate.IsZero() && (!e.ToDate.IsValid() || !e.ToDate.After(e.Date)):
+		p.add("to_date", "must be a real date after date")
+	case e.Kind != EventPostponed && (!e.To.IsZero() || !e.ToDate.IsZero()):
 		p.add("to", "is only for postponed occurrences")
 	}
 	return p.err()

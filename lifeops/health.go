@@ -234,9 +234,8 @@ func (s HeartRateSample) Validate() error {
 	return p.err()
 }
 
-// RawDocument is one document exactly as a provider sent it, kept whole so
-// that nothing the provider sends is lost, even fields LifeOps does not read
-// yet. It is keyed by (user, provider, kind, ID): storing a revised document
+// RawDocument is one document as a provider sent it, kept whole so that
+// nothing the provider sends is lost, even fields LifeOps does not read yet. It is keyed by (user, provider, kind, ID): storing a revised document
 // replaces the old one in place.
 type RawDocument struct {
 	UserID    uuid.UUID       `json:"-"`

@@ -91,7 +91,7 @@ type HealthStore interface {
 	// RawDocument returns one document, or ErrNotFound.
 	RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (RawDocument, error)
 	// RawDocuments lists the user's documents that match q, ordered by
-	// Date, then Kind, then ID.
+	// Date (documents without one first), then Kind, then ID.
 	RawDocuments(ctx context.Context, userID uuid.UUID, q RawQuery) ([]RawDocument, error)
 }
 
@@ -171,6 +171,25 @@ type AchievementStore interface {
 	Achievements(ctx context.Context, userID uuid.UUID) ([]Achievement, error)
 }
 
+// ItemStore keeps timeline items.
+type ItemStore interface {
+	// CreateItem stores a new item. An item with the same ID is
+	// ErrConflict; an unknown owner is ErrNotFound.
+	CreateItem(ctx context.Context, it Item) error
+	// Item returns the user's item, or ErrNotFound (also when the item
+	// belongs to another user).
+	Item(ctx context.Context, userID, itemID uuid.UUID) (Item, error)
+	// UpdateItem replaces every field of the stored item it.ID except
+	// UserID and CreatedAt, or returns ErrNotFound when the user has no
+	// such item.
+	UpdateItem(ctx context.Context, it Item) error
+	// DeleteItem deletes the user's item and its events, or returns
+	// ErrNotFound. XP the item earned stays in the ledger.
+	DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error
+	// Items lists the user's items ordered by CreatedAt, then ID.
+	Items(ctx context.Context, userID uuid.UUID) ([]Item, error)
+}
+
 // EventStore keeps what happened to timeline occurrences.
 type EventStore interface {
 	// AddEvent inserts e unless its occurrence (e.ItemID, e.Date) already
@@ -224,6 +243,7 @@ type Store interface {
 	ScoreStore
 	XPStore
 	AchievementStore
+	ItemStore
 	EventStore
 	CredentialStore
 }

@@ -25,15 +25,24 @@ func Domains() []Domain {
 	return []Domain{DomainSleep, DomainActivity, DomainWorkLife, DomainHabits}
 }
 
-// Contributor is one input that moved a score, so a screen can say why the
-// score is what it is: the input's own Value on 0–100, its Weight in the
-// score, and its Effect, the points it added to (or, negative, took from)
-// the score relative to a neutral input.
+// Contributor is one input of a score, so a screen can say why the score is
+// what it is: the input's own Value on 0–100, its Weight (its share of the
+// score; the shares sum to 1), and its Effect, the points it adds to the
+// score. The effects of a score's contributors add up to the score.
 type Contributor struct {
-	Name   string          `json:"name"`
-	Value  decimal.Decimal `json:"value"`
-	Weight decimal.Decimal `json:"weight"`
-	Effect decimal.Decimal `json:"effect"`
+	Name   string            `json:"name"`
+	Value  decimal.Decimal   `json:"value"`
+	Weight decimal.Decimal   `json:"weight"`
+	Effect decimal.Decimal   `json:"effect"`
+	Input  string            `json:"input,omitempty"` // the raw input in words, e.g. "7h 12m of 8h"
+	Parts  []ContributorPart `json:"parts,omitempty"` // the provider's own contributors behind a provider score
+}
+
+// ContributorPart is one of a provider's own contributors behind a provider
+// score, as the provider reported it (0–100).
+type ContributorPart struct {
+	Name  string `json:"name"`
+	Value int    `json:"value"`
 }
 
 // DomainScore is one domain's score for a day, on 0–100, with its
@@ -52,6 +61,7 @@ type DayScores struct {
 	UserID     uuid.UUID        `json:"-"`
 	Date       civil.Date       `json:"date"`
 	Life       *decimal.Decimal `json:"life_score"`
+	LifeParts  []Contributor    `json:"life_contributors,omitempty"` // each domain's effect on the Life Score
 	Sleep      *DomainScore     `json:"sleep"`
 	Activity   *DomainScore     `json:"activity"`
 	WorkLife   *DomainScore     `json:"work_life"`

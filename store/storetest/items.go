@@ -16,7 +16,7 @@ func newItem(userID uuid.UUID, title string) lifeops.Item {
 	return lifeops.Item{
 		Item: timeline.Item{
 			ID: uuid.New(), Title: title, Kind: timeline.KindRoutine,
-			Schedule:      timeline.Schedule{Type: timeline.ScheduleDaily},
+			Schedule:      timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: time.Monday},
 			Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
 			OffsetMinutes: 30, DurationMinutes: 10,
 		},
@@ -55,6 +55,9 @@ func testItems(t *testing.T, s lifeops.Store) {
 			{Type: timeline.ScheduleRRule, RRule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", StartDate: civil.D(2026, 1, 1)},
 		}
 		for i, sc := range schedules {
+			if sc.WeekStart == time.Sunday && (sc.Type != timeline.ScheduleWeekly || sc.Interval < 2) {
+				sc.WeekStart = time.Monday // the JSON form's default, where the Go zero value is Sunday
+			}
 			it := newItem(u.ID, name("Item %d", i))
 			it.Schedule = sc
 			it.Anchor = timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 23, Minute: 59}}
@@ -96,7 +99,7 @@ func testItems(t *testing.T, s lifeops.Store) {
 		must(t, "CreateItem", s.CreateItem(ctx(t), it))
 		changed := it
 		changed.Title, changed.Kind = "After", timeline.KindHabit
-		changed.Schedule = timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Saturday}}
+		changed.Schedule = timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Saturday}, WeekStart: time.Monday}
 		changed.Anchor = timeline.Anchor{Type: timeline.AnchorBedtime}
 		changed.OffsetMinutes = -45
 		changed.CreatedAt, changed.UpdatedAt = at(2031, 1, 1, 0, 0), at(2026, 3, 5, 5, 5)
