@@ -186,3 +186,23 @@ func (db *DB) RotateKeys(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// Credentials returns every credential of the user, ordered by provider,
+// tokens opened.
+func (db *DB) Credentials(ctx context.Context, userID uuid.UUID) ([]lifeops.Credential, error) {
+	var rows []credentialRow
+	if err := db.read(ctx, "list credentials", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("provider").Scan(ctx)
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.Credential, len(rows))
+	for i, r := range rows {
+		c, err := db.openCredential(r)
+		if err != nil {
+			return nil, credentialErr("list credentials", err)
+		}
+		out[i] = c
+	}
+	return emptyOr(ctx, db, "list credentials", userID, out)
+}

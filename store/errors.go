@@ -220,3 +220,6 @@ func errorf(op string, kind Kind, format string, args ...any) error {
 
 // errOtherUser reports a record that exists, but for another user.
 var errOtherUser = errors.New("the record belongs to another user")
+
+// errNoUser reports a user that does not exist.
+var errNoUser = errors.New("no such user")

@@ -23,13 +23,14 @@ type eventRow struct {
 	At          instant     `bun:"at"`
 	Reason      string      `bun:"reason"`
 	PostponedTo nullInstant `bun:"postponed_to"`
+	ToDate      nullDay     `bun:"postponed_to_date"`
 	CreatedAt   instant     `bun:"created_at"`
 }
 
 func (r eventRow) event() lifeops.Event {
 	return lifeops.Event{
 		ID: r.ID, UserID: r.UserID, ItemID: r.ItemID, Date: civil.Date(r.Day), Kind: lifeops.EventKind(r.Kind),
-		At: utc(time.Time(r.At)), Reason: r.Reason, To: utcOrZero(time.Time(r.PostponedTo)), CreatedAt: utc(time.Time(r.CreatedAt)),
+		At: utc(time.Time(r.At)), Reason: r.Reason, To: utcOrZero(time.Time(r.PostponedTo)), ToDate: civil.Date(r.ToDate), CreatedAt: utc(time.Time(r.CreatedAt)),
 	}
 }
 
@@ -41,7 +42,7 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 	}
 	row := eventRow{
 		ID: e.ID, UserID: e.UserID, ItemID: e.ItemID, Day: day(e.Date), Kind: string(e.Kind), Slot: e.Kind.Slot(),
-		At: instant(e.At), Reason: e.Reason, PostponedTo: nullInstant(e.To), CreatedAt: instant(e.CreatedAt),
+		At: instant(e.At), Reason: e.Reason, PostponedTo: nullInstant(e.To), ToDate: nullDay(e.ToDate), CreatedAt: instant(e.CreatedAt),
 	}
 	var stored eventRow
 	created, err := insertIfAbsent(ctx, db, "add event", &row, &stored, []string{"item_id", "day", "slot"},
@@ -73,6 +74,9 @@ func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date ci
 		deleted = n > 0
 		return err
 	})
+	if err == nil && !deleted {
+		err = db.requireUser(ctx, "delete event", userID)
+	}
 	return deleted, err
 }
 
@@ -92,7 +96,7 @@ func (db *DB) Events(ctx context.Context, userID uuid.UUID, from, to civil.Date)
 	for i, r := range rows {
 		out[i] = r.event()
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list events", userID, out)
 }
 
 func utcOrZero(t time.Time) time.Time {

@@ -21,6 +21,7 @@ type scoresRow struct {
 	UserID               uuid.UUID           `bun:"user_id,pk"`
 	Day                  day                 `bun:"day,pk"`
 	Life                 decimal.NullDecimal `bun:"life"`
+	LifeContributors     jsonText            `bun:"life_contributors"`
 	Sleep                decimal.NullDecimal `bun:"sleep"`
 	SleepContributors    jsonText            `bun:"sleep_contributors"`
 	Activity             decimal.NullDecimal `bun:"activity"`
@@ -58,7 +59,11 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 		row.Life = decimal.NewNullDecimal(*s.Life)
 	}
 	var err error
-	if row.Sleep, row.SleepContributors, err = splitDomain(s.Sleep); err == nil {
+	row.LifeContributors, err = marshalJSON(s.LifeParts, s.LifeParts == nil)
+	if err == nil {
+		row.Sleep, row.SleepContributors, err = splitDomain(s.Sleep)
+	}
+	if err == nil {
 		if row.Activity, row.ActivityContributors, err = splitDomain(s.Activity); err == nil {
 			if row.WorkLife, row.WorkLifeContributors, err = splitDomain(s.WorkLife); err == nil {
 				row.Habits, row.HabitsContributors, err = splitDomain(s.Habits)
@@ -91,8 +96,11 @@ func (db *DB) Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date)
 			v := r.Life.Decimal
 			s.Life = &v
 		}
-		var err error
-		if s.Sleep, err = joinDomain(r.Sleep, r.SleepContributors); err == nil {
+		err := unmarshalJSON(r.LifeContributors, &s.LifeParts)
+		if err == nil {
+			s.Sleep, err = joinDomain(r.Sleep, r.SleepContributors)
+		}
+		if err == nil {
 			if s.Activity, err = joinDomain(r.Activity, r.ActivityContributors); err == nil {
 				if s.WorkLife, err = joinDomain(r.WorkLife, r.WorkLifeContributors); err == nil {
 					s.Habits, err = joinDomain(r.Habits, r.HabitsContributors)
@@ -104,7 +112,7 @@ func (db *DB) Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date)
 		}
 		out[i] = s
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list scores", userID, out)
 }
 
 type xpRow struct {
@@ -172,6 +180,9 @@ func (db *DB) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool,
 		deleted = n > 0
 		return err
 	})
+	if err == nil && !deleted {
+		err = db.requireUser(ctx, "delete xp", userID)
+	}
 	return deleted, err
 }
 
@@ -182,6 +193,9 @@ func (db *DB) XPTotal(ctx context.Context, userID uuid.UUID) (int64, error) {
 		return db.bun.NewSelect().Model((*xpRow)(nil)).ColumnExpr("COALESCE(SUM(points), 0)").
 			Where("user_id = ?", userID).Scan(ctx, &total)
 	})
+	if err == nil && total == 0 {
+		err = db.requireUser(ctx, "xp total", userID)
+	}
 	return total, err
 }
 
@@ -211,7 +225,7 @@ func (db *DB) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQuery
 			return nil, wrapErr("list xp", err)
 		}
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list xp", userID, out)
 }
 
 type achievementRow struct {
@@ -259,7 +273,7 @@ func (db *DB) Achievements(ctx context.Context, userID uuid.UUID) ([]lifeops.Ach
 	for i, r := range rows {
 		out[i] = r.achievement()
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list achievements", userID, out)
 }
 
 // insertIfAbsent inserts row unless a row with the same conflict key

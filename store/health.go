@@ -124,7 +124,7 @@ func (db *DB) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.D
 			return nil, wrapErr("list health days", err)
 		}
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list health days", userID, out)
 }
 
 type rawDocumentRow struct {
@@ -204,7 +204,7 @@ func (db *DB) RawDocuments(ctx context.Context, userID uuid.UUID, q lifeops.RawQ
 	for i, r := range rows {
 		out[i] = r.doc()
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list raw documents", userID, out)
 }
 
 type syncStateRow struct {
@@ -229,7 +229,7 @@ func (db *DB) SyncStates(ctx context.Context, userID uuid.UUID) ([]lifeops.SyncS
 	for i, r := range rows {
 		out[i] = lifeops.SyncState{UserID: r.UserID, Kind: lifeops.DataKind(r.Kind), Through: civil.Date(r.Through), SyncedAt: utc(time.Time(r.SyncedAt))}
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list sync states", userID, out)
 }
 
 // PutSyncState upserts s on (UserID, Kind).
@@ -289,7 +289,7 @@ func (db *DB) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Dat
 			MeetingMinutes: r.MeetingMinutes, BreakMinutes: r.BreakMinutes, Source: r.Source, UpdatedAt: utc(time.Time(r.UpdatedAt)),
 		}
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list work days", userID, out)
 }
 
 // putRows upserts rows on the conflict columns in one transaction, in

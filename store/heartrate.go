@@ -230,5 +230,5 @@ func (db *DB) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.T
 	for i, r := range rows {
 		out[i] = lifeops.HeartRateSample{At: utc(time.Time(r.At)), BPM: r.BPM, Source: r.Source}
 	}
-	return out, nil
+	return emptyOr(ctx, db, "list heart rate", userID, out)
 }

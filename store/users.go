@@ -205,3 +205,29 @@ func validatePage(page lifeops.Page) error {
 	}
 	return nil
 }
+
+// requireUser returns a not-found error unless the user exists. Listings
+// call it when they come back empty, so that asking about an unknown user
+// is an error, as it is for a single record.
+func (db *DB) requireUser(ctx context.Context, op string, userID uuid.UUID) error {
+	n, err := db.bun.NewSelect().Model((*userRow)(nil)).Where("id = ?", userID).Count(ctx)
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	if n == 0 {
+		return &Error{Op: op, Kind: KindNotFound, Err: errNoUser}
+	}
+	return nil
+}
+
+// emptyOr returns out, or the not-found error when out is empty and the
+// user does not exist.
+func emptyOr[T any](ctx context.Context, db *DB, op string, userID uuid.UUID, out []T) ([]T, error) {
+	if len(out) > 0 {
+		return out, nil
+	}
+	if err := db.requireUser(ctx, op, userID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

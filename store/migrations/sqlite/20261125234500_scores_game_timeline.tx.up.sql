@@ -1,9 +1,10 @@
--- Computed daily scores and the game layer. Decimals are exact text.
+-- Computed daily scores, the game layer and the timeline. Decimals are exact text.
 
 CREATE TABLE daily_scores (
     user_id                TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     day                    TEXT NOT NULL CHECK (length(day) = 10),
     life                   TEXT,
+    life_contributors      TEXT CHECK (json_valid(life_contributors)),
     sleep                  TEXT,
     sleep_contributors     TEXT CHECK (json_valid(sleep_contributors)),
     activity               TEXT,
@@ -39,6 +40,17 @@ CREATE TABLE achievements (
     PRIMARY KEY (user_id, code)
 ) STRICT, WITHOUT ROWID;
 
+CREATE TABLE timeline_items (
+    id         TEXT NOT NULL PRIMARY KEY CHECK (length(id) = 36),
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    difficulty TEXT NOT NULL DEFAULT '' CHECK (length(difficulty) <= 16),
+    definition TEXT NOT NULL CHECK (json_valid(definition)),
+    created_at TEXT NOT NULL CHECK (length(created_at) = 27),
+    updated_at TEXT NOT NULL CHECK (length(updated_at) = 27),
+    UNIQUE (user_id, id)
+) STRICT;
+CREATE INDEX timeline_items_user ON timeline_items (user_id, created_at, id);
+
 CREATE TABLE occurrence_events (
     id           TEXT NOT NULL PRIMARY KEY CHECK (length(id) = 36),
     user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -51,6 +63,7 @@ CREATE TABLE occurrence_events (
     postponed_to TEXT CHECK (length(postponed_to) = 27),
     postponed_to_date TEXT CHECK (length(postponed_to_date) = 10),
     created_at   TEXT NOT NULL CHECK (length(created_at) = 27),
-    UNIQUE (item_id, day, slot)
+    UNIQUE (item_id, day, slot),
+    FOREIGN KEY (user_id, item_id) REFERENCES timeline_items (user_id, id) ON DELETE CASCADE
 ) STRICT;
 CREATE INDEX occurrence_events_user_day ON occurrence_events (user_id, day, created_at, id);

@@ -1,4 +1,4 @@
--- Computed daily scores and the game layer.
+-- Computed daily scores, the game layer and the timeline.
 
 -- One row per scored day. A NULL domain had no data that day; each
 -- domain's contributors are a JSON array whose decimals are strings, so
@@ -7,6 +7,7 @@ CREATE TABLE daily_scores (
     user_id                uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     day                    date        NOT NULL,
     life                   numeric,
+    life_contributors      json,
     sleep                  numeric,
     sleep_contributors     json,
     activity               numeric,
@@ -44,6 +45,19 @@ CREATE TABLE achievements (
     PRIMARY KEY (user_id, code)
 );
 
+-- Timeline items: the definition (schedule, anchor, offset, duration, …)
+-- is the timeline package's JSON; the columns are what queries need.
+CREATE TABLE timeline_items (
+    id         uuid        PRIMARY KEY,
+    user_id    uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    difficulty varchar(16) NOT NULL DEFAULT '',
+    definition json        NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    UNIQUE (user_id, id)
+);
+CREATE INDEX timeline_items_user ON timeline_items (user_id, created_at, id);
+
 -- What happened to timeline occurrences. Completed and skipped share the
 -- slot "outcome", postponed has its own: one event per (item, day, slot).
 CREATE TABLE occurrence_events (
@@ -58,6 +72,7 @@ CREATE TABLE occurrence_events (
     postponed_to timestamptz,
     postponed_to_date date,
     created_at   timestamptz  NOT NULL,
-    UNIQUE (item_id, day, slot)
+    UNIQUE (item_id, day, slot),
+    FOREIGN KEY (user_id, item_id) REFERENCES timeline_items (user_id, id) ON DELETE CASCADE
 );
 CREATE INDEX occurrence_events_user_day ON occurrence_events (user_id, day, created_at, id);

@@ -1,0 +1,331 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// ExportFormat and ExportVersion identify the export document. A reader
+// accepts documents of its version and older; a change that older readers
+// cannot read raises the version.
+const (
+	ExportFormat  = "lifeops-export"
+	ExportVersion = 1
+)
+
+// Export is every record of one user in one document: the format to move
+// a person between backends (SQLite to Postgres, say) or to hand them their
+// data. Records carry no user ID of their own; User.ID owns them all.
+//
+// Credentials are included only when asked for (ExportOptions), and then
+// hold the tokens in plaintext: treat such a document as a secret.
+type Export struct {
+	Format       string                    `json:"format"`
+	Version      int                       `json:"version"`
+	ExportedAt   time.Time                 `json:"exported_at"`
+	User         lifeops.User              `json:"user"`
+	Goals        *lifeops.Goals            `json:"goals,omitempty"`
+	Credentials  []lifeops.Credential      `json:"credentials,omitempty"`
+	HealthDays   []lifeops.HealthDay       `json:"health_days"`
+	RawDocuments []lifeops.RawDocument     `json:"raw_documents"`
+	HeartRate    []lifeops.HeartRateSample `json:"heart_rate"`
+	SyncStates   []lifeops.SyncState       `json:"sync_states"`
+	WorkDays     []lifeops.WorkDay         `json:"work_days"`
+	Scores       []lifeops.DayScores       `json:"scores"`
+	XP           []lifeops.XPEntry         `json:"xp"`
+	Achievements []lifeops.Achievement     `json:"achievements"`
+	Items        []lifeops.Item            `json:"items"`
+	Events       []lifeops.Event           `json:"events"`
+}
+
+// ExportOptions tunes ExportUser. The zero value exports everything but
+// credentials.
+type ExportOptions struct {
+	// Credentials includes the user's provider credentials, tokens in
+	// plaintext. The source must be able to open them (a DB needs its
+	// Keyring).
+	Credentials bool
+	// Providers lists the providers whose credentials to look up in a
+	// source that cannot list them itself (the DB can). Default:
+	// lifeops.ProviderOura.
+	Providers []string
+	// Now stamps ExportedAt. Default: time.Now.
+	Now func() time.Time
+}
+
+// credentialLister is implemented by stores that can list a user's
+// credentials across providers, as DB does.
+type credentialLister interface {
+	Credentials(ctx context.Context, userID uuid.UUID) ([]lifeops.Credential, error)
+}
+
+var (
+	firstDay = civil.D(1, 1, 1)
+	lastDay  = civil.D(9999, 12, 31)
+	// The instants of heart-rate samples an export covers.
+	firstInstant = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastInstant  = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+)
+
+// ExportUser reads every record of the user from src, any lifeops.Store.
+func ExportUser(ctx context.Context, src lifeops.Store, userID uuid.UUID, opts *ExportOptions) (*Export, error) {
+	var o ExportOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if len(o.Providers) == 0 {
+		o.Providers = []string{lifeops.ProviderOura}
+	}
+	u, err := src.User(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	x := &Export{Format: ExportFormat, Version: ExportVersion, ExportedAt: o.Now().UTC(), User: u}
+	if g, err := src.Goals(ctx, userID); err == nil {
+		x.Goals = &g
+	} else if !errors.Is(err, lifeops.ErrNotFound) {
+		return nil, fmt.Errorf("export goals: %w", err)
+	}
+	if o.Credentials {
+		if l, ok := src.(credentialLister); ok {
+			if x.Credentials, err = l.Credentials(ctx, userID); err != nil {
+				return nil, fmt.Errorf("export credentials: %w", err)
+			}
+		} else {
+			for _, p := range o.Providers {
+				c, err := src.Credential(ctx, userID, p)
+				if errors.Is(err, lifeops.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("export credentials: %w", err)
+				}
+				x.Credentials = append(x.Credentials, c)
+			}
+		}
+	}
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"health days", func() (err error) { x.HealthDays, err = src.HealthDays(ctx, userID, firstDay, lastDay); return }},
+		{"raw documents", func() (err error) {
+			x.RawDocuments, err = src.RawDocuments(ctx, userID, lifeops.RawQuery{})
+			return
+		}},
+		{"heart rate", func() (err error) {
+			x.HeartRate, err = src.HeartRate(ctx, userID, firstInstant, lastInstant)
+			return
+		}},
+		{"sync states", func() (err error) { x.SyncStates, err = src.SyncStates(ctx, userID); return }},
+		{"work days", func() (err error) { x.WorkDays, err = src.WorkDays(ctx, userID, firstDay, lastDay); return }},
+		{"scores", func() (err error) { x.Scores, err = src.Scores(ctx, userID, firstDay, lastDay); return }},
+		{"xp", func() (err error) { x.XP, err = src.XPEntries(ctx, userID, lifeops.XPQuery{}); return }},
+		{"achievements", func() (err error) { x.Achievements, err = src.Achievements(ctx, userID); return }},
+		{"items", func() (err error) { x.Items, err = src.Items(ctx, userID); return }},
+		{"events", func() (err error) { x.Events, err = src.Events(ctx, userID, firstDay, lastDay); return }},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("export %s: %w", s.what, err)
+		}
+	}
+	return x, nil
+}
+
+// ImportResult counts what an import wrote. Insert-if-absent records
+// (XP, achievements, events) count only those that were new.
+type ImportResult struct {
+	Users, Credentials, HealthDays, RawDocuments, HeartRate, SyncStates int
+	WorkDays, Scores, XP, Achievements, Items, Events                   int
+}
+
+// ImportUser writes every record of x into dst, any lifeops.Store. It is
+// idempotent: importing the same document again changes nothing. A user
+// who exists is updated; records keyed like existing ones replace them,
+// except the insert-if-absent ledger records (XP, achievements, events),
+// which keep the stored one. On failure, records written so far stay, and
+// running the import again completes it.
+func ImportUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult, error) {
+	var r ImportResult
+	if err := x.check(); err != nil {
+		return r, err
+	}
+	id := x.User.ID
+	err := dst.CreateUser(ctx, x.User)
+	if errors.Is(err, lifeops.ErrConflict) {
+		err = dst.UpdateUser(ctx, x.User)
+	}
+	if err != nil {
+		return r, fmt.Errorf("import user: %w", err)
+	}
+	r.Users = 1
+	if x.Goals != nil {
+		g := *x.Goals
+		g.UserID = id
+		if err := dst.PutGoals(ctx, g); err != nil {
+			return r, fmt.Errorf("import goals: %w", err)
+		}
+	}
+	for _, c := range x.Credentials {
+		c.UserID = id
+		if err := dst.PutCredential(ctx, c); err != nil {
+			return r, fmt.Errorf("import credentials: %w", err)
+		}
+		r.Credentials++
+	}
+	for i := range x.HealthDays {
+		x.HealthDays[i].UserID = id
+	}
+	if err := dst.PutHealthDays(ctx, x.HealthDays); err != nil {
+		return r, fmt.Errorf("import health days: %w", err)
+	}
+	r.HealthDays = len(x.HealthDays)
+	for i := range x.RawDocuments {
+		x.RawDocuments[i].UserID = id
+	}
+	if err := dst.PutRawDocuments(ctx, x.RawDocuments); err != nil {
+		return r, fmt.Errorf("import raw documents: %w", err)
+	}
+	r.RawDocuments = len(x.RawDocuments)
+	if err := dst.PutHeartRate(ctx, id, x.HeartRate); err != nil {
+		return r, fmt.Errorf("import heart rate: %w", err)
+	}
+	r.HeartRate = len(x.HeartRate)
+	for _, s := range x.SyncStates {
+		s.UserID = id
+		if err := dst.PutSyncState(ctx, s); err != nil {
+			return r, fmt.Errorf("import sync states: %w", err)
+		}
+		r.SyncStates++
+	}
+	for _, w := range x.WorkDays {
+		w.UserID = id
+		if err := dst.PutWorkDay(ctx, w); err != nil {
+			return r, fmt.Errorf("import work days: %w", err)
+		}
+		r.WorkDays++
+	}
+	for _, s := range x.Scores {
+		s.UserID = id
+		if err := dst.PutScores(ctx, s); err != nil {
+			return r, fmt.Errorf("import scores: %w", err)
+		}
+		r.Scores++
+	}
+	for _, e := range x.XP {
+		e.UserID = id
+		_, created, err := dst.AddXP(ctx, e)
+		if err != nil {
+			return r, fmt.Errorf("import xp: %w", err)
+		}
+		r.XP += count(created)
+	}
+	for _, a := range x.Achievements {
+		a.UserID = id
+		_, created, err := dst.UnlockAchievement(ctx, a)
+		if err != nil {
+			return r, fmt.Errorf("import achievements: %w", err)
+		}
+		r.Achievements += count(created)
+	}
+	for _, it := range x.Items {
+		it.UserID = id
+		err := dst.CreateItem(ctx, it)
+		if errors.Is(err, lifeops.ErrConflict) {
+			err = dst.UpdateItem(ctx, it)
+		}
+		if err != nil {
+			return r, fmt.Errorf("import items: %w", err)
+		}
+		r.Items++
+	}
+	for _, e := range x.Events {
+		e.UserID = id
+		_, created, err := dst.AddEvent(ctx, e)
+		if err != nil {
+			return r, fmt.Errorf("import events: %w", err)
+		}
+		r.Events += count(created)
+	}
+	return r, nil
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ExportError reports an export document that cannot be imported.
+type ExportError struct {
+	// Field names the offending part of the document, e.g. "version".
+	Field string
+	// Reason says what is wrong.
+	Reason string
+	// Err is the underlying decoding error, if any.
+	Err error
+}
+
+func (e *ExportError) Error() string {
+	return fmt.Sprintf("store: export document: %s: %s", e.Field, e.Reason)
+}
+
+// Unwrap returns the decoding error, if any.
+func (e *ExportError) Unwrap() error { return e.Err }
+
+// Is reports that an ExportError is invalid input (lifeops.ErrInvalid).
+func (e *ExportError) Is(target error) bool { return target == lifeops.ErrInvalid }
+
+func (x *Export) check() error {
+	switch {
+	case x == nil:
+		return &ExportError{Field: "document", Reason: "is empty"}
+	case x.Format != ExportFormat:
+		return &ExportError{Field: "format", Reason: fmt.Sprintf("is %q, want %q", x.Format, ExportFormat)}
+	case x.Version < 1 || x.Version > ExportVersion:
+		return &ExportError{Field: "version", Reason: fmt.Sprintf("is %d; this reader knows versions 1 to %d", x.Version, ExportVersion)}
+	case x.User.ID == uuid.Nil:
+		return &ExportError{Field: "user.id", Reason: "is required"}
+	}
+	return nil
+}
+
+// WriteExport encodes x as indented JSON.
+func WriteExport(w io.Writer, x *Export) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(x)
+}
+
+// ReadExport decodes an export document and checks its format and
+// version; it rejects unknown fields, so nothing in the file is silently
+// dropped. The records themselves are validated when imported.
+func ReadExport(r io.Reader) (*Export, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var x Export
+	if err := dec.Decode(&x); err != nil {
+		return nil, &ExportError{Field: "document", Reason: "is not a valid export: " + err.Error(), Err: err}
+	}
+	if dec.More() {
+		return nil, &ExportError{Field: "document", Reason: "has data after the export object"}
+	}
+	if err := x.check(); err != nil {
+		return nil, err
+	}
+	return &x, nil
+}

@@ -1,0 +1,280 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/store"
+	"github.com/lifeops/lifeops/timeline"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// fillUser writes one or more records of every kind for a new user and
+// returns the user.
+func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
+	tb.Helper()
+	ctx := context.Background()
+	u := lifeops.User{
+		ID: uuid.New(), Name: "Grace Ünïcode ✓", Zone: "America/New_York", DayStartHour: 3,
+		WakeTime: civil.Clock{Hour: 6, Minute: 45}, Bedtime: civil.Clock{Hour: 22, Minute: 30},
+		CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
+	}
+	must := func(err error) {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	must(db.CreateUser(ctx, u))
+	g := lifeops.DefaultGoals(u.ID)
+	g.Weights.WorkLife = decimal.RequireFromString("2.5")
+	g.UpdatedAt = t0
+	must(db.PutGoals(ctx, g))
+	must(db.PutCredential(ctx, lifeops.Credential{
+		UserID: u.ID, Provider: "oura", ExternalID: "ext-" + u.ID.String()[:8], AccessToken: "a", RefreshToken: "r",
+		TokenType: "Bearer", Expiry: t0.Add(24 * time.Hour), Scopes: []string{"daily"}, UpdatedAt: t0,
+	}))
+	d1, d2 := civil.D(2026, 3, 28), civil.D(2026, 3, 29)
+	must(db.PutHealthDays(ctx, []lifeops.HealthDay{
+		{UserID: u.ID, Date: d1, Source: "oura", Sleep: &lifeops.ProviderScore{Value: 82, Contributors: map[string]int{"rem": 70, "deep": 90}},
+			Steps: ptr(9000), Bedtime: ptr(t0.Add(-8 * time.Hour)), WakeTime: ptr(t0.Add(-time.Hour)), UpdatedAt: t0},
+		{UserID: u.ID, Date: d2, Readiness: &lifeops.ProviderScore{Value: 70}, HRV: ptr(45), UpdatedAt: t0},
+	}))
+	must(db.PutRawDocuments(ctx, []lifeops.RawDocument{
+		{UserID: u.ID, Provider: "oura", Kind: "daily_sleep", ID: "ds-1", Date: d1, Data: json.RawMessage(`{"score": 82, "x":[1.10]}`), FetchedAt: t0},
+		{UserID: u.ID, Provider: "oura", Kind: "tag", ID: "t-1", Deleted: true, Data: json.RawMessage(`{}`), FetchedAt: t0},
+	}))
+	var hr []lifeops.HeartRateSample
+	for i := range 300 {
+		hr = append(hr, lifeops.HeartRateSample{At: t0.Add(time.Duration(i) * 5 * time.Minute), BPM: 50 + i%40, Source: "rest"})
+	}
+	must(db.PutHeartRate(ctx, u.ID, hr))
+	must(db.PutSyncState(ctx, lifeops.SyncState{UserID: u.ID, Kind: lifeops.KindDailySleep, Through: d2, SyncedAt: t0}))
+	must(db.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: d1, WorkMinutes: 500, AfterHoursMinutes: 20, MeetingMinutes: 100, BreakMinutes: 30, Source: "manual", UpdatedAt: t0}))
+	life := decimal.RequireFromString("66.67")
+	must(db.PutScores(ctx, lifeops.DayScores{UserID: u.ID, Date: d1, Life: &life,
+		Activity: &lifeops.DomainScore{Value: decimal.RequireFromString("66.67"), Contributors: []lifeops.Contributor{
+			{Name: "steps", Value: decimal.RequireFromString("100"), Weight: decimal.RequireFromString("1"), Effect: decimal.RequireFromString("0.001")}}},
+		ComputedAt: t0}))
+	it := lifeops.Item{
+		Item: timeline.Item{
+			ID: uuid.New(), Title: "Stretch", Kind: timeline.KindRoutine,
+			Schedule:      timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Friday}, WeekStart: time.Monday},
+			Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
+			OffsetMinutes: 15, DurationMinutes: 10,
+		},
+		UserID: u.ID, Difficulty: lifeops.DifficultyEasy, CreatedAt: t0, UpdatedAt: t0,
+	}
+	must(db.CreateItem(ctx, it))
+	item := it.ID
+	if _, _, err := db.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: "completion:" + item.String(), Date: d1, Kind: "completion", Points: 15,
+		Reason: "Done", Parts: []lifeops.XPPart{{Name: "base", Points: 10}, {Name: "on_time", Points: 5}}, ItemID: item, CreatedAt: t0}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, _, err := db.UnlockAchievement(ctx, lifeops.Achievement{UserID: u.ID, Code: "first_step", Date: d1, UnlockedAt: t0}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, _, err := db.AddEvent(ctx, lifeops.Event{ID: uuid.New(), UserID: u.ID, ItemID: item, Date: d1, Kind: lifeops.EventSkipped, At: t0, Reason: "rain", CreatedAt: t0}); err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// ignoreExportedAt compares export documents but for their time of
+// export. Raw documents compare by their compact form: an export file
+// keeps every key, value and number as sent but not insignificant
+// whitespace.
+var ignoreExportedAt = cmp.Options{
+	cmpopts.IgnoreFields(store.Export{}, "ExportedAt"),
+	cmp.Transformer("compact", func(m json.RawMessage) string {
+		var b bytes.Buffer
+		if err := json.Compact(&b, m); err != nil {
+			return "invalid JSON: " + string(m)
+		}
+		return b.String()
+	}),
+}
+
+// TestExportImportRoundTrip moves a user from SQLite to Postgres and back
+// through export documents: nothing is lost, and importing twice changes
+// nothing.
+func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lite := mustMigrate(t, openSQLite(t))
+	pg := mustMigrate(t, openPostgres(t))
+	u := fillUser(t, lite)
+	opts := &store.ExportOptions{Credentials: true}
+
+	first, err := store.ExportUser(ctx, lite, u.ID, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Through the file format, as a person moving backends would.
+	var buf bytes.Buffer
+	if err := store.WriteExport(&buf, first); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := store.ReadExport(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := store.ImportUser(ctx, pg, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.HeartRate != 300 || res.XP != 1 || res.Events != 1 || res.Credentials != 1 {
+		t.Errorf("first import = %+v", res)
+	}
+	second, err := store.ExportUser(ctx, pg, u.ID, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first, second, ignoreExportedAt); diff != "" {
+		t.Errorf("SQLite → Postgres lost or changed data (-sqlite +postgres):\n%s", diff)
+	}
+
+	doc2, _ := store.ReadExport(bytes.NewReader(buf.Bytes()))
+	res, err = store.ImportUser(ctx, pg, doc2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.XP != 0 || res.Achievements != 0 || res.Events != 0 {
+		t.Errorf("second import created ledger records: %+v", res)
+	}
+	third, err := store.ExportUser(ctx, pg, u.ID, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(second, third, ignoreExportedAt); diff != "" {
+		t.Errorf("importing twice changed data (-once +twice):\n%s", diff)
+	}
+	if n := len(third.HeartRate); n != 300 {
+		t.Errorf("heart-rate samples after two imports = %d, want 300", n)
+	}
+}
+
+// TestCopyUsers copies every user between backends.
+func TestCopyUsers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	from := mustMigrate(t, openSQLite(t))
+	to := mustMigrate(t, openSQLite(t))
+	a, b := fillUser(t, from), fillUser(t, from)
+	res, err := store.CopyUsers(ctx, from, to, &store.ExportOptions{Credentials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Users != 2 || res.HeartRate != 600 {
+		t.Errorf("CopyUsers = %+v, want 2 users and 600 samples", res)
+	}
+	for _, u := range []lifeops.User{a, b} {
+		want, err := store.ExportUser(ctx, from, u.ID, &store.ExportOptions{Credentials: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.ExportUser(ctx, to, u.ID, &store.ExportOptions{Credentials: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, ignoreExportedAt); diff != "" {
+			t.Errorf("user %s after copy (-from +to):\n%s", u.ID, diff)
+		}
+	}
+}
+
+func TestReadExportRejects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, doc, field string
+	}{
+		{"not json", `{`, "document"},
+		{"other format", `{"format":"x","version":1,"user":{"id":"` + uuid.NewString() + `"}}`, "format"},
+		{"future version", `{"format":"lifeops-export","version":2,"user":{"id":"` + uuid.NewString() + `"}}`, "version"},
+		{"no user", `{"format":"lifeops-export","version":1}`, "user.id"},
+		{"unknown field", `{"format":"lifeops-export","version":1,"user":{"id":"` + uuid.NewString() + `"},"extra":1}`, "document"},
+		{"trailing data", `{"format":"lifeops-export","version":1,"user":{"id":"` + uuid.NewString() + `"}} {}`, "document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := store.ReadExport(strings.NewReader(tt.doc))
+			var xe *store.ExportError
+			if !errors.As(err, &xe) || xe.Field != tt.field || !errors.Is(err, lifeops.ErrInvalid) {
+				t.Errorf("ReadExport = %v, want an *ExportError for %s matching ErrInvalid", err, tt.field)
+			}
+		})
+	}
+}
+
+// FuzzReadExport: an export file is outside input; decoding it must fail
+// cleanly or produce a document that passes its own checks.
+func FuzzReadExport(f *testing.F) {
+	f.Add(`{"format":"lifeops-export","version":1,"user":{"id":"6f1c1b1e-3c55-4f55-9d2e-0c7b1f0c2a11","timezone":"UTC"},"heart_rate":[{"at":"2026-01-01T00:00:00Z","bpm":60}]}`)
+	f.Add(`{"format":"lifeops-export","version":0}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		x, err := store.ReadExport(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		if x.Format != store.ExportFormat || x.Version != store.ExportVersion || x.User.ID == uuid.Nil {
+			t.Fatalf("accepted a document that fails its checks: %+v", x)
+		}
+	})
+}
+
+// TestBackupRestore backs a live SQLite store up with VACUUM INTO and
+// opens the copy: every record is there and the schema is current.
+func TestBackupRestore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := mustMigrate(t, openSQLite(t))
+	u := fillUser(t, db)
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, path); !errors.Is(err, lifeops.ErrConflict) {
+		t.Errorf("backup over an existing file = %v, want a conflict", err)
+	}
+	// Writes after the backup are not in it.
+	if err := db.PutSyncState(ctx, lifeops.SyncState{UserID: u.ID, Kind: lifeops.KindWork, Through: civil.D(2026, 4, 1), SyncedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	restored := mustOpen(t, path)
+	if err := restored.CheckMigrations(ctx); err != nil {
+		t.Errorf("restored schema: %v", err)
+	}
+	got, err := store.ExportUser(ctx, restored, u.ID, &store.ExportOptions{Credentials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := store.ExportUser(ctx, db, u.ID, &store.ExportOptions{Credentials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.SyncStates = want.SyncStates[:1]
+	if diff := cmp.Diff(want, got, ignoreExportedAt); diff != "" {
+		t.Errorf("restored backup (-at backup +restored):\n%s", diff)
+	}
+
+	pg := openPostgres(t)
+	if err := pg.Backup(ctx, filepath.Join(t.TempDir(), "x")); !errors.Is(err, store.ErrUnsupported) {
+		t.Errorf("Backup on Postgres = %v, want ErrUnsupported", err)
+	}
+}

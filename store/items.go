@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/timeline"
+)
+
+// itemRow keeps a timeline item: its definition (schedule, anchor,
+// duration, …) as the timeline package's JSON, beside the columns the store
+// queries by.
+type itemRow struct {
+	bun.BaseModel `bun:"table:timeline_items"`
+
+	ID         uuid.UUID `bun:"id,pk"`
+	UserID     uuid.UUID `bun:"user_id"`
+	Difficulty string    `bun:"difficulty"`
+	Definition jsonText  `bun:"definition"`
+	CreatedAt  instant   `bun:"created_at"`
+	UpdatedAt  instant   `bun:"updated_at"`
+}
+
+func toItemRow(it lifeops.Item) (itemRow, error) {
+	def, err := json.Marshal(it.Item)
+	return itemRow{
+		ID: it.ID, UserID: it.UserID, Difficulty: string(it.Difficulty), Definition: def,
+		CreatedAt: instant(it.CreatedAt), UpdatedAt: instant(it.UpdatedAt),
+	}, err
+}
+
+func (r itemRow) item() (lifeops.Item, error) {
+	it := lifeops.Item{
+		UserID: r.UserID, Difficulty: lifeops.Difficulty(r.Difficulty),
+		CreatedAt: utc(time.Time(r.CreatedAt)), UpdatedAt: utc(time.Time(r.UpdatedAt)),
+	}
+	var def timeline.Item
+	if err := json.Unmarshal(r.Definition, &def); err != nil {
+		return it, err
+	}
+	it.Item = def
+	it.ID = r.ID
+	return it, nil
+}
+
+// CreateItem stores a new item.
+func (db *DB) CreateItem(ctx context.Context, it lifeops.Item) error {
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	row, err := toItemRow(it)
+	if err != nil {
+		return wrapErr("create item", err)
+	}
+	return db.retry(ctx, "create item", func(ctx context.Context) error {
+		_, err := db.bun.NewInsert().Model(&row).Exec(ctx)
+		return err
+	})
+}
+
+// Item returns the user's item.
+func (db *DB) Item(ctx context.Context, userID, itemID uuid.UUID) (lifeops.Item, error) {
+	var r itemRow
+	if err := db.read(ctx, "get item", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&r).Where("user_id = ? AND id = ?", userID, itemID).Scan(ctx)
+	}); err != nil {
+		return lifeops.Item{}, err
+	}
+	it, err := r.item()
+	return it, wrapErr("get item", err)
+}
+
+// UpdateItem replaces every field of the stored item except UserID and
+// CreatedAt.
+func (db *DB) UpdateItem(ctx context.Context, it lifeops.Item) error {
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	row, err := toItemRow(it)
+	if err != nil {
+		return wrapErr("update item", err)
+	}
+	return db.retry(ctx, "update item", func(ctx context.Context) error {
+		res, err := db.bun.NewUpdate().Model(&row).Column("difficulty", "definition", "updated_at").
+			Where("id = ? AND user_id = ?", it.ID, it.UserID).Exec(ctx)
+		return affected(res, err)
+	})
+}
+
+// DeleteItem deletes the user's item and, by cascade, its events.
+func (db *DB) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error {
+	return db.retry(ctx, "delete item", func(ctx context.Context) error {
+		res, err := db.bun.NewDelete().Model((*itemRow)(nil)).Where("user_id = ? AND id = ?", userID, itemID).Exec(ctx)
+		return affected(res, err)
+	})
+}
+
+// Items lists the user's items ordered by CreatedAt, then ID.
+func (db *DB) Items(ctx context.Context, userID uuid.UUID) ([]lifeops.Item, error) {
+	var rows []itemRow
+	if err := db.read(ctx, "list items", func(ctx context.Context) error {
+		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("created_at", "id").Scan(ctx)
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]lifeops.Item, len(rows))
+	for i, r := range rows {
+		var err error
+		if out[i], err = r.item(); err != nil {
+			return nil, wrapErr("list items", err)
+		}
+	}
+	return emptyOr(ctx, db, "list items", userID, out)
+}
