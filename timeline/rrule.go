@@ -66,12 +66,6 @@ func ParseRule(s string) (*Rule, error) {
 // String returns the rule as it was given.
 func (r *Rule) String() string { return r.src }
 
-var errRule = errors.New("bad rule")
-
-func ruleErr(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errRule}, args...)...)
-}
-
 // parseRule parses s; in a schedule (dateOnly) the time-of-day parts are
 // refused because the anchor gives the time.
 func parseRule(s string, dateOnly bool) (*Rule, error) {
