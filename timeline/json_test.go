@@ -172,7 +172,9 @@ func TestItemValidate(t *testing.T) {
 		{"no anchor", func(it *timeline.Item) { it.Anchor = timeline.Anchor{} }, []string{"anchor.type"}},
 		{"bad anchor", func(it *timeline.Item) { it.Anchor = timeline.Anchor{Type: "noon"} }, []string{"anchor.type"}},
 		{"wake with a time", func(it *timeline.Item) { it.Anchor = timeline.Anchor{Type: timeline.AnchorWake, Time: clock("07:00")} }, []string{"anchor.time"}},
-		{"fixed with a bad time", func(it *timeline.Item) { it.Anchor = timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 24}} }, []string{"anchor.time"}},
+		{"fixed with a bad time", func(it *timeline.Item) {
+			it.Anchor = timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 24}}
+		}, []string{"anchor.time"}},
 		{"until before from", func(it *timeline.Item) { it.ActiveFrom, it.ActiveUntil = d("2025-02-01"), d("2025-01-01") }, []string{"active_until"}},
 		{"bad active dates", func(it *timeline.Item) {
 			it.ActiveFrom, it.ActiveUntil = civil.D(2025, 2, 30), civil.D(2025, 13, 1)
