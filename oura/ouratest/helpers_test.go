@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +95,30 @@ func mustLoad(t testing.TB, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// clientCall makes a webhook subscription call with the default client's
+// credentials and checks the status.
+func clientCall(t testing.TB, s *ouratest.Server, method, path, body string, want int) []byte {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("x-client-id", ouratest.DefaultClientID)
+	req.Header.Set("x-client-secret", ouratest.DefaultClientSecret)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, b)
+	}
+	return b
 }
