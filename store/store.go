@@ -283,6 +283,8 @@ func redactDSN(dsn string) string {
 
 // DB implements every store port of the core.
 var (
+	_ lifeops.Store            = (*DB)(nil)
+	_ lifeops.ItemStore        = (*DB)(nil)
 	_ lifeops.UserStore        = (*DB)(nil)
 	_ lifeops.HealthStore      = (*DB)(nil)
 	_ lifeops.HeartRateStore   = (*DB)(nil)
