@@ -69,7 +69,11 @@ func (e *PendingError) Error() string {
 // versions, and one walk over both would let one silently replace the
 // other.
 func (db *DB) migrations() (*migrate.Migrations, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations/"+string(db.dialect))
+	var fsys fs.FS = migrationFiles
+	if db.migrationFS != nil {
+		fsys = db.migrationFS
+	}
+	sub, err := fs.Sub(fsys, "migrations/"+string(db.dialect))
 	if err != nil {
 		return nil, err
 	}

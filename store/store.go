@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -89,6 +90,9 @@ type DB struct {
 	opts    Options
 	owned   bool // Close closes the pool only when Open created it
 	closed  atomic.Bool
+
+	// migrationFS replaces the embedded migrations, in tests.
+	migrationFS fs.FS
 
 	// migrateMu serializes migration runs of this DB (a one-slot
 	// semaphore, so waiting honours the context).

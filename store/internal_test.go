@@ -1,0 +1,339 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/store/pgtest"
+)
+
+type backendFn struct {
+	name string
+	dsn  func(tb testing.TB) string
+}
+
+var internalBackends = []backendFn{
+	{"sqlite", func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "t.db") }},
+	{"postgres", func(tb testing.TB) string { return pgtest.Schema(tb) }},
+}
+
+// models lists every row type with the table it maps to.
+var models = []any{
+	(*userRow)(nil), (*goalsRow)(nil), (*credentialRow)(nil), (*rawDocumentRow)(nil), (*healthDayRow)(nil),
+	(*heartRateRow)(nil), (*syncStateRow)(nil), (*workDayRow)(nil), (*scoresRow)(nil), (*xpRow)(nil),
+	(*achievementRow)(nil), (*itemRow)(nil), (*eventRow)(nil),
+}
+
+// TestSchemaMatchesModels checks, on both dialects, that after Migrate
+// every table the code maps has exactly the columns its row type names,
+// and that the schema holds no table the code does not know.
+func TestSchemaMatchesModels(t *testing.T) {
+	t.Parallel()
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, _ := benchDB(t, b.dsn(t))
+			var tables []string
+			for _, m := range models {
+				table := db.bun.Table(reflect.TypeOf(m))
+				tables = append(tables, table.Name)
+				var want []string
+				for _, f := range table.Fields {
+					want = append(want, f.Name)
+				}
+				slices.Sort(want)
+				got := columns(t, db, table.Name)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("table %s: columns (-code +schema):\n%s", table.Name, diff)
+				}
+			}
+			tables = append(tables, migrationsTable, migrationLocksTable)
+			slices.Sort(tables)
+			var got []string
+			q := "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
+			if db.dialect == Postgres {
+				q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
+			}
+			if err := db.bun.NewRaw(q).Scan(ctx, &got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tables, got); diff != "" {
+				t.Errorf("tables (-code +schema):\n%s", diff)
+			}
+		})
+	}
+}
+
+func columns(tb testing.TB, db *DB, table string) []string {
+	tb.Helper()
+	q := "SELECT name FROM pragma_table_info(?) ORDER BY name"
+	if db.dialect == Postgres {
+		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY 1"
+	}
+	var cols []string
+	if err := db.bun.NewRaw(q, table).Scan(context.Background(), &cols); err != nil {
+		tb.Fatal(err)
+	}
+	return cols
+}
+
+// TestDriverErrorsMapByCode provokes each class of constraint failure on
+// both backends and checks the Kind, the code and the lifeops sentinel.
+func TestDriverErrorsMapByCode(t *testing.T) {
+	t.Parallel()
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, user := benchDB(t, b.dsn(t))
+			now, _ := instant(time.Now()).Value()
+			insertUser := `INSERT INTO users (id, name, zone, day_start_hour, wake_minute, bed_minute, created_at, updated_at) VALUES (?, ?, 'UTC', ?, 0, 0, ?, ?)`
+			tests := []struct {
+				name     string
+				query    string
+				args     []any
+				kind     Kind
+				sentinel error
+			}{
+				{"duplicate key", insertUser, []any{user.String(), "Dup", 4, now, now}, KindConflict, lifeops.ErrConflict},
+				{"unknown user", `INSERT INTO sync_state (user_id, kind, through, synced_at) VALUES (?, 'x', '2026-01-01', ?)`, []any{uuid.NewString(), now}, KindNotFound, lifeops.ErrNotFound},
+				{"too long", insertUser, []any{uuid.NewString(), strings.Repeat("x", 101), 4, now, now}, KindInvalid, lifeops.ErrInvalid},
+				{"check", insertUser, []any{uuid.NewString(), "Hour", 24, now, now}, KindInvalid, lifeops.ErrInvalid},
+				{"not null", insertUser, []any{uuid.NewString(), nil, 4, now, now}, KindInvalid, lifeops.ErrInvalid},
+			}
+			for _, tt := range tests {
+				_, err := db.bun.ExecContext(ctx, tt.query, tt.args...)
+				err = wrapErr("test", err)
+				var se *Error
+				if !errors.As(err, &se) || se.Kind != tt.kind || se.Code == "" || !errors.Is(err, tt.sentinel) {
+					t.Errorf("%s: got %v (%#v), want kind %v with a driver code, matching %v", tt.name, err, se, tt.kind, tt.sentinel)
+				}
+			}
+			var n int
+			if err := db.bun.NewRaw("SELECT count(*) FROM users").Scan(ctx, &n); err != nil || n != 1 {
+				t.Errorf("users after failed writes = %d, %v; want the 1 from before", n, err)
+			}
+		})
+	}
+}
+
+func TestPgKind(t *testing.T) {
+	t.Parallel()
+	tests := map[string]Kind{
+		"23505": KindConflict, "23503": KindNotFound, "23514": KindInvalid, "23502": KindInvalid,
+		"22001": KindInvalid, "22P02": KindInvalid, "40001": KindRetryable, "40P01": KindRetryable,
+		"55P03": KindRetryable, "57014": KindUnavailable, "08006": KindUnavailable, "53300": KindUnavailable,
+		"42P01": KindInternal, "XX000": KindInternal,
+	}
+	for code, want := range tests {
+		if got := pgKind(code); got != want {
+			t.Errorf("pgKind(%s) = %v, want %v", code, got, want)
+		}
+	}
+}
+
+// TestRetry retries transient failures of an idempotent operation and
+// gives up on others.
+func TestRetry(t *testing.T) {
+	t.Parallel()
+	db := &DB{opts: (&Options{Retries: 3}).withDefaults()}
+	serialization := &pgconn.PgError{Code: "40001"}
+	tests := []struct {
+		name      string
+		fails     int
+		failWith  error
+		wantCalls int
+		wantKind  Kind
+		wantErr   bool
+	}{
+		{"succeeds after two serialization failures", 2, serialization, 3, 0, false},
+		{"gives up after the retries", 10, serialization, 4, KindRetryable, true},
+		{"does not retry a conflict", 10, &pgconn.PgError{Code: "23505"}, 1, KindConflict, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			calls := 0
+			err := db.retry(context.Background(), "op", func(context.Context) error {
+				calls++
+				if calls <= tt.fails {
+					return tt.failWith
+				}
+				return nil
+			})
+			if calls != tt.wantCalls {
+				t.Errorf("calls = %d, want %d", calls, tt.wantCalls)
+			}
+			var se *Error
+			if tt.wantErr != (err != nil) || (err != nil && (!errors.As(err, &se) || se.Kind != tt.wantKind)) {
+				t.Errorf("err = %v, want error %v of kind %v", err, tt.wantErr, tt.wantKind)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := db.retry(ctx, "op", func(context.Context) error { return serialization })
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, lifeops.ErrUnavailable) {
+		t.Errorf("retry with a cancelled context = %v, want context.Canceled matching ErrUnavailable", err)
+	}
+}
+
+// TestFailedMigrationStaysPending runs a migration set whose second file
+// fails halfway: its transaction rolls back, it is not marked applied, and
+// the first stays applied.
+func TestFailedMigrationStaysPending(t *testing.T) {
+	t.Parallel()
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, err := Open(ctx, b.dsn(t), &Options{MaxOpenConns: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			dir := "migrations/" + string(db.dialect) + "/"
+			db.migrationFS = fstest.MapFS{
+				dir + "20260101000000_one.tx.up.sql":   {Data: []byte("CREATE TABLE one (id INTEGER);\n")},
+				dir + "20260101000000_one.tx.down.sql": {Data: []byte("DROP TABLE one;\n")},
+				dir + "20260102000000_two.tx.up.sql":   {Data: []byte("CREATE TABLE two (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n")},
+				dir + "20260102000000_two.tx.down.sql": {Data: []byte("DROP TABLE two;\n")},
+			}
+			applied, err := db.Migrate(ctx)
+			if err == nil {
+				t.Fatal("Migrate succeeded over a broken migration")
+			}
+			if diff := cmp.Diff([]string{"20260101000000"}, versionsOf(applied)); diff != "" {
+				t.Errorf("applied (-want +got):\n%s", diff)
+			}
+			status, err := db.MigrationStatus(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if status[0].Applied() != true || status[1].Applied() != false {
+				t.Errorf("status = %+v; want one applied, two pending", status)
+			}
+			for table, want := range map[string]bool{"one": true, "two": false} {
+				if got := len(columns(t, db, table)) > 0; got != want {
+					t.Errorf("table %s exists = %v, want %v", table, got, want)
+				}
+			}
+		})
+	}
+}
+
+func versionsOf(ms []Migration) []string {
+	out := []string{}
+	for _, m := range ms {
+		out = append(out, m.Version)
+	}
+	return out
+}
+
+func TestDSNKind(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		dsn     string
+		want    Dialect
+		wantErr bool
+	}{
+		{"postgres://u@h/db", Postgres, false},
+		{"postgresql://u:secret@h/db?sslmode=disable", Postgres, false},
+		{"lifeops.db", SQLite, false},
+		{"/var/lib/lifeops/data.db", SQLite, false},
+		{"file:data.db?cache=shared", SQLite, false},
+		{"", "", true},
+		{"   ", "", true},
+		{"mysql://u:secret@h/db", "", true},
+	}
+	for _, tt := range tests {
+		got, err := dsnKind(tt.dsn)
+		if got != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("dsnKind(%q) = %q, %v; want %q, error %v", tt.dsn, got, err, tt.want, tt.wantErr)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("dsnKind(%q) error leaks the password: %v", tt.dsn, err)
+		}
+	}
+}
+
+// FuzzSQLiteDSN: a DSN is outside input; the SQLite name made from it must
+// be a file: URI that keeps the pragmas the store relies on.
+func FuzzSQLiteDSN(f *testing.F) {
+	for _, s := range []string{"lifeops.db", "/tmp/a b/c?.db", "file:x.db?mode=ro", "file:///tmp/x.db", "%zz", "file:%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, dsn string) {
+		name, err := sqliteDSN(dsn, time.Second)
+		if err != nil {
+			return
+		}
+		u, err := url.Parse(name)
+		if err != nil {
+			t.Fatalf("sqliteDSN(%q) = %q, not a URL: %v", dsn, name, err)
+		}
+		q := u.Query()
+		if u.Scheme != "file" || !slices.Contains(q["_pragma"], "foreign_keys(1)") || q.Get("_txlock") != "immediate" {
+			t.Fatalf("sqliteDSN(%q) = %q lacks the store's settings", dsn, name)
+		}
+	})
+}
+
+// TestOpenWrapsCallerPools opens stores over a caller's *sql.DB and
+// *bun.DB: the dialect is detected and Close leaves the pool open.
+func TestOpenWrapsCallerPools(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			owner, err := Open(ctx, b.dsn(t), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer owner.Close()
+			sqldb := owner.bun.DB
+			viaSQL, err := OpenDB(ctx, sqldb, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			viaBun, err := OpenBun(ctx, bun.NewDB(sqldb, owner.bun.Dialect()), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if viaSQL.Dialect() != owner.Dialect() || viaBun.Dialect() != owner.Dialect() {
+				t.Errorf("dialects %s, %s; want %s", viaSQL.Dialect(), viaBun.Dialect(), owner.Dialect())
+			}
+			if err := viaSQL.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := viaBun.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := sqldb.PingContext(ctx); err != nil {
+				t.Errorf("the caller's pool was closed: %v", err)
+			}
+			if _, err := viaSQL.User(ctx, uuid.New()); !errors.Is(err, ErrClosed) || !errors.Is(err, lifeops.ErrUnavailable) {
+				t.Errorf("use after Close = %v, want ErrClosed matching ErrUnavailable", err)
+			}
+		})
+	}
+	if _, err := OpenDB(ctx, nil, nil); err == nil {
+		t.Error("OpenDB(nil) succeeded")
+	}
+}
