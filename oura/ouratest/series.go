@@ -28,8 +28,6 @@ func seriesOf(code uint8) *series {
 		phase: func(u *user) int64 { return u.hrPhase }, row: heartRateRow}
 }
 
-func (sr *series) at(u *user, k int64) int64 { return k*sr.step + sr.phase(u) }
-
 // slotFrom is the first slot at or after unix second t.
 func (sr *series) slotFrom(u *user, t int64) int64 {
 	return -floorDiv64(-(t - sr.phase(u)), sr.step)
