@@ -304,7 +304,7 @@ func track(h History) (*tracker, error) {
 	for _, d := range days {
 		// Days with no record between two records: nothing due, no data.
 		for ; next < d.Date.Days(); next++ {
-			streak.step(next, Rest)
+			streak.step(next, cRest)
 		}
 		next = d.Date.Days() + 1
 		b, err := Compute(d, h.Goals)
@@ -316,8 +316,8 @@ func track(h History) (*tracker, error) {
 			t.set(mCompletions, t.cur[mCompletions]+hb.Completed, date)
 		}
 		st, _ := DayGoalStatus(d.Habits, h.Goals, date.Before(h.AsOf))
-		streak.step(date.Days(), st)
-		t.set(mDayGoalStreak, max(t.value(mDayGoalStreak), streak.s.Longest), date)
+		streak.step(date.Days(), st.code())
+		t.set(mDayGoalStreak, max(t.value(mDayGoalStreak), streak.longest), date)
 
 		isPerfect := false
 		counted := 0

@@ -195,7 +195,8 @@ func (g Goals) check(p *problems) {
 	}
 }
 
-// Validate reports negative weights (field "weights.<domain>") and weights
+// Validate reports negative weights, weights above 1,000,000 or with more
+// than WeightPlaces decimal places (field "weights.<domain>"), and weights
 // that are all zero, or no weight positive (field "weights").
 func (w Weights) Validate() error {
 	var p problems
@@ -213,6 +214,8 @@ func (w Weights) check(p *problems) {
 			p.add("weights."+string(d), "must not be negative, got %s", v)
 		case v.GreaterThan(maxWeight):
 			p.add("weights."+string(d), "must be at most %s, got %s", maxWeight, v)
+		case !v.Equal(v.Round(WeightPlaces)):
+			p.add("weights."+string(d), "must have at most %d decimal places, got %s", WeightPlaces, v)
 		}
 		if v.IsPositive() {
 			all = false

@@ -219,7 +219,7 @@ func life(present []DomainScore, w Weights) LifeScore {
 			ls.Missing = append(ls.Missing, d)
 			continue
 		}
-		cs = append(cs, component{name: string(d), value: present[i].Value, weight: w.of(d)})
+		cs = append(cs, component{name: string(d), value: Round(present[i].Value).Shift(ScorePlaces).IntPart(), weight: w.of(d).Shift(WeightPlaces).IntPart()})
 	}
 	v, contributors, ok := combine(cs)
 	if ok {
@@ -229,7 +229,7 @@ func life(present []DomainScore, w Weights) LifeScore {
 	return ls
 }
 
-func dec(v int) decimal.Decimal { return decimal.NewFromInt(int64(v)) }
+func i64(v int) int64 { return int64(v) }
 
 func parts(m map[string]int) []Part {
 	if len(m) == 0 {
@@ -255,28 +255,28 @@ func sleepComponents(day Day, g Goals) []component {
 	var cs []component
 	if s := day.Sleep; s != nil {
 		if s.Score != nil {
-			cs = append(cs, component{name: "sleep_score", value: dec(*s.Score), weight: dec(weightSleepScore),
+			cs = append(cs, component{name: "sleep_score", value: i64(*s.Score) * 10, weight: weightSleepScore,
 				input: fmt.Sprintf("ring sleep score %d", *s.Score), parts: parts(s.Contributors)})
 		}
 	}
 	if r := day.Readiness; r != nil && r.Score != nil {
-		cs = append(cs, component{name: "readiness", value: dec(*r.Score), weight: dec(weightReadiness),
+		cs = append(cs, component{name: "readiness", value: i64(*r.Score) * 10, weight: weightReadiness,
 			input: fmt.Sprintf("ring readiness score %d", *r.Score), parts: parts(r.Contributors)})
 	}
 	if s := day.Sleep; s != nil {
 		if s.TotalSeconds != nil {
-			cs = append(cs, component{name: "total_sleep", value: ratio100(int64(*s.TotalSeconds), int64(g.SleepSeconds)), weight: dec(weightTotalSleep),
+			cs = append(cs, component{name: "total_sleep", value: tenths(i64(*s.TotalSeconds), i64(g.SleepSeconds)), weight: weightTotalSleep,
 				input: fmt.Sprintf("%s of %s", hm(*s.TotalSeconds), hm(g.SleepSeconds))})
 		}
 		if s.Efficiency != nil {
-			v := clamp100(dec(*s.Efficiency-efficiencyFloor).Mul(hundred).DivRound(dec(efficiencyFull-efficiencyFloor), divPlaces))
-			cs = append(cs, component{name: "efficiency", value: v, weight: dec(weightEfficiency),
+			v := tenths(i64(*s.Efficiency-efficiencyFloor), efficiencyFull-efficiencyFloor)
+			cs = append(cs, component{name: "efficiency", value: v, weight: weightEfficiency,
 				input: fmt.Sprintf("%d%% of time in bed asleep", *s.Efficiency)})
 		}
 		if s.RestingHeartRate != nil && g.RestingHeartRate > 0 {
 			over := max(0, *s.RestingHeartRate-g.RestingHeartRate)
-			v := clamp100(hundred.Sub(dec(over * restingHRPointsPerBP)))
-			cs = append(cs, component{name: "resting_heart_rate", value: v, weight: dec(weightRestingHR),
+			v := clampTenths(1000 - i64(over*restingHRPointsPerBP)*10)
+			cs = append(cs, component{name: "resting_heart_rate", value: v, weight: weightRestingHR,
 				input: fmt.Sprintf("%d bpm against a usual %d bpm", *s.RestingHeartRate, g.RestingHeartRate)})
 		}
 	}
@@ -290,11 +290,11 @@ func activityComponents(day Day, g Goals) []component {
 	}
 	var cs []component
 	if a.Score != nil {
-		cs = append(cs, component{name: "activity_score", value: dec(*a.Score), weight: dec(weightActivityScore),
+		cs = append(cs, component{name: "activity_score", value: i64(*a.Score) * 10, weight: weightActivityScore,
 			input: fmt.Sprintf("ring activity score %d", *a.Score), parts: parts(a.Contributors)})
 	}
 	if a.Steps != nil {
-		cs = append(cs, component{name: "steps", value: ratio100(int64(*a.Steps), int64(g.Steps)), weight: dec(weightSteps),
+		cs = append(cs, component{name: "steps", value: tenths(i64(*a.Steps), i64(g.Steps)), weight: weightSteps,
 			input: fmt.Sprintf("%d of %d steps", *a.Steps, g.Steps)})
 	}
 	return cs
@@ -307,24 +307,24 @@ func workComponents(day Day, g Goals) []component {
 	}
 	over := max(0, w.Minutes-g.WorkMinutes)
 	// 0 at 1.5 times the goal: each minute over costs 100/(goal/2) points.
-	workload := clamp100(hundred.Sub(dec(over*200).DivRound(dec(g.WorkMinutes), divPlaces)))
+	workload := tenths(i64(g.WorkMinutes-2*over), i64(g.WorkMinutes))
 	extra := max(0, w.AfterHoursMinutes-g.AfterHoursMinutes)
-	afterHours := clamp100(hundred.Sub(dec(extra*100).DivRound(dec(afterHoursZeroAfter), divPlaces)))
+	afterHours := tenths(i64(afterHoursZeroAfter-extra), afterHoursZeroAfter)
 	cs := []component{
-		{name: "workload", value: workload, weight: dec(weightWorkload),
+		{name: "workload", value: workload, weight: weightWorkload,
 			input: fmt.Sprintf("%s worked of a %s goal", hm(w.Minutes*60), hm(g.WorkMinutes*60))},
-		{name: "after_hours", value: afterHours, weight: dec(weightAfterHours),
+		{name: "after_hours", value: afterHours, weight: weightAfterHours,
 			input: fmt.Sprintf("%s after hours, %s allowed", hm(w.AfterHoursMinutes*60), hm(g.AfterHoursMinutes*60))},
 	}
 	if w.MeetingMinutes != nil && w.Minutes > 0 {
 		// 100 up to half the work time in meetings, then down to 0 at all of it.
-		v := clamp100(dec(w.Minutes-*w.MeetingMinutes).Mul(decimal.NewFromInt(200)).DivRound(dec(w.Minutes), divPlaces))
-		cs = append(cs, component{name: "meetings", value: v, weight: dec(weightMeetings),
+		v := tenths(2*i64(w.Minutes-*w.MeetingMinutes), i64(w.Minutes))
+		cs = append(cs, component{name: "meetings", value: v, weight: weightMeetings,
 			input: fmt.Sprintf("%s of meetings", hm(*w.MeetingMinutes*60))})
 	}
 	if w.BreakMinutes != nil && w.Minutes > 0 {
-		v := ratio100(int64(*w.BreakMinutes)*60, int64(w.Minutes)*breakMinutesPerHour)
-		cs = append(cs, component{name: "breaks", value: v, weight: dec(weightBreaks),
+		v := tenths(i64(*w.BreakMinutes)*60, i64(w.Minutes)*breakMinutesPerHour)
+		cs = append(cs, component{name: "breaks", value: v, weight: weightBreaks,
 			input: fmt.Sprintf("%s of breaks", hm(*w.BreakMinutes*60))})
 	}
 	return cs
@@ -336,10 +336,10 @@ func habitComponents(day Day) []component {
 		return nil
 	}
 	counted := h.Due - h.Skipped
-	cs := []component{{name: "completed", value: ratio100(int64(h.Completed), int64(counted)), weight: dec(weightCompletion),
+	cs := []component{{name: "completed", value: tenths(i64(h.Completed), i64(counted)), weight: weightCompletion,
 		input: fmt.Sprintf("%d of %d items done, %d skipped", h.Completed, counted, h.Skipped)}}
 	if h.OnTime != nil && h.Completed > 0 {
-		cs = append(cs, component{name: "on_time", value: ratio100(int64(*h.OnTime), int64(h.Completed)), weight: dec(weightOnTime),
+		cs = append(cs, component{name: "on_time", value: tenths(i64(*h.OnTime), i64(h.Completed)), weight: weightOnTime,
 			input: fmt.Sprintf("%d of %d done on time", *h.OnTime, h.Completed)})
 	}
 	return cs

@@ -262,6 +262,7 @@ func TestComputeInvalid(t *testing.T) {
 			score.Goals{}, []string{"sleep.total_seconds", "sleep.efficiency", "sleep.resting_heart_rate", "activity.steps"}},
 		{"weights all zero", score.Day{}, score.Goals{Weights: &score.Weights{}}, []string{"weights"}},
 		{"negative weight", score.Day{}, score.Goals{Weights: &score.Weights{Sleep: d("1"), Habits: neg}}, []string{"weights.habits"}},
+		{"weight too precise or too large", score.Day{}, score.Goals{Weights: &score.Weights{Sleep: d("0.00001"), Activity: d("1000001"), WorkLife: d("0.0001")}}, []string{"weights.sleep", "weights.activity"}},
 		{"negative goals", score.Day{}, score.Goals{Steps: -1, SleepSeconds: -1, WorkMinutes: 2000, AfterHoursMinutes: -1, DayGoalPercent: 101, RestingHeartRate: 300},
 			[]string{"goals.sleep_seconds", "goals.steps", "goals.work_minutes", "goals.after_hours_minutes", "goals.resting_heart_rate", "goals.day_goal_percent"}},
 		{"bad date", score.Day{Date: civil.D(2026, 2, 29)}, score.Goals{}, []string{"date"}},

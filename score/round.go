@@ -8,49 +8,49 @@ import (
 
 // The rounding rule, in one place. Every score and contributor value the
 // package returns is rounded to ScorePlaces decimal places, half away from
-// zero (so 72.25 shows as 72.3 and 72.24 as 72.2). Sums are formed from the
-// rounded contributor values and rounded once, at the end; contributor
-// effects are rounded with the largest-remainder method so that they add up
-// exactly to the rounded score.
+// zero (so 72.25 shows as 72.3 and 72.24 as 72.2). A score is the weighted
+// mean of its contributors' rounded values, computed exactly and rounded
+// once, at the end; contributor effects are rounded down and the tenths
+// still missing go to the largest remainders, so the effects add up exactly
+// to the rounded score.
 const ScorePlaces = 1
 
-// WeightPlaces is the number of decimal places of a contributor's Weight.
-// Weights are shown rounded; the score is computed with the exact shares.
+// WeightPlaces is the number of decimal places of a contributor's Weight as
+// shown, and the most decimal places a Life Score weight may have. Shown
+// weights are rounded; scores are computed with the exact shares.
 const WeightPlaces = 4
 
-// divPlaces is the precision of intermediate divisions, far below what
-// rounding to ScorePlaces can see.
-const divPlaces = 12
-
-var (
-	hundred = decimal.NewFromInt(100)
-	zero    = decimal.Zero
-)
+var hundred = decimal.NewFromInt(100)
 
 // Round applies the package's rounding rule to v: ScorePlaces decimal
 // places, half away from zero.
 func Round(v decimal.Decimal) decimal.Decimal { return v.Round(ScorePlaces) }
 
-func clamp100(v decimal.Decimal) decimal.Decimal {
-	if v.IsNegative() {
-		return zero
+// Internally every value on 0–100 is an int64 count of tenths (0–1000) and
+// every weight an integer, so the arithmetic below is exact.
+
+// divRound returns n/d rounded half away from zero; d must be positive.
+func divRound(n, d int64) int64 {
+	if n < 0 {
+		return -divRound(-n, d)
 	}
-	if v.GreaterThan(hundred) {
-		return hundred
-	}
-	return v
+	return (2*n + d) / (2 * d)
 }
 
-// ratio100 returns num/den×100 clamped to 0–100; den must be positive.
-func ratio100(num, den int64) decimal.Decimal {
-	return clamp100(decimal.NewFromInt(num).Mul(hundred).DivRound(decimal.NewFromInt(den), divPlaces))
+// tenths returns n/d×100 as tenths, rounded, clamped to 0–1000; d > 0.
+func tenths(n, d int64) int64 {
+	return clampTenths(divRound(n*1000, d))
 }
 
-// component is one weighted input of a score before rounding.
+func clampTenths(v int64) int64 { return min(max(v, 0), 1000) }
+
+func fromTenths(v int64) decimal.Decimal { return decimal.New(v, -ScorePlaces) }
+
+// component is one weighted input of a score.
 type component struct {
 	name   string
-	value  decimal.Decimal // 0–100, exact
-	weight decimal.Decimal // relative, non-negative
+	value  int64 // tenths, 0–1000
+	weight int64 // relative, non-negative
 	input  string
 	parts  []Part
 }
@@ -58,59 +58,49 @@ type component struct {
 // combine turns weighted components into a score and contributors under the
 // rounding rule. It reports false when the weights sum to zero.
 func combine(cs []component) (decimal.Decimal, []Contributor, bool) {
-	total := zero
+	var total, sum int64
 	for _, c := range cs {
-		total = total.Add(c.weight)
+		total += c.weight
+		sum += c.weight * c.value
 	}
-	if !total.IsPositive() {
-		return zero, nil, false
+	if total <= 0 {
+		return decimal.Decimal{}, nil, false
 	}
-	exact := make([]decimal.Decimal, len(cs))
-	sum := zero
+	score := divRound(sum, total)
 	out := make([]Contributor, len(cs))
+	rems := make([]int64, len(cs))
+	order := make([]int, len(cs))
+	var floors int64
 	for i, c := range cs {
-		v := Round(c.value)
-		exact[i] = c.weight.Mul(v).DivRound(total, divPlaces)
-		sum = sum.Add(exact[i])
+		n := c.weight * c.value
 		out[i] = Contributor{
 			Name:   c.name,
-			Value:  v,
-			Weight: c.weight.DivRound(total, WeightPlaces),
+			Value:  fromTenths(c.value),
+			Weight: decimal.New(divRound(c.weight*10000, total), -WeightPlaces),
 			Input:  c.input,
 			Parts:  c.parts,
 		}
+		rems[i] = n % total
+		floors += n / total
+		order[i] = i
 	}
-	score := Round(sum)
-	effects := apportion(exact, score)
-	for i := range out {
-		out[i].Effect = effects[i]
-	}
-	return score, out, true
-}
-
-// apportion rounds the non-negative values xs to ScorePlaces so that the
-// rounded values add up exactly to total, which must be the rounded sum of
-// xs: each value is rounded down, and the units still missing go to the
-// values with the largest remainders (the earlier one on a tie).
-func apportion(xs []decimal.Decimal, total decimal.Decimal) []decimal.Decimal {
-	unit := decimal.New(1, -ScorePlaces)
-	out := make([]decimal.Decimal, len(xs))
-	rems := make([]int, len(xs))
-	floorSum := zero
-	for i, x := range xs {
-		out[i] = x.RoundFloor(ScorePlaces)
-		floorSum = floorSum.Add(out[i])
-		rems[i] = i
-	}
-	missing := total.Sub(floorSum).Div(unit).IntPart()
-	slices.SortStableFunc(rems, func(a, b int) int {
-		ra := xs[a].Sub(out[a])
-		rb := xs[b].Sub(out[b])
-		return rb.Cmp(ra)
+	// Largest remainder: the tenths the floors miss go to the largest
+	// remainders, the earlier contributor first on a tie.
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case rems[a] > rems[b]:
+			return -1
+		case rems[a] < rems[b]:
+			return 1
+		}
+		return 0
 	})
-	for k := int64(0); k < missing && int(k) < len(rems); k++ {
-		i := rems[k]
-		out[i] = out[i].Add(unit)
+	extra := make([]int64, len(cs))
+	for k := int64(0); k < score-floors && int(k) < len(order); k++ {
+		extra[order[k]] = 1
 	}
-	return out
+	for i, c := range cs {
+		out[i].Effect = fromTenths(c.weight*c.value/total + extra[i])
+	}
+	return fromTenths(score), out, true
 }

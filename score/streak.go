@@ -33,19 +33,34 @@ func (s Status) valid() bool {
 	return false
 }
 
-// rank orders statuses for merging two marks of one date: the better wins.
-func (s Status) rank() int {
+// code is a Status as a small number, ordered so that merging two marks of
+// one date keeps the larger: done, skipped, rest, pending, missed; 0 means
+// no mark.
+type code uint8
+
+const (
+	cNone code = iota
+	cMissed
+	cPending
+	cRest
+	cSkipped
+	cDone
+)
+
+func (s Status) code() code {
 	switch s {
 	case Done:
-		return 4
+		return cDone
 	case Skipped:
-		return 3
+		return cSkipped
 	case Rest:
-		return 2
+		return cRest
 	case Pending:
-		return 1
+		return cPending
+	case Missed:
+		return cMissed
 	}
-	return 0
+	return cNone
 }
 
 // Mark is the status of one of the person's days (see [PersonDay]).
@@ -162,35 +177,43 @@ func (in StreakInput) check(p *problems) {
 	}
 }
 
-// history is a dense, per-day view of marks: statuses indexed by day number
-// from first to last.
+// history is a dense, per-day view of marks: one code a day, indexed by
+// day number from first.
 type history struct {
-	first  int // day number (civil.Date.Days) of statuses[0]
-	status []Status
+	first int // day number (civil.Date.Days) of codes[0]
+	codes []code
 }
 
-// buildHistory merges marks into one status a day from the first mark to
-// through (or the last mark, if later). Days without a mark are "" .
-func buildHistory(marks []Mark, through civil.Date) (history, error) {
-	if len(marks) == 0 {
-		return history{first: through.Days()}, nil
-	}
-	first, last := marks[0].Date.Days(), marks[0].Date.Days()
-	for _, m := range marks[1:] {
+// buildHistory merges marks into one code a day from the first mark to
+// through. Marks after through extend the history when keepLater is set and
+// are dropped otherwise. Days without a mark are cNone.
+func buildHistory(marks []Mark, through civil.Date, keepLater bool) (history, error) {
+	end := through.Days()
+	first, last, any := 0, end, false
+	for _, m := range marks {
 		d := m.Date.Days()
-		first = min(first, d)
+		if d > end && !keepLater {
+			continue
+		}
+		if !any || d < first {
+			first = d
+		}
+		any = true
 		last = max(last, d)
 	}
-	last = max(last, through.Days())
+	if !any {
+		return history{first: end}, nil
+	}
 	if last-first+1 > maxStreakDays {
 		return history{}, &ValidationError{Field: "marks", Message: fmt.Sprintf("span %d days from the first mark, more than %d", last-first+1, maxStreakDays)}
 	}
-	h := history{first: first, status: make([]Status, last-first+1)}
+	h := history{first: first, codes: make([]code, last-first+1)}
 	for _, m := range marks {
 		i := m.Date.Days() - first
-		if h.status[i] == "" || m.Status.rank() > h.status[i].rank() {
-			h.status[i] = m.Status
+		if i >= len(h.codes) {
+			continue
 		}
+		h.codes[i] = max(h.codes[i], m.Status.code())
 	}
 	return h, nil
 }
@@ -226,25 +249,25 @@ func CountStreak(in StreakInput) (Streak, error) {
 	if err := p.err(); err != nil {
 		return Streak{}, err
 	}
-	h, err := buildHistory(in.Marks, in.Today)
+	h, err := buildHistory(in.Marks, in.Today, true)
 	if err != nil {
 		return Streak{}, err
 	}
 	skip := jumped(in.ZoneChanges, in.DayStartHour)
 	today := in.Today.Days()
 	c := streakCounter{rules: in.Rules}
-	for i, st := range h.status {
+	for i, st := range h.codes {
 		day := h.first + i
 		switch {
-		case day == today && (st == "" || st == Missed):
-			st = Pending
-		case day < today && (st == "" || st == Pending):
-			st = Missed
-		case day > today && st == "":
-			st = Rest
+		case day == today && (st == cNone || st == cMissed):
+			st = cPending
+		case day < today && (st == cNone || st == cPending):
+			st = cMissed
+		case day > today && st == cNone:
+			st = cRest
 		}
-		if skip[day] && (st == Missed || st == Pending) {
-			st = Rest
+		if skip != nil && skip[day] && (st == cMissed || st == cPending) {
+			st = cRest
 		}
 		c.step(day, st)
 	}
@@ -253,53 +276,63 @@ func CountStreak(in StreakInput) (Streak, error) {
 
 // streakCounter applies the streak rules one day at a time.
 type streakCounter struct {
-	rules   StreakRules
-	s       Streak
-	earned  int // done days towards the next freeze
-	start   int // day number of the first done day of the running streak
-	frozen  []civil.Date
-	pending bool
+	rules    StreakRules
+	current  int
+	longest  int
+	freezes  int
+	earned   int // done days towards the next freeze
+	start    int // day number of the first done day of the running streak
+	lastDone int // day number of the latest done day
+	anyDone  bool
+	frozen   []civil.Date
+	pending  bool
 }
 
-// step applies one day's final status (never ""), in day order.
-func (c *streakCounter) step(day int, st Status) {
-	s := &c.s
+// step applies one day's final status (never cNone), in day order.
+func (c *streakCounter) step(day int, st code) {
 	c.pending = false
 	switch st {
-	case Done:
-		if s.Current == 0 {
+	case cDone:
+		if c.current == 0 {
 			c.start = day
 		}
-		s.Current++
-		s.Longest = max(s.Longest, s.Current)
-		s.LastDone = civil.FromDays(day)
+		c.current++
+		c.longest = max(c.longest, c.current)
+		c.lastDone, c.anyDone = day, true
 		if c.rules.FreezeEvery > 0 {
 			c.earned++
 			if c.earned == c.rules.FreezeEvery {
 				c.earned = 0
-				s.Freezes = min(s.Freezes+1, c.rules.MaxFreezes)
+				c.freezes = min(c.freezes+1, c.rules.MaxFreezes)
 			}
 		}
-	case Missed:
+	case cMissed:
 		switch {
-		case s.Current == 0:
-		case s.Freezes > 0:
-			s.Freezes--
+		case c.current == 0:
+		case c.freezes > 0:
+			c.freezes--
 			c.frozen = append(c.frozen, civil.FromDays(day))
 		default:
-			s.Current = 0
+			c.current = 0
 			c.earned = 0
 		}
-	case Pending:
+	case cPending:
 		c.pending = true
 	}
 }
 
 func (c *streakCounter) result() Streak {
-	s := c.s
-	s.AtRisk = c.pending && s.Current > 0
-	s.FrozenDays = append([]civil.Date{}, c.frozen...)
-	if s.Current > 0 {
+	s := Streak{
+		Current:    c.current,
+		Longest:    c.longest,
+		AtRisk:     c.pending && c.current > 0,
+		Freezes:    c.freezes,
+		FrozenDays: append([]civil.Date{}, c.frozen...),
+	}
+	if c.anyDone {
+		s.LastDone = civil.FromDays(c.lastDone)
+	}
+	if c.current > 0 {
 		s.Start = civil.FromDays(c.start)
 	}
 	return s

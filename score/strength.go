@@ -3,6 +3,7 @@ package score
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/shopspring/decimal"
@@ -86,18 +87,12 @@ func HabitStrength(in StrengthInput) (Strength, error) {
 	if err := p.err(); err != nil {
 		return Strength{}, err
 	}
-	var inRange []Mark
-	for _, m := range in.Marks {
-		if !m.Date.After(in.Through) {
-			inRange = append(inRange, m)
-		}
-	}
-	if len(inRange) == 0 {
-		return Strength{Value: decimal.Zero, Series: []StrengthPoint{}}, nil
-	}
-	h, err := buildHistory(inRange, in.Through)
+	h, err := buildHistory(in.Marks, in.Through, false)
 	if err != nil {
 		return Strength{}, err
+	}
+	if len(h.codes) == 0 {
+		return Strength{Value: decimal.Zero, Series: []StrengthPoint{}}, nil
 	}
 	times, days := f.Times, f.Days
 	if times == days {
@@ -108,23 +103,24 @@ func HabitStrength(in StrengthInput) (Strength, error) {
 		times, days = times*2, days*2
 	}
 	mult := math.Pow(0.5, math.Sqrt(freq)/13)
-	through := in.Through.Days()
-	series := make([]StrengthPoint, len(h.status))
+	last := len(h.codes) - 1
+	series := make([]StrengthPoint, len(h.codes))
+	date := civil.FromDays(h.first)
 	score, rolling := 0.0, 0
-	for i, st := range h.status {
-		if st == Done {
+	for i, st := range h.codes {
+		if st == cDone {
 			rolling++
 		}
-		if j := i - days; j >= 0 && h.status[j] == Done {
+		if j := i - days; j >= 0 && h.codes[j] == cDone {
 			rolling--
 		}
-		day := h.first + i
-		neutral := st == Skipped || st == Rest || (day == through && (st == "" || st == Pending))
+		neutral := st == cSkipped || st == cRest || (i == last && (st == cNone || st == cPending))
 		if !neutral {
 			c := min(1, float64(rolling)/float64(times))
 			score = score*mult + c*(1-mult)
 		}
-		series[i] = StrengthPoint{Date: civil.FromDays(day), Value: score}
+		series[i] = StrengthPoint{Date: date, Value: score}
+		date = nextDay(date)
 	}
 	return Strength{
 		Value:  Round(decimal.NewFromFloat(score * 100)),
@@ -153,4 +149,20 @@ func StrengthStep(f, previous, check float64) (float64, error) {
 	}
 	m := math.Pow(0.5, math.Sqrt(f)/13)
 	return previous*m + check*(1-m), nil
+}
+
+// nextDay returns the day after d without the day-number round trip.
+func nextDay(d civil.Date) civil.Date {
+	if d.Day < civil.DaysIn(d.Year, d.Month) {
+		d.Day++
+		return d
+	}
+	d.Day = 1
+	if d.Month == time.December {
+		d.Month = time.January
+		d.Year++
+		return d
+	}
+	d.Month++
+	return d
 }
