@@ -1,0 +1,73 @@
+package pgtest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+)
+
+func schemaExists(t *testing.T, db *sql.DB, name string) bool {
+	t.Helper()
+	var n int
+	if err := db.QueryRowContext(context.Background(), "SELECT count(*) FROM pg_namespace WHERE nspname = $1", name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
+
+// TestSchemaLifecycle: Schema gives a usable, empty schema set as the
+// search_path, drops it after the test, and the first call of a process
+// drops schemas of runs that are gone.
+func TestSchemaLifecycle(t *testing.T) {
+	if err := proc.start(); err != nil && !Required() {
+		t.Skipf("PostgreSQL unreachable: %v", err)
+	}
+	var name string
+	t.Run("use", func(t *testing.T) {
+		dsn := Schema(t)
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.QueryRow("SELECT current_schema()").Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("CREATE TABLE t (x int)"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if name == "" {
+		t.Fatal("no schema name")
+	}
+	if schemaExists(t, proc.admin, name) {
+		t.Errorf("schema %s still exists after its test", name)
+	}
+
+	// A schema of a run whose process is gone (nobody holds its lock).
+	stale := "lt_0badcafe_gone_1"
+	if _, err := proc.admin.Exec("CREATE SCHEMA " + stale); err != nil {
+		t.Fatal(err)
+	}
+	dropStale(context.Background(), proc.admin, proc.run)
+	if schemaExists(t, proc.admin, stale) {
+		t.Errorf("stale schema %s survived", stale)
+	}
+	// This process's own run is alive: a schema of it survives cleanup.
+	live := fmt.Sprintf("%s_live", proc.prefix)
+	if _, err := proc.admin.Exec("CREATE SCHEMA " + live); err != nil {
+		t.Fatal(err)
+	}
+	defer proc.admin.Exec("DROP SCHEMA " + live)
+	dropStale(context.Background(), proc.admin, "00000000")
+	if !schemaExists(t, proc.admin, live) {
+		t.Errorf("live schema %s was dropped", live)
+	}
+}
+
+func ExampleWithSearchPath() {
+	dsn, err := WithSearchPath("postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "lt_example")
+	fmt.Println(dsn, err)
+	// Output: postgres://postgres@127.0.0.1:5432/test?search_path=lt_example&sslmode=disable <nil>
+}
