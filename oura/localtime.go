@@ -60,16 +60,25 @@ func formatOffset(off int) string {
 	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
 }
 
-// MarshalText encodes t as [LocalDateTime.String] does.
+// MarshalText encodes t as [LocalDateTime.String] does; the zero value
+// encodes as an empty string.
 func (t LocalDateTime) MarshalText() ([]byte, error) {
+	if t.IsZero() {
+		return []byte{}, nil
+	}
 	if !t.Date.IsValid() {
 		return nil, fmt.Errorf("oura: local date-time with invalid date %04d-%02d-%02d", t.Date.Year, int(t.Date.Month), t.Date.Day)
 	}
 	return []byte(t.String()), nil
 }
 
-// UnmarshalText decodes YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM].
+// UnmarshalText decodes YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM]; an
+// empty string decodes as the zero value.
 func (t *LocalDateTime) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*t = LocalDateTime{}
+		return nil
+	}
 	v, err := ParseLocalDateTime(string(b))
 	if err != nil {
 		return err

@@ -29,7 +29,11 @@ func rawDocs(t *testing.T, page []byte) []json.RawMessage {
 
 // rawOf returns the Raw field of a document.
 func rawOf(v any) json.RawMessage {
-	f := reflect.Indirect(reflect.ValueOf(v)).FieldByName("Raw")
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	if rv.Kind() != reflect.Struct {
+		return nil
+	}
+	f := rv.FieldByName("Raw")
 	if !f.IsValid() {
 		return nil
 	}
