@@ -1,0 +1,372 @@
+package lifeops
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/score"
+	"github.com/lifeops/lifeops/timeline"
+)
+
+// onTimeGrace is how long after its start an item with a shorter window
+// still counts as done on time.
+const onTimeGrace = 30 * time.Minute
+
+// occKey identifies an occurrence: an item on its scheduled day.
+type occKey struct {
+	item uuid.UUID
+	date civil.Date
+}
+
+// occState is what the stored events say about one occurrence.
+type occState struct {
+	outcome   *Event // completed or skipped
+	postponed *Event
+}
+
+// movedTo returns the day the occurrence was moved to, or its own day.
+func (o *occState) movedTo(k occKey) civil.Date {
+	if o != nil && o.postponed != nil && !o.postponed.ToDate.IsZero() {
+		return o.postponed.ToDate
+	}
+	return k.date
+}
+
+// history is everything the Service reads to score days, count streaks,
+// evaluate achievements and build feeds for one person over a range of
+// their days.
+type history struct {
+	person
+	goals    Goals
+	today    civil.Date
+	from, to civil.Date // the days loaded
+	items    []Item     // by CreatedAt; their ActiveFrom clamped to the day they were created
+	byID     map[uuid.UUID]Item
+	events   []Event // in recorded order
+	occ      map[occKey]*occState
+	movedIn  map[civil.Date][]occKey
+	health   map[civil.Date]HealthDay
+	work     map[civil.Date]WorkDay
+}
+
+// allDaysFrom is the first day of the widest range a history can load.
+func allDaysFrom() civil.Date { return civil.Date{Year: 1, Month: time.January, Day: 1} }
+
+// loadHistory loads the person's records needed for the days [from, to]: a
+// zero from means all of their history. Events are loaded from the start of
+// the feed window of from, and health days from the day before from to the
+// day after to, for anchors.
+func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to civil.Date) (*history, error) {
+	p, err := s.person(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	goals, err := s.Goals(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("load goals: %w", err)
+	}
+	h := &history{person: p, goals: goals, today: s.today(p), from: from, to: to,
+		byID: map[uuid.UUID]Item{}, occ: map[occKey]*occState{}, movedIn: map[civil.Date][]occKey{},
+		health: map[civil.Date]HealthDay{}, work: map[civil.Date]WorkDay{}}
+	items, err := s.store.Items(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("load items: %w", err)
+	}
+	for _, it := range items {
+		if created := p.dayOf(it.CreatedAt); !it.CreatedAt.IsZero() && (it.ActiveFrom.IsZero() || it.ActiveFrom.Before(created)) {
+			it.ActiveFrom = created // an item is never due before it existed
+		}
+		h.items = append(h.items, it)
+		h.byID[it.ID] = it
+	}
+	loFrom, hiTo := allDaysFrom(), to.AddDays(1)
+	if !from.IsZero() {
+		loFrom, _ = timeline.EventWindow(from)
+	}
+	events, err := s.store.Events(ctx, userID, loFrom, to)
+	if err != nil {
+		return nil, fmt.Errorf("load events: %w", err)
+	}
+	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), a.At.Compare(b.At)) })
+	h.events = events
+	for i := range events {
+		e := &events[i]
+		k := occKey{e.ItemID, e.Date}
+		st := h.occ[k]
+		if st == nil {
+			st = &occState{}
+			h.occ[k] = st
+		}
+		switch e.Kind {
+		case EventPostponed:
+			st.postponed = e
+			if !e.ToDate.IsZero() {
+				h.movedIn[e.ToDate] = append(h.movedIn[e.ToDate], k)
+			}
+		default:
+			if st.outcome == nil || e.Kind == EventCompleted { // a completion wins over a skip
+				st.outcome = e
+			}
+		}
+	}
+	lo := loFrom
+	if !from.IsZero() {
+		lo = from.AddDays(-1)
+	}
+	health, err := s.store.HealthDays(ctx, userID, lo, hiTo)
+	if err != nil {
+		return nil, fmt.Errorf("load health days: %w", err)
+	}
+	for _, d := range health {
+		h.health[d.Date] = d
+	}
+	work, err := s.store.WorkDays(ctx, userID, lo, to)
+	if err != nil {
+		return nil, fmt.Errorf("load work days: %w", err)
+	}
+	for _, w := range work {
+		h.work[w.Date] = w
+	}
+	return h, nil
+}
+
+// firstDay returns the earliest day the history has anything on, or the
+// person's current day when it has nothing.
+func (h *history) firstDay() civil.Date {
+	first := h.today
+	consider := func(d civil.Date) {
+		if !d.IsZero() && d.Before(first) {
+			first = d
+		}
+	}
+	for d := range h.health {
+		consider(d)
+	}
+	for d := range h.work {
+		consider(d)
+	}
+	for _, it := range h.items {
+		consider(it.ActiveFrom)
+	}
+	for k := range h.occ {
+		consider(k.date)
+	}
+	return first
+}
+
+// dueOn reports whether item it has an occurrence of its own on day d.
+func (h *history) dueOn(it Item, d civil.Date) bool {
+	return it.DueOn(d) && timeline.DayExists(d, h.loc)
+}
+
+// anchors returns the wake time and bedtime of day d: the day's measured
+// wake time, the bedtime that began the next day's main sleep, and the
+// person's defaults.
+func (h *history) anchors(d civil.Date) timeline.Anchors {
+	a := timeline.Anchors{DefaultWake: h.WakeTime, DefaultBedtime: h.Bedtime}
+	if day, ok := h.health[d]; ok && day.WakeTime != nil {
+		a.Wake = *day.WakeTime
+	}
+	if next, ok := h.health[d.AddDays(1)]; ok && next.Bedtime != nil {
+		a.Bedtime = *next.Bedtime
+	}
+	return a
+}
+
+// window returns the planned start and end of the occurrence k, following
+// a postponement.
+func (h *history) window(it Item, k occKey) (time.Time, time.Time, bool) {
+	occ, ok := it.Occurrence(k.date, h.anchors(k.date), h.loc)
+	if !ok {
+		return time.Time{}, time.Time{}, false
+	}
+	start, end := occ.Start, occ.End
+	if st := h.occ[k]; st != nil && st.postponed != nil {
+		switch p := st.postponed; {
+		case !p.To.IsZero():
+			start = p.To
+		case !p.ToDate.IsZero():
+			if moved, ok := it.Item.Occurrence(p.ToDate, h.anchors(p.ToDate), h.loc); ok {
+				start = moved.Start
+			} else {
+				start = timeline.Resolve(p.ToDate, civil.ClockOf(occ.Start.In(h.loc)), h.loc)
+			}
+		}
+		end = start.Add(occ.End.Sub(occ.Start))
+	}
+	return start, end, true
+}
+
+// onTime reports whether the completion of k came within its window (or
+// within onTimeGrace of its start, for a shorter window).
+func (h *history) onTime(it Item, k occKey, at time.Time) bool {
+	start, end, ok := h.window(it, k)
+	if !ok {
+		return false
+	}
+	return !at.After(end) || !at.After(start.Add(onTimeGrace))
+}
+
+// habits counts the occurrences of day d: the items due that day that were
+// not moved away, and those moved in from earlier days.
+func (h *history) habits(d civil.Date) *score.Habits {
+	if len(h.items) == 0 {
+		return nil
+	}
+	var hb score.Habits
+	onTime := 0
+	count := func(it Item, k occKey) {
+		hb.Due++
+		st := h.occ[k]
+		if st == nil || st.outcome == nil {
+			return
+		}
+		switch st.outcome.Kind {
+		case EventCompleted:
+			hb.Completed++
+			if h.onTime(it, k, st.outcome.At) {
+				onTime++
+			}
+		case EventSkipped:
+			hb.Skipped++
+		}
+	}
+	for _, it := range h.items {
+		k := occKey{it.ID, d}
+		if h.dueOn(it, d) && h.occ[k].movedTo(k) == d {
+			count(it, k)
+		}
+	}
+	for _, k := range h.movedIn[d] {
+		if it, ok := h.byID[k.item]; ok && k.date != d {
+			count(it, k)
+		}
+	}
+	if hb.Completed > 0 {
+		hb.OnTime = &onTime
+	}
+	return &hb
+}
+
+// scoreInput maps the stored records of day d onto the score package's Day.
+func (h *history) scoreInput(d civil.Date) score.Day {
+	day := score.Day{Date: d, Habits: h.habits(d)}
+	if hd, ok := h.health[d]; ok {
+		if hd.Sleep != nil || hd.TotalSleepSeconds != nil || hd.Efficiency != nil || hd.RestingHeartRate != nil {
+			day.Sleep = &score.Sleep{TotalSeconds: hd.TotalSleepSeconds, Efficiency: hd.Efficiency, RestingHeartRate: hd.RestingHeartRate}
+			if hd.Sleep != nil {
+				day.Sleep.Score, day.Sleep.Contributors = &hd.Sleep.Value, hd.Sleep.Contributors
+			}
+		}
+		if hd.Readiness != nil {
+			day.Readiness = &score.Readiness{Score: &hd.Readiness.Value, Contributors: hd.Readiness.Contributors}
+		}
+		if hd.Activity != nil || hd.Steps != nil {
+			day.Activity = &score.Activity{Steps: hd.Steps}
+			if hd.Activity != nil {
+				day.Activity.Score, day.Activity.Contributors = &hd.Activity.Value, hd.Activity.Contributors
+			}
+		}
+	}
+	if w, ok := h.work[d]; ok {
+		meet, brk := w.MeetingMinutes, w.BreakMinutes
+		day.Work = &score.Work{Minutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes, MeetingMinutes: &meet, BreakMinutes: &brk}
+	}
+	return day
+}
+
+// breakdown scores day d.
+func (h *history) breakdown(d civil.Date) (score.Day, score.Breakdown, error) {
+	in := h.scoreInput(d)
+	b, err := score.Compute(in, scoreGoals(h.goals))
+	if err != nil {
+		return in, score.Breakdown{}, translate(err)
+	}
+	return in, b, nil
+}
+
+// itemMarks returns the statuses of item it on every day from its first day
+// through the history's today.
+func (h *history) itemMarks(it Item) []score.Mark {
+	first := it.ActiveFrom
+	if first.IsZero() || first.Before(h.firstDay()) {
+		first = h.firstDay()
+	}
+	var marks []score.Mark
+	for d := first; !d.After(h.today); d = d.AddDays(1) {
+		status := score.Rest
+		k := occKey{it.ID, d}
+		if h.dueOn(it, d) {
+			st := h.occ[k]
+			switch {
+			case st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted:
+				status = score.Done
+			case st != nil && st.outcome != nil:
+				status = score.Skipped
+			case !st.movedTo(k).Before(h.today):
+				status = score.Pending // today's, or moved to a day not over yet
+			default:
+				status = score.Missed
+			}
+		}
+		marks = append(marks, score.Mark{Date: d, Status: status})
+	}
+	return marks
+}
+
+// dayGoalMarks returns the day-goal status of every day from the first day
+// of the history through today.
+func (h *history) dayGoalMarks() ([]score.Mark, error) {
+	var marks []score.Mark
+	g := scoreGoals(h.goals)
+	for d := h.firstDay(); !d.After(h.today); d = d.AddDays(1) {
+		st, err := score.DayGoalStatus(h.habits(d), g, d.Before(h.today))
+		if err != nil {
+			return nil, translate(err)
+		}
+		marks = append(marks, score.Mark{Date: d, Status: st})
+	}
+	return marks, nil
+}
+
+// streak counts a streak over marks as of today.
+func (h *history) streak(marks []score.Mark, rules score.StreakRules) (score.Streak, error) {
+	st, err := score.CountStreak(score.StreakInput{Marks: marks, Today: h.today, Rules: rules, DayStartHour: h.DayStartHour})
+	return st, translate(err)
+}
+
+// timelineEvents returns the events as the timeline package takes them, in
+// recorded order.
+func (h *history) timelineEvents() []timeline.Event {
+	out := make([]timeline.Event, 0, len(h.events))
+	for _, e := range h.events {
+		out = append(out, toTimelineEvent(e))
+	}
+	return out
+}
+
+func toTimelineEvent(e Event) timeline.Event {
+	return timeline.Event{ItemID: e.ItemID, Date: e.Date, Type: timeline.EventType(e.Kind), At: e.At, Reason: e.Reason, To: e.To, ToDate: e.ToDate}
+}
+
+// timelineItems returns the items' definitions.
+func (h *history) timelineItems() []timeline.Item {
+	out := make([]timeline.Item, len(h.items))
+	for i, it := range h.items {
+		out[i] = it.Item
+	}
+	return out
+}
+
+// jsonOf encodes v, for comparing records field by field.
+func jsonOf(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}

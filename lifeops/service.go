@@ -1,0 +1,415 @@
+package lifeops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/score"
+)
+
+// Config wires a [Service]. Only Store is required; every other field has
+// the default its comment names.
+type Config struct {
+	// Store keeps every record. Required.
+	Store Store
+	// Health is where Sync reads health data. Nil makes Sync fail with
+	// ErrUnavailable; everything else works without it.
+	Health HealthSource
+	// Work is where Sync reads work-day statistics. Nil leaves work days to
+	// manual entry with PutWorkDay.
+	Work WorkStatsSource
+	// Clock tells the time. Nil means the system clock.
+	Clock Clock
+	// Logger receives the Service's log lines. Nil discards them.
+	Logger *slog.Logger
+	// SyncOverlapDays is how many already-synced days a default Sync fetches
+	// again, because providers revise recent days. Zero means 3.
+	SyncOverlapDays int
+	// FirstSyncDays is how many days, today included, the first Sync of a
+	// user fetches. Zero means 30.
+	FirstSyncDays int
+	// StreakRules set how streak freezes are earned and spent. Nil means
+	// score.DefaultStreakRules (one freeze per 7 done days, 2 at most).
+	StreakRules *score.StreakRules
+}
+
+// Service runs every LifeOps use case on top of the ports. It holds no
+// global state and is safe for concurrent use; create it with [New].
+//
+// Days: every use case that takes a date means the person's own calendar
+// day, which starts at their day-start hour in their zone (see [User]). A
+// zero date means "the person's current day", which the Service works out
+// from its Clock, the user's zone and their day-start hour.
+type Service struct {
+	store       Store
+	health      HealthSource
+	work        WorkStatsSource
+	clock       Clock
+	log         *slog.Logger
+	overlap     int
+	firstSync   int
+	streakRules score.StreakRules
+
+	// syncing serialises the syncs of one user within this process, so two
+	// overlapping syncs do not interleave their read-merge-write of a day.
+	syncing sync.Map // uuid.UUID → *sync.Mutex
+}
+
+// New returns a Service for cfg. It fails with ErrInvalid when cfg is nil,
+// has no Store, or has a negative or out-of-range setting.
+func New(cfg *Config) (*Service, error) {
+	if cfg == nil {
+		return nil, invalid("config", "is required")
+	}
+	var p problems
+	if cfg.Store == nil {
+		p.add("store", "is required")
+	}
+	if cfg.SyncOverlapDays < 0 || cfg.SyncOverlapDays > 60 {
+		p.add("sync_overlap_days", "must be between 0 and 60, got %d", cfg.SyncOverlapDays)
+	}
+	if cfg.FirstSyncDays < 0 || cfg.FirstSyncDays > maxSyncDays {
+		p.add("first_sync_days", "must be between 0 and %d, got %d", maxSyncDays, cfg.FirstSyncDays)
+	}
+	rules := score.DefaultStreakRules()
+	if cfg.StreakRules != nil {
+		rules = *cfg.StreakRules
+		if _, err := score.CountStreak(score.StreakInput{Today: civil.D(2000, 1, 1), Rules: rules}); err != nil {
+			p.addErr(translate(err))
+		}
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	s := &Service{
+		store: cfg.Store, health: cfg.Health, work: cfg.Work, clock: cfg.Clock, log: cfg.Logger,
+		overlap: cfg.SyncOverlapDays, firstSync: cfg.FirstSyncDays, streakRules: rules,
+	}
+	if s.clock == nil {
+		s.clock = systemClock{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.overlap == 0 {
+		s.overlap = 3
+	}
+	if s.firstSync == 0 {
+		s.firstSync = 30
+	}
+	return s, nil
+}
+
+// maxSyncDays bounds one sync's date range.
+const maxSyncDays = 3 * 366
+
+// now returns the current instant from the Service's clock.
+func (s *Service) now() time.Time { return s.clock.Now() }
+
+// person is a user with their zone loaded.
+type person struct {
+	User
+	loc *time.Location
+}
+
+// person loads the user and their zone.
+func (s *Service) person(ctx context.Context, userID uuid.UUID) (person, error) {
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return person{}, fmt.Errorf("load user: %w", err)
+	}
+	loc, err := u.Location()
+	if err != nil {
+		return person{}, fmt.Errorf("load zone of user %s: %w", userID, err)
+	}
+	return person{u, loc}, nil
+}
+
+// dayOf returns the person's day that the instant t belongs to.
+func (p person) dayOf(t time.Time) civil.Date {
+	d, err := score.PersonDay(t, p.loc, p.DayStartHour)
+	if err != nil { // the zone and hour were validated when stored
+		return civil.DateOf(t.In(p.loc))
+	}
+	return d
+}
+
+// today returns the person's current day.
+func (s *Service) today(p person) civil.Date { return p.dayOf(s.now()) }
+
+// dayOrToday returns d, or the person's current day when d is zero. A d
+// that is not a real date is a *ValidationError for field.
+func (s *Service) dayOrToday(p person, d civil.Date, field string) (civil.Date, error) {
+	if d.IsZero() {
+		return s.today(p), nil
+	}
+	if !d.IsValid() {
+		return civil.Date{}, invalid(field, "must be a real date")
+	}
+	return d, nil
+}
+
+// checkRange validates an inclusive date range of at most maxDays days.
+func checkRange(from, to civil.Date, maxDays int) error {
+	var p problems
+	if !from.IsValid() {
+		p.add("from", "must be a real date")
+	}
+	if !to.IsValid() {
+		p.add("to", "must be a real date")
+	}
+	if p.err() == nil {
+		switch {
+		case to.Before(from):
+			p.add("to", "must not be before from (%s)", from)
+		case to.Sub(from) >= maxDays:
+			p.add("to", "the range may span at most %d days", maxDays)
+		}
+	}
+	return p.err()
+}
+
+// ---- users and profile
+
+// NewUser is what it takes to create a user. Nil fields get defaults: day
+// start 04:00, wake time 07:00, bedtime 23:00.
+type NewUser struct {
+	ID           uuid.UUID    `json:"id,omitzero"` // zero means a new random id
+	Name         string       `json:"name"`
+	Zone         string       `json:"timezone"`
+	DayStartHour *int         `json:"day_start_hour,omitempty"`
+	WakeTime     *civil.Clock `json:"wake_time,omitempty"`
+	Bedtime      *civil.Clock `json:"bedtime,omitempty"`
+}
+
+// CreateUser creates a user and gives them [DefaultGoals]. Creating the same
+// ID again with the same profile returns the stored user (so a retried
+// request is harmless); with a different profile it is ErrConflict.
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
+	now := s.now()
+	u := User{ID: in.ID, Name: in.Name, Zone: in.Zone, DayStartHour: DefaultDayStartHour,
+		WakeTime: defaultWakeTime(), Bedtime: defaultBedtime(), CreatedAt: now, UpdatedAt: now}
+	if u.ID == uuid.Nil {
+		u.ID = uuid.New()
+	}
+	if in.DayStartHour != nil {
+		u.DayStartHour = *in.DayStartHour
+	}
+	if in.WakeTime != nil {
+		u.WakeTime = *in.WakeTime
+	}
+	if in.Bedtime != nil {
+		u.Bedtime = *in.Bedtime
+	}
+	if err := u.Validate(); err != nil {
+		return User{}, err
+	}
+	err := s.store.CreateUser(ctx, u)
+	if errors.Is(err, ErrConflict) {
+		old, gerr := s.store.User(ctx, u.ID)
+		if gerr == nil && sameProfile(old, u) {
+			return old, s.ensureGoals(ctx, u.ID)
+		}
+		return User{}, Errorf(CodeConflict, "A user with this id exists.")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	if err := s.ensureGoals(ctx, u.ID); err != nil {
+		return User{}, err
+	}
+	s.log.InfoContext(ctx, "user created", "user_id", u.ID)
+	return s.store.User(ctx, u.ID)
+}
+
+func sameProfile(a, b User) bool {
+	return a.Name == b.Name && a.Zone == b.Zone && a.DayStartHour == b.DayStartHour && a.WakeTime == b.WakeTime && a.Bedtime == b.Bedtime
+}
+
+// ensureGoals stores the default goals unless the user has goals.
+func (s *Service) ensureGoals(ctx context.Context, userID uuid.UUID) error {
+	_, err := s.store.Goals(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		g := DefaultGoals(userID)
+		g.UpdatedAt = s.now()
+		err = s.store.PutGoals(ctx, g)
+	}
+	if err != nil {
+		return fmt.Errorf("default goals: %w", err)
+	}
+	return nil
+}
+
+// Profile returns the user.
+func (s *Service) Profile(ctx context.Context, userID uuid.UUID) (User, error) {
+	return s.store.User(ctx, userID)
+}
+
+// ProfileUpdate changes some fields of a profile; nil fields stay as they
+// are.
+type ProfileUpdate struct {
+	Name         *string      `json:"name,omitempty"`
+	Zone         *string      `json:"timezone,omitempty"`
+	DayStartHour *int         `json:"day_start_hour,omitempty"`
+	WakeTime     *civil.Clock `json:"wake_time,omitempty"`
+	Bedtime      *civil.Clock `json:"bedtime,omitempty"`
+}
+
+// UpdateProfile applies up to the user's profile and returns the result.
+// Applying the same update twice changes nothing the second time.
+//
+// A new zone takes effect at once: the person's current day and every feed
+// are computed in it from then on. Records already stored keep their dates,
+// so nothing done before the move changes day.
+func (s *Service) UpdateProfile(ctx context.Context, userID uuid.UUID, up ProfileUpdate) (User, error) {
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return User{}, err
+	}
+	next := u
+	if up.Name != nil {
+		next.Name = *up.Name
+	}
+	if up.Zone != nil {
+		next.Zone = *up.Zone
+	}
+	if up.DayStartHour != nil {
+		next.DayStartHour = *up.DayStartHour
+	}
+	if up.WakeTime != nil {
+		next.WakeTime = *up.WakeTime
+	}
+	if up.Bedtime != nil {
+		next.Bedtime = *up.Bedtime
+	}
+	if err := next.Validate(); err != nil {
+		return User{}, err
+	}
+	if sameProfile(u, next) {
+		return u, nil
+	}
+	next.UpdatedAt = s.now()
+	if err := s.store.UpdateUser(ctx, next); err != nil {
+		return User{}, fmt.Errorf("update user: %w", err)
+	}
+	return s.store.User(ctx, userID)
+}
+
+// DeleteUser deletes the user and every record of theirs.
+func (s *Service) DeleteUser(ctx context.Context, userID uuid.UUID) error {
+	if err := s.store.DeleteUser(ctx, userID); err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	s.log.InfoContext(ctx, "user deleted", "user_id", userID)
+	return nil
+}
+
+// ---- goals
+
+// Goals returns the user's goals: the stored ones, or [DefaultGoals] when
+// none were stored.
+func (s *Service) Goals(ctx context.Context, userID uuid.UUID) (Goals, error) {
+	g, err := s.store.Goals(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		if _, uerr := s.store.User(ctx, userID); uerr != nil {
+			return Goals{}, uerr
+		}
+		return DefaultGoals(userID), nil
+	}
+	return g, err
+}
+
+// SetGoals validates and stores g as the user's goals, replacing the old
+// ones; g.UserID is set to userID. It returns the stored goals.
+func (s *Service) SetGoals(ctx context.Context, userID uuid.UUID, g Goals) (Goals, error) {
+	g.UserID = userID
+	if err := g.Validate(); err != nil {
+		return Goals{}, err
+	}
+	if err := translate(scoreGoals(g).Validate()); err != nil {
+		return Goals{}, err
+	}
+	g.UpdatedAt = s.now()
+	if err := s.store.PutGoals(ctx, g); err != nil {
+		return Goals{}, fmt.Errorf("store goals: %w", err)
+	}
+	return s.store.Goals(ctx, userID)
+}
+
+// scoreGoals maps goals onto the score package's.
+func scoreGoals(g Goals) score.Goals {
+	w := score.Weights{Sleep: g.Weights.Sleep, Activity: g.Weights.Activity, WorkLife: g.Weights.WorkLife, Habits: g.Weights.Habits}
+	return score.Goals{
+		SleepSeconds: g.SleepMinutes * 60, Steps: g.Steps, WorkMinutes: g.WorkMinutes,
+		AfterHoursMinutes: g.AfterHoursMinutes, RestingHeartRate: g.RestingHeartRate,
+		DayGoalPercent: g.DayGoalPercent, Weights: &w,
+	}
+}
+
+// ---- work days and health reads
+
+// PutWorkDay validates and stores a work day entered by hand (Source
+// "manual" unless set), replacing the day's earlier entry. Dates after the
+// person's current day are refused. It returns the stored day.
+func (s *Service) PutWorkDay(ctx context.Context, w WorkDay) (WorkDay, error) {
+	p, err := s.person(ctx, w.UserID)
+	if err != nil {
+		return WorkDay{}, err
+	}
+	if w.Source == "" {
+		w.Source = "manual"
+	}
+	w.UpdatedAt = s.now()
+	if err := w.Validate(); err != nil {
+		return WorkDay{}, err
+	}
+	if today := s.today(p); w.Date.After(today) {
+		return WorkDay{}, invalid("date", "must not be after today (%s)", today)
+	}
+	if err := s.store.PutWorkDay(ctx, w); err != nil {
+		return WorkDay{}, fmt.Errorf("store work day: %w", err)
+	}
+	if _, err := s.ScoreDay(ctx, w.UserID, w.Date); err != nil {
+		return WorkDay{}, err
+	}
+	days, err := s.store.WorkDays(ctx, w.UserID, w.Date, w.Date)
+	if err != nil || len(days) != 1 {
+		return WorkDay{}, errors.Join(fmt.Errorf("read back work day %s", w.Date), err)
+	}
+	return days[0], nil
+}
+
+// WorkDays returns the user's work days in [from, to], at most 3 years.
+func (s *Service) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]WorkDay, error) {
+	if err := checkRange(from, to, maxSyncDays); err != nil {
+		return nil, err
+	}
+	return s.store.WorkDays(ctx, userID, from, to)
+}
+
+// HealthDays returns the user's health days in [from, to], at most 3 years.
+func (s *Service) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]HealthDay, error) {
+	if err := checkRange(from, to, maxSyncDays); err != nil {
+		return nil, err
+	}
+	return s.store.HealthDays(ctx, userID, from, to)
+}
+
+// HealthDay returns the user's health record of one day, or ErrNotFound.
+func (s *Service) HealthDay(ctx context.Context, userID uuid.UUID, d civil.Date) (HealthDay, error) {
+	days, err := s.HealthDays(ctx, userID, d, d)
+	if err != nil {
+		return HealthDay{}, err
+	}
+	if len(days) == 0 {
+		return HealthDay{}, Errorf(CodeNotFound, "No health data for %s.", d)
+	}
+	return days[0], nil
+}

@@ -1,0 +1,422 @@
+package lifeops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/score"
+)
+
+// SyncRequest selects the days a sync fetches. Zero dates take defaults:
+// To is the person's current day; From is the day after the oldest kind's
+// last synced day minus the overlap (Config.SyncOverlapDays), or, when some
+// kind was never synced, the first FirstSyncDays days up to To.
+type SyncRequest struct {
+	From civil.Date `json:"start_date,omitzero"`
+	To   civil.Date `json:"end_date,omitzero"`
+}
+
+// SyncResult says what a sync did. Its JSON form is the response of
+// POST /v1/me/oura/sync.
+type SyncResult struct {
+	From    civil.Date       `json:"start_date"`
+	To      civil.Date       `json:"end_date"`
+	Counts  map[DataKind]int `json:"counts"`  // records received per kind: documents, samples or work days
+	Partial bool             `json:"partial"` // some kinds failed; Errors says which
+	Errors  []SyncError      `json:"errors"`
+}
+
+// SyncError is the failure of one kind in a sync.
+type SyncError struct {
+	Kind    DataKind `json:"kind"`
+	Code    Code     `json:"code"`
+	Message string   `json:"message"` // safe to show
+	Err     error    `json:"-"`       // the cause, for logs
+}
+
+// Error returns the kind and the cause.
+func (e SyncError) Error() string { return fmt.Sprintf("sync %s: %v", e.Kind, e.Err) }
+
+// Sync fetches the user's data for a date range from the health source (and
+// the work-stats source, when configured) and stores it: every provider
+// document whole, the per-day health records, heart-rate samples and work
+// days. Then it rescores the days of the range.
+//
+// Kinds are independent: one that fails is reported in the result's Errors
+// with Partial set, while the others are stored. A failed kind leaves its
+// stored data and its sync state as they were, so the next default sync
+// fetches it again. A health day's fields are written per kind (see
+// [HealthDay]), so a kind that failed never blanks the fields of another.
+//
+// Sync returns an error, and no result, for bad input, an unknown user or a
+// missing health source (ErrUnavailable); and an error together with the
+// result when every kind failed, its code taken from the first failure.
+// Syncing the same range twice stores the same data once.
+func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (SyncResult, error) {
+	if s.health == nil {
+		return SyncResult{}, Errorf(CodeUnavailable, "No health data source is configured.")
+	}
+	p, err := s.person(ctx, userID)
+	if err != nil {
+		return SyncResult{}, err
+	}
+	mu, _ := s.syncing.LoadOrStore(userID, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+
+	kinds := s.health.Kinds()
+	all := append(append([]DataKind{}, kinds...), KindHeartRate)
+	if s.work != nil {
+		all = append(all, KindWork)
+	}
+	states, err := s.store.SyncStates(ctx, userID)
+	if err != nil {
+		return SyncResult{}, fmt.Errorf("load sync state: %w", err)
+	}
+	through := map[DataKind]civil.Date{}
+	for _, st := range states {
+		through[st.Kind] = st.Through
+	}
+	from, to, err := s.syncRange(p, req, all, through)
+	if err != nil {
+		return SyncResult{}, err
+	}
+
+	res := SyncResult{From: from, To: to, Counts: map[DataKind]int{}, Errors: []SyncError{}}
+	fail := func(kind DataKind, err error) {
+		res.Errors = append(res.Errors, SyncError{Kind: kind, Code: ErrorCode(err), Message: ErrorMessage(err), Err: err})
+		s.log.WarnContext(ctx, "sync kind failed", "user_id", userID, "kind", kind, "err", err)
+	}
+	advance := func(kind DataKind, upTo civil.Date) {
+		if old, ok := through[kind]; ok && !upTo.After(old) {
+			return
+		}
+		st := SyncState{UserID: userID, Kind: kind, Through: upTo, SyncedAt: s.now()}
+		if err := s.store.PutSyncState(ctx, st); err != nil {
+			fail(kind, fmt.Errorf("store sync state: %w", err))
+		}
+	}
+
+	for _, kind := range kinds {
+		if err := kind.Validate(); err != nil || kind == KindHeartRate || kind == KindWork {
+			fail(kind, Errorf(CodeInternal, "The health source offers an unknown kind."))
+			continue
+		}
+		n, err := s.syncDays(ctx, userID, kind, from, to)
+		res.Counts[kind] = n
+		if err != nil {
+			fail(kind, err)
+			continue
+		}
+		advance(kind, to)
+	}
+
+	n, last, err := s.syncHeartRate(ctx, p, from, to)
+	res.Counts[KindHeartRate] = n
+	if err != nil {
+		fail(KindHeartRate, err)
+		if !last.IsZero() {
+			// The samples before the failure are stored; resume after the
+			// last day that was written whole.
+			if d := p.dayOf(last).AddDays(-1); !d.Before(from) {
+				advance(KindHeartRate, d)
+			}
+		}
+	} else {
+		advance(KindHeartRate, to)
+	}
+
+	if s.work != nil {
+		n, err := s.syncWork(ctx, userID, from, to)
+		res.Counts[KindWork] = n
+		if err != nil {
+			fail(KindWork, err)
+		} else {
+			advance(KindWork, to)
+		}
+	}
+
+	if err := s.rescore(ctx, userID, from, to); err != nil {
+		fail("scores", err)
+	}
+	res.Partial = len(res.Errors) > 0
+	s.log.InfoContext(ctx, "synced", "user_id", userID, "from", from, "to", to, "counts", res.Counts, "partial", res.Partial)
+	failedKinds := map[DataKind]bool{}
+	for _, e := range res.Errors {
+		failedKinds[e.Kind] = true
+	}
+	allFailed := true
+	for _, k := range all {
+		if !failedKinds[k] {
+			allFailed = false
+		}
+	}
+	if allFailed {
+		first := res.Errors[0]
+		return res, WrapError(nonInternal(first.Code), errors.Join(errorsOf(res.Errors)...), "No data could be synced: "+first.Message)
+	}
+	return res, nil
+}
+
+func nonInternal(c Code) Code {
+	if c == CodeInternal {
+		return CodeUnavailable
+	}
+	return c
+}
+
+func errorsOf(es []SyncError) []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// syncRange works out the range of a sync.
+func (s *Service) syncRange(p person, req SyncRequest, kinds []DataKind, through map[DataKind]civil.Date) (civil.Date, civil.Date, error) {
+	today := s.today(p)
+	to := req.To
+	if to.IsZero() {
+		to = today
+	}
+	from := req.From
+	if from.IsZero() {
+		from = to.AddDays(1 - s.firstSync)
+		first := false
+		var oldest civil.Date
+		for _, k := range kinds {
+			t, ok := through[k]
+			if !ok {
+				first = true
+				break
+			}
+			if oldest.IsZero() || t.Before(oldest) {
+				oldest = t
+			}
+		}
+		if !first {
+			from = oldest.AddDays(1 - s.overlap)
+		}
+		if from.After(to) {
+			from = to
+		}
+		if to.Sub(from) >= maxSyncDays {
+			from = to.AddDays(1 - maxSyncDays)
+		}
+	}
+	if err := checkRange(from, to, maxSyncDays); err != nil {
+		return civil.Date{}, civil.Date{}, err
+	}
+	if to.After(today.AddDays(1)) {
+		return civil.Date{}, civil.Date{}, invalid("end_date", "must not be after tomorrow (%s)", today.AddDays(1))
+	}
+	return from, to, nil
+}
+
+// syncDays fetches one day-level kind and stores it: the documents whole,
+// then the kind's fields of each day in the range. It returns the number of
+// records received.
+func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, kind DataKind, from, to civil.Date) (int, error) {
+	batch, err := s.health.Days(ctx, userID, kind, from, to)
+	if err != nil {
+		return 0, fmt.Errorf("fetch %s: %w", kind, err)
+	}
+	n := len(batch.Documents)
+	if n == 0 {
+		n = len(batch.Days)
+	}
+	now := s.now()
+	docs := make([]RawDocument, len(batch.Documents))
+	for i, d := range batch.Documents {
+		d.UserID = userID
+		if d.FetchedAt.IsZero() {
+			d.FetchedAt = now
+		}
+		docs[i] = d
+	}
+	var p problems
+	var valid []RawDocument
+	for i, d := range docs {
+		if err := d.Validate(); err != nil {
+			p.addErr(fmt.Errorf("document %d (%s %q): %w", i, d.Kind, d.ID, err))
+			continue
+		}
+		valid = append(valid, d)
+	}
+	if len(valid) > 0 {
+		if err := s.store.PutRawDocuments(ctx, valid); err != nil {
+			return n, fmt.Errorf("store %s documents: %w", kind, err)
+		}
+	}
+	if err := p.err(); err != nil {
+		return n, WrapError(CodeUnavailable, err, "The provider sent documents that could not be read.")
+	}
+
+	fetched := map[civil.Date]HealthDay{}
+	for _, d := range batch.Days {
+		if d.Date.Before(from) || d.Date.After(to) {
+			continue // outside the range asked for: not ours to merge now
+		}
+		d.UserID = userID
+		if err := d.Validate(); err != nil {
+			return n, WrapError(CodeUnavailable, fmt.Errorf("%s of %s: %w", kind, d.Date, err), fmt.Sprintf("The provider sent invalid %s data for %s.", kind, d.Date))
+		}
+		fetched[d.Date] = d
+	}
+	stored, err := s.store.HealthDays(ctx, userID, from, to)
+	if err != nil {
+		return n, fmt.Errorf("load health days: %w", err)
+	}
+	existing := map[civil.Date]HealthDay{}
+	for _, d := range stored {
+		existing[d.Date] = d
+	}
+	var write []HealthDay
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		old, had := existing[d]
+		src, got := fetched[d]
+		if !had && !got {
+			continue
+		}
+		next := old
+		if !had {
+			next = HealthDay{UserID: userID, Date: d}
+		}
+		next.Merge(kind, src)
+		if had && healthEqual(old, next) {
+			continue
+		}
+		next.UpdatedAt = now
+		write = append(write, next)
+	}
+	if len(write) > 0 {
+		if err := s.store.PutHealthDays(ctx, write); err != nil {
+			return n, fmt.Errorf("store %s days: %w", kind, err)
+		}
+	}
+	return n, nil
+}
+
+// healthEqual reports whether two days hold the same data.
+func healthEqual(a, b HealthDay) bool {
+	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
+	ja, err1 := jsonOf(a)
+	jb, err2 := jsonOf(b)
+	return err1 == nil && err2 == nil && ja == jb
+}
+
+// heartRateBatch is the most samples written at once.
+const heartRateBatch = 5000
+
+// syncHeartRate streams the samples of the person's days [from, to] into the
+// store. It returns how many it stored and the instant of the last one.
+func (s *Service) syncHeartRate(ctx context.Context, p person, from, to civil.Date) (int, time.Time, error) {
+	start, err := score.DayStart(from, p.loc, p.DayStartHour)
+	if err != nil {
+		return 0, time.Time{}, translate(err)
+	}
+	end, err := score.DayStart(to.AddDays(1), p.loc, p.DayStartHour)
+	if err != nil {
+		return 0, time.Time{}, translate(err)
+	}
+	var n int
+	var last time.Time
+	var pending []HeartRateSample
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		if err := s.store.PutHeartRate(ctx, p.ID, pending); err != nil {
+			return fmt.Errorf("store heart rate: %w", err)
+		}
+		n += len(pending)
+		for _, x := range pending {
+			if x.At.After(last) {
+				last = x.At
+			}
+		}
+		pending = pending[:0]
+		return nil
+	}
+	for batch, err := range s.health.HeartRate(ctx, p.ID, start, end) {
+		if err != nil {
+			if ferr := flush(); ferr != nil {
+				return n, last, errors.Join(err, ferr)
+			}
+			return n, last, fmt.Errorf("fetch heart rate: %w", err)
+		}
+		for _, x := range batch {
+			if x.At.Before(start) || !x.At.Before(end) {
+				continue
+			}
+			if err := x.Validate(); err != nil {
+				return n, last, WrapError(CodeUnavailable, fmt.Errorf("heart-rate sample at %s: %w", x.At, err), "The provider sent an invalid heart-rate sample.")
+			}
+			pending = append(pending, x)
+			if len(pending) >= heartRateBatch {
+				if err := flush(); err != nil {
+					return n, last, err
+				}
+			}
+		}
+	}
+	return n, last, flush()
+}
+
+// syncWork fetches work days and stores them. A day entered by hand
+// (Source "manual") is kept: a source never overwrites a person's own entry.
+func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, from, to civil.Date) (int, error) {
+	days, err := s.work.WorkDays(ctx, userID, from, to)
+	if err != nil {
+		return 0, fmt.Errorf("fetch work days: %w", err)
+	}
+	stored, err := s.store.WorkDays(ctx, userID, from, to)
+	if err != nil {
+		return len(days), fmt.Errorf("load work days: %w", err)
+	}
+	manual := map[civil.Date]bool{}
+	for _, w := range stored {
+		if w.Source == "manual" {
+			manual[w.Date] = true
+		}
+	}
+	now := s.now()
+	for _, w := range days {
+		if w.Date.Before(from) || w.Date.After(to) || manual[w.Date] {
+			continue
+		}
+		w.UserID, w.UpdatedAt = userID, now
+		if w.Source == "" || w.Source == "manual" {
+			w.Source = "source"
+		}
+		if err := w.Validate(); err != nil {
+			return len(days), WrapError(CodeUnavailable, fmt.Errorf("work day %s: %w", w.Date, err), "The work-stats source sent an invalid day.")
+		}
+		if err := s.store.PutWorkDay(ctx, w); err != nil {
+			return len(days), fmt.Errorf("store work day: %w", err)
+		}
+	}
+	return len(days), nil
+}
+
+// rescore recomputes and stores the scores of every day in [from, to] up to
+// the person's current day.
+func (s *Service) rescore(ctx context.Context, userID uuid.UUID, from, to civil.Date) error {
+	h, err := s.loadHistory(ctx, userID, from, to)
+	if err != nil {
+		return err
+	}
+	for d := from; !d.After(to) && !d.After(h.today); d = d.AddDays(1) {
+		if _, _, err := s.scoreDay(ctx, h, d); err != nil {
+			return fmt.Errorf("score %s: %w", d, err)
+		}
+	}
+	return nil
+}
