@@ -49,10 +49,11 @@ func FuzzPersonDay(f *testing.F) {
 			return
 		}
 		if err != nil {
-			t.Fatalf("PersonDay: %v", err)
-		}
-		if !day.IsValid() {
-			return // instants outside years 1–9999
+			checkInvalid(t, err)
+			if fs := score.FieldErrors(err); fs[0].Field != "time" || at.Year() > 1 && at.Year() < 9999 {
+				t.Fatalf("PersonDay(%s): %v", at, err)
+			}
+			return
 		}
 		start, err := score.DayStart(day, loc, hour)
 		if err != nil {
@@ -266,6 +267,39 @@ func FuzzHabitStrength(f *testing.F) {
 		}
 		if n := len(s.Series); n > 0 && (s.Series[n-1].Date != through || s.Series[n-1].Value != s.Exact) {
 			t.Fatalf("series ends at %+v, want %s with %v", s.Series[n-1], through, s.Exact)
+		}
+	})
+}
+
+func FuzzLife(f *testing.F) {
+	f.Add("80", "70.25", "", "100", "1", "0.5", "2", "0")
+	f.Add("-1", "101", "x", "1e3", "-1", "0", "0", "0")
+	f.Add("33.3", "", "", "", "0.0001", "1000000", "1", "1")
+	f.Fuzz(func(t *testing.T, v1, v2, v3, v4, w1, w2, w3, w4 string) {
+		parse := func(s string) (decimal.Decimal, bool) {
+			d, err := decimal.NewFromString(s)
+			return d, err == nil && d.Abs().LessThan(decimal.New(1, 30)) && d.Exponent() > -30
+		}
+		var domains []score.DomainScore
+		for i, v := range []string{v1, v2, v3, v4} {
+			if d, ok := parse(v); ok {
+				domains = append(domains, score.DomainScore{Domain: score.AllDomains()[i], Value: d})
+			}
+		}
+		var ws [4]decimal.Decimal
+		for i, w := range []string{w1, w2, w3, w4} {
+			ws[i], _ = parse(w)
+		}
+		life, err := score.Life(domains, score.Weights{Sleep: ws[0], Activity: ws[1], WorkLife: ws[2], Habits: ws[3]})
+		if err != nil {
+			checkInvalid(t, err)
+			return
+		}
+		if len(domains)+len(life.Missing) != 4 {
+			t.Fatalf("%d domains, missing %v", len(domains), life.Missing)
+		}
+		if life.Value.Valid {
+			assertEffectsAddUp(t, score.Breakdown{Life: life})
 		}
 	})
 }

@@ -17,13 +17,18 @@ import (
 // a day start of 2 begins the new day at 03:00; on the night it falls back,
 // both passes through the repeated hour belong to the same day.
 //
-// dayStartHour must be 0–23 (field "day_start_hour") and loc must not be nil
-// (field "timezone"); the error matches [ErrInvalid].
+// dayStartHour must be 0–23 (field "day_start_hour"), loc must not be nil
+// (field "timezone"), and the day must fall in the years 1 to 9999 (field
+// "time"); the error matches [ErrInvalid].
 func PersonDay(t time.Time, loc *time.Location, dayStartHour int) (civil.Date, error) {
 	if err := checkDayStart(loc, dayStartHour); err != nil {
 		return civil.Date{}, err
 	}
-	return personDay(t, loc, dayStartHour), nil
+	d := personDay(t, loc, dayStartHour)
+	if !d.IsValid() {
+		return civil.Date{}, &ValidationError{Field: "time", Message: fmt.Sprintf("%s falls outside the years 1 to 9999", t.UTC().Format(time.RFC3339))}
+	}
+	return d, nil
 }
 
 func personDay(t time.Time, loc *time.Location, dayStartHour int) civil.Date {

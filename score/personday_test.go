@@ -96,6 +96,18 @@ func TestPersonDayInvalid(t *testing.T) {
 	}
 }
 
+func TestPersonDayOutsideCalendar(t *testing.T) {
+	t.Parallel()
+	_, err := score.PersonDay(time.Time{}, time.UTC, 4) // 0001-01-01 00:00 belongs to year 0
+	if diff := cmp.Diff([]string{"time"}, fieldsOf(err)); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+	got, err := score.PersonDay(time.Time{}, time.UTC, 0)
+	if err != nil || got != civil.D(1, 1, 1) {
+		t.Errorf("PersonDay(zero time) = %s, %v", got, err)
+	}
+}
+
 func fieldsOf(err error) []string {
 	var out []string
 	for _, e := range score.FieldErrors(err) {

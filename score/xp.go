@@ -36,14 +36,15 @@ const (
 	// item completed within its planned window.
 	OnTimeBonusPercent = 20
 	// StreakBonusPercentPerWeek is the bonus, in percent of the base points,
-	// for each full week of the item's current streak ...
+	// for each full week of the item's current streak, up to
+	// StreakBonusMaxPercent (reached at five weeks).
 	StreakBonusPercentPerWeek = 10
-	// StreakBonusMaxPercent ... up to this cap (reached at five weeks).
-	StreakBonusMaxPercent = 50
+	StreakBonusMaxPercent     = 50
 	// PerfectDayPoints are awarded once a day when every due item that was
 	// not skipped is done (at least one).
 	PerfectDayPoints = 25
-	// HighLifeScore is the Life Score that earns HighLifeScorePoints, once a day.
+	// HighLifeScore is the Life Score that earns HighLifeScorePoints, once
+	// a day.
 	HighLifeScore       = 85
 	HighLifeScorePoints = 15
 	// AchievementPoints are awarded once for each achievement unlocked.
