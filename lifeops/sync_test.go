@@ -1,0 +1,287 @@
+package lifeops_test
+
+import (
+	"context"
+	"iter"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/lifeops/memstore"
+)
+
+// fillSource gives the fake source every day-level kind on every day of
+// [from, to], and 20 heart-rate samples a day, one an hour from 04:00.
+func fillSource(f *fakeHealth, loc *time.Location, from, to civil.Date, sleepScore int) {
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		bed := time.Date(d.Year, d.Month, d.Day, 23, 0, 0, 0, loc).AddDate(0, 0, -1)
+		wake := bed.Add(8 * time.Hour)
+		f.put(lifeops.KindDailySleep, lifeops.HealthDay{Date: d, Source: "fake", Sleep: &lifeops.ProviderScore{Value: sleepScore}})
+		f.put(lifeops.KindDailyReadiness, lifeops.HealthDay{Date: d, Source: "fake", Readiness: &lifeops.ProviderScore{Value: 75}})
+		f.put(lifeops.KindDailyActivity, lifeops.HealthDay{Date: d, Source: "fake", Activity: &lifeops.ProviderScore{Value: 70}, Steps: ptr(8000)})
+		f.put(lifeops.KindSleep, lifeops.HealthDay{Date: d, Source: "fake", TotalSleepSeconds: ptr(7 * 3600), Efficiency: ptr(90), RestingHeartRate: ptr(50), HRV: ptr(60), Bedtime: &bed, WakeTime: &wake})
+		start := time.Date(d.Year, d.Month, d.Day, 4, 0, 0, 0, loc)
+		for h := range 20 { // 04:00 to 23:00, so no two days share an instant across DST
+			f.samples = append(f.samples, lifeops.HeartRateSample{At: start.Add(time.Duration(h) * time.Hour), BPM: 55 + h, Source: "rest"})
+		}
+	}
+}
+
+func syncStates(t *testing.T, b *bundle, userID uuid.UUID) map[lifeops.DataKind]civil.Date {
+	t.Helper()
+	out := map[lifeops.DataKind]civil.Date{}
+	for _, st := range mustOK[[]lifeops.SyncState](t)(b.store.SyncStates(context.Background(), userID)) {
+		out[st.Kind] = st.Through
+	}
+	return out
+}
+
+func TestSyncFirstTimeAndAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 30, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	fillSource(b.health, loc, civil.D(2026, 2, 1), day(30), 80)
+
+	res := mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{}))
+	want := lifeops.SyncResult{From: day(1), To: day(30), Errors: []lifeops.SyncError{},
+		Counts: map[lifeops.DataKind]int{"daily_sleep": 30, "daily_readiness": 30, "daily_activity": 30, "sleep": 30, "heartrate": 30 * 20}}
+	if diff := cmp.Diff(want, res); diff != "" {
+		t.Errorf("first sync: the last 30 days (-want +got):\n%s", diff)
+	}
+	days := mustOK[[]lifeops.HealthDay](t)(b.svc.HealthDays(ctx, u.ID, day(1), day(30)))
+	if len(days) != 30 || days[0].Sleep == nil || days[0].Readiness == nil || days[0].Steps == nil || days[0].WakeTime == nil {
+		t.Fatalf("stored days: %d, first %+v", len(days), days[0])
+	}
+	docs := mustOK[[]lifeops.RawDocument](t)(b.store.RawDocuments(ctx, u.ID, lifeops.RawQuery{}))
+	if len(docs) != 4*30 {
+		t.Errorf("stored %d raw documents, want 120", len(docs))
+	}
+	samples := mustOK[[]lifeops.HeartRateSample](t)(b.store.HeartRate(ctx, u.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, loc), time.Date(2026, 4, 1, 0, 0, 0, 0, loc)))
+	if len(samples) != 30*20 {
+		t.Errorf("stored %d heart-rate samples, want 600", len(samples))
+	}
+	wantStates := map[lifeops.DataKind]civil.Date{"daily_sleep": day(30), "daily_readiness": day(30), "daily_activity": day(30), "sleep": day(30), "heartrate": day(30)}
+	if diff := cmp.Diff(wantStates, syncStates(t, b, u.ID)); diff != "" {
+		t.Errorf("sync states (-want +got):\n%s", diff)
+	}
+	if sc := mustOK[[]lifeops.DayScores](t)(b.svc.Scores(ctx, u.ID, day(1), day(30))); len(sc) != 30 || sc[0].Sleep == nil {
+		t.Errorf("the synced days were not scored: %d days", len(sc))
+	}
+
+	// Syncing the same range again stores the same data once.
+	before := mustOK[[]lifeops.HealthDay](t)(b.svc.HealthDays(ctx, u.ID, day(1), day(30)))
+	mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(1), To: day(30)}))
+	if diff := cmp.Diff(before, mustOK[[]lifeops.HealthDay](t)(b.svc.HealthDays(ctx, u.ID, day(1), day(30)))); diff != "" {
+		t.Errorf("a repeated sync changed the days (-before +after):\n%s", diff)
+	}
+	if n := len(mustOK[[]lifeops.RawDocument](t)(b.store.RawDocuments(ctx, u.ID, lifeops.RawQuery{}))); n != 120 {
+		t.Errorf("a repeated sync left %d documents, want 120", n)
+	}
+
+	// Five days later the default range fetches the last three synced days
+	// again, for late revisions: from the 31st minus 3.
+	b.clock.Set(time.Date(2026, 4, 4, 10, 0, 0, 0, loc))
+	fillSource(b.health, loc, civil.D(2026, 3, 31), civil.D(2026, 4, 4), 80)
+	res = mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{}))
+	if res.From != day(28) || res.To != civil.D(2026, 4, 4) {
+		t.Errorf("second sync range %s..%s, want 2026-03-28..2026-04-04", res.From, res.To)
+	}
+}
+
+func TestSyncWithAFailingKind(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 10, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	fillSource(b.health, loc, day(1), day(10), 80)
+	// A readiness score synced before must survive a failed readiness sync.
+	must(t, b.store.PutHealthDays(ctx, []lifeops.HealthDay{{UserID: u.ID, Date: day(5), Readiness: &lifeops.ProviderScore{Value: 33}}}))
+	b.health.fail[lifeops.KindDailyReadiness] = errDown
+	b.health.fail[lifeops.KindDailyActivity] = lifeops.Errorf(lifeops.CodeUnauthorized, "Reconnect your ring.")
+
+	res, err := b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(1), To: day(10)})
+	if err != nil {
+		t.Fatalf("a partial sync returned an error: %v", err)
+	}
+	type failure struct {
+		Kind lifeops.DataKind
+		Code lifeops.Code
+		Msg  string
+	}
+	var got []failure
+	for _, e := range res.Errors {
+		got = append(got, failure{e.Kind, e.Code, e.Message})
+		if e.Err == nil {
+			t.Errorf("%s: no cause kept for the log", e.Kind)
+		}
+	}
+	want := []failure{{"daily_readiness", lifeops.CodeUnavailable, "The provider is down."}, {"daily_activity", lifeops.CodeUnauthorized, "Reconnect your ring."}}
+	if diff := cmp.Diff(want, got); diff != "" || !res.Partial {
+		t.Errorf("partial = %v; errors (-want +got):\n%s", res.Partial, diff)
+	}
+	d5 := mustOK[lifeops.HealthDay](t)(b.svc.HealthDay(ctx, u.ID, day(5)))
+	if d5.Readiness == nil || d5.Readiness.Value != 33 || d5.Sleep == nil || d5.Sleep.Value != 80 || d5.Activity != nil {
+		t.Errorf("day 5 after a partial sync: readiness %+v, sleep %+v, activity %+v", d5.Readiness, d5.Sleep, d5.Activity)
+	}
+	// Only the good kinds advanced; the next default sync starts over for
+	// the failed ones.
+	wantStates := map[lifeops.DataKind]civil.Date{"daily_sleep": day(10), "sleep": day(10), "heartrate": day(10)}
+	if diff := cmp.Diff(wantStates, syncStates(t, b, u.ID)); diff != "" {
+		t.Errorf("sync states (-want +got):\n%s", diff)
+	}
+	delete(b.health.fail, lifeops.KindDailyReadiness)
+	delete(b.health.fail, lifeops.KindDailyActivity)
+	res = mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{}))
+	if res.From != civil.D(2026, 2, 9) || res.Partial {
+		t.Errorf("resumed sync from %s (partial %v), want the first-time range from 2026-02-09", res.From, res.Partial)
+	}
+	if d5 := mustOK[lifeops.HealthDay](t)(b.svc.HealthDay(ctx, u.ID, day(5))); d5.Readiness.Value != 75 || d5.Activity == nil {
+		t.Errorf("day 5 after the resumed sync: %+v", d5)
+	}
+}
+
+func TestSyncHeartRateFailingMidStream(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 10, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	fillSource(b.health, loc, day(1), day(10), 80)
+	b.health.hrFailAfter, b.health.hrErr = 1, errDown // one batch of 100 samples, then the stream breaks
+
+	res := mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(1), To: day(10)}))
+	if res.Counts[lifeops.KindHeartRate] != 100 || !res.Partial || len(res.Errors) != 1 || res.Errors[0].Kind != lifeops.KindHeartRate {
+		t.Errorf("result %+v, want 100 samples stored and one heart-rate error", res)
+	}
+	stored := mustOK[[]lifeops.HeartRateSample](t)(b.store.HeartRate(ctx, u.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, loc), time.Date(2026, 3, 12, 0, 0, 0, 0, loc)))
+	if len(stored) != 100 {
+		t.Errorf("stored %d samples, want the 100 before the failure", len(stored))
+	}
+	// At 20 a day, the 100th sample is the last of the 5th. The state
+	// advances only to the day before the last sample's day, since a
+	// stream cut there may have lost the rest of that day.
+	if got := syncStates(t, b, u.ID)[lifeops.KindHeartRate]; got != day(4) {
+		t.Errorf("heart-rate state = %s, want 2026-03-04", got)
+	}
+}
+
+func TestSyncDeletedDocumentClearsItsFields(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 10, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	fillSource(b.health, loc, day(1), day(10), 80)
+	mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(1), To: day(10)}))
+	delete(b.health.days[lifeops.KindSleep], day(4)) // the provider deleted that night's sleep
+	mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(1), To: day(10)}))
+	d4 := mustOK[lifeops.HealthDay](t)(b.svc.HealthDay(ctx, u.ID, day(4)))
+	if d4.WakeTime != nil || d4.TotalSleepSeconds != nil || d4.Sleep == nil {
+		t.Errorf("day 4 after its sleep period was deleted: %+v", d4)
+	}
+}
+
+func TestSyncRefusals(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 10, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	tests := []struct {
+		name   string
+		req    lifeops.SyncRequest
+		fields []string
+	}{
+		{"backwards", lifeops.SyncRequest{From: day(10), To: day(1)}, []string{"to"}},
+		{"future", lifeops.SyncRequest{From: day(10), To: day(20)}, []string{"end_date"}},
+		{"too long", lifeops.SyncRequest{From: civil.D(2020, 1, 1), To: day(10)}, []string{"to"}},
+	}
+	for _, tt := range tests {
+		_, err := b.svc.Sync(ctx, u.ID, tt.req)
+		if diff := cmp.Diff(tt.fields, fields(err)); diff != "" {
+			t.Errorf("%s: fields (-want +got):\n%s", tt.name, diff)
+		}
+	}
+	_, err := b.svc.Sync(ctx, uuid.New(), lifeops.SyncRequest{})
+	wantCode(t, err, lifeops.CodeNotFound)
+
+	noSource, err := lifeops.New(&lifeops.Config{Store: b.store, Clock: b.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = noSource.Sync(ctx, u.ID, lifeops.SyncRequest{})
+	wantCode(t, err, lifeops.CodeUnavailable)
+
+	// Every kind failing is an error, with the result.
+	for _, k := range lifeops.DayKinds() {
+		b.health.fail[k] = lifeops.Errorf(lifeops.CodeUnauthorized, "Reconnect your ring.")
+	}
+	b.health.samples = []lifeops.HeartRateSample{{At: time.Date(2026, 3, 9, 12, 0, 0, 0, loc), BPM: 60}}
+	b.health.hrFailAfter, b.health.hrErr = 0, nil
+	failing := &hrFailing{b.health}
+	svc, err := lifeops.New(&lifeops.Config{Store: b.store, Clock: b.clock, Health: failing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Sync(ctx, u.ID, lifeops.SyncRequest{})
+	wantCode(t, err, lifeops.CodeUnauthorized)
+	if len(res.Errors) != 5 || !res.Partial {
+		t.Errorf("all failed: result %+v", res)
+	}
+	if len(syncStates(t, b, u.ID)) != 0 {
+		t.Error("a failed sync advanced a sync state")
+	}
+}
+
+// hrFailing is a source whose heart rate always fails.
+type hrFailing struct{ *fakeHealth }
+
+func (f *hrFailing) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) iter.Seq2[[]lifeops.HeartRateSample, error] {
+	return func(yield func([]lifeops.HeartRateSample, error) bool) {
+		yield(nil, lifeops.Errorf(lifeops.CodeUnauthorized, "Reconnect your ring."))
+	}
+}
+
+// workSource is a scripted work-stats source.
+type workSource struct{ days []lifeops.WorkDay }
+
+func (w workSource) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
+	return w.days, nil
+}
+
+func TestSyncWorkKeepsManualEntries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	clock := &testClock{t: time.Date(2026, 3, 10, 20, 0, 0, 0, loc)}
+	store := memstore.New()
+	health := newFakeHealth()
+	src := workSource{days: []lifeops.WorkDay{
+		{Date: day(8), WorkMinutes: 300, Source: "calendar"},
+		{Date: day(9), WorkMinutes: 600, AfterHoursMinutes: 90, Source: "calendar"},
+	}}
+	svc, err := lifeops.New(&lifeops.Config{Store: store, Clock: clock, Health: health, Work: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Worker", Zone: "Europe/Berlin"}))
+	mustOK[lifeops.WorkDay](t)(svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(9), WorkMinutes: 420}))
+	res := mustOK[lifeops.SyncResult](t)(svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)}))
+	if res.Counts[lifeops.KindWork] != 2 {
+		t.Errorf("work count = %d, want 2", res.Counts[lifeops.KindWork])
+	}
+	var got []string
+	for _, w := range mustOK[[]lifeops.WorkDay](t)(svc.WorkDays(ctx, u.ID, day(8), day(10))) {
+		got = append(got, w.Date.String()+" "+w.Source)
+	}
+	if diff := cmp.Diff([]string{"2026-03-08 calendar", "2026-03-09 manual"}, got); diff != "" {
+		t.Errorf("work days (-want +got):\n%s", diff)
+	}
+}
