@@ -26,6 +26,16 @@ func (n *Number) UnmarshalJSON(b []byte) error { return n.Decimal.UnmarshalJSON(
 // String returns the number with one decimal place.
 func (n Number) String() string { return n.StringFixed(1) }
 
+// Format prints the number with one decimal place for %v and %s, and as
+// decimal.Decimal does for any other verb.
+func (n Number) Format(f fmt.State, verb rune) {
+	if verb == 'v' || verb == 's' {
+		fmt.Fprint(f, n.String())
+		return
+	}
+	n.Decimal.Format(f, verb)
+}
+
 // XPStatus is a person's XP total and where it stands on the level curve.
 type XPStatus struct {
 	Total       int64 `json:"total"`
