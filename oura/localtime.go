@@ -21,13 +21,34 @@ type LocalDateTime struct {
 }
 
 // In returns the instant the wall clock names in loc, or in its own offset
-// when it carries one. A wall clock in a DST gap or overlap resolves as
-// time.Date does.
+// when it carries one. A wall clock that loc skips (a DST gap) is read with
+// the offset before the change, landing as far past the gap as it was into
+// it (02:30 becomes 03:30); a wall clock that occurs twice (a DST overlap)
+// is the earlier of the two instants.
 func (t LocalDateTime) In(loc *time.Location) time.Time {
 	if t.Offset != nil {
 		loc = time.FixedZone("", *t.Offset)
 	}
-	return time.Date(t.Date.Year, t.Date.Month, t.Date.Day, t.Hour, t.Minute, t.Second, t.Nano, loc)
+	wall := time.Date(t.Date.Year, t.Date.Month, t.Date.Day, t.Hour, t.Minute, t.Second, t.Nano, time.UTC)
+	_, before := wall.Add(-36 * time.Hour).In(loc).Zone()
+	_, after := wall.Add(36 * time.Hour).In(loc).Zone()
+	early := wall.Add(-time.Duration(before) * time.Second).In(loc)
+	late := wall.Add(-time.Duration(after) * time.Second).In(loc)
+	same := func(u time.Time) bool {
+		y, m, d := u.Date()
+		return y == t.Date.Year && m == t.Date.Month && d == t.Date.Day && u.Hour() == t.Hour && u.Minute() == t.Minute && u.Second() == t.Second
+	}
+	switch {
+	case same(early) && same(late):
+		if late.Before(early) {
+			return late
+		}
+		return early
+	case same(late):
+		return late
+	default:
+		return early
+	}
 }
 
 // IsZero reports whether t is the zero value.
