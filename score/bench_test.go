@@ -41,27 +41,34 @@ func floorPass(marks []score.Mark) int {
 
 var sink int
 
-// phases runs floor, small and large b.N times each, one after the other in
-// the same run, and reports large's cost per day, large against the floor,
-// and large against small scaled by the ratio of days: "scale/linear" near
-// 1 shows time proportional to the days.
+// phases reports large's cost per day, large against the floor, and large
+// against small scaled by the ratio of days: "scale/linear" near 1 shows
+// time proportional to the days. Each iteration runs the floor once, small
+// largeDays/smallDays times and large once, so all three cover the same
+// number of days and share the machine's load of the moment.
 func phases(b *testing.B, smallDays, largeDays int, floor, small, large func()) {
 	b.Helper()
+	reps := largeDays / smallDays
+	var tf, ts, tl time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
-	timed := func(f func()) time.Duration {
+	for range b.N {
 		t0 := time.Now()
-		for range b.N {
-			f()
+		floor()
+		t1 := time.Now()
+		for range reps {
+			small()
 		}
-		return time.Since(t0)
+		t2 := time.Now()
+		large()
+		t3 := time.Now()
+		tf += t1.Sub(t0)
+		ts += t2.Sub(t1)
+		tl += t3.Sub(t2)
 	}
-	tf := timed(floor)
-	ts := timed(small)
-	tl := timed(large)
 	b.ReportMetric(float64(tl.Nanoseconds())/float64(b.N)/float64(largeDays), "ns/day")
 	b.ReportMetric(float64(tl)/float64(tf), "x-floor")
-	b.ReportMetric(float64(tl)/float64(ts)/(float64(largeDays)/float64(smallDays)), "scale/linear")
+	b.ReportMetric(float64(tl)/float64(ts)*float64(reps*smallDays)/float64(largeDays), "scale/linear")
 }
 
 func BenchmarkCountStreak10y(b *testing.B) {
