@@ -130,7 +130,10 @@ type occState struct {
 	toDate civil.Date
 	itemID uuid.UUID
 	date   civil.Date
-	stack  []int // indexes into the events, oldest first
+	// stack holds the indexes of the events in force, oldest first: an
+	// undo pops the last one.
+	stack []int32
+	small [4]int32
 }
 
 type occKey struct {
@@ -169,11 +172,23 @@ func BuildFeed(in FeedInput) (Feed, error) {
 	if len(p) == 0 && !DayExists(in.Date, in.Location) {
 		p.add("date", "%s did not happen in %s: the zone skipped that day", in.Date, in.Location)
 	}
+	var rules []*compiledRule
 	for i, it := range in.Items {
-		if err := it.Validate(); err != nil {
-			for _, fe := range FieldErrors(err) {
-				p.add(fmt.Sprintf("items[%d].%s", i, fe.Field), "%s", fe.Message)
+		// Items are validated in full when saved; here the shape is enough
+		// (the rrule "does it ever happen" walk is skipped), and a rule is
+		// parsed once, by compiling it.
+		err := it.check(false)
+		if it.Schedule.Type == ScheduleRRule && err == nil {
+			var c *compiledRule
+			if c, err = compileSchedule(it.Schedule); err == nil {
+				if rules == nil {
+					rules = make([]*compiledRule, len(in.Items))
+				}
+				rules[i] = c
 			}
+		}
+		for _, fe := range FieldErrors(err) {
+			p.add(fmt.Sprintf("items[%d].%s", i, fe.Field), "%s", fe.Message)
 		}
 	}
 	for i, e := range in.Events {
@@ -186,29 +201,84 @@ func BuildFeed(in FeedInput) (Feed, error) {
 	if err := p.err(); err != nil {
 		return Feed{}, err
 	}
-	b := newBuilder(in)
-	entries := b.build()
+	b := newBuilder(in, rules)
 	return Feed{
 		Date:     in.Date,
 		Timezone: in.Location.String(),
 		View:     view,
-		Entries:  selectView(entries, view),
+		Entries:  b.build(view),
 	}, nil
 }
 
 type builder struct {
-	in      FeedInput
-	loc     *time.Location
-	prev    civil.Date
-	prevOK  bool
-	states  map[occKey]*occState
-	rules   []*compiledRule
-	byID    map[uuid.UUID]int
-	entries []Entry
+	in        FeedInput
+	loc       *time.Location
+	prev      civil.Date
+	prevOK    bool
+	states    map[occKey]int32 // index into stateList
+	stateList []occState
+	rules     []*compiledRule
+	ruleDue   []uint8 // per rrule item: bit 0 = due on the date, bit 1 = due on prev
+	byID      map[uuid.UUID]int
+	drafts    []draft
+	days      [2]dayResolver // the feed date and the previous feed day
 }
 
-func newBuilder(in FeedInput) *builder {
-	b := &builder{in: in, loc: in.Location}
+// dayResolver resolves the wall clocks of one date. When no UTC offset
+// change lies within a day and a window of that date, every wall clock of it
+// is plain arithmetic; otherwise it defers to resolveWall.
+type dayResolver struct {
+	date     civil.Date
+	loc      *time.Location
+	uniform  bool
+	offset   int64
+	midnight int64 // the date's 00:00 as floating seconds
+	anchors  Anchors
+	wake     time.Time
+	bedtime  time.Time
+	haveWake bool
+	haveBed  bool
+}
+
+func newDayResolver(d civil.Date, loc *time.Location, a Anchors) dayResolver {
+	r := dayResolver{date: d, loc: loc, midnight: wallSeconds(d, 0), anchors: a}
+	_, off := time.Unix(r.midnight, 0).In(loc).Zone()
+	t := time.Unix(r.midnight-int64(off), 0).In(loc)
+	if _, offT := t.Zone(); offT == off {
+		start, end := t.ZoneBounds()
+		r.uniform = (start.IsZero() || start.Unix() <= r.midnight-window) && (end.IsZero() || end.Unix() > r.midnight+86400+window)
+		r.offset = int64(off)
+	}
+	return r
+}
+
+func (r *dayResolver) at(c civil.Clock) time.Time {
+	if r.uniform {
+		return time.Unix(r.midnight+int64(c.Minutes())*60-r.offset, 0).In(r.loc)
+	}
+	return resolveWall(r.midnight+int64(c.Minutes())*60, r.loc).Time
+}
+
+// instant is Anchors.Instant with the day's wake and bedtime worked out once.
+func (r *dayResolver) instant(a Anchor) time.Time {
+	switch a.Type {
+	case AnchorWake:
+		if !r.haveWake {
+			r.wake, r.haveWake = r.anchors.Instant(a, r.date, r.loc), true
+		}
+		return r.wake
+	case AnchorBedtime:
+		if !r.haveBed {
+			r.bedtime, r.haveBed = r.anchors.Instant(a, r.date, r.loc), true
+		}
+		return r.bedtime
+	default:
+		return r.at(a.Time)
+	}
+}
+
+func newBuilder(in FeedInput, rules []*compiledRule) *builder {
+	b := &builder{in: in, loc: in.Location, rules: rules}
 	b.prev = in.Date.AddDays(-1)
 	if !DayExists(b.prev, b.loc) {
 		b.prev = b.prev.AddDays(-1)
@@ -217,12 +287,26 @@ func newBuilder(in FeedInput) *builder {
 	if in.Previous == (Anchors{}) {
 		b.in.Previous = Anchors{DefaultWake: in.Anchors.DefaultWake, DefaultBedtime: in.Anchors.DefaultBedtime}
 	}
-	b.rules = make([]*compiledRule, len(in.Items))
-	for i, it := range in.Items {
-		if it.Schedule.Type == ScheduleRRule {
-			b.rules[i], _ = compileSchedule(it.Schedule)
+	b.days[0] = newDayResolver(in.Date, b.loc, in.Anchors)
+	b.days[1] = newDayResolver(b.prev, b.loc, b.in.Previous)
+	if rules != nil {
+		b.ruleDue = make([]uint8, len(in.Items))
+		for i, c := range rules {
+			if c == nil {
+				continue
+			}
+			// One walk of the rule answers both dates.
+			for _, x := range c.dueBetween(b.prev, in.Date) {
+				switch x {
+				case in.Date:
+					b.ruleDue[i] |= 1
+				case b.prev:
+					b.ruleDue[i] |= 2
+				}
+			}
 		}
 	}
+	b.drafts = make([]draft, 0, len(in.Items)+8)
 	b.foldEvents()
 	return b
 }
@@ -235,27 +319,31 @@ func (b *builder) foldEvents() {
 			continue
 		}
 		if b.states == nil {
-			b.states = make(map[occKey]*occState)
+			b.states = make(map[occKey]int32, len(b.in.Events))
+			b.stateList = make([]occState, 0, len(b.in.Events))
 		}
 		k := occKey{e.ItemID, e.Date}
-		st := b.states[k]
-		if st == nil {
-			st = &occState{itemID: e.ItemID, date: e.Date}
-			b.states[k] = st
+		j, ok := b.states[k]
+		if !ok {
+			j = int32(len(b.stateList))
+			b.stateList = append(b.stateList, occState{itemID: e.ItemID, date: e.Date})
+			b.states[k] = j
+			st := &b.stateList[j]
+			st.stack = st.small[:0]
 		}
+		st := &b.stateList[j]
 		if e.Type == EventUndone {
 			if n := len(st.stack); n > 0 {
 				st.stack = st.stack[:n-1]
 			}
 			continue
 		}
-		st.stack = append(st.stack, i)
+		st.stack = append(st.stack, int32(i))
 	}
-	for _, st := range b.states {
-		st.last, st.moved, st.reason, st.at = "", false, "", time.Time{}
-		st.to, st.toDate = time.Time{}, civil.Date{}
+	for j := range b.stateList {
+		st := &b.stateList[j]
 		for _, i := range st.stack {
-			e := b.in.Events[i]
+			e := &b.in.Events[i]
 			st.last = e.Type
 			switch e.Type {
 			case EventCompleted:
@@ -278,13 +366,62 @@ func (b *builder) due(i int, d civil.Date) bool {
 		return false
 	}
 	if it.Schedule.Type == ScheduleRRule {
-		c := b.rules[i]
-		return c != nil && c.dueOn(d)
+		switch d {
+		case b.in.Date:
+			return b.ruleDue[i]&1 != 0
+		case b.prev:
+			return b.ruleDue[i]&2 != 0
+		}
+		return false
 	}
 	return it.Schedule.dueBuiltin(d)
 }
 
-func (b *builder) build() []Entry {
+// draft is an entry before it is written out: small and free of pointers,
+// so sorting and filtering it is cheap.
+type draft struct {
+	sec    int64 // start, Unix seconds
+	nsec   int32
+	item   int32 // index into Items
+	state  int32 // index into stateList, or -1
+	date   int32 // occurrence key date, as civil day number
+	other  int32 // PostponedTo or PostponedFrom date, per flags
+	status uint8
+	flags  uint8
+}
+
+const (
+	flagCarried uint8 = 1 << iota
+	flagPostponedTo
+	flagPostponedFrom
+)
+
+// Status codes of a draft, in the order of statusWords.
+const (
+	stPending uint8 = iota
+	stOverdue
+	stCompleted
+	stSkipped
+	stPostponed
+)
+
+func statusWord(c uint8) Status {
+	switch c {
+	case stOverdue:
+		return StatusOverdue
+	case stCompleted:
+		return StatusCompleted
+	case stSkipped:
+		return StatusSkipped
+	case stPostponed:
+		return StatusPostponed
+	}
+	return StatusPending
+}
+
+func (x *draft) start() time.Time { return time.Unix(x.sec, int64(x.nsec)) }
+
+func (b *builder) build(view View) []Entry {
 	d := b.in.Date
 	for i := range b.in.Items {
 		if b.due(i, d) {
@@ -296,12 +433,17 @@ func (b *builder) build() []Entry {
 	}
 	// Occurrences moved in: to this date, or to the previous feed day and
 	// missed there (carried over).
-	if len(b.states) > 0 {
+	movedAway := false
+	for j := range b.stateList {
+		movedAway = movedAway || (b.stateList[j].moved && !b.stateList[j].toDate.IsZero())
+	}
+	if movedAway {
 		b.byID = make(map[uuid.UUID]int, len(b.in.Items))
 		for i, it := range b.in.Items {
 			b.byID[it.ID] = i
 		}
-		for _, st := range b.states {
+		for j := range b.stateList {
+			st := &b.stateList[j]
 			if !st.moved || st.toDate.IsZero() {
 				continue
 			}
@@ -311,151 +453,207 @@ func (b *builder) build() []Entry {
 			}
 			switch {
 			case st.toDate == d:
-				b.addMovedIn(i, st)
+				b.addMovedIn(i, int32(j))
 			case b.prevOK && st.toDate == b.prev && b.in.Items[i].Missed == MissedCarryOver:
 				b.addCarried(i, st.date, b.prev)
 			}
 		}
 	}
-	slices.SortFunc(b.entries, compareEntries)
-	return b.entries
+	slices.SortFunc(b.drafts, b.compare)
+	return b.write(selectView(b.drafts, view))
 }
 
-func (b *builder) state(id uuid.UUID, d civil.Date) *occState {
+// write turns drafts into entries.
+func (b *builder) write(ds []draft) []Entry {
+	out := make([]Entry, len(ds))
+	for k := range ds {
+		x := &ds[k]
+		it := &b.in.Items[x.item]
+		start := x.start().In(b.loc)
+		e := &out[k]
+		e.ItemID = it.ID
+		e.Title = it.Title
+		e.Kind = it.Kind
+		e.Start = start
+		e.End = start.Add(time.Duration(it.DurationMinutes) * time.Minute)
+		e.Status = statusWord(x.status)
+		e.Anchor = it.Anchor
+		e.Date = civil.FromDays(int(x.date))
+		e.CarriedOver = x.flags&flagCarried != 0
+		if x.flags&flagPostponedTo != 0 {
+			e.PostponedTo = civil.FromDays(int(x.other))
+		}
+		if x.flags&flagPostponedFrom != 0 {
+			e.PostponedFrom = civil.FromDays(int(x.other))
+		}
+		if x.state >= 0 {
+			st := &b.stateList[x.state]
+			switch x.status {
+			case stCompleted:
+				e.CompletedAt = st.at.In(b.loc)
+			case stSkipped:
+				e.Reason = st.reason
+			}
+		}
+		e.XP = it.XP
+	}
+	return out
+}
+
+// occurrence places item it on date d with the resolver of day k (0 for the
+// feed date, 1 for the previous feed day).
+func (b *builder) occurrence(it *Item, k int, d civil.Date) Occurrence {
+	start := b.days[k].instant(it.Anchor).Add(time.Duration(it.OffsetMinutes) * time.Minute)
+	return Occurrence{ItemID: it.ID, Date: d, Start: start, End: start.Add(time.Duration(it.DurationMinutes) * time.Minute)}
+}
+
+func (b *builder) state(id uuid.UUID, d civil.Date) int32 {
 	if b.states == nil {
-		return nil
+		return -1
 	}
-	return b.states[occKey{id, d}]
+	j, ok := b.states[occKey{id, d}]
+	if !ok {
+		return -1
+	}
+	return j
 }
 
-func (b *builder) entry(it Item, o Occurrence) Entry {
-	return Entry{
-		ItemID: it.ID,
-		Title:  it.Title,
-		Kind:   it.Kind,
-		Start:  o.Start,
-		End:    o.End,
-		Anchor: it.Anchor,
-		Date:   o.Date,
-		XP:     it.XP,
-	}
+func (b *builder) add(i int, start time.Time, key civil.Date, state int32) *draft {
+	b.drafts = append(b.drafts, draft{
+		sec: start.Unix(), nsec: int32(start.Nanosecond()),
+		item: int32(i), state: state, date: int32(key.Days()),
+	})
+	return &b.drafts[len(b.drafts)-1]
 }
 
 // addOwn adds the occurrence of item i on the feed date.
 func (b *builder) addOwn(i int, d civil.Date) {
-	it := b.in.Items[i]
-	o := it.occurrence(d, b.in.Anchors, b.loc)
-	e := b.entry(it, o)
-	st := b.state(it.ID, d)
-	if st != nil && st.moved && !st.toDate.IsZero() {
-		e.Status = StatusPostponed
-		e.PostponedTo = st.toDate
-		b.entries = append(b.entries, e)
-		return
+	it := &b.in.Items[i]
+	o := b.occurrence(it, 0, d)
+	j := b.state(it.ID, d)
+	if j >= 0 {
+		if st := &b.stateList[j]; st.moved && !st.toDate.IsZero() {
+			x := b.add(i, o.Start, d, j)
+			x.status, x.flags, x.other = stPostponed, flagPostponedTo, int32(st.toDate.Days())
+			return
+		}
 	}
-	b.applyState(&e, it, st)
-	b.entries = append(b.entries, e)
+	start, status := b.applyState(it, o.Start, j)
+	b.add(i, start, d, j).status = status
 }
 
-// addMovedIn adds an occurrence moved to the feed date from st.date.
-func (b *builder) addMovedIn(i int, st *occState) {
-	it := b.in.Items[i]
-	o := it.occurrence(b.in.Date, b.in.Anchors, b.loc)
-	o.Date = st.date
-	e := b.entry(it, o)
-	e.PostponedFrom = st.date
-	b.applyState(&e, it, st)
-	if e.Status == StatusPostponed {
+// addMovedIn adds an occurrence moved to the feed date from its own date.
+func (b *builder) addMovedIn(i int, j int32) {
+	it := &b.in.Items[i]
+	st := &b.stateList[j]
+	o := b.occurrence(it, 0, b.in.Date)
+	start, status := b.applyState(it, o.Start, j)
+	if status == stPostponed {
 		// Once moved in, it is simply due here; PostponedFrom tells its
 		// story.
-		e.Status = StatusPending
+		status = stPending
 	}
-	b.entries = append(b.entries, e)
+	x := b.add(i, start, st.date, j)
+	x.status, x.flags, x.other = status, flagPostponedFrom, int32(st.date.Days())
 }
 
 // addCarried adds an open occurrence with key date key that belonged to the
 // previous feed day and was missed there.
 func (b *builder) addCarried(i int, key, shownOn civil.Date) {
-	it := b.in.Items[i]
-	st := b.state(it.ID, key)
+	it := &b.in.Items[i]
+	j := b.state(it.ID, key)
+	var st *occState
+	if j >= 0 {
+		st = &b.stateList[j]
+	}
 	if key == shownOn && st != nil && st.moved && !st.toDate.IsZero() {
 		return // moved away; it lives wherever it moved to
 	}
 	if st != nil && (st.last == EventCompleted || st.last == EventSkipped) {
 		return
 	}
-	o := it.occurrence(shownOn, b.in.Previous, b.loc)
-	o.Date = key
+	start := b.occurrence(it, 1, shownOn).Start
 	if st != nil && st.moved && !st.to.IsZero() {
-		o.Start = st.to.In(b.loc)
-		o.End = o.Start.Add(time.Duration(it.DurationMinutes) * time.Minute)
+		start = st.to
 	}
-	if !b.in.Now.After(o.End) {
+	if !b.in.Now.After(start.Add(time.Duration(it.DurationMinutes) * time.Minute)) {
 		return // not missed yet: it is still upcoming in its own feed
 	}
-	e := b.entry(it, o)
-	e.Status = StatusOverdue
-	e.CarriedOver = true
+	x := b.add(i, start, key, j)
+	x.status, x.flags = stOverdue, flagCarried
 	if key != shownOn {
-		e.PostponedFrom = key
+		x.flags |= flagPostponedFrom
+		x.other = int32(key.Days())
 	}
-	b.entries = append(b.entries, e)
 }
 
-// applyState sets the entry's start and status from its events.
-func (b *builder) applyState(e *Entry, it Item, st *occState) {
-	if st != nil && st.moved && !st.to.IsZero() {
-		e.Start = st.to.In(b.loc)
-		e.End = e.Start.Add(time.Duration(it.DurationMinutes) * time.Minute)
+// applyState returns the start and status of an occurrence from its events.
+func (b *builder) applyState(it *Item, start time.Time, j int32) (time.Time, uint8) {
+	var st *occState
+	if j >= 0 {
+		st = &b.stateList[j]
 	}
+	if st != nil && st.moved && !st.to.IsZero() {
+		start = st.to
+	}
+	end := start.Add(time.Duration(it.DurationMinutes) * time.Minute)
 	switch {
 	case st != nil && st.last == EventCompleted:
-		e.Status = StatusCompleted
-		e.CompletedAt = st.at.In(b.loc)
+		return start, stCompleted
 	case st != nil && st.last == EventSkipped:
-		e.Status = StatusSkipped
-		e.Reason = st.reason
-	case b.in.Now.After(e.End):
-		e.Status = StatusOverdue
+		return start, stSkipped
+	case b.in.Now.After(end):
+		return start, stOverdue
 	case st != nil && st.moved:
-		e.Status = StatusPostponed
+		return start, stPostponed
 	default:
-		e.Status = StatusPending
+		return start, stPending
 	}
 }
 
-func compareEntries(a, b Entry) int {
-	if c := a.Start.Compare(b.Start); c != 0 {
-		return c
+// compare orders drafts by start, then occurrence date, title and item ID.
+func (b *builder) compare(x, y draft) int {
+	switch {
+	case x.sec != y.sec:
+		return cmpInt64(x.sec, y.sec)
+	case x.nsec != y.nsec:
+		return cmpInt64(int64(x.nsec), int64(y.nsec))
+	case x.date != y.date:
+		return cmpInt64(int64(x.date), int64(y.date))
 	}
-	if c := a.Date.Compare(b.Date); c != 0 {
-		return c
-	}
-	if a.Title != b.Title {
-		if a.Title < b.Title {
+	a, c := &b.in.Items[x.item], &b.in.Items[y.item]
+	if a.Title != c.Title {
+		if a.Title < c.Title {
 			return -1
 		}
 		return 1
 	}
-	return bytes.Compare(a.ItemID[:], b.ItemID[:])
+	return bytes.Compare(a.ID[:], c.ID[:])
 }
 
-func selectView(all []Entry, v View) []Entry {
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func selectView(all []draft, v View) []draft {
 	if v == ViewExpanded {
-		if all == nil {
-			return []Entry{}
-		}
 		return all
 	}
-	out := make([]Entry, 0, len(all))
-	for _, e := range all {
-		if e.Status == StatusOverdue {
-			out = append(out, e)
+	out := make([]draft, 0, len(all))
+	for _, x := range all {
+		if x.status == stOverdue {
+			out = append(out, x)
 		}
 	}
-	for _, e := range all {
-		if e.Status == StatusPending || (e.Status == StatusPostponed && e.PostponedTo.IsZero()) {
-			out = append(out, e)
+	for _, x := range all {
+		if x.status == stPending || (x.status == stPostponed && x.flags&flagPostponedTo == 0) {
+			out = append(out, x)
 		}
 	}
 	return out

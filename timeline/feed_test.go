@@ -531,3 +531,39 @@ func TestFeedGolden(t *testing.T) {
 		t.Errorf("feed JSON (-want +got):\n%s", diff)
 	}
 }
+
+func TestFeedWithRules(t *testing.T) {
+	t.Parallel()
+	lastWeekday := item(1, "Report", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"}, fixed("09:00"), 0, 60)
+	lastWeekday.Missed = timeline.MissedCarryOver
+	everyOther := item(2, "Swim", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-03-30"), RRule: "FREQ=DAILY;INTERVAL=2"}, fixed("18:00"), 0, 45)
+	loc := mustLoad("Europe/London")
+	in := timeline.FeedInput{
+		Date: d("2025-04-01"), Location: loc, Now: time.Date(2025, 4, 1, 8, 0, 0, 0, loc), View: timeline.ViewDefault,
+		Items:   []timeline.Item{everyOther, lastWeekday},
+		Anchors: timeline.Anchors{DefaultWake: clock("07:00"), DefaultBedtime: clock("23:00")},
+	}
+	want := []line{
+		{"Report", "2025-03-31T09:00:00+01:00", timeline.StatusOverdue, "2025-03-31", "carried"},
+		{"Swim", "2025-04-01T18:00:00+01:00", timeline.StatusPending, "2025-04-01", ""},
+	}
+	if diff := cmp.Diff(want, lines(mustFeed(t, in))); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	in.Items = append(in.Items, item(3, "Bad", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=HOURLY"}, fixed("09:00"), 0, 0))
+	_, err := timeline.BuildFeed(in)
+	if fe := timeline.FieldErrors(err); len(fe) != 1 || fe[0].Field != "items[2].schedule.rrule" {
+		t.Errorf("BuildFeed with a bad rule: %v", err)
+	}
+}
+
+func TestAnchorValidate(t *testing.T) {
+	t.Parallel()
+	if err := fixed("07:00").Validate(); err != nil {
+		t.Errorf("fixed 07:00: %v", err)
+	}
+	err := timeline.Anchor{Type: timeline.AnchorBedtime, Time: clock("22:00")}.Validate()
+	if fe := timeline.FieldErrors(err); len(fe) != 1 || fe[0].Field != "anchor.time" {
+		t.Errorf("bedtime with a time: %v", err)
+	}
+}

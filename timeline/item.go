@@ -114,7 +114,9 @@ type Item struct {
 // with [errors.Join], with fields as JSON paths ("title",
 // "schedule.interval", "anchor.time", "offset_minutes"). It returns nil for a
 // valid item.
-func (it Item) Validate() error {
+func (it Item) Validate() error { return it.check(true) }
+
+func (it Item) check(probe bool) error {
 	var p problems
 	switch n := utf8.RuneCountInString(it.Title); {
 	case n == 0 || isBlank(it.Title):
@@ -131,7 +133,7 @@ func (it Item) Validate() error {
 			p.add("kind", "%q is not a kind: use routine, habit, task, medication or workout", string(it.Kind))
 		}
 	}
-	it.Schedule.validate(&p)
+	it.Schedule.check(&p, probe)
 	it.Anchor.validate(&p)
 	if it.OffsetMinutes > MaxOffsetMinutes || it.OffsetMinutes < -MaxOffsetMinutes {
 		p.add("offset_minutes", "the offset must be within a day (-%d to %d minutes), not %d", MaxOffsetMinutes, MaxOffsetMinutes, it.OffsetMinutes)

@@ -81,10 +81,20 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 		return nil, errors.New("the rule is longer than 1000 characters")
 	}
 	r := &Rule{src: src}
-	seen := map[string]bool{}
+	var seenParts []string // at most 15 names: a slice beats a map here
+	seenPart := func(k string) bool {
+		for _, x := range seenParts {
+			if x == k {
+				return true
+			}
+		}
+		return false
+	}
 	freqSet := false
 	var byDayRaw string
-	for _, part := range strings.Split(s, ";") {
+	for rest, more := s, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ";")
 		key, val, ok := strings.Cut(part, "=")
 		key = strings.ToUpper(strings.TrimSpace(key))
 		val = strings.TrimSpace(val)
@@ -94,10 +104,10 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 		if val == "" {
 			return nil, fmt.Errorf("%s has no value", key)
 		}
-		if seen[key] {
+		if seenPart(key) {
 			return nil, fmt.Errorf("%s is given twice", key)
 		}
-		seen[key] = true
+		seenParts = append(seenParts, key)
 		var err error
 		switch key {
 		case "FREQ":
@@ -167,12 +177,12 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 	if !freqSet {
 		return nil, errors.New("FREQ is required, for example FREQ=WEEKLY")
 	}
-	if seen["COUNT"] && seen["UNTIL"] {
+	if seenPart("COUNT") && seenPart("UNTIL") {
 		return nil, errors.New("COUNT and UNTIL cannot both be given")
 	}
 	freq := r.opts.Freq
 	if byDayRaw != "" {
-		ordinalOK := (freq == rrule.MONTHLY || freq == rrule.YEARLY) && !seen["BYWEEKNO"]
+		ordinalOK := (freq == rrule.MONTHLY || freq == rrule.YEARLY) && !seenPart("BYWEEKNO")
 		for _, item := range strings.Split(byDayRaw, ",") {
 			wd, n, err := parseWeekday("BYDAY", strings.TrimSpace(item), true)
 			if err != nil {
@@ -198,8 +208,8 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 	if len(r.opts.Byweekno) > 0 && freq != rrule.YEARLY {
 		return nil, errors.New("BYWEEKNO needs FREQ=YEARLY")
 	}
-	if len(r.opts.Bysetpos) > 0 && !seen["BYDAY"] && !seen["BYMONTHDAY"] && !seen["BYMONTH"] &&
-		!seen["BYYEARDAY"] && !seen["BYWEEKNO"] && !r.hasTimes {
+	if len(r.opts.Bysetpos) > 0 && !seenPart("BYDAY") && !seenPart("BYMONTHDAY") && !seenPart("BYMONTH") &&
+		!seenPart("BYYEARDAY") && !seenPart("BYWEEKNO") && !r.hasTimes {
 		return nil, errors.New("BYSETPOS needs another BYxxx part to pick from")
 	}
 	if err := r.checkPossible(); err != nil {
@@ -469,10 +479,13 @@ func floatingOf(t time.Time) time.Time {
 // compiledRule is an rrule schedule ready for date queries: the rule, its
 // start date, and the last date it can be due (from COUNT or UNTIL).
 type compiledRule struct {
-	rule     *Rule
-	start    civil.Date
-	last     civil.Date // zero: no end
-	rebaseOK bool
+	rule  *Rule
+	start civil.Date
+	last  civil.Date // zero: no end
+	// builtin is the same rule as a built-in schedule, when it is one of
+	// the shapes those express (FREQ=WEEKLY;BYDAY=MO,TH and the like); it
+	// answers in constant time without expanding the rule.
+	builtin *Schedule
 }
 
 func compileSchedule(s Schedule) (*compiledRule, error) {
@@ -483,7 +496,7 @@ func compileSchedule(s Schedule) (*compiledRule, error) {
 	if err != nil {
 		return nil, invalid("schedule.rrule", "%s", err.Error())
 	}
-	c := &compiledRule{rule: r, start: s.StartDate, rebaseOK: true}
+	c := &compiledRule{rule: r, start: s.StartDate, builtin: asBuiltin(r, s.StartDate)}
 	switch r.untilKind {
 	case untilDate, untilFloating, untilUTC:
 		// In a schedule UNTIL is compared by date: the time of day comes
@@ -505,6 +518,97 @@ func compileSchedule(s Schedule) (*compiledRule, error) {
 		}
 	}
 	return c, nil
+}
+
+// asBuiltin returns the built-in schedule equal to rule r started on start,
+// or nil when r uses parts a built-in kind cannot express. The dates of the
+// two agree on and after start; TestRebaseMatchesFullWalk checks them against
+// the full expansion.
+func asBuiltin(r *Rule, start civil.Date) *Schedule {
+	o := r.opts
+	if len(o.Bysetpos) > 0 || len(o.Byyearday) > 0 || len(o.Byweekno) > 0 || r.hasTimes {
+		return nil
+	}
+	n := o.Interval
+	if n < 1 {
+		n = 1
+	}
+	// nth returns the single ordinal weekday of BYDAY, if that is all it
+	// holds.
+	nth := func() (int, time.Weekday, bool) {
+		if len(o.Byweekday) != 1 {
+			return 0, 0, false
+		}
+		w := o.Byweekday[0]
+		k := w.N()
+		if k == 0 || k > 5 || k < -5 {
+			return 0, 0, false
+		}
+		return k, time.Weekday((w.Day() + 1) % 7), true
+	}
+	switch o.Freq {
+	case rrule.DAILY:
+		if len(o.Bymonth) > 0 || len(o.Bymonthday) > 0 || len(o.Byweekday) > 0 {
+			return nil
+		}
+		return &Schedule{Type: ScheduleEveryNDays, Interval: n, StartDate: start}
+	case rrule.WEEKLY:
+		if len(o.Bymonth) > 0 {
+			return nil
+		}
+		days := []time.Weekday{start.Weekday()}
+		if len(o.Byweekday) > 0 {
+			days = days[:0]
+			for _, w := range o.Byweekday {
+				wd := time.Weekday((w.Day() + 1) % 7)
+				if !hasDay(days, wd) {
+					days = append(days, wd)
+				}
+			}
+		}
+		return &Schedule{Type: ScheduleWeekly, Interval: n, StartDate: start, Days: days, WeekStart: time.Weekday((r.wkstDay() + 1) % 7)}
+	case rrule.MONTHLY:
+		if len(o.Bymonth) > 0 {
+			return nil
+		}
+		switch {
+		case len(o.Byweekday) == 0 && len(o.Bymonthday) <= 1:
+			day := start.Day
+			if len(o.Bymonthday) == 1 {
+				day = o.Bymonthday[0]
+			}
+			return &Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, DayOfMonth: day}
+		case len(o.Bymonthday) == 0:
+			if k, wd, ok := nth(); ok {
+				return &Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, Week: k, Weekday: wd}
+			}
+		}
+	case rrule.YEARLY:
+		month := start.Month
+		switch len(o.Bymonth) {
+		case 0:
+			if len(o.Byweekday) > 0 || len(o.Bymonthday) > 0 {
+				return nil // BYDAY or BYMONTHDAY over the whole year
+			}
+		case 1:
+			month = time.Month(o.Bymonth[0])
+		default:
+			return nil
+		}
+		switch {
+		case len(o.Byweekday) == 0 && len(o.Bymonthday) <= 1:
+			day := start.Day
+			if len(o.Bymonthday) == 1 {
+				day = o.Bymonthday[0]
+			}
+			return &Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, DayOfMonth: day}
+		case len(o.Bymonthday) == 0:
+			if k, wd, ok := nth(); ok {
+				return &Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, Week: k, Weekday: wd}
+			}
+		}
+	}
+	return nil
 }
 
 // iterFrom returns an rrule-go iterator over floating midnights whose
@@ -597,6 +701,47 @@ func rruleWeekday(d time.Weekday) rrule.Weekday {
 	}
 }
 
+// dueBetween returns the dates in [from, to] on which the rule is due, from
+// one walk.
+func (c *compiledRule) dueBetween(from, to civil.Date) []civil.Date {
+	if from.Before(c.start) {
+		from = c.start
+	}
+	if !c.last.IsZero() && to.After(c.last) {
+		to = c.last
+	}
+	if to.Before(from) {
+		return nil
+	}
+	if c.builtin != nil {
+		var out []civil.Date
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			if c.builtin.dueBuiltin(d) {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	next, err := c.iterFrom(from)
+	if err != nil {
+		return nil
+	}
+	var out []civil.Date
+	for {
+		w, ok := next()
+		if !ok {
+			return out
+		}
+		d := dateOfFloating(w)
+		if d.After(to) {
+			return out
+		}
+		if !d.Before(from) {
+			out = append(out, d)
+		}
+	}
+}
+
 func (c *compiledRule) dueOn(d civil.Date) bool {
 	got, ok := c.nextDue(d)
 	return ok && got == d
@@ -608,6 +753,13 @@ func (c *compiledRule) nextDue(from civil.Date) (civil.Date, bool) {
 	}
 	if !c.last.IsZero() && from.After(c.last) {
 		return civil.Date{}, false
+	}
+	if c.builtin != nil {
+		d, ok := c.builtin.NextDue(from)
+		if !ok || (!c.last.IsZero() && d.After(c.last)) {
+			return civil.Date{}, false
+		}
+		return d, true
 	}
 	next, err := c.iterFrom(from)
 	if err != nil {

@@ -99,13 +99,31 @@ func (s Schedule) Validate() error {
 	return p.err()
 }
 
-func (s Schedule) validate(p *problems) {
-	uses := map[string]bool{}
+// The fields a schedule kind uses, as bits.
+const (
+	fDays = 1 << iota
+	fDate
+	fInterval
+	fStartDate
+	fWeekStart
+	fDayOfMonth
+	fWeek
+	fWeekday
+	fMonth
+	fRRule
+)
+
+func (s Schedule) validate(p *problems) { s.check(p, true) }
+
+// check validates s; probe also expands an rrule to make sure it ever
+// happens, which costs a walk of the rule.
+func (s Schedule) check(p *problems, probe bool) {
+	uses := 0
 	switch s.Type {
 	case ScheduleDaily, ScheduleWeekdays:
-		uses["start_date"] = true
+		uses = fStartDate
 	case ScheduleWeekly:
-		uses["days"], uses["interval"], uses["start_date"], uses["week_start"] = true, true, true, true
+		uses = fDays | fInterval | fStartDate | fWeekStart
 		if len(s.Days) == 0 {
 			p.add("schedule.days", "a weekly schedule needs at least one weekday")
 		}
@@ -125,33 +143,35 @@ func (s Schedule) validate(p *problems) {
 			p.add("schedule.week_start", "%d is not a weekday", int(s.WeekStart))
 		}
 	case ScheduleOnce:
-		uses["date"] = true
+		uses = fDate
 		if s.Date.IsZero() {
 			p.add("schedule.date", "a once schedule needs a date")
 		} else if !s.Date.IsValid() {
 			p.add("schedule.date", "%s is not a date", fmtDate(s.Date))
 		}
 	case ScheduleEveryNDays:
-		uses["interval"], uses["start_date"] = true, true
+		uses = fInterval | fStartDate
 		s.validateInterval(p, true)
 	case ScheduleMonthly:
-		uses["interval"], uses["start_date"], uses["day_of_month"], uses["week"], uses["weekday"] = true, true, true, true, true
+		uses = fInterval | fStartDate | fDayOfMonth | fWeek | fWeekday
 		s.validateInterval(p, false)
 		s.validateDayInMonth(p)
 	case ScheduleYearly:
-		uses["interval"], uses["start_date"], uses["day_of_month"], uses["week"], uses["weekday"], uses["month"] = true, true, true, true, true, true
+		uses = fInterval | fStartDate | fDayOfMonth | fWeek | fWeekday | fMonth
 		s.validateInterval(p, false)
 		if s.Month < time.January || s.Month > time.December {
 			p.add("schedule.month", "a yearly schedule needs a month from 1 to 12")
 		}
 		s.validateDayInMonth(p)
 	case ScheduleRRule:
-		uses["start_date"], uses["rrule"] = true, true
+		uses = fStartDate | fRRule
 		if s.StartDate.IsZero() {
 			p.add("schedule.start_date", "an rrule schedule needs a start date (its DTSTART)")
 		}
 		if s.RRule == "" {
 			p.add("schedule.rrule", "an rrule schedule needs a rule, such as FREQ=WEEKLY;BYDAY=MO")
+		} else if !probe {
+			// The caller compiles the rule, which parses it.
 		} else if _, err := parseRule(s.RRule, true); err != nil {
 			p.add("schedule.rrule", "%s", err.Error())
 		} else if !s.StartDate.IsZero() && s.StartDate.IsValid() {
@@ -172,22 +192,24 @@ func (s Schedule) validate(p *problems) {
 	if !s.StartDate.IsZero() && !s.StartDate.IsValid() {
 		p.add("schedule.start_date", "%s is not a date", fmtDate(s.StartDate))
 	}
-	unused := func(field string, set bool) {
-		if set && !uses[field] {
+	unused := func(field string, bit int, set bool) {
+		if set && uses&bit == 0 {
 			p.add("schedule."+field, "a %s schedule does not use %s", s.Type, field)
 		}
 	}
-	unused("days", len(s.Days) > 0)
-	unused("date", !s.Date.IsZero())
-	unused("interval", s.Interval != 0)
-	unused("start_date", !s.StartDate.IsZero())
-	unused("day_of_month", s.DayOfMonth != 0)
-	unused("week", s.Week != 0)
-	unused("weekday", s.Weekday != 0 && (s.Week == 0 || !uses["weekday"]))
-	unused("month", s.Month != 0)
-	unused("rrule", s.RRule != "")
+	unused("days", fDays, len(s.Days) > 0)
+	unused("date", fDate, !s.Date.IsZero())
+	unused("interval", fInterval, s.Interval != 0)
+	unused("start_date", fStartDate, !s.StartDate.IsZero())
+	unused("day_of_month", fDayOfMonth, s.DayOfMonth != 0)
+	unused("week", fWeek, s.Week != 0)
+	if s.Weekday != 0 && (s.Week == 0 || uses&fWeekday == 0) {
+		p.add("schedule.weekday", "weekday is used only with week, in a monthly or yearly schedule")
+	}
+	unused("month", fMonth, s.Month != 0)
+	unused("rrule", fRRule, s.RRule != "")
 	if s.Type != ScheduleWeekly {
-		unused("week_start", s.WeekStart != 0 && s.WeekStart != time.Monday)
+		unused("week_start", fWeekStart, s.WeekStart != 0 && s.WeekStart != time.Monday)
 	}
 	if len(*p) == 0 && (s.Type == ScheduleMonthly || s.Type == ScheduleYearly) {
 		if _, ok := s.NextDue(s.firstDate()); !ok {

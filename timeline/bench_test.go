@@ -1,0 +1,176 @@
+package timeline_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/timeline"
+)
+
+// benchItems returns n items of every schedule kind and anchor, in the
+// proportions of a busy person's timeline.
+func benchItems(n int) []timeline.Item {
+	kinds := []timeline.Schedule{
+		{Type: timeline.ScheduleDaily},
+		{Type: timeline.ScheduleWeekdays},
+		{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Wednesday, time.Friday}},
+		{Type: timeline.ScheduleEveryNDays, Interval: 2, StartDate: d("2025-01-01")},
+		{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("2025-01-06"), WeekStart: time.Monday, Days: []time.Weekday{time.Monday}},
+		{Type: timeline.ScheduleMonthly, DayOfMonth: 10},
+		{Type: timeline.ScheduleDaily},
+		{Type: timeline.ScheduleMonthly, Week: 2, Weekday: time.Monday},
+		{Type: timeline.ScheduleOnce, Date: d("2025-03-10")},
+		{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=WEEKLY;BYDAY=MO,TH"},
+	}
+	anchors := []timeline.Anchor{wake, fixed("08:00"), {Type: timeline.AnchorBedtime}, fixed("12:30")}
+	items := make([]timeline.Item, n)
+	for i := range items {
+		it := item(byte(i+1), fmt.Sprintf("item %03d", i), kinds[i%len(kinds)], anchors[i%len(anchors)], (i%9)*10-30, 15)
+		it.ID[14] = byte((i + 1) >> 8)
+		if i%3 == 0 {
+			it.Missed = timeline.MissedCarryOver
+		}
+		items[i] = it
+	}
+	return items
+}
+
+// BenchmarkBuildFeed200 builds the expanded feed of a day with 200 items and
+// 60 events. The floor, measured in the same loop, is the least any feed of
+// 200 entries costs: resolving 200 wall clocks with time.Date and sorting
+// 200 instants. feed-ns is the feed alone (ns/op holds both), and x-floor is
+// the feed's cost in floors.
+func BenchmarkBuildFeed200(b *testing.B) {
+	loc := mustLoad("America/New_York")
+	date := d("2025-03-10")
+	items := benchItems(200)
+	var events []timeline.Event
+	for i := 0; i < 60; i++ {
+		typ := []timeline.EventType{timeline.EventCompleted, timeline.EventSkipped, timeline.EventPostponed}[i%3]
+		e := timeline.Event{ItemID: items[i*3].ID, Date: date, Type: typ, At: time.Date(2025, 3, 10, 7, 0, 0, 0, loc)}
+		if typ == timeline.EventPostponed {
+			e.To = time.Date(2025, 3, 10, 19, 0, 0, 0, loc)
+		}
+		events = append(events, e)
+	}
+	in := timeline.FeedInput{
+		Date: date, Location: loc, Now: time.Date(2025, 3, 10, 13, 0, 0, 0, loc), View: timeline.ViewExpanded,
+		Items: items, Events: events,
+		Anchors: timeline.Anchors{DefaultWake: clock("07:00"), DefaultBedtime: clock("23:00")},
+	}
+	if f, err := timeline.BuildFeed(in); err != nil || len(f.Entries) < 100 {
+		b.Fatalf("feed: %d entries, %v", len(f.Entries), err)
+	}
+	// The floor and the feed run in turn inside one loop, so both see the
+	// same load on a shared machine; x-floor is the ratio of their sums.
+	ts := make([]time.Time, 200)
+	floor := func() {
+		for i := range ts {
+			ts[i] = time.Date(2025, 3, 10, 6+i%16, (i*7)%60, 0, 0, loc)
+		}
+		slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	}
+	var feedNs, floorNs int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := timeline.BuildFeed(in); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		floor()
+		feedNs += t1.Sub(t0).Nanoseconds()
+		floorNs += time.Since(t1).Nanoseconds()
+	}
+	b.ReportMetric(float64(feedNs)/float64(b.N), "feed-ns")
+	b.ReportMetric(float64(floorNs)/float64(b.N), "floor-ns")
+	b.ReportMetric(float64(feedNs)/float64(floorNs), "x-floor")
+}
+
+// measure returns the mean nanoseconds of n calls of f.
+func measure(n int, f func()) float64 {
+	if n < 100 {
+		n = 100
+	}
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		f()
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(n)
+}
+
+// BenchmarkDueOn asks "is it due on D?" for every kind of schedule, with D
+// one year and thirty years after the start date. ns/op is the 30-year
+// question; ns-1y and ns-30y are both questions timed the same way in the
+// same run, and 30y/1y is their ratio: about 1 when the cost does not grow
+// with the distance.
+func BenchmarkDueOn(b *testing.B) {
+	start := d("1995-03-01")
+	schedules := []timeline.Schedule{
+		{Type: timeline.ScheduleDaily, StartDate: start},
+		{Type: timeline.ScheduleWeekdays, StartDate: start},
+		{Type: timeline.ScheduleWeekly, StartDate: start, Days: []time.Weekday{time.Tuesday, time.Saturday}},
+		{Type: timeline.ScheduleWeekly, Interval: 3, StartDate: start, WeekStart: time.Monday, Days: []time.Weekday{time.Tuesday}},
+		{Type: timeline.ScheduleOnce, Date: start},
+		{Type: timeline.ScheduleEveryNDays, Interval: 3, StartDate: start},
+		{Type: timeline.ScheduleMonthly, StartDate: start, DayOfMonth: -1},
+		{Type: timeline.ScheduleMonthly, Interval: 2, StartDate: start, Week: -1, Weekday: time.Friday},
+		{Type: timeline.ScheduleYearly, StartDate: start, Month: time.February, DayOfMonth: 29},
+		{Type: timeline.ScheduleRRule, StartDate: start, RRule: "FREQ=DAILY;INTERVAL=3"},
+		{Type: timeline.ScheduleRRule, StartDate: start, RRule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"},
+		{Type: timeline.ScheduleRRule, StartDate: start, RRule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"},
+		{Type: timeline.ScheduleRRule, StartDate: start, RRule: "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"},
+	}
+	for _, s := range schedules {
+		name := string(s.Type)
+		if s.Interval > 1 {
+			name += fmt.Sprintf("-%d", s.Interval)
+		}
+		if s.RRule != "" {
+			name += "/" + s.RRule
+		}
+		b.Run(name, func(b *testing.B) {
+			if err := s.Validate(); err != nil {
+				b.Fatal(err)
+			}
+			// Thirteen consecutive days, so both answers occur.
+			at := func(years int) []civil.Date {
+				q := make([]civil.Date, 13)
+				for i := range q {
+					q[i] = civil.D(start.Year+years, 6, 10).AddDays(i)
+				}
+				return q
+			}
+			q1, q30 := at(1), at(30)
+			// Interleave the two questions and keep the best of three
+			// rounds of each, so both see the same machine.
+			n := min(b.N, 20000)
+			one, thirty := 0.0, 0.0
+			for r := 0; r < 3; r++ {
+				i := 0
+				a := measure(n, func() { s.DueOn(q1[i%13]); i++ })
+				i = 0
+				c := measure(n, func() { s.DueOn(q30[i%13]); i++ })
+				if r == 0 || a < one {
+					one = a
+				}
+				if r == 0 || c < thirty {
+					thirty = c
+				}
+			}
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				s.DueOn(q30[i%13])
+				i++
+			}
+			b.ReportMetric(one, "ns-1y")
+			b.ReportMetric(thirty, "ns-30y")
+			b.ReportMetric(thirty/one, "30y/1y")
+		})
+	}
+}
