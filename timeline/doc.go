@@ -6,27 +6,48 @@
 // # Days, zones and DST
 //
 // Dates are civil dates ([civil.Date]) with no zone; all date arithmetic is
-// on them, and no day is ever stepped by adding 24 hours. A schedule never
-// sees an instant, so "is it due on date D?" cannot be fooled by DST.
+// on day numbers, and no day is ever stepped by adding 24 hours. A schedule
+// never sees an instant, so "is it due on date D?" cannot be fooled by DST,
+// and it costs the same however far D lies from the start date.
 //
 // A wall clock becomes an instant in exactly one place, [Resolve], which
 // follows RFC 5545 section 3.3.5 in every zone: a wall clock that happens
 // twice (fall back) takes the first instant; one inside a gap (spring
-// forward, a missing midnight in America/Havana, the day Pacific/Apia skipped
-// on 2011-12-30) is read with the UTC offset in force before the gap, which
-// moves it later by the gap's length. It handles half-hour and 45-minute
-// offsets and 30-minute DST shifts (Australia/Lord_Howe). It does not rely
-// on [time.Date], whose answer in gaps and overlaps depends on which side of
-// UTC the zone lies.
+// forward, a missing midnight in America/Havana or America/Santiago, the day
+// Pacific/Apia skipped on 2011-12-30) is read with the UTC offset in force
+// before the gap, which moves it later by the gap's length. It handles
+// half-hour and 45-minute offsets and 30-minute DST shifts
+// (Australia/Lord_Howe, Pacific/Chatham). It does not rely on [time.Date],
+// whose answer in gaps and overlaps depends on which side of UTC the zone
+// lies.
 //
 // An anchor is a fixed wall clock, the person's wake time or their bedtime;
 // the item's offset is added to the anchor's instant as elapsed time, so "30
 // minutes after I wake" is 30 real minutes even across a DST change. An
 // occurrence belongs to the feed day of its anchor even when its instant
-// falls on the next calendar date.
+// falls on the next calendar date (wake at 23:30 plus 90 minutes is in that
+// day's feed), and a feed is ordered by instant, not by wall clock.
 //
-// Recurrence rules are expanded by github.com/teambition/rrule-go in
-// floating mode only (wall clocks written as UTC) and resolved here.
+// # Recurrence rules
+//
+// RRULE strings are parsed here ([ParseRule]) and expanded by
+// github.com/teambition/rrule-go in floating mode only: wall clocks written
+// as UTC, where there is no DST, each then resolved by [Resolve]. A rule that
+// one of the built-in kinds can express (FREQ=WEEKLY;BYDAY=MO,TH, or
+// FREQ=MONTHLY;BYDAY=-1FR) is answered by that kind's constant-time code;
+// any other is expanded from a period near the date asked about rather than
+// from its start.
+//
+// # Occurrences, events and the feed
+//
+// An occurrence is keyed by item and feed date. Its events apply in the
+// order recorded: the last completion, skip or postponement wins, and an
+// undo takes back the latest one. A postponement moves the occurrence, never
+// the series: to a later instant of its own feed day, or to another date at
+// most [MaxPostponeDays] ahead. An occurrence left open at the end of its
+// feed day is dropped, or, for an item whose policy is carry_over, shown once
+// more as overdue in the next feed day's feed. [EventWindow] says which
+// events a feed needs; [BuildFeed] builds it.
 //
 // The package does no I/O and reads no clock: dates, instants, "now" and
 // the *time.Location are arguments. [LoadZone] is the one helper that reads

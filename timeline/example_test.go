@@ -117,3 +117,116 @@ func ExampleItem_UnmarshalJSON() {
 	fmt.Println(err, it.Schedule.Days, it.Anchor.Type, it.Validate())
 	// Output: <nil> [Monday Thursday] bedtime <nil>
 }
+
+func ExampleParseRule() {
+	_, err := timeline.ParseRule("FREQ=HOURLY;INTERVAL=3")
+	fmt.Println(err)
+	r, err := timeline.ParseRule("RRULE:FREQ=MONTHLY;BYDAY=-1FR")
+	fmt.Println(r, err)
+	// Output:
+	// timeline: rrule: FREQ=HOURLY is not supported: an item happens at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY
+	// RRULE:FREQ=MONTHLY;BYDAY=-1FR <nil>
+}
+
+func ExampleRule_Between() {
+	ny := mustZone("America/New_York")
+	r, _ := timeline.ParseRule("FREQ=DAILY;COUNT=3")
+	// 02:30 does not exist on 2025-03-09: that instance moves to 03:30 EDT.
+	for _, t := range r.Between(civil.D(2025, 3, 8), civil.MustParseClock("02:30"), ny,
+		time.Date(2025, 3, 1, 0, 0, 0, 0, ny), time.Date(2025, 3, 31, 0, 0, 0, 0, ny)) {
+		fmt.Println(t)
+	}
+	// Output:
+	// 2025-03-08 02:30:00 -0500 EST
+	// 2025-03-09 03:30:00 -0400 EDT
+	// 2025-03-10 02:30:00 -0400 EDT
+}
+
+func ExampleLoadZone() {
+	_, err := timeline.LoadZone("Mars/Olympus_Mons")
+	fmt.Println(err)
+	// Output: timeline: timezone: "Mars/Olympus_Mons" is not a known time zone
+}
+
+func ExampleParseView() {
+	v, _ := timeline.ParseView("")
+	_, err := timeline.ParseView("all")
+	fmt.Println(v, err)
+	// Output: default timeline: view: "all" is not a view: use default or expanded
+}
+
+func ExampleEventWindow() {
+	from, to := timeline.EventWindow(civil.D(2025, 3, 10))
+	fmt.Println(from, to)
+	// Output: 2025-02-22 2025-03-10
+}
+
+func ExampleFieldErrors() {
+	it := timeline.Item{Title: "Run", Kind: timeline.KindWorkout,
+		Schedule:      timeline.Schedule{Type: timeline.ScheduleMonthly, DayOfMonth: 32},
+		Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
+		OffsetMinutes: 2000}
+	for _, fe := range timeline.FieldErrors(it.Validate()) {
+		fmt.Println(fe.Field)
+	}
+	// Output:
+	// schedule.day_of_month
+	// offset_minutes
+}
+
+func ExampleItem_Occurrence() {
+	lordHowe := mustZone("Australia/Lord_Howe")
+	it := timeline.Item{Title: "Water", Kind: timeline.KindHabit,
+		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
+		Anchor:   timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 30, DurationMinutes: 5}
+	// Clocks go back 30 minutes at 02:00 on 2025-04-06: 30 minutes after a
+	// 01:40 wake is 01:40 again on the wall clock.
+	o, ok := it.Occurrence(civil.D(2025, 4, 6), timeline.Anchors{DefaultWake: civil.MustParseClock("01:40")}, lordHowe)
+	fmt.Println(o.Start, o.End, ok)
+	// Output: 2025-04-06 01:40:00 +1030 +1030 2025-04-06 01:45:00 +1030 +1030 true
+}
+
+func ExampleItem_NextDue() {
+	it := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleWeekdays}, ActiveUntil: civil.D(2025, 12, 31)}
+	fmt.Println(it.NextDue(civil.D(2025, 11, 29))) // a Saturday
+	fmt.Println(it.NextDue(civil.D(2026, 1, 1)))
+	// Output:
+	// 2025-12-01 true
+	// 0000-00-00 false
+}
+
+func ExampleItem_DueOn() {
+	it := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleDaily}, ActiveFrom: civil.D(2025, 6, 1)}
+	fmt.Println(it.DueOn(civil.D(2025, 5, 31)), it.DueOn(civil.D(2025, 6, 1)))
+	// Output: false true
+}
+
+func ExampleAnchors_Instant() {
+	london := mustZone("Europe/London")
+	a := timeline.Anchors{DefaultWake: civil.MustParseClock("07:00"), DefaultBedtime: civil.MustParseClock("00:30")}
+	// A default bedtime after midnight ends the same feed day.
+	fmt.Println(a.Instant(timeline.Anchor{Type: timeline.AnchorBedtime}, civil.D(2025, 6, 10), london))
+	// Output: 2025-06-11 00:30:00 +0100 BST
+}
+
+func ExampleEvent_Validate() {
+	e := timeline.Event{
+		ItemID: uuid.MustParse("00000000-0000-0000-0000-000000000001"),
+		Date:   civil.D(2025, 3, 10), Type: timeline.EventPostponed,
+		At: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), ToDate: civil.D(2025, 4, 10),
+	}
+	fmt.Println(e.Validate())
+	// Output: timeline: to_date: a postponement moves at most 14 days ahead; 2025-04-10 is 31 days after 2025-03-10
+}
+
+func ExampleSchedule_MarshalJSON() {
+	b, _ := json.Marshal(timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: civil.D(2025, 1, 6),
+		WeekStart: time.Monday, Days: []time.Weekday{time.Tuesday, time.Thursday}})
+	fmt.Println(string(b))
+	// Output: {"type":"weekly","days":["tue","thu"],"interval":2,"start_date":"2025-01-06","week_start":"mon"}
+}
+
+func ExampleAnchor_Validate() {
+	fmt.Println(timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 25}}.Validate())
+	// Output: timeline: anchor.time: 25:00 is not a time of day
+}
