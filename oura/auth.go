@@ -176,6 +176,8 @@ type OAuthConfig struct {
 	// RefreshBefore is how long before expiry a token is refreshed; zero
 	// means 5 minutes.
 	RefreshBefore time.Duration
+	// Now is the clock token expiry is judged by; nil means time.Now.
+	Now func() time.Time
 }
 
 // String describes the configuration without its secret.
@@ -255,7 +257,11 @@ func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc) *OAuth
 		cp := *tok
 		cur = &cp
 	}
-	return &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: time.Now}
+	now := c.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: now}
 }
 
 // OAuthTokenSource is a refreshing [TokenSource] built by

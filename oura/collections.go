@@ -23,9 +23,10 @@ const MaxTimeSeriesWindow = 30 * 24 * time.Hour
 type ListOptions struct {
 	// StartDate and EndDate bound the documents' day, both inclusive. A zero
 	// date leaves that end open (Oura then applies its own default range).
-	// Oura's own end_date handling differs per collection; the client asks
-	// for one more day and drops every document outside the range, so the
-	// result is exactly [StartDate, EndDate].
+	// Oura's own date handling differs per collection (end_date read as
+	// midnight, workouts filtered in UTC); the client asks for one more day
+	// at each end and drops every document outside the range, so the result
+	// is exactly [StartDate, EndDate].
 	StartDate civil.Date
 	EndDate   civil.Date
 	// NextToken continues a previous page.
@@ -117,10 +118,12 @@ func (s *DocumentService[T]) query(o *ListOptions) (url.Values, error) {
 		}
 	} else {
 		if !o.StartDate.IsZero() {
-			if !o.StartDate.IsValid() {
+			if !o.StartDate.IsValid() || o.StartDate == civil.D(1, 1, 1) {
 				return nil, &ParamError{Param: "StartDate", Reason: "not a real date"}
 			}
-			q.Set("start_date", o.StartDate.String())
+			// Some collections filter on a UTC instant while reporting a
+			// local day; ask for the day before and filter on day.
+			q.Set("start_date", o.StartDate.AddDays(-1).String())
 		}
 		if !o.EndDate.IsZero() {
 			if !o.EndDate.IsValid() || o.EndDate.Year >= 9999 && o.EndDate.Month == 12 && o.EndDate.Day == 31 {

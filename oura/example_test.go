@@ -134,11 +134,11 @@ func ExampleDocumentService_Pages() {
 		fmt.Println(len(page.Data), "documents from", page.Data[0].Day)
 	}
 	// Output:
-	// 7 documents from 2024-02-01
-	// 7 documents from 2024-02-08
-	// 7 documents from 2024-02-15
-	// 7 documents from 2024-02-22
-	// 1 documents from 2024-02-29
+	// 6 documents from 2024-02-01
+	// 7 documents from 2024-02-07
+	// 7 documents from 2024-02-14
+	// 7 documents from 2024-02-21
+	// 2 documents from 2024-02-28
 }
 
 func ExampleDocumentService_Get() {

@@ -27,7 +27,7 @@ func pagedSleep(t *testing.T, b *testBundle, days int, tokens func(i int) string
 		if tok := r.URL.Query().Get("next_token"); tok != "" {
 			fmt.Sscanf(tok, "p%d", &i)
 		}
-		if got := r.URL.Query().Get("start_date"); got != "2024-03-01" {
+		if got := r.URL.Query().Get("start_date"); got != "2024-02-29" {
 			t.Errorf("start_date = %q: the filters must go with every page", got)
 		}
 		var data string

@@ -66,7 +66,7 @@ func testDocumentRoute[T any](t *testing.T, svc func(*Client) *DocumentService[T
 		lo := &ListOptions{}
 		if dated {
 			lo = &ListOptions{StartDate: civil.D(2024, 3, 10), EndDate: civil.D(2024, 3, 11)}
-			wantQuery = url.Values{"start_date": {"2024-03-10"}, "end_date": {"2024-03-12"}}
+			wantQuery = url.Values{"start_date": {"2024-03-09"}, "end_date": {"2024-03-12"}}
 		}
 		b.mux.HandleFunc(prefix+name, func(w http.ResponseWriter, r *http.Request) {
 			testMethod(t, r, http.MethodGet)
@@ -464,7 +464,7 @@ func TestList_ExactInclusiveDays(t *testing.T) {
 	b := setup(t)
 	// Oura answers the padded range with documents on both sides of it.
 	b.mux.HandleFunc("/v2/usercollection/daily_readiness", func(w http.ResponseWriter, r *http.Request) {
-		testQuery(t, r, url.Values{"start_date": {"2024-03-10"}, "end_date": {"2024-03-13"}})
+		testQuery(t, r, url.Values{"start_date": {"2024-03-09"}, "end_date": {"2024-03-13"}})
 		writeJSON(w, http.StatusOK, `{"data":[
 			{"id":"d09","day":"2024-03-09","contributors":{},"timestamp":"2024-03-09T04:00:00-08:00"},
 			{"id":"d10","day":"2024-03-10","contributors":{},"timestamp":"2024-03-10T04:00:00-07:00"},
