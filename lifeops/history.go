@@ -45,6 +45,7 @@ func (o *occState) movedTo(k occKey) civil.Date {
 type history struct {
 	person
 	goals    Goals
+	now      time.Time
 	today    civil.Date
 	from, to civil.Date // the days loaded
 	items    []Item     // by CreatedAt; their ActiveFrom clamped to the day they were created
@@ -72,7 +73,8 @@ func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to ci
 	if err != nil {
 		return nil, fmt.Errorf("load goals: %w", err)
 	}
-	h := &history{person: p, goals: goals, today: s.today(p), from: from, to: to,
+	now := s.now()
+	h := &history{person: p, goals: goals, now: now, today: p.dayOf(now), from: from, to: to,
 		byID: map[uuid.UUID]Item{}, occ: map[occKey]*occState{}, movedIn: map[civil.Date][]occKey{},
 		health: map[civil.Date]HealthDay{}, work: map[civil.Date]WorkDay{}}
 	items, err := s.store.Items(ctx, userID)
@@ -215,17 +217,26 @@ func (h *history) onTime(it Item, k occKey, at time.Time) bool {
 }
 
 // habits counts the occurrences of day d: the items due that day that were
-// not moved away, and those moved in from earlier days.
-func (h *history) habits(d civil.Date) *score.Habits {
+// not moved away, and those moved in from earlier days. With soFar, an
+// occurrence still open whose start is after now is left out: it is not due
+// yet, so the day's habits score does not drop every morning for what the
+// evening holds.
+func (h *history) habits(d civil.Date, soFar bool) *score.Habits {
 	if len(h.items) == 0 {
 		return nil
 	}
 	var hb score.Habits
 	onTime := 0
 	count := func(it Item, k occKey) {
-		hb.Due++
 		st := h.occ[k]
-		if st == nil || st.outcome == nil {
+		open := st == nil || st.outcome == nil
+		if soFar && open {
+			if start, _, ok := h.window(it, k); ok && start.After(h.now) {
+				return
+			}
+		}
+		hb.Due++
+		if open {
 			return
 		}
 		switch st.outcome.Kind {
@@ -255,9 +266,10 @@ func (h *history) habits(d civil.Date) *score.Habits {
 	return &hb
 }
 
-// scoreInput maps the stored records of day d onto the score package's Day.
-func (h *history) scoreInput(d civil.Date) score.Day {
-	day := score.Day{Date: d, Habits: h.habits(d)}
+// scoreInput maps the stored records of day d onto the score package's Day;
+// soFar counts only the occurrences due by now (see habits).
+func (h *history) scoreInput(d civil.Date, soFar bool) score.Day {
+	day := score.Day{Date: d, Habits: h.habits(d, soFar)}
 	if hd, ok := h.health[d]; ok {
 		if hd.Sleep != nil || hd.TotalSleepSeconds != nil || hd.Efficiency != nil || hd.RestingHeartRate != nil {
 			day.Sleep = &score.Sleep{TotalSeconds: hd.TotalSleepSeconds, Efficiency: hd.Efficiency, RestingHeartRate: hd.RestingHeartRate}
@@ -282,9 +294,9 @@ func (h *history) scoreInput(d civil.Date) score.Day {
 	return day
 }
 
-// breakdown scores day d.
-func (h *history) breakdown(d civil.Date) (score.Day, score.Breakdown, error) {
-	in := h.scoreInput(d)
+// breakdown scores day d; soFar as in habits.
+func (h *history) breakdown(d civil.Date, soFar bool) (score.Day, score.Breakdown, error) {
+	in := h.scoreInput(d, soFar)
 	b, err := score.Compute(in, scoreGoals(h.goals))
 	if err != nil {
 		return in, score.Breakdown{}, translate(err)
@@ -327,7 +339,7 @@ func (h *history) dayGoalMarks() ([]score.Mark, error) {
 	var marks []score.Mark
 	g := scoreGoals(h.goals)
 	for d := h.firstDay(); !d.After(h.today); d = d.AddDays(1) {
-		st, err := score.DayGoalStatus(h.habits(d), g, d.Before(h.today))
+		st, err := score.DayGoalStatus(h.habits(d, false), g, d.Before(h.today))
 		if err != nil {
 			return nil, translate(err)
 		}

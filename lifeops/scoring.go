@@ -47,10 +47,19 @@ func (s *Service) Scores(ctx context.Context, userID uuid.UUID, from, to civil.D
 }
 
 // scoreDay scores day d of h, stores the scores and settles the day awards.
+// The scores of the current day count the timeline so far (see
+// history.habits); the day's bonuses always count the whole day, so they do
+// not come and go as the day's items fall due.
 func (s *Service) scoreDay(ctx context.Context, h *history, d civil.Date) (DayScores, score.Breakdown, error) {
-	in, b, err := h.breakdown(d)
+	_, b, err := h.breakdown(d, d == h.today)
 	if err != nil {
 		return DayScores{}, b, err
+	}
+	in, whole := h.scoreInput(d, false), b
+	if d == h.today {
+		if _, whole, err = h.breakdown(d, false); err != nil {
+			return DayScores{}, b, err
+		}
 	}
 	sc := dayScores(h.ID, b)
 	sc.ComputedAt = s.now()
@@ -58,7 +67,7 @@ func (s *Service) scoreDay(ctx context.Context, h *history, d civil.Date) (DaySc
 		return DayScores{}, b, fmt.Errorf("store scores of %s: %w", d, err)
 	}
 	earned := map[string]bool{}
-	for _, a := range score.DayAwards(in, b) {
+	for _, a := range score.DayAwards(in, whole) {
 		earned[a.Key] = true
 		if _, _, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
 			return DayScores{}, b, fmt.Errorf("award %s: %w", a.Key, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -26,14 +28,23 @@ func (n *Number) UnmarshalJSON(b []byte) error { return n.Decimal.UnmarshalJSON(
 // String returns the number with one decimal place.
 func (n Number) String() string { return n.StringFixed(1) }
 
-// Format prints the number with one decimal place for %v and %s, and as
-// decimal.Decimal does for any other verb.
+// Format prints the number with one decimal place for %v and %s (honouring
+// a width and the - flag), and as decimal.Decimal does for any other verb.
 func (n Number) Format(f fmt.State, verb rune) {
-	if verb == 'v' || verb == 's' {
-		fmt.Fprint(f, n.String())
+	if verb != 'v' && verb != 's' {
+		n.Decimal.Format(f, verb)
 		return
 	}
-	n.Decimal.Format(f, verb)
+	s := n.String()
+	if w, ok := f.Width(); ok && w > len(s) {
+		pad := strings.Repeat(" ", w-len(s))
+		if f.Flag('-') {
+			s += pad
+		} else {
+			s = pad + s
+		}
+	}
+	io.WriteString(f, s)
 }
 
 // XPStatus is a person's XP total and where it stands on the level curve.
@@ -327,7 +338,7 @@ func (s *Service) evaluate(ctx context.Context, h *history) (score.Evaluation, [
 	}
 	hist := score.History{Goals: scoreGoals(h.goals), Rules: s.streakRules, AsOf: h.today}
 	for d := h.firstDay(); !d.After(h.today); d = d.AddDays(1) {
-		hist.Days = append(hist.Days, h.scoreInput(d))
+		hist.Days = append(hist.Days, h.scoreInput(d, false))
 	}
 	for _, e := range ledger {
 		hist.Awards = append(hist.Awards, award(e))
