@@ -187,13 +187,6 @@ func (d *HealthDay) Merge(kind DataKind, src HealthDay) {
 	}
 }
 
-// IsEmpty reports whether d holds no health data at all.
-func (d HealthDay) IsEmpty() bool {
-	return d.Sleep == nil && d.Readiness == nil && d.Activity == nil && d.Steps == nil &&
-		d.TotalSleepSeconds == nil && d.Efficiency == nil && d.RestingHeartRate == nil &&
-		d.HRV == nil && d.Bedtime == nil && d.WakeTime == nil
-}
-
 func cloneInt(p *int) *int {
 	if p == nil {
 		return nil
