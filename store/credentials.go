@@ -103,7 +103,7 @@ func (db *DB) PutCredential(ctx context.Context, c lifeops.Credential) error {
 		return credentialErr("put credential", err)
 	}
 	return db.retry(ctx, "put credential", func(ctx context.Context) error {
-		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id", "provider").Exec(ctx)
+		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "provider").Exec(ctx)
 		return err
 	})
 }
@@ -129,7 +129,7 @@ func (db *DB) CredentialByExternalID(ctx context.Context, provider, externalID s
 func (db *DB) credential(ctx context.Context, op string, where func(*bun.SelectQuery) *bun.SelectQuery) (lifeops.Credential, error) {
 	var r credentialRow
 	if err := db.read(ctx, op, func(ctx context.Context) error {
-		return where(db.bun.NewSelect().Model(&r)).Scan(ctx)
+		return where(db.idb().NewSelect().Model(&r)).Scan(ctx)
 	}); err != nil {
 		return lifeops.Credential{}, err
 	}
@@ -143,7 +143,7 @@ func (db *DB) credential(ctx context.Context, op string, where func(*bun.SelectQ
 // DeleteCredential deletes the user's credential at provider.
 func (db *DB) DeleteCredential(ctx context.Context, userID uuid.UUID, provider string) error {
 	return db.retry(ctx, "delete credential", func(ctx context.Context) error {
-		res, err := db.bun.NewDelete().Model((*credentialRow)(nil)).
+		res, err := db.idb().NewDelete().Model((*credentialRow)(nil)).
 			Where("user_id = ? AND provider = ?", userID, provider).Exec(ctx)
 		return affected(res, err)
 	})
@@ -161,7 +161,7 @@ func (db *DB) RotateKeys(ctx context.Context) (int, error) {
 	var n int
 	err := db.retry(ctx, "rotate keys", func(ctx context.Context) error {
 		n = 0
-		return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return db.idb().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			var rows []credentialRow
 			if err := tx.NewSelect().Model(&rows).Where("key_id <> ?", keys.Primary()).Scan(ctx); err != nil {
 				return err
@@ -192,7 +192,7 @@ func (db *DB) RotateKeys(ctx context.Context) (int, error) {
 func (db *DB) Credentials(ctx context.Context, userID uuid.UUID) ([]lifeops.Credential, error) {
 	var rows []credentialRow
 	if err := db.read(ctx, "list credentials", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("provider").Scan(ctx)
+		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("provider").Scan(ctx)
 	}); err != nil {
 		return nil, err
 	}

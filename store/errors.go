@@ -12,7 +12,13 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/lifeops/lifeops/lifeops"
 )
+
+// errTxDone is what database/sql returns for a transaction already
+// committed or rolled back.
+var errTxDone = sql.ErrTxDone
 
 // Kind classifies a database failure.
 type Kind int
@@ -96,8 +102,10 @@ func wrapErr(op string, err error) error {
 		return nil
 	}
 	var se *Error
-	if errors.As(err, &se) {
-		return err
+	var ve *lifeops.ValidationError
+	var le *lifeops.Error
+	if errors.As(err, &se) || errors.As(err, &ve) || errors.As(err, &le) {
+		return err // already classified
 	}
 	if errors.Is(err, ErrClosed) {
 		return &Error{Op: op, Kind: KindUnavailable, Err: err}
@@ -194,6 +202,11 @@ func isRetryable(err error) bool {
 func (db *DB) retry(ctx context.Context, op string, fn func(ctx context.Context) error) error {
 	if db.isClosed() {
 		return &Error{Op: op, Kind: KindUnavailable, Err: ErrClosed}
+	}
+	if db.tx != nil {
+		// Inside InTx a failed statement may have aborted the whole
+		// transaction: InTx retries all of it instead.
+		return wrapErr(op, fn(ctx))
 	}
 	backoff := 5 * time.Millisecond
 	for attempt := 0; ; attempt++ {

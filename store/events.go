@@ -65,7 +65,7 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind lifeops.EventKind) (bool, error) {
 	var deleted bool
 	err := db.retry(ctx, "delete event", func(ctx context.Context) error {
-		res, err := db.bun.NewDelete().Model((*eventRow)(nil)).
+		res, err := db.idb().NewDelete().Model((*eventRow)(nil)).
 			Where("user_id = ? AND item_id = ? AND day = ? AND kind = ?", userID, itemID, day(date), string(kind)).Exec(ctx)
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date ci
 func (db *DB) Events(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.Event, error) {
 	var rows []eventRow
 	err := db.read(ctx, "list events", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).
+		return db.idb().NewSelect().Model(&rows).
 			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).
 			Order("day", "created_at", "id").Scan(ctx)
 	})

@@ -275,3 +275,22 @@ func ExampleDB_Backup() {
 	// <nil>
 	// Ada <nil>
 }
+
+// Several writes as one transaction.
+func ExampleDB_InTx() {
+	dir, done := exampleDir()
+	defer done()
+	ctx := context.Background()
+	db, _ := store.Open(ctx, filepath.Join(dir, "lifeops.db"), nil)
+	defer db.Close()
+	db.Migrate(ctx)
+	err := db.InTx(ctx, func(tx *store.DB) error {
+		if err := tx.CreateUser(ctx, exampleUser); err != nil {
+			return err
+		}
+		return tx.PutGoals(ctx, lifeops.DefaultGoals(exampleUser.ID))
+	})
+	g, _ := db.Goals(ctx, exampleUser.ID)
+	fmt.Println(err, g.Steps)
+	// Output: <nil> 8000
+}

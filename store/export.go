@@ -156,16 +156,37 @@ type ImportResult struct {
 // idempotent: importing the same document again changes nothing. A user
 // who exists is updated; records keyed like existing ones replace them,
 // except the insert-if-absent ledger records (XP, achievements, events),
-// which keep the stored one. On failure, records written so far stay, and
-// running the import again completes it.
+// which keep the stored one. Into another kind of store, records written
+// before a failure stay, and running the import again completes it.
+//
+// Into a *DB the whole import is one transaction: it lands completely or
+// not at all.
 func ImportUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult, error) {
-	var r ImportResult
 	if err := x.check(); err != nil {
+		return ImportResult{}, err
+	}
+	if db, ok := dst.(*DB); ok {
+		var r ImportResult
+		err := db.InTx(ctx, func(tx *DB) error {
+			var err error
+			r, err = importUser(ctx, tx, x)
+			return err
+		})
 		return r, err
 	}
+	return importUser(ctx, dst, x)
+}
+
+func importUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult, error) {
+	var r ImportResult
 	id := x.User.ID
-	err := dst.CreateUser(ctx, x.User)
-	if errors.Is(err, lifeops.ErrConflict) {
+	// Look before writing rather than create-then-update on conflict: in
+	// a Postgres transaction a failed statement aborts the rest.
+	_, err := dst.User(ctx, id)
+	switch {
+	case errors.Is(err, lifeops.ErrNotFound):
+		err = dst.CreateUser(ctx, x.User)
+	case err == nil:
 		err = dst.UpdateUser(ctx, x.User)
 	}
 	if err != nil {
@@ -243,8 +264,11 @@ func ImportUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult
 	}
 	for _, it := range x.Items {
 		it.UserID = id
-		err := dst.CreateItem(ctx, it)
-		if errors.Is(err, lifeops.ErrConflict) {
+		_, err := dst.Item(ctx, id, it.ID)
+		switch {
+		case errors.Is(err, lifeops.ErrNotFound):
+			err = dst.CreateItem(ctx, it)
+		case err == nil:
 			err = dst.UpdateItem(ctx, it)
 		}
 		if err != nil {

@@ -278,3 +278,33 @@ func TestBackupRestore(t *testing.T) {
 		t.Errorf("Backup on Postgres = %v, want ErrUnsupported", err)
 	}
 }
+
+// TestImportIsOneTransaction: an import into a DB that fails part-way
+// (here on an event whose item the document lacks) leaves nothing behind.
+func TestImportIsOneTransaction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := mustMigrate(t, openSQLite(t))
+	u := fillUser(t, src)
+	x, err := store.ExportUser(ctx, src, u.ID, &store.ExportOptions{Credentials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Items = nil // the event now names an item that does not exist
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			dst := mustMigrate(t, b.open(t))
+			doc := *x
+			if _, err := store.ImportUser(ctx, dst, &doc); !errors.Is(err, lifeops.ErrNotFound) {
+				t.Fatalf("import = %v, want the event's missing item (not found)", err)
+			}
+			if _, err := dst.User(ctx, u.ID); !errors.Is(err, lifeops.ErrNotFound) {
+				t.Errorf("after a failed import the user exists (%v): the import was not one transaction", err)
+			}
+			if users, err := dst.Users(ctx, lifeops.Page{}); err != nil || len(users) != 0 {
+				t.Errorf("users after a failed import = %d, %v", len(users), err)
+			}
+		})
+	}
+}

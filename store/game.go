@@ -74,7 +74,7 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 		return wrapErr("put scores", err)
 	}
 	return db.retry(ctx, "put scores", func(ctx context.Context) error {
-		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id", "day").Exec(ctx)
+		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "day").Exec(ctx)
 		return err
 	})
 }
@@ -83,7 +83,7 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 func (db *DB) Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.DayScores, error) {
 	var rows []scoresRow
 	err := db.read(ctx, "list scores", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).
+		return db.idb().NewSelect().Model(&rows).
 			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).Order("day").Scan(ctx)
 	})
 	if err != nil {
@@ -172,7 +172,7 @@ func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bo
 func (db *DB) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
 	var deleted bool
 	err := db.retry(ctx, "delete xp", func(ctx context.Context) error {
-		res, err := db.bun.NewDelete().Model((*xpRow)(nil)).Where("user_id = ? AND key = ?", userID, key).Exec(ctx)
+		res, err := db.idb().NewDelete().Model((*xpRow)(nil)).Where("user_id = ? AND key = ?", userID, key).Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func (db *DB) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool,
 func (db *DB) XPTotal(ctx context.Context, userID uuid.UUID) (int64, error) {
 	var total int64
 	err := db.read(ctx, "xp total", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model((*xpRow)(nil)).ColumnExpr("COALESCE(SUM(points), 0)").
+		return db.idb().NewSelect().Model((*xpRow)(nil)).ColumnExpr("COALESCE(SUM(points), 0)").
 			Where("user_id = ?", userID).Scan(ctx, &total)
 	})
 	if err == nil && total == 0 {
@@ -207,7 +207,7 @@ func (db *DB) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQuery
 	}
 	var rows []xpRow
 	err := db.read(ctx, "list xp", func(ctx context.Context) error {
-		sel := db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID)
+		sel := db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID)
 		if !q.From.IsZero() {
 			sel = sel.Where("day >= ?", day(q.From))
 		}
@@ -264,7 +264,7 @@ func (db *DB) UnlockAchievement(ctx context.Context, a lifeops.Achievement) (lif
 func (db *DB) Achievements(ctx context.Context, userID uuid.UUID) ([]lifeops.Achievement, error) {
 	var rows []achievementRow
 	err := db.read(ctx, "list achievements", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("unlocked_at", "code").Scan(ctx)
+		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("unlocked_at", "code").Scan(ctx)
 	})
 	if err != nil {
 		return nil, err
@@ -284,7 +284,7 @@ func (db *DB) Achievements(ctx context.Context, userID uuid.UUID) ([]lifeops.Ach
 func insertIfAbsent[T any](ctx context.Context, db *DB, op string, row, stored *T, conflict []string, where func(*bun.SelectQuery) *bun.SelectQuery) (bool, error) {
 	var created bool
 	err := db.retry(ctx, op, func(ctx context.Context) error {
-		res, err := db.bun.NewInsert().Model(row).
+		res, err := db.idb().NewInsert().Model(row).
 			On("CONFLICT (" + strings.Join(conflict, ", ") + ") DO NOTHING").Exec(ctx)
 		if err != nil {
 			return err
@@ -294,7 +294,7 @@ func insertIfAbsent[T any](ctx context.Context, db *DB, op string, row, stored *
 			return err
 		}
 		created = n > 0
-		err = where(db.bun.NewSelect().Model(stored)).Scan(ctx)
+		err = where(db.idb().NewSelect().Model(stored)).Scan(ctx)
 		if errors.Is(err, sql.ErrNoRows) {
 			// The winner was deleted between the two statements: try again.
 			return errVanished

@@ -111,7 +111,7 @@ func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error
 func (db *DB) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.HealthDay, error) {
 	var rows []healthDayRow
 	err := db.read(ctx, "list health days", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).
+		return db.idb().NewSelect().Model(&rows).
 			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).
 			Order("day").Scan(ctx)
 	})
@@ -168,7 +168,7 @@ func (db *DB) PutRawDocuments(ctx context.Context, docs []lifeops.RawDocument) e
 func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (lifeops.RawDocument, error) {
 	var r rawDocumentRow
 	err := db.read(ctx, "get raw document", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&r).
+		return db.idb().NewSelect().Model(&r).
 			Where("user_id = ? AND provider = ? AND kind = ? AND doc_id = ?", userID, provider, kind, id).Scan(ctx)
 	})
 	if err != nil {
@@ -182,7 +182,7 @@ func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind,
 func (db *DB) RawDocuments(ctx context.Context, userID uuid.UUID, q lifeops.RawQuery) ([]lifeops.RawDocument, error) {
 	var rows []rawDocumentRow
 	err := db.read(ctx, "list raw documents", func(ctx context.Context) error {
-		sel := db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID)
+		sel := db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID)
 		if q.Provider != "" {
 			sel = sel.Where("provider = ?", q.Provider)
 		}
@@ -220,7 +220,7 @@ type syncStateRow struct {
 func (db *DB) SyncStates(ctx context.Context, userID uuid.UUID) ([]lifeops.SyncState, error) {
 	var rows []syncStateRow
 	err := db.read(ctx, "list sync states", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("kind").Scan(ctx)
+		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("kind").Scan(ctx)
 	})
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func (db *DB) PutSyncState(ctx context.Context, s lifeops.SyncState) error {
 	}
 	row := syncStateRow{UserID: s.UserID, Kind: string(s.Kind), Through: day(s.Through), SyncedAt: instant(s.SyncedAt)}
 	return db.retry(ctx, "put sync state", func(ctx context.Context) error {
-		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id", "kind").Exec(ctx)
+		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "kind").Exec(ctx)
 		return err
 	})
 }
@@ -267,7 +267,7 @@ func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 		MeetingMinutes: w.MeetingMinutes, BreakMinutes: w.BreakMinutes, Source: w.Source, UpdatedAt: instant(w.UpdatedAt),
 	}
 	return db.retry(ctx, "put work day", func(ctx context.Context) error {
-		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id", "day").Exec(ctx)
+		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "day").Exec(ctx)
 		return err
 	})
 }
@@ -276,7 +276,7 @@ func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 func (db *DB) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
 	var rows []workDayRow
 	err := db.read(ctx, "list work days", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).
+		return db.idb().NewSelect().Model(&rows).
 			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).Order("day").Scan(ctx)
 	})
 	if err != nil {
@@ -299,7 +299,7 @@ func putRows[T any](ctx context.Context, db *DB, op string, rows []T, conflict .
 		return nil
 	}
 	return db.retry(ctx, op, func(ctx context.Context) error {
-		return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return db.idb().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			for start := 0; start < len(rows); start += batchRows {
 				chunk := rows[start:min(start+batchRows, len(rows))]
 				if _, err := upsert(tx.NewInsert().Model(&chunk), conflict...).Exec(ctx); err != nil {

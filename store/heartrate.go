@@ -75,20 +75,26 @@ func (db *DB) loadHeartRate(ctx context.Context, user uuid.UUID, samples []hrSam
 // heart_rate when the user has no sample in the batch's time range, else
 // into a temporary staging table followed by one INSERT … ON CONFLICT.
 // Should a concurrent writer fill the range between the check and the
-// COPY, the unique violation sends the batch down the staged path.
+// COPY, the unique violation sends the batch down the staged path. Each
+// path is one transaction, or a savepoint inside InTx's transaction.
 func (db *DB) copyHeartRate(ctx context.Context, user uuid.UUID, samples []hrSample) error {
-	conn, err := db.bun.Conn(ctx)
-	if err != nil {
-		return err
+	conn := db.conn
+	if conn == nil {
+		c, err := db.bun.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		conn = &c
 	}
-	defer conn.Close()
 	return conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("bulk load needs a pgx stdlib connection, got %T", dc)
 		}
 		pc := sc.Conn()
-		err := pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error {
+		nested := db.tx != nil
+		err := pgxAtomic(ctx, pc, nested, func(tx pgxRunner) error {
 			var taken bool
 			err := tx.QueryRow(ctx,
 				`SELECT EXISTS (SELECT 1 FROM heart_rate WHERE user_id = $1 AND at BETWEEN $2 AND $3)`,
@@ -106,7 +112,10 @@ func (db *DB) copyHeartRate(ctx context.Context, user uuid.UUID, samples []hrSam
 		if err == nil || !errors.Is(err, errRangeTaken) && !isUniqueViolation(err) {
 			return err
 		}
-		return pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error {
+		return pgxAtomic(ctx, pc, nested, func(tx pgxRunner) error {
+			if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS pg_temp.heart_rate_stage`); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, `CREATE TEMPORARY TABLE heart_rate_stage (LIKE heart_rate INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
 				return err
 			}
@@ -120,6 +129,33 @@ WHERE (heart_rate.bpm, heart_rate.source) IS DISTINCT FROM (EXCLUDED.bpm, EXCLUD
 			return err
 		})
 	})
+}
+
+// pgxRunner is what a bulk load needs of a pgx connection or transaction.
+type pgxRunner interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+}
+
+// pgxAtomic runs fn in a transaction of its own, or, when the connection is
+// already inside one (nested), under a savepoint that a failure rolls back
+// to.
+func pgxAtomic(ctx context.Context, pc *pgx.Conn, nested bool, fn func(pgxRunner) error) error {
+	if !nested {
+		return pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error { return fn(tx) })
+	}
+	if _, err := pc.Exec(ctx, "SAVEPOINT lifeops_bulk"); err != nil {
+		return err
+	}
+	if err := fn(pc); err != nil {
+		if _, rerr := pc.Exec(ctx, "ROLLBACK TO SAVEPOINT lifeops_bulk"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	_, err := pc.Exec(ctx, "RELEASE SAVEPOINT lifeops_bulk")
+	return err
 }
 
 var errRangeTaken = errors.New("range holds samples")
@@ -140,11 +176,17 @@ func hrCopySource(user uuid.UUID, samples []hrSample) pgx.CopyFromSource {
 // upsertHeartRateSQLite loads samples on SQLite with multi-row upserts of
 // sqliteBatch rows through one prepared statement, all in one transaction.
 func (db *DB) upsertHeartRateSQLite(ctx context.Context, user uuid.UUID, samples []hrSample) error {
-	tx, err := db.bun.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	var tx *sql.Tx
+	if db.tx != nil {
+		tx = db.tx.Tx
+	} else {
+		var err error
+		if tx, err = db.bun.DB.BeginTx(ctx, nil); err != nil {
+			return err
+		}
+		defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	var err error
 	var full *sql.Stmt
 	uid := user.String()
 	args := make([]any, 0, 4*sqliteBatch)
@@ -173,6 +215,9 @@ func (db *DB) upsertHeartRateSQLite(ctx context.Context, user uuid.UUID, samples
 	}
 	if full != nil {
 		_ = full.Close()
+	}
+	if db.tx != nil {
+		return nil // InTx commits
 	}
 	return tx.Commit()
 }
@@ -219,7 +264,7 @@ type heartRateRow struct {
 func (db *DB) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) ([]lifeops.HeartRateSample, error) {
 	var rows []heartRateRow
 	err := db.read(ctx, "list heart rate", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).
+		return db.idb().NewSelect().Model(&rows).
 			Where("user_id = ? AND at >= ? AND at < ?", userID, instant(start), instant(end)).
 			Order("at").Scan(ctx)
 	})

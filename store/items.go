@@ -58,7 +58,7 @@ func (db *DB) CreateItem(ctx context.Context, it lifeops.Item) error {
 		return wrapErr("create item", err)
 	}
 	return db.retry(ctx, "create item", func(ctx context.Context) error {
-		_, err := db.bun.NewInsert().Model(&row).Exec(ctx)
+		_, err := db.idb().NewInsert().Model(&row).Exec(ctx)
 		return err
 	})
 }
@@ -67,7 +67,7 @@ func (db *DB) CreateItem(ctx context.Context, it lifeops.Item) error {
 func (db *DB) Item(ctx context.Context, userID, itemID uuid.UUID) (lifeops.Item, error) {
 	var r itemRow
 	if err := db.read(ctx, "get item", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&r).Where("user_id = ? AND id = ?", userID, itemID).Scan(ctx)
+		return db.idb().NewSelect().Model(&r).Where("user_id = ? AND id = ?", userID, itemID).Scan(ctx)
 	}); err != nil {
 		return lifeops.Item{}, err
 	}
@@ -86,7 +86,7 @@ func (db *DB) UpdateItem(ctx context.Context, it lifeops.Item) error {
 		return wrapErr("update item", err)
 	}
 	return db.retry(ctx, "update item", func(ctx context.Context) error {
-		res, err := db.bun.NewUpdate().Model(&row).Column("difficulty", "definition", "updated_at").
+		res, err := db.idb().NewUpdate().Model(&row).Column("difficulty", "definition", "updated_at").
 			Where("id = ? AND user_id = ?", it.ID, it.UserID).Exec(ctx)
 		return affected(res, err)
 	})
@@ -95,7 +95,7 @@ func (db *DB) UpdateItem(ctx context.Context, it lifeops.Item) error {
 // DeleteItem deletes the user's item and, by cascade, its events.
 func (db *DB) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error {
 	return db.retry(ctx, "delete item", func(ctx context.Context) error {
-		res, err := db.bun.NewDelete().Model((*itemRow)(nil)).Where("user_id = ? AND id = ?", userID, itemID).Exec(ctx)
+		res, err := db.idb().NewDelete().Model((*itemRow)(nil)).Where("user_id = ? AND id = ?", userID, itemID).Exec(ctx)
 		return affected(res, err)
 	})
 }
@@ -104,7 +104,7 @@ func (db *DB) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error {
 func (db *DB) Items(ctx context.Context, userID uuid.UUID) ([]lifeops.Item, error) {
 	var rows []itemRow
 	if err := db.read(ctx, "list items", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&rows).Where("user_id = ?", userID).Order("created_at", "id").Scan(ctx)
+		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("created_at", "id").Scan(ctx)
 	}); err != nil {
 		return nil, err
 	}

@@ -198,3 +198,61 @@ func TestCredentialsEncryptedAtRest(t *testing.T) {
 		})
 	}
 }
+
+// TestInTx: writes in one InTx land together or not at all, bulk loads
+// included (on Postgres a reload inside the transaction takes the staged
+// path under a savepoint).
+func TestInTx(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := mustMigrate(t, b.open(t))
+			u := newUser(t, db)
+			samples := []lifeops.HeartRateSample{{At: t0, BPM: 60}, {At: t0.Add(time.Minute), BPM: 61}}
+			revised := []lifeops.HeartRateSample{{At: t0.Add(time.Minute), BPM: 70}, {At: t0.Add(2 * time.Minute), BPM: 71}}
+			write := func(tx *store.DB) error {
+				if err := tx.PutHeartRate(ctx, u.ID, samples); err != nil {
+					return err
+				}
+				if err := tx.PutHeartRate(ctx, u.ID, revised); err != nil {
+					return err
+				}
+				return tx.PutSyncState(ctx, lifeops.SyncState{UserID: u.ID, Kind: lifeops.KindHeartRate, Through: civil.D(2026, 3, 29), SyncedAt: t0})
+			}
+			boom := errors.New("boom")
+			if err := db.InTx(ctx, func(tx *store.DB) error {
+				if err := write(tx); err != nil {
+					return err
+				}
+				return boom
+			}); !errors.Is(err, boom) {
+				t.Fatalf("InTx = %v, want boom", err)
+			}
+			got, err := db.HeartRate(ctx, u.ID, t0, t0.Add(time.Hour))
+			if err != nil || len(got) != 0 {
+				t.Errorf("after a rolled-back InTx: %d samples, %v; want none", len(got), err)
+			}
+			if err := db.InTx(ctx, write); err != nil {
+				t.Fatal(err)
+			}
+			got, err = db.HeartRate(ctx, u.ID, t0, t0.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []int{60, 70, 71}
+			var bpm []int
+			for _, s := range got {
+				bpm = append(bpm, s.BPM)
+			}
+			if diff := cmp.Diff(want, bpm); diff != "" {
+				t.Errorf("samples after InTx (-want +got):\n%s", diff)
+			}
+			states, err := db.SyncStates(ctx, u.ID)
+			if err != nil || len(states) != 1 {
+				t.Errorf("sync states = %v, %v", states, err)
+			}
+		})
+	}
+}

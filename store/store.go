@@ -91,6 +91,11 @@ type DB struct {
 	owned   bool // Close closes the pool only when Open created it
 	closed  atomic.Bool
 
+	// tx and conn are set on the DB that InTx hands to its function: every
+	// query runs in tx, on conn.
+	tx   *bun.Tx
+	conn *bun.Conn
+
 	// migrationFS replaces the embedded migrations, in tests.
 	migrationFS fs.FS
 

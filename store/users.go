@@ -50,7 +50,7 @@ func (db *DB) CreateUser(ctx context.Context, u lifeops.User) error {
 	}
 	row := toUserRow(u)
 	return db.retry(ctx, "create user", func(ctx context.Context) error {
-		_, err := db.bun.NewInsert().Model(&row).Exec(ctx)
+		_, err := db.idb().NewInsert().Model(&row).Exec(ctx)
 		return err
 	})
 }
@@ -59,7 +59,7 @@ func (db *DB) CreateUser(ctx context.Context, u lifeops.User) error {
 func (db *DB) User(ctx context.Context, id uuid.UUID) (lifeops.User, error) {
 	var row userRow
 	err := db.read(ctx, "get user", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
+		return db.idb().NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
 	})
 	if err != nil {
 		return lifeops.User{}, err
@@ -74,7 +74,7 @@ func (db *DB) UpdateUser(ctx context.Context, u lifeops.User) error {
 	}
 	row := toUserRow(u)
 	return db.retry(ctx, "update user", func(ctx context.Context) error {
-		res, err := db.bun.NewUpdate().Model(&row).ExcludeColumn("id", "created_at").WherePK().Exec(ctx)
+		res, err := db.idb().NewUpdate().Model(&row).ExcludeColumn("id", "created_at").WherePK().Exec(ctx)
 		return affected(res, err)
 	})
 }
@@ -82,7 +82,7 @@ func (db *DB) UpdateUser(ctx context.Context, u lifeops.User) error {
 // DeleteUser deletes the user and, by cascade, every record of theirs.
 func (db *DB) DeleteUser(ctx context.Context, id uuid.UUID) error {
 	return db.retry(ctx, "delete user", func(ctx context.Context) error {
-		res, err := db.bun.NewDelete().Model((*userRow)(nil)).Where("id = ?", id).Exec(ctx)
+		res, err := db.idb().NewDelete().Model((*userRow)(nil)).Where("id = ?", id).Exec(ctx)
 		return affected(res, err)
 	})
 }
@@ -94,7 +94,7 @@ func (db *DB) Users(ctx context.Context, page lifeops.Page) ([]lifeops.User, err
 	}
 	var rows []userRow
 	err := db.read(ctx, "list users", func(ctx context.Context) error {
-		q := db.bun.NewSelect().Model(&rows).Order("created_at", "id")
+		q := db.idb().NewSelect().Model(&rows).Order("created_at", "id")
 		return paginate(q, page).Scan(ctx)
 	})
 	if err != nil {
@@ -128,7 +128,7 @@ type goalsRow struct {
 func (db *DB) Goals(ctx context.Context, userID uuid.UUID) (lifeops.Goals, error) {
 	var r goalsRow
 	err := db.read(ctx, "get goals", func(ctx context.Context) error {
-		return db.bun.NewSelect().Model(&r).Where("user_id = ?", userID).Scan(ctx)
+		return db.idb().NewSelect().Model(&r).Where("user_id = ?", userID).Scan(ctx)
 	})
 	if err != nil {
 		return lifeops.Goals{}, err
@@ -155,7 +155,7 @@ func (db *DB) PutGoals(ctx context.Context, g lifeops.Goals) error {
 		WeightHabits: g.Weights.Habits, UpdatedAt: instant(g.UpdatedAt),
 	}
 	return db.retry(ctx, "put goals", func(ctx context.Context) error {
-		_, err := upsert(db.bun.NewInsert().Model(&row), "user_id").Exec(ctx)
+		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id").Exec(ctx)
 		return err
 	})
 }
@@ -210,7 +210,7 @@ func validatePage(page lifeops.Page) error {
 // call it when they come back empty, so that asking about an unknown user
 // is an error, as it is for a single record.
 func (db *DB) requireUser(ctx context.Context, op string, userID uuid.UUID) error {
-	n, err := db.bun.NewSelect().Model((*userRow)(nil)).Where("id = ?", userID).Count(ctx)
+	n, err := db.idb().NewSelect().Model((*userRow)(nil)).Where("id = ?", userID).Count(ctx)
 	if err != nil {
 		return wrapErr(op, err)
 	}
