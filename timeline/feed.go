@@ -242,14 +242,46 @@ type dayResolver struct {
 
 func newDayResolver(d civil.Date, loc *time.Location, a Anchors) dayResolver {
 	r := dayResolver{date: d, loc: loc, midnight: wallSeconds(d, 0), anchors: a}
-	_, off := time.Unix(r.midnight, 0).In(loc).Zone()
-	t := time.Unix(r.midnight-int64(off), 0).In(loc)
-	if _, offT := t.Zone(); offT == off {
-		start, end := t.ZoneBounds()
-		r.uniform = (start.IsZero() || start.Unix() <= r.midnight-window) && (end.IsZero() || end.Unix() > r.midnight+86400+window)
-		r.offset = int64(off)
-	}
+	r.offset, r.uniform = uniformOffset(r.midnight, loc)
 	return r
+}
+
+// uniformOffset reports whether every wall clock of the day that starts at
+// floating second dayStart maps to exactly one instant with one UTC offset,
+// and returns that offset. It holds when the zone period P that contains
+// the day's midnight also contains its end, and the neighbouring periods
+// (each at least a search window long) cannot produce any wall clock of the
+// day: then Resolve is plain arithmetic for the whole day.
+func uniformOffset(dayStart int64, loc *time.Location) (int64, bool) {
+	dayEnd := dayStart + 86400
+	_, guess := time.Unix(dayStart, 0).In(loc).Zone()
+	t := time.Unix(dayStart-int64(guess), 0).In(loc)
+	_, o := t.Zone()
+	if o != guess {
+		return 0, false
+	}
+	off := int64(o)
+	ps, pe := t.ZoneBounds()
+	if !ps.IsZero() {
+		q := time.Unix(ps.Unix()-1, 0).In(loc)
+		_, qOff := q.Zone()
+		qs, _ := q.ZoneBounds()
+		if dayStart < ps.Unix()+int64(qOff) || (!qs.IsZero() && qs.Unix() > ps.Unix()-window) {
+			return 0, false
+		}
+	}
+	if !pe.IsZero() {
+		if pe.Unix() < dayEnd-off {
+			return 0, false
+		}
+		r := time.Unix(pe.Unix(), 0).In(loc)
+		_, rOff := r.Zone()
+		_, re := r.ZoneBounds()
+		if dayEnd > pe.Unix()+int64(rOff) || (!re.IsZero() && re.Unix() < pe.Unix()+window) {
+			return 0, false
+		}
+	}
+	return off, true
 }
 
 func (r *dayResolver) at(c civil.Clock) time.Time {
@@ -459,7 +491,7 @@ func (b *builder) build(view View) []Entry {
 			}
 		}
 	}
-	slices.SortFunc(b.drafts, b.compare)
+	b.sort()
 	return b.write(selectView(b.drafts, view))
 }
 
@@ -609,6 +641,41 @@ func (b *builder) applyState(it *Item, start time.Time, j int32) (time.Time, uin
 	default:
 		return start, stPending
 	}
+}
+
+// sort orders the drafts by start, then occurrence date, title and item
+// ID. It sorts integer keys (start second and index) and settles ties among
+// equal seconds with the full comparison, which keeps the common case free
+// of function calls.
+func (b *builder) sort() {
+	ds := b.drafts
+	if len(ds) < 2 {
+		return
+	}
+	lo := ds[0].sec
+	for i := range ds {
+		lo = min(lo, ds[i].sec)
+	}
+	keys := make([]uint64, len(ds))
+	for i := range ds {
+		keys[i] = uint64(ds[i].sec-lo)<<20 | uint64(i)
+	}
+	slices.Sort(keys)
+	sorted := make([]draft, len(ds))
+	for i, k := range keys {
+		sorted[i] = ds[k&(1<<20-1)]
+	}
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j].sec == sorted[i].sec {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(sorted[i:j], b.compare)
+		}
+		i = j
+	}
+	b.drafts = sorted
 }
 
 // compare orders drafts by start, then occurrence date, title and item ID.
