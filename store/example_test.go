@@ -83,7 +83,7 @@ func ExampleOpenDB() {
 func ExampleOpenBun() {
 	dir, done := exampleDir()
 	defer done()
-	sqldb, err := sql.Open("sqlite", filepath.Join(dir, "host.db"))
+	sqldb, err := sql.Open("sqlite", filepath.Join(dir, "host.db")+"?_pragma=foreign_keys(1)")
 	if err != nil {
 		fmt.Println(err)
 		return

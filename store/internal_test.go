@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/url"
 	"path/filepath"
@@ -335,5 +336,13 @@ func TestOpenWrapsCallerPools(t *testing.T) {
 	}
 	if _, err := OpenDB(ctx, nil, nil); err == nil {
 		t.Error("OpenDB(nil) succeeded")
+	}
+	noFK, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "nofk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer noFK.Close()
+	if _, err := OpenDB(ctx, noFK, nil); err == nil || !strings.Contains(err.Error(), "foreign_keys(1)") {
+		t.Errorf("OpenDB of a SQLite pool without foreign keys = %v, want a refusal naming the pragma", err)
 	}
 }

@@ -153,7 +153,8 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 // OpenDB wraps a pool the caller already has. The dialect is taken from the
 // driver (pgx's stdlib or modernc.org/sqlite) or from opts.Dialect. Close
 // on the returned DB leaves sqldb open: it belongs to the caller. A SQLite
-// pool opened elsewhere must enable foreign keys itself.
+// pool must have foreign keys on (_pragma=foreign_keys(1) in its DSN), or
+// OpenDB refuses it: cascades and ownership checks depend on them.
 func OpenDB(ctx context.Context, sqldb *sql.DB, opts *Options) (*DB, error) {
 	if sqldb == nil {
 		return nil, errors.New("store: open: nil *sql.DB")
@@ -181,7 +182,8 @@ func OpenDB(ctx context.Context, sqldb *sql.DB, opts *Options) (*DB, error) {
 }
 
 // OpenBun wraps a *bun.DB the caller already has, on pgdialect or
-// sqlitedialect. Close on the returned DB leaves db open.
+// sqlitedialect. Close on the returned DB leaves db open. As with OpenDB,
+// a SQLite pool must have foreign keys on.
 func OpenBun(ctx context.Context, db *bun.DB, opts *Options) (*DB, error) {
 	if db == nil {
 		return nil, errors.New("store: open: nil *bun.DB")
@@ -203,6 +205,20 @@ func finishOpen(ctx context.Context, db *bun.DB, d Dialect, o Options, owned boo
 			_ = db.Close()
 		}
 		return nil, wrapErr("open", err)
+	}
+	if d == SQLite {
+		// Cascades and ownership checks rest on foreign keys, which SQLite
+		// leaves off unless each connection turns them on.
+		var on int
+		if err := db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on); err != nil || on != 1 {
+			if owned {
+				_ = db.Close()
+			}
+			if err == nil {
+				err = errors.New("foreign keys are off: open the pool with _pragma=foreign_keys(1) in its DSN")
+			}
+			return nil, &Error{Op: "open", Kind: KindInvalid, Err: err}
+		}
 	}
 	return &DB{bun: db, dialect: d, opts: o, owned: owned, migrateMu: make(chan struct{}, 1)}, nil
 }
