@@ -55,6 +55,8 @@ type history struct {
 	movedIn  map[civil.Date][]occKey
 	health   map[civil.Date]HealthDay
 	work     map[civil.Date]WorkDay
+	// wholeDay caches habits(d, false); record and forget clear it.
+	wholeDay map[civil.Date]*score.Habits
 }
 
 // allDaysFrom is the first day of the widest range a history can load.
@@ -222,6 +224,23 @@ func (h *history) onTime(it Item, k occKey, at time.Time) bool {
 // yet, so the day's habits score does not drop every morning for what the
 // evening holds.
 func (h *history) habits(d civil.Date, soFar bool) *score.Habits {
+	if soFar {
+		return h.countHabits(d, true)
+	}
+	if hb, ok := h.wholeDay[d]; ok {
+		return hb
+	}
+	hb := h.countHabits(d, false)
+	if h.wholeDay == nil {
+		h.wholeDay = map[civil.Date]*score.Habits{}
+	}
+	h.wholeDay[d] = hb
+	return hb
+}
+
+// countHabits is habits without the cache. Callers must not change the
+// result: it is shared.
+func (h *history) countHabits(d civil.Date, soFar bool) *score.Habits {
 	if len(h.items) == 0 {
 		return nil
 	}

@@ -249,6 +249,7 @@ func (s *Service) occurrence(ctx context.Context, userID, itemID uuid.UUID, d ci
 
 // record adds e to h as if it had been loaded.
 func (h *history) record(e Event) {
+	h.wholeDay = nil
 	h.events = append(h.events, e)
 	k := occKey{e.ItemID, e.Date}
 	st := h.occ[k]
@@ -268,6 +269,7 @@ func (h *history) record(e Event) {
 
 // forget removes the events of kinds from h.
 func (h *history) forget(k occKey, kinds ...EventKind) {
+	h.wholeDay = nil
 	st := h.occ[k]
 	kept := h.events[:0]
 	for _, e := range h.events {
@@ -535,7 +537,7 @@ func (s *Service) settle(ctx context.Context, h *history, it Item, d civil.Date)
 			}
 		}
 	}
-	unlocked, err := s.settleAchievements(ctx, h)
+	unlocked, _, err := s.settleAchievements(ctx, h)
 	if err != nil {
 		return Outcome{}, err
 	}

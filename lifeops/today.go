@@ -153,7 +153,8 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	if err != nil {
 		return Today{}, err
 	}
-	if _, err := s.settleAchievements(ctx, h); err != nil {
+	_, ev, err := s.settleAchievements(ctx, h)
+	if err != nil {
 		return Today{}, err
 	}
 	out := Today{Date: d, Timezone: p.Zone, Streaks: []StreakView{}, NewAchievements: []AchievementView{}}
@@ -182,12 +183,8 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 		out.Streaks = append(out.Streaks, streakView("item", it.ID, it.Title, st))
 	}
 
-	views, err := s.Achievements(ctx, userID)
-	if err != nil {
-		return Today{}, err
-	}
 	var newToday []score.Unlock
-	for _, v := range views {
+	for _, v := range achievementViews(ev) {
 		if v.Unlocked && v.UnlockedOn == d {
 			out.NewAchievements = append(out.NewAchievements, v)
 			newToday = append(newToday, score.Unlock{Code: v.Code, Date: d})
@@ -307,12 +304,16 @@ func (s *Service) Achievements(ctx context.Context, userID uuid.UUID) ([]Achieve
 	if err != nil {
 		return nil, err
 	}
+	return achievementViews(ev), nil
+}
+
+func achievementViews(ev score.Evaluation) []AchievementView {
 	out := make([]AchievementView, 0, len(ev.Progress))
 	for _, pr := range ev.Progress {
 		out = append(out, AchievementView{Code: pr.Code, Title: pr.Title, Description: pr.Description, Target: pr.Target,
 			Current: pr.Current, Percent: pr.Percent, Unlocked: pr.Unlocked, UnlockedOn: pr.UnlockedOn})
 	}
-	return out, nil
+	return out
 }
 
 // evaluate runs the achievement catalog over h's whole history, with the
@@ -353,13 +354,17 @@ func (s *Service) evaluate(ctx context.Context, h *history) (score.Evaluation, [
 // settleAchievements unlocks the achievements h now earns, each dated the day
 // it was earned, and makes sure every unlocked achievement has its XP. The
 // XP of one unlock can earn a level achievement, so it evaluates again until
-// nothing new unlocks. It returns the achievements this call unlocked.
-func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achievement, error) {
+// nothing new unlocks. It returns the achievements this call unlocked and
+// the last evaluation, which reflects every unlock.
+func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achievement, score.Evaluation, error) {
 	var out []Achievement
+	var ev score.Evaluation
 	for range 5 {
-		ev, ledger, err := s.evaluate(ctx, h)
+		var ledger []XPEntry
+		var err error
+		ev, ledger, err = s.evaluate(ctx, h)
 		if err != nil {
-			return nil, err
+			return nil, ev, err
 		}
 		have := map[string]bool{}
 		for _, e := range ledger {
@@ -369,7 +374,7 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 		for _, u := range ev.New {
 			a, created, err := s.store.UnlockAchievement(ctx, Achievement{UserID: h.ID, Code: u.Code, Date: u.Date, UnlockedAt: s.now()})
 			if err != nil {
-				return nil, fmt.Errorf("unlock %s: %w", u.Code, err)
+				return nil, ev, fmt.Errorf("unlock %s: %w", u.Code, err)
 			}
 			if created {
 				out = append(out, a)
@@ -390,10 +395,10 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 			}
 			a, err := score.AchievementAward(score.Unlock{Code: p.Code, Date: date})
 			if err != nil {
-				return nil, translate(err)
+				return nil, ev, translate(err)
 			}
 			if _, created, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
-				return nil, fmt.Errorf("award %s: %w", a.Key, err)
+				return nil, ev, fmt.Errorf("award %s: %w", a.Key, err)
 			} else if created {
 				changed = true
 			}
@@ -402,7 +407,7 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 			break
 		}
 	}
-	return out, nil
+	return out, ev, nil
 }
 
 func containsUnlock(us []score.Unlock, code string) bool {

@@ -1,0 +1,124 @@
+package lifeops_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/timeline"
+)
+
+// history fills a store with days of history ending on the clock's day: six
+// daily items, each completed on most days, and a health record a day.
+func benchHistory(b *testing.B, days int) (*bundle, uuid.UUID, civil.Date) {
+	b.Helper()
+	ctx := context.Background()
+	loc := berlin(b)
+	last := civil.D(2026, 3, 10)
+	first := last.AddDays(1 - days)
+	bn := setup(b, time.Date(first.Year, first.Month, first.Day, 6, 0, 0, 0, loc))
+	u := bn.user(b)
+	var items []lifeops.Item
+	for i := range 6 {
+		items = append(items, bn.item(b, u.ID, fmt.Sprintf("Item %d", i), civil.Clock{Hour: 7 + 2*i}))
+	}
+	var health []lifeops.HealthDay
+	for d := first; !d.After(last); d = d.AddDays(1) {
+		steps, total, eff := 6000+d.Day*150, 25000+d.Day*60, 85+d.Day%10
+		health = append(health, lifeops.HealthDay{UserID: u.ID, Date: d, Source: "bench",
+			Sleep: &lifeops.ProviderScore{Value: 70 + d.Day%25}, Readiness: &lifeops.ProviderScore{Value: 65 + d.Day%30},
+			Activity: &lifeops.ProviderScore{Value: 60 + d.Day%35}, Steps: &steps, TotalSleepSeconds: &total, Efficiency: &eff})
+		for i, it := range items {
+			if (d.Day+i)%7 == 0 {
+				continue // a miss now and then
+			}
+			at := time.Date(d.Year, d.Month, d.Day, 7+2*i, 10, 0, 0, loc)
+			if _, _, err := bn.store.AddEvent(ctx, lifeops.Event{ID: uuid.New(), UserID: u.ID, ItemID: it.ID, Date: d,
+				Kind: lifeops.EventCompleted, At: at, CreatedAt: at}); err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := bn.store.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: fmt.Sprintf("completion:%s:%s", it.ID, d),
+				Date: d, Kind: "completion", Points: 6, CreatedAt: at}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := bn.store.PutHealthDays(ctx, health); err != nil {
+		b.Fatal(err)
+	}
+	bn.clock.Set(time.Date(last.Year, last.Month, last.Day, 12, 0, 0, 0, loc))
+	return bn, u.ID, last
+}
+
+// BenchmarkToday measures Today over a year and over a month of history.
+// The floor is reading the same records from the store, which Today cannot
+// avoid; "x-floor" is Today's time over it, and "ns/day" is Today's time
+// per day of history, which stays flat when the cost is linear.
+func BenchmarkToday(b *testing.B) {
+	for _, days := range []int{30, 365} {
+		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
+			bn, userID, last := benchHistory(b, days)
+			ctx := context.Background()
+			if _, err := bn.svc.Today(ctx, userID, civil.Date{}); err != nil {
+				b.Fatal(err)
+			}
+			floor := measure(func() {
+				_, _ = bn.store.User(ctx, userID)
+				_, _ = bn.store.Goals(ctx, userID)
+				_, _ = bn.store.Items(ctx, userID)
+				_, _ = bn.store.Events(ctx, userID, civil.D(1, 1, 1), last)
+				_, _ = bn.store.HealthDays(ctx, userID, civil.D(1, 1, 1), last)
+				_, _ = bn.store.WorkDays(ctx, userID, civil.D(1, 1, 1), last)
+				_, _ = bn.store.XPEntries(ctx, userID, lifeops.XPQuery{})
+				_, _ = bn.store.Achievements(ctx, userID)
+			})
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := bn.svc.Today(ctx, userID, civil.Date{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(per/float64(floor.Nanoseconds()), "x-floor")
+			b.ReportMetric(per/float64(days), "ns/day")
+		})
+	}
+}
+
+// BenchmarkComplete measures one completion (with its rescoring, streak and
+// achievement settling) and its undo, over a year of history.
+func BenchmarkComplete(b *testing.B) {
+	bn, userID, last := benchHistory(b, 365)
+	ctx := context.Background()
+	it := bn.item(b, userID, "Benchmarked", civil.Clock{Hour: 6})
+	feed := measure(func() { _, _ = bn.svc.Feed(ctx, userID, last, timeline.ViewExpanded) })
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := bn.svc.Complete(ctx, userID, it.ID, last); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := bn.svc.Undo(ctx, userID, it.ID, last); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(feed.Nanoseconds()), "x-feed")
+}
+
+// measure returns the mean time of f over enough runs to take 50ms.
+func measure(f func()) time.Duration {
+	f()
+	n := 0
+	start := time.Now()
+	for time.Since(start) < 50*time.Millisecond {
+		f()
+		n++
+	}
+	return time.Since(start) / time.Duration(n)
+}
