@@ -1,4 +1,57 @@
 // Package lifeops is the core of LifeOps: the domain types, the ports that
 // adapters implement, the error model, and the Service that runs every use
 // case on top of the pure score and timeline packages.
+//
+// # Using it
+//
+// A host service builds one [Service] from a [Config] whose only required
+// field is a [Store] (the store package's SQL store, or memstore for tests
+// and small tools), and calls its methods:
+//
+//	svc, err := lifeops.New(&lifeops.Config{Store: db, Health: ouraSource, Logger: logger})
+//	ada, err := svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"})
+//	res, err := svc.Sync(ctx, ada.ID, lifeops.SyncRequest{})        // the last 30 days, then incremental
+//	out, err := svc.Complete(ctx, ada.ID, itemID, civil.Date{...})   // idempotent; awards XP once
+//	today, err := svc.Today(ctx, ada.ID, civil.Date{})               // the person's current day
+//
+// # Days, zones and DST
+//
+// Every day-level record (health days, work days, scores, XP, streak days,
+// timeline occurrences) is keyed by a civil.Date in the person's own
+// calendar, never by an instant. A person's day starts at their
+// DayStartHour in their IANA zone: with the default 4, an instant at 00:30
+// local time belongs to the evening before. The Service turns "now" into
+// the person's current day with its Clock, the zone and the day-start hour
+// (score.PersonDay), so a zero date passed to Today, Feed or ScoreDay means
+// that day. Day arithmetic is on civil dates and never adds 24 hours, so a
+// 23- or 25-hour day is still one day. Instants (completion times, wake and
+// bedtime, heart-rate samples) are time.Time values; stores return them in
+// UTC, and the Service shows them in the person's zone.
+//
+// Changing the zone takes effect at once: the current day and every feed
+// are computed in the new zone, and stored records keep their dates, so
+// nothing done before the move changes day, and a streak is neither broken
+// nor doubled by the calendar jumping.
+//
+// The timeline of a day anchors items to that day's measured wake time (the
+// end of the main sleep that ended on it) and bedtime (the start of the main
+// sleep that ended on the next day), else to the profile's defaults; the
+// timeline package resolves wall clocks in DST gaps and overlaps.
+//
+// # Errors
+//
+// Every error matches one of ErrInvalid, ErrNotFound, ErrConflict,
+// ErrUnauthorized and ErrUnavailable with errors.Is, or none for an
+// internal failure; [ErrorCode] and [ErrorMessage] give an adapter the code
+// and a message safe to show. Validation errors are *ValidationError values
+// naming the field; [FieldErrors] lists them all.
+//
+// # Idempotency
+//
+// The ports have no transactions. Each store write is idempotent by itself
+// (upserts on natural keys, insert-if-absent for events, XP and
+// achievements), and each use case orders its writes so that repeating it
+// converges on the same state: a retried or concurrent request awards
+// nothing twice, and a request cut short between two writes is repaired by
+// sending it again. [Store] lists what a store guarantees for that.
 package lifeops

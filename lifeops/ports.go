@@ -10,44 +10,6 @@ import (
 	"github.com/lifeops/lifeops/lifeops/civil"
 )
 
-// This file holds the ports: the interfaces the Service needs from the
-// outside world. Adapters implement them (the store package every store
-// interface, the oura package the HealthSource); the memstore package is an
-// in-memory implementation of Store for tests.
-//
-// # What every store promises
-//
-// The Service keeps its promises (complete, skip, postpone and undo are
-// idempotent; concurrent requests award nothing twice; a crash between two
-// writes is repaired by retrying the request) without transactions across
-// ports. Instead every write below is idempotent on its own and the
-// Service orders its writes so that repeating a whole use case converges on
-// the same state. For that, a store guarantees:
-//
-//   - Natural keys: each record type has the key its doc comment names, and
-//     "Put" methods upsert on it: writing the same record twice leaves one.
-//   - Insert-if-absent: AddEvent, AddXP and UnlockAchievement are atomic.
-//     Of any number of concurrent calls with the same key exactly one
-//     creates the record and reports created=true; all others report false
-//     and return the record that won.
-//   - All or nothing: a method that writes a slice writes all of it or none.
-//   - Validation: stores call the record's Validate and return its error
-//     unchanged before writing; they never re-implement its rules.
-//   - Ownership: a record of one user is never visible through another
-//     user's id; reading it that way is ErrNotFound.
-//   - Errors: a missing record is an error matching ErrNotFound, a duplicate
-//     key on create matches ErrConflict, a write for a user that does not
-//     exist matches ErrNotFound, and an unreachable backend matches
-//     ErrUnavailable. Adapters map driver codes, never message text.
-//   - Time: instants come back in UTC, truncated to the microsecond;
-//     civil dates and clocks come back exactly; decimals come back with
-//     the same value (decimal.Decimal.Equal).
-//   - Ranges: from and to dates are inclusive; instant intervals are
-//     half-open [start, end).
-//   - Cascade: DeleteUser deletes every record of the user in every port.
-//
-// The storetest package checks all of this for any Store.
-
 // Page selects a slice of an ordered listing. Limit 0 means no limit.
 type Page struct {
 	Offset int
@@ -232,8 +194,40 @@ type CredentialStore interface {
 	DeleteCredential(ctx context.Context, userID uuid.UUID, provider string) error
 }
 
-// Store is every store port in one: what the Service needs and what
-// storetest checks.
+// Store is every store port in one: what the Service needs, what the store
+// package implements on Postgres and SQLite, what memstore implements in
+// memory, and what the storetest package checks.
+//
+// The Service keeps its promises (complete, skip, postpone and undo are
+// idempotent; concurrent requests award nothing twice; a crash between two
+// writes is repaired by retrying the request) without transactions across
+// ports. Instead every write is idempotent on its own and the Service
+// orders its writes so that repeating a whole use case converges on the
+// same state. For that, a store guarantees:
+//
+//   - Natural keys: each record type has the key its doc comment names, and
+//     "Put" methods upsert on it: writing the same record twice leaves one.
+//   - Insert-if-absent: AddEvent, AddXP and UnlockAchievement are atomic.
+//     Of any number of concurrent calls with the same key exactly one
+//     creates the record and reports created=true; all others report false
+//     and return the record that won.
+//   - All or nothing: a method that writes a slice writes all of it or none.
+//   - Validation: stores call the record's Validate and return its error
+//     unchanged before writing; they never re-implement its rules.
+//   - Ownership: a record of one user is never visible through another
+//     user's id; reading it that way is ErrNotFound.
+//   - Errors: a missing record is an error matching ErrNotFound, a duplicate
+//     key on create matches ErrConflict, a write for a user that does not
+//     exist matches ErrNotFound, and an unreachable backend matches
+//     ErrUnavailable. Adapters map driver codes, never message text.
+//   - Time: instants come back in UTC, truncated to the microsecond;
+//     civil dates and clocks come back exactly; decimals come back with
+//     the same value (decimal.Decimal.Equal).
+//   - Ranges: from and to dates are inclusive; instant intervals are
+//     half-open [start, end).
+//   - Cascade: DeleteUser deletes every record of the user in every port.
+//   - Context: a cancelled or expired context stops the call with an error
+//     matching the context's error, and writes nothing.
 type Store interface {
 	UserStore
 	HealthStore

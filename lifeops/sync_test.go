@@ -252,6 +252,11 @@ func (f *hrFailing) HeartRate(ctx context.Context, userID uuid.UUID, start, end 
 // workSource is a scripted work-stats source.
 type workSource struct{ days []lifeops.WorkDay }
 
+var (
+	_ lifeops.WorkStatsSource = workSource{}
+	_ lifeops.HealthSource    = (*hrFailing)(nil)
+)
+
 func (w workSource) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
 	return w.days, nil
 }
