@@ -1,0 +1,603 @@
+package oura
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/oauth2"
+	"golang.org/x/time/rate"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// Provider is the provider name of everything the adapter delivers:
+// lifeops.ProviderOura.
+const Provider = lifeops.ProviderOura
+
+// HealthSourceConfig configures [NewHealthSource].
+type HealthSourceConfig struct {
+	// Credentials holds each user's Oura tokens (provider "oura") and
+	// receives every refreshed token. Required.
+	Credentials lifeops.CredentialStore
+	// OAuth is the application, used to refresh expired tokens. Nil uses the
+	// stored access token as it is, never refreshing it.
+	OAuth *OAuthConfig
+	// ClientOptions configure every user's client: base URL, HTTP client,
+	// sandbox, retry policy, logger. By default the clients of all users
+	// share one rate limiter and one circuit breaker, because Oura limits
+	// the application as a whole; options here may replace them.
+	ClientOptions []Option
+	// Logger receives the adapter's own lines; nil discards.
+	Logger *slog.Logger
+	// Now is the clock of credential updates; nil means time.Now.
+	Now func() time.Time
+}
+
+// HealthSource is the adapter between the Oura API and LifeOps: it
+// implements [lifeops.HealthSource] for every user whose Oura credential is
+// in the credential store. Safe for concurrent use.
+type HealthSource struct {
+	creds   lifeops.CredentialStore
+	oauth   *OAuthConfig
+	opts    []Option
+	limiter *rate.Limiter
+	breaker *CircuitBreaker
+	logger  *slog.Logger
+	now     func() time.Time
+
+	mu    sync.Mutex
+	users map[uuid.UUID]*userClient
+}
+
+// userClient is the cached client of one user and the token source behind
+// it, reused while the stored credential is the one it holds.
+type userClient struct {
+	client *Client
+	src    *OAuthTokenSource // nil for a static token
+	access string            // the static token, when src is nil
+}
+
+var _ lifeops.HealthSource = (*HealthSource)(nil)
+
+// NewHealthSource returns the adapter.
+func NewHealthSource(cfg HealthSourceConfig) (*HealthSource, error) {
+	if cfg.Credentials == nil {
+		return nil, &ParamError{Param: "Credentials", Reason: "required"}
+	}
+	h := &HealthSource{
+		creds:   cfg.Credentials,
+		oauth:   cfg.OAuth,
+		opts:    slices.Clone(cfg.ClientOptions),
+		limiter: NewRateLimiter(),
+		breaker: NewCircuitBreaker(DefaultBreakerThreshold, DefaultBreakerCooldown),
+		logger:  cfg.Logger,
+		now:     cfg.Now,
+		users:   map[uuid.UUID]*userClient{},
+	}
+	if h.logger == nil {
+		h.logger = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	// Check the options once, so a bad one fails here and not on every call.
+	if _, err := h.newClient(StaticToken("check")); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func (h *HealthSource) newClient(ts TokenSource) (*Client, error) {
+	opts := append([]Option{WithRateLimiter(h.limiter), WithCircuitBreaker(h.breaker)}, h.opts...)
+	return NewClient(append(opts, WithTokenSource(ts))...)
+}
+
+// Kinds returns the day-level kinds Oura serves, in the order a sync fetches
+// them.
+func (h *HealthSource) Kinds() []lifeops.DataKind {
+	return []lifeops.DataKind{lifeops.KindDailySleep, lifeops.KindDailyReadiness, lifeops.KindDailyActivity, lifeops.KindSleep}
+}
+
+// Days returns the user's data of one day-level kind for the days [from, to]
+// (Oura's day: the person's local calendar day), with every document behind
+// it kept whole. A daily document without a score gives no record for its
+// day. For the sleep kind the day's main sleep is its longest long_sleep
+// period that is not deleted; a day whose only long_sleep was deleted gives
+// no record, so the Service clears what it stored for that day. Deleted
+// periods are still returned as documents, marked Deleted.
+func (h *HealthSource) Days(ctx context.Context, userID uuid.UUID, kind lifeops.DataKind, from, to civil.Date) (lifeops.HealthBatch, error) {
+	if from.IsZero() || to.IsZero() || !from.IsValid() || !to.IsValid() || to.Before(from) {
+		return lifeops.HealthBatch{}, lifeops.Errorf(lifeops.CodeInvalid, "The date range %s to %s is not valid.", from, to)
+	}
+	c, err := h.client(ctx, userID)
+	if err != nil {
+		return lifeops.HealthBatch{}, err
+	}
+	opts := &ListOptions{StartDate: from, EndDate: to}
+	var batch lifeops.HealthBatch
+	switch kind {
+	case lifeops.KindDailySleep:
+		err = collect(ctx, c.DailySleep, opts, string(kind), &batch, func(d *DailySleep) docInfo {
+			return docInfo{id: d.ID, day: d.Day, raw: d.Raw, score: providerScore(d.Score, d.Contributors), at: d.Timestamp}
+		}, func(day *lifeops.HealthDay, s *lifeops.ProviderScore) { day.Sleep = s })
+	case lifeops.KindDailyReadiness:
+		err = collect(ctx, c.DailyReadiness, opts, string(kind), &batch, func(d *DailyReadiness) docInfo {
+			return docInfo{id: d.ID, day: d.Day, raw: d.Raw, score: providerScore(d.Score, d.Contributors), at: d.Timestamp}
+		}, func(day *lifeops.HealthDay, s *lifeops.ProviderScore) { day.Readiness = s })
+	case lifeops.KindDailyActivity:
+		err = h.activity(ctx, c, opts, &batch)
+	case lifeops.KindSleep:
+		err = h.sleep(ctx, c, opts, &batch)
+	default:
+		return lifeops.HealthBatch{}, lifeops.Errorf(lifeops.CodeInvalid, "Oura does not serve the kind %q.", string(kind))
+	}
+	if err != nil {
+		return lifeops.HealthBatch{}, translate(fmt.Errorf("oura %s: %w", kind, err))
+	}
+	return batch, nil
+}
+
+// docInfo is what the adapter reads from a daily document.
+type docInfo struct {
+	id    string
+	day   civil.Date
+	raw   json.RawMessage
+	score *lifeops.ProviderScore
+	at    time.Time
+}
+
+// collect walks a daily collection: every document becomes a raw document,
+// and each day with a score a health day. When a day has several documents
+// the latest by timestamp wins.
+func collect[T any](ctx context.Context, s *DocumentService[T], opts *ListOptions, kind string, batch *lifeops.HealthBatch,
+	info func(*T) docInfo, set func(*lifeops.HealthDay, *lifeops.ProviderScore)) error {
+	latest := map[civil.Date]docInfo{}
+	for d, err := range s.All(ctx, opts) {
+		if err != nil {
+			return err
+		}
+		in := info(&d)
+		batch.Documents = append(batch.Documents, rawDocument(kind, in.id, in.day, false, in.raw))
+		if old, ok := latest[in.day]; !ok || !in.at.Before(old.at) {
+			latest[in.day] = in
+		}
+	}
+	for _, day := range slices.SortedFunc(mapKeys(latest), civil.Date.Compare) {
+		in := latest[day]
+		if in.score == nil {
+			continue
+		}
+		hd := lifeops.HealthDay{Date: day, Source: Provider}
+		set(&hd, in.score)
+		batch.Days = append(batch.Days, hd)
+	}
+	return nil
+}
+
+func (h *HealthSource) activity(ctx context.Context, c *Client, opts *ListOptions, batch *lifeops.HealthBatch) error {
+	latest := map[civil.Date]*DailyActivity{}
+	for d, err := range c.DailyActivity.All(ctx, opts) {
+		if err != nil {
+			return err
+		}
+		batch.Documents = append(batch.Documents, rawDocument(string(lifeops.KindDailyActivity), d.ID, d.Day, false, d.Raw))
+		if old, ok := latest[d.Day]; !ok || !d.Timestamp.Before(old.Timestamp) {
+			latest[d.Day] = &d
+		}
+	}
+	for _, day := range slices.SortedFunc(mapKeys(latest), civil.Date.Compare) {
+		d := latest[day]
+		steps := d.Steps
+		batch.Days = append(batch.Days, lifeops.HealthDay{Date: day, Source: Provider,
+			Activity: providerScore(d.Score, d.Contributors), Steps: &steps})
+	}
+	return nil
+}
+
+func (h *HealthSource) sleep(ctx context.Context, c *Client, opts *ListOptions, batch *lifeops.HealthBatch) error {
+	main := map[civil.Date]*Sleep{}
+	for d, err := range c.Sleep.All(ctx, opts) {
+		if err != nil {
+			return err
+		}
+		deleted := d.SleepType() == SleepTypeDeleted
+		batch.Documents = append(batch.Documents, rawDocument(string(lifeops.KindSleep), d.ID, d.Day, deleted, d.Raw))
+		if d.SleepType() != SleepTypeLongSleep {
+			continue
+		}
+		if old, ok := main[d.Day]; !ok || sleepLength(&d) > sleepLength(old) {
+			main[d.Day] = &d
+		}
+	}
+	for _, day := range slices.SortedFunc(mapKeys(main), civil.Date.Compare) {
+		s := main[day]
+		bed, wake := s.BedtimeStart, s.BedtimeEnd
+		batch.Days = append(batch.Days, lifeops.HealthDay{Date: day, Source: Provider,
+			TotalSleepSeconds: s.TotalSleepDuration, Efficiency: s.Efficiency, RestingHeartRate: s.LowestHeartRate,
+			HRV: s.AverageHRV, Bedtime: &bed, WakeTime: &wake})
+	}
+	return nil
+}
+
+// sleepLength orders sleep periods: total sleep, else time in bed.
+func sleepLength(s *Sleep) int {
+	if s.TotalSleepDuration != nil {
+		return *s.TotalSleepDuration
+	}
+	return s.TimeInBed
+}
+
+// HeartRate yields the user's heart-rate samples in [start, end), one page
+// of Oura's at a time, each batch ordered by time.
+func (h *HealthSource) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) iter.Seq2[[]lifeops.HeartRateSample, error] {
+	return func(yield func([]lifeops.HeartRateSample, error) bool) {
+		if start.IsZero() || end.IsZero() || !end.After(start) {
+			yield(nil, lifeops.Errorf(lifeops.CodeInvalid, "The heart-rate interval %s to %s is not valid.", start, end))
+			return
+		}
+		c, err := h.client(ctx, userID)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for page, err := range c.HeartRate.Pages(ctx, &TimeSeriesOptions{Start: start, End: end}) {
+			if err != nil {
+				yield(nil, translate(fmt.Errorf("oura heartrate: %w", err)))
+				return
+			}
+			out := make([]lifeops.HeartRateSample, 0, len(page.Data))
+			for _, s := range page.Data {
+				if !s.Timestamp.Before(end) {
+					continue // the interval is half-open
+				}
+				out = append(out, lifeops.HeartRateSample{At: s.Timestamp, BPM: s.BPM, Source: string(s.Source)})
+			}
+			slices.SortStableFunc(out, func(a, b lifeops.HeartRateSample) int { return a.At.Compare(b.At) })
+			if len(out) > 0 && !yield(out, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Collections are the names of every user collection with documents, as
+// [HealthSource.RawDocuments] and [HealthSource.Document] take them.
+func Collections() []string {
+	return []string{"daily_activity", "daily_cardiovascular_age", "daily_readiness", "daily_resilience", "daily_sleep",
+		"daily_spo2", "daily_stress", "enhanced_tag", "rest_mode_period", "ring_configuration", "session", "sleep",
+		"sleep_time", "tag", "vO2_max", "workout"}
+}
+
+// RawDocuments returns every document of the named collections (all of
+// [Collections] when none are named) whose day is in [from, to], kept whole,
+// so a store can keep what the day-level kinds do not read: workouts,
+// sessions, tags, stress, SpO2 and the rest. ring_configuration has no day
+// and is returned whole whatever the range.
+func (h *HealthSource) RawDocuments(ctx context.Context, userID uuid.UUID, from, to civil.Date, collections ...string) ([]lifeops.RawDocument, error) {
+	if from.IsZero() || to.IsZero() || !from.IsValid() || !to.IsValid() || to.Before(from) {
+		return nil, lifeops.Errorf(lifeops.CodeInvalid, "The date range %s to %s is not valid.", from, to)
+	}
+	if len(collections) == 0 {
+		collections = Collections()
+	}
+	c, err := h.client(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	var out []lifeops.RawDocument
+	for _, name := range collections {
+		w, ok := documentWalkers(c)[name]
+		if !ok {
+			return nil, lifeops.Errorf(lifeops.CodeInvalid, "Oura has no document collection %q.", name)
+		}
+		docs, err := w.all(ctx, from, to)
+		if err != nil {
+			return out, translate(fmt.Errorf("oura %s: %w", name, err))
+		}
+		out = append(out, docs...)
+	}
+	return out, nil
+}
+
+// Document fetches one document, e.g. the object of a webhook event: the
+// collection is the event's data type (vo2_max is accepted for vO2_max). A
+// document Oura no longer has is an error matching lifeops.ErrNotFound: the
+// caller should mark what it stored for it deleted.
+func (h *HealthSource) Document(ctx context.Context, userID uuid.UUID, collection, id string) (lifeops.RawDocument, error) {
+	if collection == string(DataTypeVO2Max) {
+		collection = "vO2_max"
+	}
+	c, err := h.client(ctx, userID)
+	if err != nil {
+		return lifeops.RawDocument{}, err
+	}
+	w, ok := documentWalkers(c)[collection]
+	if !ok {
+		return lifeops.RawDocument{}, lifeops.Errorf(lifeops.CodeInvalid, "Oura has no document collection %q.", collection)
+	}
+	d, err := w.get(ctx, id)
+	if err != nil {
+		return lifeops.RawDocument{}, translate(fmt.Errorf("oura %s %s: %w", collection, id, err))
+	}
+	return d, nil
+}
+
+// UserOf returns the LifeOps user a webhook event is about, through the
+// credential whose ExternalID is the event's user_id.
+func (h *HealthSource) UserOf(ctx context.Context, e *WebhookEvent) (uuid.UUID, error) {
+	if e == nil || e.UserID == "" {
+		return uuid.Nil, lifeops.Errorf(lifeops.CodeInvalid, "The webhook event names no user.")
+	}
+	cred, err := h.creds.CredentialByExternalID(ctx, Provider, e.UserID)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	return cred.UserID, nil
+}
+
+// Connect stores the token a user granted in the OAuth2 flow as their Oura
+// credential, with their Oura user id (read from personal_info) as its
+// ExternalID, so webhook events can be routed to them.
+func (h *HealthSource) Connect(ctx context.Context, userID uuid.UUID, tok *oauth2.Token) (lifeops.Credential, error) {
+	if tok == nil || tok.AccessToken == "" {
+		return lifeops.Credential{}, lifeops.Errorf(lifeops.CodeInvalid, "The Oura token is empty.")
+	}
+	c, err := h.newClient(StaticToken(Secret(tok.AccessToken)))
+	if err != nil {
+		return lifeops.Credential{}, err
+	}
+	info, _, err := c.PersonalInfo.Get(ctx)
+	if err != nil {
+		return lifeops.Credential{}, translate(fmt.Errorf("oura personal_info: %w", err))
+	}
+	cred := credentialOf(lifeops.Credential{UserID: userID, Provider: Provider, ExternalID: info.ID}, tok, h.now())
+	if err := h.creds.PutCredential(ctx, cred); err != nil {
+		return lifeops.Credential{}, err
+	}
+	h.mu.Lock()
+	delete(h.users, userID)
+	h.mu.Unlock()
+	return cred, nil
+}
+
+// client returns the user's client, reusing the cached one while the stored
+// credential is the one it holds.
+func (h *HealthSource) client(ctx context.Context, userID uuid.UUID) (*Client, error) {
+	cred, err := h.creds.Credential(ctx, userID, Provider)
+	if err != nil {
+		if errors.Is(err, lifeops.ErrNotFound) {
+			return nil, lifeops.WrapError(lifeops.CodeUnauthorized, err, "Oura is not connected for this user.")
+		}
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if uc, ok := h.users[userID]; ok && uc.holds(cred) {
+		return uc.client, nil
+	}
+	uc := &userClient{}
+	var ts TokenSource
+	if h.oauth != nil && cred.RefreshToken != "" {
+		tok := &oauth2.Token{AccessToken: cred.AccessToken, RefreshToken: cred.RefreshToken, TokenType: cred.TokenType, Expiry: cred.Expiry}
+		base := cred
+		uc.src = h.oauth.TokenSource(tok, func(ctx context.Context, t *oauth2.Token) error {
+			next := credentialOf(base, t, h.now())
+			if err := h.creds.PutCredential(ctx, next); err != nil {
+				return err
+			}
+			h.logger.LogAttrs(ctx, slog.LevelInfo, "oura: refreshed token stored", slog.String("user_id", userID.String()))
+			return nil
+		})
+		ts = uc.src
+	} else {
+		uc.access = cred.AccessToken
+		ts = StaticToken(Secret(cred.AccessToken))
+	}
+	c, err := h.newClient(ts)
+	if err != nil {
+		return nil, err
+	}
+	uc.client = c
+	h.users[userID] = uc
+	return c, nil
+}
+
+// holds reports whether the cached client still matches the stored
+// credential. A source whose newest token could not be stored is kept: its
+// token is newer than the stored one, which Oura may already have retired.
+func (uc *userClient) holds(cred lifeops.Credential) bool {
+	if uc.src == nil {
+		return uc.access == cred.AccessToken && cred.RefreshToken == ""
+	}
+	uc.src.mu.Lock()
+	defer uc.src.mu.Unlock()
+	return uc.src.unsaved || (uc.src.cur != nil && uc.src.cur.RefreshToken == cred.RefreshToken)
+}
+
+// credentialOf returns base with the tokens of t.
+func credentialOf(base lifeops.Credential, t *oauth2.Token, now time.Time) lifeops.Credential {
+	c := base
+	c.AccessToken, c.RefreshToken, c.TokenType, c.Expiry = t.AccessToken, t.RefreshToken, t.TokenType, t.Expiry
+	if c.TokenType == "" {
+		c.TokenType = "Bearer"
+	}
+	if scopes := GrantedScopes(t); scopes != nil {
+		c.Scopes = make([]string, len(scopes))
+		for i, s := range scopes {
+			c.Scopes[i] = string(s)
+		}
+	}
+	c.UpdatedAt = now
+	return c
+}
+
+func rawDocument(kind, id string, day civil.Date, deleted bool, raw json.RawMessage) lifeops.RawDocument {
+	return lifeops.RawDocument{Provider: Provider, Kind: kind, ID: id, Date: day, Deleted: deleted, Data: raw}
+}
+
+// providerScore turns a score and its contributors (a struct of *int fields
+// with JSON names) into a ProviderScore; nil when there is no score.
+func providerScore(score *int, contributors any) *lifeops.ProviderScore {
+	if score == nil {
+		return nil
+	}
+	ps := &lifeops.ProviderScore{Value: *score, Contributors: map[string]int{}}
+	v := reflect.ValueOf(contributors)
+	for i := range v.NumField() {
+		p, ok := v.Field(i).Interface().(*int)
+		if !ok || p == nil {
+			continue
+		}
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		ps.Contributors[name] = *p
+	}
+	if len(ps.Contributors) == 0 {
+		ps.Contributors = nil
+	}
+	return ps
+}
+
+func mapKeys[K comparable, V any](m map[K]V) iter.Seq[K] {
+	return func(yield func(K) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// walker reads one document collection as raw documents.
+type walker struct {
+	all func(ctx context.Context, from, to civil.Date) ([]lifeops.RawDocument, error)
+	get func(ctx context.Context, id string) (lifeops.RawDocument, error)
+}
+
+func documentWalker[T any](s *DocumentService[T], kind string, meta func(*T) (string, civil.Date, bool, json.RawMessage)) walker {
+	return walker{
+		all: func(ctx context.Context, from, to civil.Date) ([]lifeops.RawDocument, error) {
+			opts := &ListOptions{StartDate: from, EndDate: to}
+			if s.day == nil {
+				opts = nil
+			}
+			var out []lifeops.RawDocument
+			for d, err := range s.All(ctx, opts) {
+				if err != nil {
+					return out, err
+				}
+				id, day, deleted, raw := meta(&d)
+				out = append(out, rawDocument(kind, id, day, deleted, raw))
+			}
+			return out, nil
+		},
+		get: func(ctx context.Context, id string) (lifeops.RawDocument, error) {
+			d, _, err := s.Get(ctx, id)
+			if err != nil {
+				return lifeops.RawDocument{}, err
+			}
+			id, day, deleted, raw := meta(d)
+			return rawDocument(kind, id, day, deleted, raw), nil
+		},
+	}
+}
+
+func documentWalkers(c *Client) map[string]walker {
+	plain := func(id string, day civil.Date, raw json.RawMessage) (string, civil.Date, bool, json.RawMessage) {
+		return id, day, false, raw
+	}
+	return map[string]walker{
+		"daily_activity": documentWalker(c.DailyActivity, "daily_activity", func(d *DailyActivity) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"daily_cardiovascular_age": documentWalker(c.DailyCardiovascularAge, "daily_cardiovascular_age", func(d *DailyCardiovascularAge) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"daily_readiness": documentWalker(c.DailyReadiness, "daily_readiness", func(d *DailyReadiness) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"daily_resilience": documentWalker(c.DailyResilience, "daily_resilience", func(d *DailyResilience) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"daily_sleep": documentWalker(c.DailySleep, "daily_sleep", func(d *DailySleep) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"daily_spo2": documentWalker(c.DailySpO2, "daily_spo2", func(d *DailySpO2) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"daily_stress": documentWalker(c.DailyStress, "daily_stress", func(d *DailyStress) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"enhanced_tag": documentWalker(c.EnhancedTag, "enhanced_tag", func(d *EnhancedTag) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.StartDay, d.Raw)
+		}),
+		"rest_mode_period": documentWalker(c.RestModePeriod, "rest_mode_period", func(d *RestModePeriod) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.StartDay, d.Raw)
+		}),
+		"ring_configuration": documentWalker(c.RingConfiguration, "ring_configuration", func(d *RingConfiguration) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, civil.Date{}, d.Raw)
+		}),
+		"session": documentWalker(c.Session, "session", func(d *Session) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"sleep": documentWalker(c.Sleep, "sleep", func(d *Sleep) (string, civil.Date, bool, json.RawMessage) {
+			return d.ID, d.Day, d.SleepType() == SleepTypeDeleted, d.Raw
+		}),
+		"sleep_time": documentWalker(c.SleepTime, "sleep_time", func(d *SleepTime) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"tag": documentWalker(c.Tag, "tag", func(d *Tag) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"vO2_max": documentWalker(c.VO2Max, "vO2_max", func(d *VO2Max) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+		"workout": documentWalker(c.Workout, "workout", func(d *Workout) (string, civil.Date, bool, json.RawMessage) {
+			return plain(d.ID, d.Day, d.Raw)
+		}),
+	}
+}
+
+// translate gives an error of the client the LifeOps code of what went
+// wrong, keeping the Oura error in the chain: a refused or missing token,
+// a missing scope or a lapsed membership is unauthorized; a rate limit,
+// Oura being down, a network failure or an open circuit is unavailable; a
+// missing document is not found. Context errors and anything else pass
+// through unchanged.
+func translate(err error) error {
+	var te *TokenError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, ErrUnauthorized):
+		return lifeops.WrapError(lifeops.CodeUnauthorized, err, "Oura refused the credentials; connect Oura again.")
+	case errors.Is(err, ErrForbidden):
+		return lifeops.WrapError(lifeops.CodeUnauthorized, err, "Oura refused access: a permission is missing or the Oura membership has lapsed.")
+	case errors.Is(err, ErrNotFound):
+		return lifeops.WrapError(lifeops.CodeNotFound, err, "Oura has no such document.")
+	case errors.Is(err, ErrRateLimited), errors.Is(err, ErrCircuitOpen), errors.Is(err, ErrNotConfigured), errors.As(err, &te):
+		return lifeops.WrapError(lifeops.CodeUnavailable, err, "Oura is unavailable; try again later.")
+	}
+	var ne *NetworkError
+	var ae *APIError
+	if errors.As(err, &ne) || (errors.As(err, &ae) && ae.StatusCode >= 500) {
+		return lifeops.WrapError(lifeops.CodeUnavailable, err, "Oura is unavailable; try again later.")
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return lifeops.WrapError(lifeops.CodeUnavailable, err, "Oura sent data that could not be read.")
+	}
+	return err
+}
