@@ -3,7 +3,10 @@ package lifeops_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -51,4 +54,58 @@ func ExampleService() {
 	// life score: 100.0 missing [sleep activity work_life]
 	// level 2, 196 XP
 	// Life Score 100.0: an optimal day. Achievement unlocked: First step and 2 more.
+}
+
+// ErrorCode and ErrorMessage tell an adapter how to answer: one code per
+// status, and a message that is safe to show.
+func ExampleErrorCode() {
+	ctx := context.Background()
+	svc, _ := lifeops.New(&lifeops.Config{Store: memstore.New()})
+	_, err := svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Mars/Olympus"})
+	fmt.Println(lifeops.ErrorCode(err), "-", lifeops.ErrorMessage(err))
+	for _, fe := range lifeops.FieldErrors(err) {
+		fmt.Println("field:", fe.Field)
+	}
+	// Output:
+	// invalid - timezone: unknown time zone "Mars/Olympus"
+	// field: timezone
+}
+
+// oneNight is a health source with one night of sleep.
+type oneNight struct{}
+
+func (oneNight) Kinds() []lifeops.DataKind { return []lifeops.DataKind{lifeops.KindDailySleep} }
+
+func (oneNight) Days(ctx context.Context, userID uuid.UUID, kind lifeops.DataKind, from, to civil.Date) (lifeops.HealthBatch, error) {
+	d := civil.Date{Year: 2026, Month: time.March, Day: 10}
+	return lifeops.HealthBatch{
+		Days:      []lifeops.HealthDay{{Date: d, Sleep: &lifeops.ProviderScore{Value: 84}}},
+		Documents: []lifeops.RawDocument{{Provider: "example", Kind: "daily_sleep", ID: "n1", Date: d, Data: []byte(`{"score":84}`)}},
+	}, nil
+}
+
+func (oneNight) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) iter.Seq2[[]lifeops.HeartRateSample, error] {
+	return func(yield func([]lifeops.HeartRateSample, error) bool) {}
+}
+
+// Sync fetches from the health source; the first time, the last 30 days.
+func ExampleService_Sync() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	svc, _ := lifeops.New(&lifeops.Config{Store: memstore.New(), Health: oneNight{},
+		Clock: lifeops.ClockFunc(func() time.Time { return now })})
+	ada, _ := svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "UTC"})
+	res, err := svc.Sync(ctx, ada.ID, lifeops.SyncRequest{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.From, "to", res.To, "partial:", res.Partial)
+	fmt.Println("daily_sleep documents:", res.Counts[lifeops.KindDailySleep])
+	day, _ := svc.HealthDay(ctx, ada.ID, res.To)
+	fmt.Println("sleep score on", day.Date, "is", day.Sleep.Value)
+	// Output:
+	// 2026-02-09 to 2026-03-10 partial: false
+	// daily_sleep documents: 1
+	// sleep score on 2026-03-10 is 84
 }
