@@ -148,6 +148,7 @@ func StaticToken(accessToken Secret) TokenSource { return staticToken{tok: acces
 
 type staticToken struct{ tok Secret }
 
+// Token returns the static token.
 func (s staticToken) Token(context.Context) (*oauth2.Token, error) {
 	if s.tok == "" {
 		return nil, fmt.Errorf("%w: empty static token", ErrNotConfigured)
@@ -155,10 +156,17 @@ func (s staticToken) Token(context.Context) (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: string(s.tok), TokenType: "Bearer"}, nil
 }
 
-func (s staticToken) String() string                { return "oura.StaticToken(" + redacted + ")" }
-func (s staticToken) GoString() string              { return s.String() }
+// String describes the source without its token.
+func (s staticToken) String() string { return "oura.StaticToken(" + redacted + ")" }
+
+// GoString is String.
+func (s staticToken) GoString() string { return s.String() }
+
+// Format writes String for every verb.
 func (s staticToken) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, s.String()) }
-func (s staticToken) LogValue() slog.Value          { return slog.StringValue(s.String()) }
+
+// LogValue implements [slog.LogValuer] without the token.
+func (s staticToken) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // OAuthConfig is an Oura OAuth2 application: the authorization-code flow,
 // the token exchange and refreshing token sources.
