@@ -221,7 +221,7 @@ func (c *OAuthConfig) httpClient() *http.Client {
 	if c.HTTPClient != nil {
 		return c.HTTPClient
 	}
-	return &http.Client{Timeout: 30 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	return &http.Client{Timeout: 30 * time.Second, Transport: newTransport()}
 }
 
 // AuthCodeURL returns the URL to send the user to for consent. state should

@@ -31,8 +31,9 @@ const (
 	sandboxCollectionPath = "v2/sandbox/usercollection/"
 	webhookPath           = "v2/webhook/subscription"
 
-	// maxBody bounds a success body; the largest real pages are a few MiB.
-	maxBody = 256 << 20
+	// defaultMaxBody bounds a success body; the largest real pages are a
+	// few MiB.
+	defaultMaxBody = 256 << 20
 )
 
 // Client talks to the Oura Cloud API v2. Build it with [NewClient]; it is safe
@@ -53,6 +54,8 @@ type Client struct {
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func(d time.Duration) time.Duration
+
+	maxBody int64 // the largest body read
 
 	DailyActivity          *DocumentService[DailyActivity]
 	DailyCardiovascularAge *DocumentService[DailyCardiovascularAge]
@@ -97,7 +100,7 @@ type Option func(*Client) error
 func NewClient(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
-		hc:        &http.Client{Timeout: DefaultTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		hc:        &http.Client{Timeout: DefaultTimeout, Transport: newTransport()},
 		baseURL:   base,
 		userAgent: DefaultUserAgent,
 		retry:     DefaultRetryPolicy(),
@@ -107,6 +110,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		now:       time.Now,
 		sleep:     sleepCtx,
 		jitter:    equalJitter,
+		maxBody:   defaultMaxBody,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -489,11 +493,14 @@ func (c *Client) attempt(ctx context.Context, r *request, v any, n int) (*Respon
 		return nil, &NetworkError{Method: r.method, Path: req.URL.Path, Err: sanitizeURLError(err)}
 	}
 	resp := &Response{Response: hres, RequestID: requestID(hres.Header)}
-	body, rerr := readBody(hres, maxBody)
+	body, rerr := readBody(hres, c.maxBody)
 	_ = hres.Body.Close()
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "oura: request",
 		slog.String("method", r.method), slog.String("path", req.URL.Path), slog.Int("status", hres.StatusCode),
 		slog.Int("attempt", n), slog.Duration("duration", c.now().Sub(began)), slog.Int("bytes", len(body)))
+	if errors.Is(rerr, errBodyTooLarge) {
+		return resp, &DecodeError{Method: r.method, Path: req.URL.Path, Err: rerr}
+	}
 	if rerr != nil {
 		if ctx.Err() != nil {
 			return resp, ctx.Err()
@@ -511,8 +518,15 @@ func (c *Client) attempt(ctx context.Context, r *request, v any, n int) (*Respon
 	if err := CheckResponse(hres, body); err != nil {
 		return resp, err
 	}
-	if v == nil || len(body) == 0 {
+	if v == nil {
 		return resp, nil
+	}
+	if len(body) == 0 {
+		if hres.StatusCode == http.StatusNoContent {
+			return resp, nil
+		}
+		// A success without the promised body was cut off on the way.
+		return resp, &NetworkError{Method: r.method, Path: req.URL.Path, Err: fmt.Errorf("empty body: %w", io.ErrUnexpectedEOF)}
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		if isTruncated(err, body) {
@@ -572,13 +586,29 @@ func sanitizeURLError(err error) error {
 	return err
 }
 
+// errBodyTooLarge is a body over the client's limit; retrying cannot help.
+var errBodyTooLarge = errors.New("body too large")
+
+// newTransport returns a transport of the client's own, configured like
+// http.DefaultTransport but not shared with it.
+func newTransport() http.RoundTripper {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, MaxIdleConns: 100,
+		IdleConnTimeout: 90 * time.Second, TLSHandshakeTimeout: 10 * time.Second, ExpectContinueTimeout: time.Second}
+}
+
 // readBody reads a whole body up to limit bytes, in one allocation when the
 // length is announced.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.Body == nil || resp.Body == http.NoBody {
 		return nil, nil
 	}
-	if n := resp.ContentLength; n > 0 && n <= limit {
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("%w: %d bytes announced, at most %d read", errBodyTooLarge, resp.ContentLength, limit)
+	}
+	if n := resp.ContentLength; n > 0 {
 		buf := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, buf); err != nil {
 			return nil, err
@@ -595,7 +625,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("body larger than %d bytes", limit)
+		return nil, fmt.Errorf("%w: more than %d bytes", errBodyTooLarge, limit)
 	}
 	return b, nil
 }

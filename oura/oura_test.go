@@ -418,3 +418,35 @@ func TestResponseWithoutBody(t *testing.T) {
 		t.Fatalf("Delete: %v, %v", resp, err)
 	}
 }
+
+func TestClient_BodyLimits(t *testing.T) {
+	t.Parallel()
+	b := setup(t, WithRetryPolicy(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Second}))
+	b.client.maxBody = 64
+	big := `{"data":[],"next_token":"` + strings.Repeat("x", 100) + `"}`
+	b.mux.HandleFunc("/v2/usercollection/sleep", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, big) // with Content-Length
+	})
+	b.mux.HandleFunc("/v2/usercollection/tag", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.(http.Flusher).Flush() // chunked: no length announced
+		_, _ = io.WriteString(w, big)
+	})
+	for _, route := range []func() error{
+		func() error { _, _, err := b.client.Sleep.List(t.Context(), nil); return err },
+		func() error { _, _, err := b.client.Tag.List(t.Context(), nil); return err },
+	} {
+		var de *DecodeError
+		if err := route(); !errors.As(err, &de) || !errors.Is(err, errBodyTooLarge) {
+			t.Errorf("over the limit: err = %v, want a DecodeError", err)
+		}
+	}
+	if len(b.waits()) != 0 {
+		t.Errorf("a body over the limit was retried: %v", b.waits())
+	}
+	// A success with no body at all was cut off: it is retried.
+	n := scripted(t, b, "/v2/usercollection/workout", reply{status: 200}, reply{status: 200, body: `{"data":[],"next_token":null}`})
+	if _, _, err := b.client.Workout.List(t.Context(), nil); err != nil || n.Load() != 2 {
+		t.Errorf("empty 200: err = %v, requests %d", err, n.Load())
+	}
+}
