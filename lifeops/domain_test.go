@@ -207,6 +207,11 @@ func TestRecordValidate(t *testing.T) {
 		{"bad event", lifeops.Event{Kind: "done"}, []string{"id", "user_id", "item_id", "date", "kind", "at"}},
 		{"credential", lifeops.Credential{UserID: testUserID, Provider: "oura", AccessToken: "t"}, nil},
 		{"bad credential", lifeops.Credential{Scopes: []string{""}}, []string{"user_id", "provider", "access_token", "scopes"}},
+		{"zone change", lifeops.ZoneChange{UserID: testUserID, At: at, From: "America/Los_Angeles", To: "Asia/Tokyo"}, nil},
+		{"bad zone change", lifeops.ZoneChange{From: "", To: "Mars/Olympus"}, []string{"user_id", "at", "from", "to"}},
+		{"zone change to Local", lifeops.ZoneChange{UserID: testUserID, At: at, From: "UTC", To: "Local"}, []string{"to"}},
+		{"zone change to the same zone", lifeops.ZoneChange{UserID: testUserID, At: at, From: "Asia/Tokyo", To: "Asia/Tokyo"}, []string{"to"}},
+		{"zone change in year 10000", lifeops.ZoneChange{UserID: testUserID, At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), From: "UTC", To: "Asia/Tokyo"}, []string{"at"}},
 	})
 }
 

@@ -194,6 +194,19 @@ type CredentialStore interface {
 	DeleteCredential(ctx context.Context, userID uuid.UUID, provider string) error
 }
 
+// ZoneStore keeps the history of each user's zone changes, which streaks
+// need to tell a day a flight jumped over from a day the person missed.
+type ZoneStore interface {
+	// AddZoneChange inserts c unless the user has a change at c.At,
+	// atomically (see insert-if-absent on [Store]), so a retried request
+	// records a move once. It returns the stored change, which is the
+	// existing one when created is false.
+	AddZoneChange(ctx context.Context, c ZoneChange) (stored ZoneChange, created bool, err error)
+	// ZoneChanges lists the user's zone changes ordered by At; an empty
+	// slice when there are none, ErrNotFound when there is no such user.
+	ZoneChanges(ctx context.Context, userID uuid.UUID) ([]ZoneChange, error)
+}
+
 // Store is every store port in one: what the Service needs, what the store
 // package implements on Postgres and SQLite, what memstore implements in
 // memory, and what the storetest package checks.
@@ -207,10 +220,10 @@ type CredentialStore interface {
 //
 //   - Natural keys: each record type has the key its doc comment names, and
 //     "Put" methods upsert on it: writing the same record twice leaves one.
-//   - Insert-if-absent: AddEvent, AddXP and UnlockAchievement are atomic.
-//     Of any number of concurrent calls with the same key exactly one
-//     creates the record and reports created=true; all others report false
-//     and return the record that won.
+//   - Insert-if-absent: AddEvent, AddXP, UnlockAchievement and
+//     AddZoneChange are atomic. Of any number of concurrent calls with the
+//     same key exactly one creates the record and reports created=true; all
+//     others report false and return the record that won.
 //   - All or nothing: a method that writes a slice writes all of it or none.
 //   - Validation: stores call the record's Validate and return its error
 //     unchanged before writing; they never re-implement its rules.
@@ -225,7 +238,11 @@ type CredentialStore interface {
 //     the same value (decimal.Decimal.Equal).
 //   - Ranges: from and to dates are inclusive; instant intervals are
 //     half-open [start, end).
-//   - Cascade: DeleteUser deletes every record of the user in every port.
+//   - Zone history: zone changes are keyed by (user, At) and listed in the
+//     order they happened, whatever order they were added in; they are
+//     never updated in place.
+//   - Cascade: DeleteUser deletes every record of the user in every port,
+//     zone changes included.
 //   - Context: a cancelled or expired context stops the call with an error
 //     matching the context's error, and writes nothing.
 type Store interface {
@@ -240,6 +257,7 @@ type Store interface {
 	ItemStore
 	EventStore
 	CredentialStore
+	ZoneStore
 }
 
 // HealthSource is where health data comes from: the oura package's adapter,

@@ -84,4 +84,5 @@ func (c *CopyResult) add(r ImportResult) {
 	c.Achievements += r.Achievements
 	c.Items += r.Items
 	c.Events += r.Events
+	c.ZoneChanges += r.ZoneChanges
 }

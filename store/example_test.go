@@ -124,12 +124,13 @@ func ExampleDB_Migrate() {
 	}
 	// Output:
 	// check: true
-	// applied: [20261125233000_core 20261125234500_scores_game_timeline]
+	// applied: [20261125233000_core 20261125234500_scores_game_timeline 20261127090000_zone_changes]
 	// check: <nil>
-	// rolled back: [20261125234500_scores_game_timeline 20261125233000_core]
+	// rolled back: [20261127090000_zone_changes 20261125234500_scores_game_timeline 20261125233000_core]
 	// stamped: [20261125233000_core]
 	// 20261125233000_core true
 	// 20261125234500_scores_game_timeline false
+	// 20261127090000_zone_changes false
 }
 
 // Create an empty migration pair for both dialects in a source checkout.
@@ -220,6 +221,7 @@ func ExampleExportUser() {
 	dst.Migrate(ctx)
 	src.CreateUser(ctx, exampleUser)
 	src.PutHeartRate(ctx, exampleUser.ID, []lifeops.HeartRateSample{{At: exampleUser.CreatedAt, BPM: 58, Source: "rest"}})
+	src.AddZoneChange(ctx, lifeops.ZoneChange{UserID: exampleUser.ID, At: exampleUser.CreatedAt.Add(time.Hour), From: exampleUser.Zone, To: "Asia/Tokyo"})
 
 	x, err := store.ExportUser(ctx, src, exampleUser.ID, nil)
 	if err != nil {
@@ -234,8 +236,8 @@ func ExampleExportUser() {
 		return
 	}
 	res, err := store.ImportUser(ctx, dst, doc)
-	fmt.Println(doc.Format, doc.Version, res.Users, res.HeartRate, err)
-	// Output: lifeops-export 1 1 1 <nil>
+	fmt.Println(doc.Format, doc.Version, res.Users, res.HeartRate, res.ZoneChanges, err)
+	// Output: lifeops-export 2 1 1 1 <nil>
 }
 
 // Copy every person between stores, SQLite to Postgres for instance.

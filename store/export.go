@@ -17,9 +17,12 @@ import (
 // ExportFormat and ExportVersion identify the export document. A reader
 // accepts documents of its version and older; a change that older readers
 // cannot read raises the version.
+//
+// Version 2 added zone_changes; a version 1 document, which has none,
+// still imports.
 const (
 	ExportFormat  = "lifeops-export"
-	ExportVersion = 1
+	ExportVersion = 2
 )
 
 // Export is every record of one user in one document: the format to move
@@ -45,6 +48,7 @@ type Export struct {
 	Achievements []lifeops.Achievement     `json:"achievements"`
 	Items        []lifeops.Item            `json:"items"`
 	Events       []lifeops.Event           `json:"events"`
+	ZoneChanges  []lifeops.ZoneChange      `json:"zone_changes"`
 }
 
 // ExportOptions tunes ExportUser. The zero value exports everything but
@@ -136,6 +140,7 @@ func ExportUser(ctx context.Context, src lifeops.Store, userID uuid.UUID, opts *
 		{"achievements", func() (err error) { x.Achievements, err = src.Achievements(ctx, userID); return }},
 		{"items", func() (err error) { x.Items, err = src.Items(ctx, userID); return }},
 		{"events", func() (err error) { x.Events, err = src.Events(ctx, userID, firstDay, lastDay); return }},
+		{"zone changes", func() (err error) { x.ZoneChanges, err = src.ZoneChanges(ctx, userID); return }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {
@@ -146,17 +151,17 @@ func ExportUser(ctx context.Context, src lifeops.Store, userID uuid.UUID, opts *
 }
 
 // ImportResult counts what an import wrote. Insert-if-absent records
-// (XP, achievements, events) count only those that were new.
+// (XP, achievements, events, zone changes) count only those that were new.
 type ImportResult struct {
 	Users, Credentials, HealthDays, RawDocuments, HeartRate, SyncStates int
-	WorkDays, Scores, XP, Achievements, Items, Events                   int
+	WorkDays, Scores, XP, Achievements, Items, Events, ZoneChanges      int
 }
 
 // ImportUser writes every record of x into dst, any lifeops.Store. It is
 // idempotent: importing the same document again changes nothing. A user
 // who exists is updated; records keyed like existing ones replace them,
-// except the insert-if-absent ledger records (XP, achievements, events),
-// which keep the stored one. Into another kind of store, records written
+// except the insert-if-absent records (XP, achievements, events, zone
+// changes), which keep the stored one. Into another kind of store, records written
 // before a failure stay, and running the import again completes it.
 //
 // Into a *DB the whole import is one transaction: it lands completely or
@@ -283,6 +288,14 @@ func importUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult
 			return r, fmt.Errorf("import events: %w", err)
 		}
 		r.Events += count(created)
+	}
+	for _, c := range x.ZoneChanges {
+		c.UserID = id
+		_, created, err := dst.AddZoneChange(ctx, c)
+		if err != nil {
+			return r, fmt.Errorf("import zone changes: %w", err)
+		}
+		r.ZoneChanges += count(created)
 	}
 	return r, nil
 }

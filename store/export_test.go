@@ -91,6 +91,14 @@ func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
 	if _, _, err := db.AddEvent(ctx, lifeops.Event{ID: uuid.New(), UserID: u.ID, ItemID: item, Date: d1, Kind: lifeops.EventSkipped, At: t0, Reason: "rain", CreatedAt: t0}); err != nil {
 		tb.Fatal(err)
 	}
+	for _, c := range []lifeops.ZoneChange{
+		{UserID: u.ID, At: t0.Add(72 * time.Hour), From: "Asia/Tokyo", To: "America/New_York"},
+		{UserID: u.ID, At: t0.Add(24 * time.Hour), From: "America/New_York", To: "Asia/Tokyo"},
+	} {
+		if _, _, err := db.AddZoneChange(ctx, c); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	return u
 }
 
@@ -137,8 +145,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.HeartRate != 300 || res.XP != 1 || res.Events != 1 || res.Credentials != 1 {
+	if res.HeartRate != 300 || res.XP != 1 || res.Events != 1 || res.Credentials != 1 || res.ZoneChanges != 2 {
 		t.Errorf("first import = %+v", res)
+	}
+	if n := len(first.ZoneChanges); n != 2 || !first.ZoneChanges[0].At.Before(first.ZoneChanges[1].At) {
+		t.Errorf("exported zone changes = %+v, want both, oldest first", first.ZoneChanges)
 	}
 	second, err := store.ExportUser(ctx, pg, u.ID, opts)
 	if err != nil {
@@ -153,7 +164,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.XP != 0 || res.Achievements != 0 || res.Events != 0 {
+	if res.XP != 0 || res.Achievements != 0 || res.Events != 0 || res.ZoneChanges != 0 {
 		t.Errorf("second import created ledger records: %+v", res)
 	}
 	third, err := store.ExportUser(ctx, pg, u.ID, opts)
@@ -165,6 +176,39 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	if n := len(third.HeartRate); n != 300 {
 		t.Errorf("heart-rate samples after two imports = %d, want 300", n)
+	}
+}
+
+// TestImportVersion1 imports a document written before zone changes were
+// exported: it has no zone_changes, and everything else lands.
+func TestImportVersion1(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	id := uuid.New()
+	doc := `{"format":"lifeops-export","version":1,"exported_at":"2026-03-29T00:00:00Z",
+	"user":{"id":"` + id.String() + `","name":"Ada","timezone":"Europe/Berlin","day_start_hour":4,"wake_time":"07:00","bedtime":"23:00",
+		"created_at":"2026-03-01T09:00:00Z","updated_at":"2026-03-01T09:00:00Z"},
+	"health_days":[],"raw_documents":[],"heart_rate":[{"at":"2026-03-28T03:00:00Z","bpm":55}],"sync_states":[],"work_days":[],
+	"scores":[],"xp":[],"achievements":[],"items":[],"events":[]}`
+	x, err := store.ReadExport(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := mustMigrate(t, openSQLite(t))
+	res, err := store.ImportUser(ctx, db, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Users != 1 || res.HeartRate != 1 || res.ZoneChanges != 0 {
+		t.Errorf("import of a version 1 document = %+v, want the user and one sample", res)
+	}
+	back, err := store.ExportUser(ctx, db, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Version != store.ExportVersion || back.User.Name != "Ada" || len(back.HeartRate) != 1 || len(back.ZoneChanges) != 0 {
+		t.Errorf("export after importing version 1 = version %d, user %q, %d samples, %d zone changes",
+			back.Version, back.User.Name, len(back.HeartRate), len(back.ZoneChanges))
 	}
 }
 
@@ -204,7 +248,8 @@ func TestReadExportRejects(t *testing.T) {
 	}{
 		{"not json", `{`, "document"},
 		{"other format", `{"format":"x","version":1,"user":{"id":"` + uuid.NewString() + `"}}`, "format"},
-		{"future version", `{"format":"lifeops-export","version":2,"user":{"id":"` + uuid.NewString() + `"}}`, "version"},
+		{"future version", `{"format":"lifeops-export","version":3,"user":{"id":"` + uuid.NewString() + `"}}`, "version"},
+		{"version 0", `{"format":"lifeops-export","version":0,"user":{"id":"` + uuid.NewString() + `"}}`, "version"},
 		{"no user", `{"format":"lifeops-export","version":1}`, "user.id"},
 		{"unknown field", `{"format":"lifeops-export","version":1,"user":{"id":"` + uuid.NewString() + `"},"extra":1}`, "document"},
 		{"trailing data", `{"format":"lifeops-export","version":1,"user":{"id":"` + uuid.NewString() + `"}} {}`, "document"},
@@ -226,13 +271,14 @@ func TestReadExportRejects(t *testing.T) {
 func FuzzReadExport(f *testing.F) {
 	f.Add(`{"format":"lifeops-export","version":1,"user":{"id":"6f1c1b1e-3c55-4f55-9d2e-0c7b1f0c2a11","timezone":"UTC"},"heart_rate":[{"at":"2026-01-01T00:00:00Z","bpm":60}]}`)
 	f.Add(`{"format":"lifeops-export","version":0}`)
+	f.Add(`{"format":"lifeops-export","version":2,"user":{"id":"6f1c1b1e-3c55-4f55-9d2e-0c7b1f0c2a11"},"zone_changes":[{"at":"2026-06-11T20:00:00Z","from":"America/Los_Angeles","to":"Asia/Tokyo"}]}`)
 	f.Add(`[]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		x, err := store.ReadExport(strings.NewReader(s))
 		if err != nil {
 			return
 		}
-		if x.Format != store.ExportFormat || x.Version != store.ExportVersion || x.User.ID == uuid.Nil {
+		if x.Format != store.ExportFormat || x.Version < 1 || x.Version > store.ExportVersion || x.User.ID == uuid.Nil {
 			t.Fatalf("accepted a document that fails its checks: %+v", x)
 		}
 	})

@@ -36,7 +36,7 @@ var internalBackends = []backendFn{
 var models = []any{
 	(*userRow)(nil), (*goalsRow)(nil), (*credentialRow)(nil), (*rawDocumentRow)(nil), (*healthDayRow)(nil),
 	(*heartRateRow)(nil), (*syncStateRow)(nil), (*workDayRow)(nil), (*scoresRow)(nil), (*xpRow)(nil),
-	(*achievementRow)(nil), (*itemRow)(nil), (*eventRow)(nil),
+	(*achievementRow)(nil), (*itemRow)(nil), (*eventRow)(nil), (*zoneChangeRow)(nil),
 }
 
 // TestSchemaMatchesModels checks, on both dialects, that after Migrate

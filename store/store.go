@@ -320,4 +320,5 @@ var (
 	_ lifeops.AchievementStore = (*DB)(nil)
 	_ lifeops.EventStore       = (*DB)(nil)
 	_ lifeops.CredentialStore  = (*DB)(nil)
+	_ lifeops.ZoneStore        = (*DB)(nil)
 )

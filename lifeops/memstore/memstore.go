@@ -52,6 +52,7 @@ type userData struct {
 	items        map[uuid.UUID]lifeops.Item
 	events       map[eventKey]lifeops.Event
 	credentials  map[string]lifeops.Credential
+	zones        map[int64]lifeops.ZoneChange // by unix microseconds of At
 }
 
 type rawKey struct{ provider, kind, id string }
@@ -81,6 +82,7 @@ var (
 	_ lifeops.ItemStore        = (*Store)(nil)
 	_ lifeops.EventStore       = (*Store)(nil)
 	_ lifeops.CredentialStore  = (*Store)(nil)
+	_ lifeops.ZoneStore        = (*Store)(nil)
 )
 
 // instant normalises t the way SQL stores do: UTC, microseconds.
@@ -189,6 +191,7 @@ func (s *Store) CreateUser(ctx context.Context, u lifeops.User) error {
 			items:        map[uuid.UUID]lifeops.Item{},
 			events:       map[eventKey]lifeops.Event{},
 			credentials:  map[string]lifeops.Credential{},
+			zones:        map[int64]lifeops.ZoneChange{},
 		}
 		return nil
 	})
@@ -994,4 +997,45 @@ func (s *Store) DeleteCredential(ctx context.Context, userID uuid.UUID, provider
 		delete(d.credentials, provider)
 		return nil
 	})
+}
+
+// ---- zone changes
+
+// AddZoneChange implements [lifeops.ZoneStore].
+func (s *Store) AddZoneChange(ctx context.Context, c lifeops.ZoneChange) (lifeops.ZoneChange, bool, error) {
+	if err := c.Validate(); err != nil {
+		return lifeops.ZoneChange{}, false, err
+	}
+	c.At = instant(c.At)
+	var out lifeops.ZoneChange
+	var created bool
+	err := s.write(ctx, func() error {
+		d, err := s.user(c.UserID)
+		if err != nil {
+			return err
+		}
+		k := c.At.UnixMicro()
+		if old, ok := d.zones[k]; ok {
+			out = old
+			return nil
+		}
+		d.zones[k] = c
+		out, created = c, true
+		return nil
+	})
+	return out, created, err
+}
+
+// ZoneChanges implements [lifeops.ZoneStore].
+func (s *Store) ZoneChanges(ctx context.Context, userID uuid.UUID) ([]lifeops.ZoneChange, error) {
+	var out []lifeops.ZoneChange
+	err := s.read(ctx, func() error {
+		d, err := s.user(userID)
+		if err == nil {
+			out = slices.Collect(maps.Values(d.zones))
+		}
+		return err
+	})
+	slices.SortFunc(out, func(a, b lifeops.ZoneChange) int { return a.At.Compare(b.At) })
+	return out, err
 }

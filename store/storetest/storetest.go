@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Items", testItems},
 		{"Events", testEvents},
 		{"Credentials", testCredentials},
+		{"ZoneChanges", testZoneChanges},
 		{"CascadeOnUserDelete", testCascade},
 		{"CancelledContext", testCancelledContext},
 	}

@@ -104,6 +104,8 @@ func testCascade(t *testing.T, s lifeops.Store) {
 		_, _, err = s.AddEvent(ctx(t), newEvent(id, item, d, lifeops.EventCompleted))
 		must(t, "AddEvent", err)
 		must(t, "PutCredential", s.PutCredential(ctx(t), lifeops.Credential{UserID: id, Provider: "oura", ExternalID: ext, AccessToken: "t"}))
+		_, _, err = s.AddZoneChange(ctx(t), lifeops.ZoneChange{UserID: id, At: at(2026, 3, 10, 12, 0), From: "Europe/Berlin", To: "Asia/Tokyo"})
+		must(t, "AddZoneChange", err)
 	}
 	fill(u.ID, ext)
 	fill(bystander.ID, uuid.NewString())
@@ -145,14 +147,18 @@ func testCascade(t *testing.T, s lifeops.Store) {
 		if _, err := s.Goals(ctx(t), id); err == nil {
 			goals = 1
 		}
+		zones, err := s.ZoneChanges(ctx(t), id)
+		must(t, "ZoneChanges", err)
 		return []count{{"goals", goals}, {"health", len(health)}, {"raw", len(raw)}, {"heart rate", len(hr)}, {"sync", len(st)},
 			{"work", len(work)}, {"scores", len(sc)}, {"xp", len(xp)}, {"achievements", len(ach)}, {"items", len(items)},
-			{"events", len(ev)}, {"credentials", creds}}
+			{"events", len(ev)}, {"credentials", creds}, {"zone changes", len(zones)}}
 	}
 	diff(t, "records of a deleted user", []count{{"goals", 0}, {"health", 0}, {"raw", 0}, {"heart rate", 0}, {"sync", 0},
-		{"work", 0}, {"scores", 0}, {"xp", 0}, {"achievements", 0}, {"items", 0}, {"events", 0}, {"credentials", 0}}, counts(u.ID))
+		{"work", 0}, {"scores", 0}, {"xp", 0}, {"achievements", 0}, {"items", 0}, {"events", 0}, {"credentials", 0},
+		{"zone changes", 0}}, counts(u.ID))
 	diff(t, "records of the bystander", []count{{"goals", 1}, {"health", 1}, {"raw", 1}, {"heart rate", 1}, {"sync", 1},
-		{"work", 1}, {"scores", 1}, {"xp", 1}, {"achievements", 1}, {"items", 1}, {"events", 1}, {"credentials", 1}}, counts(bystander.ID))
+		{"work", 1}, {"scores", 1}, {"xp", 1}, {"achievements", 1}, {"items", 1}, {"events", 1}, {"credentials", 1},
+		{"zone changes", 1}}, counts(bystander.ID))
 	_, err := s.CredentialByExternalID(ctx(t), "oura", ext)
 	wantErr(t, "CredentialByExternalID of a deleted user", err, lifeops.ErrNotFound)
 }
