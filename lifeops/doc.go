@@ -30,8 +30,10 @@
 //
 // Changing the zone takes effect at once: the current day and every feed
 // are computed in the new zone, and stored records keep their dates, so
-// nothing done before the move changes day, and a streak is neither broken
-// nor doubled by the calendar jumping.
+// nothing done before the move changes day. The Service records each move
+// as a [ZoneChange] and counts every streak across them: a day that a
+// flight east jumps over cannot break a streak or cost a freeze, and a date
+// lived twice after a flight west counts once.
 //
 // The timeline of a day anchors items to that day's measured wake time (the
 // end of the main sleep that ended on it) and bedtime (the start of the main

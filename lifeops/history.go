@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,6 +56,8 @@ type history struct {
 	movedIn  map[civil.Date][]occKey
 	health   map[civil.Date]HealthDay
 	work     map[civil.Date]WorkDay
+	// zones are the person's zone changes, oldest first, for streaks.
+	zones []score.ZoneChange
 	// wholeDay caches habits(d, false); record and forget clear it.
 	wholeDay map[civil.Date]*score.Habits
 }
@@ -62,10 +65,17 @@ type history struct {
 // allDaysFrom is the first day of the widest range a history can load.
 func allDaysFrom() civil.Date { return civil.Date{Year: 1, Month: time.January, Day: 1} }
 
+// laterDays is how far past the person's current day a whole-history load
+// reads events: a flight west can put the calendar back by up to two days
+// (zone offsets span 26 hours), and what was done on those days before the
+// flight still counts for streaks.
+const laterDays = 2
+
 // loadHistory loads the person's records needed for the days [from, to]: a
 // zero from means all of their history. Events are loaded from the start of
-// the feed window of from, and health days from the day before from to the
-// day after to, for anchors.
+// the feed window of from (through laterDays after to for all of history),
+// and health days from the day before from to the day after to, for
+// anchors.
 func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to civil.Date) (*history, error) {
 	p, err := s.person(ctx, userID)
 	if err != nil {
@@ -79,22 +89,30 @@ func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to ci
 	h := &history{person: p, goals: goals, now: now, today: p.dayOf(now), from: from, to: to,
 		byID: map[uuid.UUID]Item{}, occ: map[occKey]*occState{}, movedIn: map[civil.Date][]occKey{},
 		health: map[civil.Date]HealthDay{}, work: map[civil.Date]WorkDay{}}
+	moves, err := s.store.ZoneChanges(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("load zone changes: %w", err)
+	}
+	if h.zones, err = scoreZoneChanges(moves); err != nil {
+		return nil, fmt.Errorf("load zone changes of user %s: %w", userID, err)
+	}
 	items, err := s.store.Items(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("load items: %w", err)
 	}
 	for _, it := range items {
-		if created := p.dayOf(it.CreatedAt); !it.CreatedAt.IsZero() && (it.ActiveFrom.IsZero() || it.ActiveFrom.Before(created)) {
+		if created := h.dayAt(it.CreatedAt); !it.CreatedAt.IsZero() && (it.ActiveFrom.IsZero() || it.ActiveFrom.Before(created)) {
 			it.ActiveFrom = created // an item is never due before it existed
 		}
 		h.items = append(h.items, it)
 		h.byID[it.ID] = it
 	}
-	loFrom, hiTo := allDaysFrom(), to.AddDays(1)
+	loFrom, hiTo, eventsTo := allDaysFrom(), to.AddDays(1), to.AddDays(laterDays)
 	if !from.IsZero() {
 		loFrom, _ = timeline.EventWindow(from)
+		eventsTo = to
 	}
-	events, err := s.store.Events(ctx, userID, loFrom, to)
+	events, err := s.store.Events(ctx, userID, loFrom, eventsTo)
 	if err != nil {
 		return nil, fmt.Errorf("load events: %w", err)
 	}
@@ -139,6 +157,48 @@ func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to ci
 		h.work[w.Date] = w
 	}
 	return h, nil
+}
+
+// scoreZoneChanges loads the zones of the changes for the score package.
+func scoreZoneChanges(changes []ZoneChange) ([]score.ZoneChange, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	zones := map[string]*time.Location{}
+	load := func(name string) (*time.Location, error) {
+		if loc, ok := zones[name]; ok {
+			return loc, nil
+		}
+		loc, err := LoadZone(name)
+		zones[name] = loc
+		return loc, err
+	}
+	out := make([]score.ZoneChange, 0, len(changes))
+	for _, c := range changes {
+		from, err := load(c.From)
+		if err != nil {
+			return nil, err
+		}
+		to, err := load(c.To)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, score.ZoneChange{At: c.At, From: from, To: to})
+	}
+	return out, nil
+}
+
+// dayAt returns the person's day that the instant t belonged to when it
+// happened: in the zone they were in then, as the zone changes tell, with
+// their day-start hour.
+func (h *history) dayAt(t time.Time) civil.Date {
+	loc := h.loc
+	if i := sort.Search(len(h.zones), func(i int) bool { return h.zones[i].At.After(t) }); i > 0 {
+		loc = h.zones[i-1].To
+	} else if len(h.zones) > 0 {
+		loc = h.zones[0].From
+	}
+	return person{h.User, loc}.dayOf(t)
 }
 
 // firstDay returns the earliest day the history has anything on, or the
@@ -324,7 +384,8 @@ func (h *history) breakdown(d civil.Date, soFar bool) (score.Day, score.Breakdow
 }
 
 // itemMarks returns the statuses of item it on every day from its first day
-// through the history's today.
+// through the history's today, and on the days after today (after a flight
+// west) on which the occurrence was completed or skipped.
 func (h *history) itemMarks(it Item) []score.Mark {
 	first := it.ActiveFrom
 	if first.IsZero() || first.Before(h.firstDay()) {
@@ -349,27 +410,43 @@ func (h *history) itemMarks(it Item) []score.Mark {
 		}
 		marks = append(marks, score.Mark{Date: d, Status: status})
 	}
+	for d := h.today.AddDays(1); !d.After(h.today.AddDays(laterDays)); d = d.AddDays(1) {
+		if st := h.occ[occKey{it.ID, d}]; st != nil && st.outcome != nil && h.dueOn(it, d) {
+			status := score.Skipped
+			if st.outcome.Kind == EventCompleted {
+				status = score.Done
+			}
+			marks = append(marks, score.Mark{Date: d, Status: status})
+		}
+	}
 	return marks
 }
 
 // dayGoalMarks returns the day-goal status of every day from the first day
-// of the history through today.
+// of the history through today, and of the days after today (after a
+// flight west) whose goal was already met.
 func (h *history) dayGoalMarks() ([]score.Mark, error) {
 	var marks []score.Mark
 	g := scoreGoals(h.goals)
-	for d := h.firstDay(); !d.After(h.today); d = d.AddDays(1) {
+	for d := h.firstDay(); !d.After(h.today.AddDays(laterDays)); d = d.AddDays(1) {
+		later := d.After(h.today)
 		st, err := score.DayGoalStatus(h.habits(d, false), g, d.Before(h.today))
 		if err != nil {
 			return nil, translate(err)
+		}
+		if later && st != score.Done {
+			continue
 		}
 		marks = append(marks, score.Mark{Date: d, Status: st})
 	}
 	return marks, nil
 }
 
-// streak counts a streak over marks as of today.
+// streak counts a streak over marks as of today, in the person's days
+// across their zone changes.
 func (h *history) streak(marks []score.Mark, rules score.StreakRules) (score.Streak, error) {
-	st, err := score.CountStreak(score.StreakInput{Marks: marks, Today: h.today, Rules: rules, DayStartHour: h.DayStartHour})
+	st, err := score.CountStreak(score.StreakInput{Marks: marks, Today: h.today, Rules: rules,
+		ZoneChanges: h.zones, DayStartHour: h.DayStartHour})
 	return st, translate(err)
 }
 

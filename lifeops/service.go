@@ -60,6 +60,9 @@ type Service struct {
 	// syncing serialises the syncs of one user within this process, so two
 	// overlapping syncs do not interleave their read-merge-write of a day.
 	syncing sync.Map // uuid.UUID → *sync.Mutex
+	// updating serialises the profile updates of one user within this
+	// process, so two racing moves to the same zone record one change.
+	updating sync.Map // uuid.UUID → *sync.Mutex
 }
 
 // New returns a Service for cfg. It fails with ErrInvalid when cfg is nil,
@@ -267,8 +270,17 @@ type ProfileUpdate struct {
 //
 // A new zone takes effect at once: the person's current day and every feed
 // are computed in it from then on. Records already stored keep their dates,
-// so nothing done before the move changes day.
+// so nothing done before the move changes day. The move is recorded as a
+// [ZoneChange] at the Clock's instant, once however often the request is
+// sent, and streaks use it: days a flight east jumps over do not break a
+// streak, and a date lived twice after a flight west counts once.
 func (s *Service) UpdateProfile(ctx context.Context, userID uuid.UUID, up ProfileUpdate) (User, error) {
+	// Serialise one user's updates in this process, so that two identical
+	// requests racing each other record one zone change.
+	mu, _ := s.updating.LoadOrStore(userID, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+
 	u, err := s.store.User(ctx, userID)
 	if err != nil {
 		return User{}, err
@@ -296,10 +308,59 @@ func (s *Service) UpdateProfile(ctx context.Context, userID uuid.UUID, up Profil
 		return u, nil
 	}
 	next.UpdatedAt = s.now()
+	if next.Zone != u.Zone {
+		if err := s.recordMove(ctx, u, next.Zone, next.UpdatedAt); err != nil {
+			return User{}, err
+		}
+	}
 	if err := s.store.UpdateUser(ctx, next); err != nil {
 		return User{}, fmt.Errorf("update user: %w", err)
 	}
 	return s.store.User(ctx, userID)
+}
+
+// recordMove records that u moves from their zone to zone at the instant
+// at. It runs before the profile is written, so a request cut short between
+// the two writes is repaired by sending it again: the retry finds the move
+// it recorded (same zones, recorded after the profile last changed) and
+// adds no second one. A move is recorded after every earlier one, a
+// microsecond later if the clock has not passed the last (a fixed clock in
+// tests, or clocks of several hosts), so the history keeps its order.
+func (s *Service) recordMove(ctx context.Context, u User, zone string, at time.Time) error {
+	changes, err := s.store.ZoneChanges(ctx, u.ID)
+	if err != nil {
+		return fmt.Errorf("load zone changes: %w", err)
+	}
+	if n := len(changes); n > 0 {
+		last := changes[n-1]
+		if last.From == u.Zone && last.To == zone && !last.At.Before(u.UpdatedAt) {
+			return nil
+		}
+		if at = at.UTC().Truncate(time.Microsecond); !at.After(last.At) {
+			at = last.At.Add(time.Microsecond)
+		}
+	}
+	c, created, err := s.store.AddZoneChange(ctx, ZoneChange{UserID: u.ID, At: at, From: u.Zone, To: zone})
+	if err != nil {
+		return fmt.Errorf("record zone change: %w", err)
+	}
+	if created {
+		s.log.InfoContext(ctx, "zone changed", "user_id", u.ID, "from", c.From, "to", c.To, "at", c.At)
+	}
+	return nil
+}
+
+// ZoneChanges returns the person's zone changes, oldest first: every move
+// a profile update recorded.
+func (s *Service) ZoneChanges(ctx context.Context, userID uuid.UUID) ([]ZoneChange, error) {
+	changes, err := s.store.ZoneChanges(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if changes == nil {
+		changes = []ZoneChange{}
+	}
+	return changes, nil
 }
 
 // DeleteUser deletes the user and every record of theirs.
