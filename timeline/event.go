@@ -61,8 +61,9 @@ type Event struct {
 
 // Validate reports every problem of e as [*ValidationError] values joined
 // with [errors.Join]: a missing item ID or date, an unknown type, a
-// postponement that goes nowhere, backwards, or more than MaxPostponeDays
-// ahead, and fields that the type does not use.
+// postponement that goes nowhere, backwards, more than MaxPostponeDays
+// ahead, or to a new start (To) that cannot lie on its feed day (ToDate, or
+// Date when ToDate is zero), and fields that the type does not use.
 func (e Event) Validate() error {
 	var p problems
 	if e.ItemID == uuid.Nil {
@@ -93,6 +94,14 @@ func (e Event) Validate() error {
 			p.add("to_date", "a postponement moves to a later date than %s, not %s", e.Date, e.ToDate)
 		case !e.ToDate.IsZero() && e.Date.IsValid() && e.ToDate.Sub(e.Date) > MaxPostponeDays:
 			p.add("to_date", "a postponement moves at most %d days ahead; %s is %d days after %s", MaxPostponeDays, e.ToDate, e.ToDate.Sub(e.Date), e.Date)
+		case !e.To.IsZero() && e.Date.IsValid():
+			day := e.Date
+			if !e.ToDate.IsZero() {
+				day = e.ToDate
+			}
+			if !nearDay(e.To, day) {
+				p.add("to", "the new start %s is not on the feed day %s", e.To.Format(time.RFC3339), day)
+			}
 		}
 	case "":
 		p.add("type", "an event type is required: completed, skipped, postponed or undone")
@@ -106,6 +115,17 @@ func (e Event) Validate() error {
 		p.add("to", "only a postponement takes to or to_date")
 	}
 	return p.err()
+}
+
+// nearDay reports whether instant t can belong to feed date d in some zone:
+// an anchor on d, with an offset of up to a day either way, lies between
+// two days before d's midnight in UTC and four days after it (zones span
+// UTC-12 to UTC+14, and a bedtime can fall on the next date). Instants
+// outside that range are mistakes, and would not even encode as RFC 3339
+// when they leave the years 0 to 9999.
+func nearDay(t time.Time, d civil.Date) bool {
+	s := t.Unix() - wallSeconds(d, 0)
+	return s >= -2*86400 && s < 4*86400
 }
 
 // EventWindow returns the range of occurrence dates, inclusive, whose events

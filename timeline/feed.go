@@ -148,8 +148,8 @@ type occKey struct {
 // then by occurrence date, title and item ID, so the order is stable.
 //
 // Invalid input returns [*ValidationError] values (matching [ErrInvalid])
-// with fields "date", "timezone", "now", "view", "items[i].<field>" and
-// "events[i].<field>". A date the zone skipped whole (Pacific/Apia,
+// with fields "date", "timezone", "now", "view", "anchors.<field>",
+// "previous.<field>", "items[i].<field>" and "events[i].<field>". A date the zone skipped whole (Pacific/Apia,
 // 2011-12-30) is invalid: it has no feed.
 func BuildFeed(in FeedInput) (Feed, error) {
 	var p problems
@@ -171,6 +171,10 @@ func BuildFeed(in FeedInput) (Feed, error) {
 	}
 	if len(p) == 0 && !DayExists(in.Date, in.Location) {
 		p.add("date", "%s did not happen in %s: the zone skipped that day", in.Date, in.Location)
+	}
+	if in.Date.IsValid() {
+		in.Anchors.check(&p, "anchors", in.Date)
+		in.Previous.check(&p, "previous", previousFeedDay(in.Date, in.Location))
 	}
 	var rules []*compiledRule
 	for i, it := range in.Items {
@@ -311,10 +315,7 @@ func (r *dayResolver) instant(a Anchor) time.Time {
 
 func newBuilder(in FeedInput, rules []*compiledRule) *builder {
 	b := &builder{in: in, loc: in.Location, rules: rules}
-	b.prev = in.Date.AddDays(-1)
-	if !DayExists(b.prev, b.loc) {
-		b.prev = b.prev.AddDays(-1)
-	}
+	b.prev = previousFeedDay(in.Date, b.loc)
 	b.prevOK = b.prev.IsValid()
 	if in.Previous == (Anchors{}) {
 		b.in.Previous = Anchors{DefaultWake: in.Anchors.DefaultWake, DefaultBedtime: in.Anchors.DefaultBedtime}
@@ -341,6 +342,16 @@ func newBuilder(in FeedInput, rules []*compiledRule) *builder {
 	b.drafts = make([]draft, 0, len(in.Items)+8)
 	b.foldEvents()
 	return b
+}
+
+// previousFeedDay is the feed day before d: d-1, or d-2 when loc skipped
+// d-1 whole.
+func previousFeedDay(d civil.Date, loc *time.Location) civil.Date {
+	prev := d.AddDays(-1)
+	if !DayExists(prev, loc) {
+		prev = prev.AddDays(-1)
+	}
+	return prev
 }
 
 // foldEvents applies the events of each occurrence in order.
@@ -652,9 +663,15 @@ func (b *builder) sort() {
 	if len(ds) < 2 {
 		return
 	}
-	lo := ds[0].sec
+	lo, hi := ds[0].sec, ds[0].sec
 	for i := range ds {
-		lo = min(lo, ds[i].sec)
+		lo, hi = min(lo, ds[i].sec), max(hi, ds[i].sec)
+	}
+	// The key packs the second above 20 bits of index: it needs fewer than
+	// 2^20 drafts and a span of seconds under 2^43.
+	if len(ds) >= 1<<20 || uint64(hi-lo) >= 1<<43 {
+		slices.SortFunc(ds, b.compare)
+		return
 	}
 	keys := make([]uint64, len(ds))
 	for i := range ds {

@@ -451,6 +451,15 @@ func TestBuildFeedInvalidInput(t *testing.T) {
 		{"bad event", func(in *timeline.FeedInput) {
 			in.Events = []timeline.Event{{ItemID: id(1), Date: d("2025-01-06"), Type: timeline.EventPostponed, At: in.Now, ToDate: d("2025-02-06")}}
 		}, []string{"events[0].to_date"}},
+		// Instants that cannot be the day's anchors, which a feed would
+		// otherwise place and sort years away and fail to encode.
+		{"far wake", func(in *timeline.FeedInput) { in.Anchors.Wake = time.Date(30000, 1, 6, 7, 0, 0, 0, time.UTC) }, []string{"anchors.wake"}},
+		{"old bedtime", func(in *timeline.FeedInput) { in.Anchors.Bedtime = time.Date(2024, 1, 6, 23, 0, 0, 0, loc) }, []string{"anchors.bedtime"}},
+		{"far previous wake", func(in *timeline.FeedInput) { in.Previous.Wake = time.Date(2025, 1, 15, 7, 0, 0, 0, loc) }, []string{"previous.wake"}},
+		{"bad default clocks", func(in *timeline.FeedInput) {
+			in.Anchors.DefaultWake = civil.Clock{Hour: 25}
+			in.Previous.DefaultBedtime = civil.Clock{Minute: -1}
+		}, []string{"anchors.default_wake", "previous.default_bedtime"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -242,6 +242,28 @@ type Anchors struct {
 	DefaultBedtime civil.Clock
 }
 
+// check reports default clocks that are not times of day and actual
+// instants that cannot be wake or bedtime of feed date d, under prefix
+// ("anchors" or "previous").
+func (a Anchors) check(p *problems, prefix string, d civil.Date) {
+	for _, x := range []struct {
+		field string
+		t     time.Time
+	}{{"wake", a.Wake}, {"bedtime", a.Bedtime}} {
+		if !x.t.IsZero() && !nearDay(x.t, d) {
+			p.add(prefix+"."+x.field, "%s cannot be the %s of %s", x.t.Format(time.RFC3339), x.field, d)
+		}
+	}
+	for _, x := range []struct {
+		field string
+		c     civil.Clock
+	}{{"default_wake", a.DefaultWake}, {"default_bedtime", a.DefaultBedtime}} {
+		if !x.c.IsValid() {
+			p.add(prefix+"."+x.field, "%02d:%02d is not a time of day", x.c.Hour, x.c.Minute)
+		}
+	}
+}
+
 // Instant returns the instant of anchor a on feed date d in loc: a fixed
 // clock resolved with [Resolve], or the actual wake or bedtime when known,
 // else the default resolved the same way.

@@ -92,17 +92,27 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 	}
 	out.Date = parseDateField(&p, "schedule.date", w.Date)
 	out.StartDate = parseDateField(&p, "schedule.start_date", w.StartDate)
+	// Sunday is the zero time.Weekday, so a Schedule cannot show that
+	// week_start or weekday was given as "sun"; the wire form can, and a
+	// field the kind does not use is refused here as Validate refuses the
+	// other days.
 	if w.WeekStart != "" {
 		d, ok := parseWeekdayName(w.WeekStart)
-		if !ok {
+		switch {
+		case !ok:
 			p.add("schedule.week_start", "%q is not a weekday", w.WeekStart)
+		case out.Type != ScheduleWeekly && d != time.Monday:
+			p.add("schedule.week_start", "a %s schedule does not use week_start", out.Type)
 		}
 		out.WeekStart = d
 	}
 	if w.Weekday != "" {
 		d, ok := parseWeekdayName(w.Weekday)
-		if !ok {
+		switch {
+		case !ok:
 			p.add("schedule.weekday", "%q is not a weekday", w.Weekday)
+		case w.Week == 0:
+			p.add("schedule.weekday", "weekday is used only with week, in a monthly or yearly schedule")
 		}
 		out.Weekday = d
 	}

@@ -70,6 +70,11 @@ func TestScheduleJSONErrors(t *testing.T) {
 		{`{"type":"weekly","week_start":"x","days":["mon"]}`, []string{"schedule.week_start"}},
 		{`{"type":"monthly","week":1,"weekday":"x"}`, []string{"schedule.weekday"}},
 		{`{"type":"daily","start_date":"tomorrow"}`, []string{"schedule.start_date"}},
+		// Sunday is the zero time.Weekday, so only the wire form shows that
+		// these were given; they are refused like any field a kind does not
+		// use, as "mon" would be.
+		{`{"type":"monthly","day_of_month":5,"weekday":"sun"}`, []string{"schedule.weekday"}},
+		{`{"type":"daily","week_start":"sun"}`, []string{"schedule.week_start"}},
 		{`[]`, []string{"schedule"}},
 		{`{"type":"daily"} {}`, []string{"schedule"}},
 		{`{"type":`, []string{"schedule"}},
@@ -245,6 +250,13 @@ func TestEventValidate(t *testing.T) {
 		{"reason on a completion", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventCompleted, At: at, Reason: "x"}, []string{"reason"}},
 		{"long reason", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventSkipped, At: at, Reason: string(make([]rune, 501))}, []string{"reason"}},
 		{"to on a skip", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventSkipped, At: at, To: at}, []string{"to"}},
+		{"postpone to another century", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventPostponed, At: at, To: time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)}, []string{"to"}},
+		{"postpone to before the date", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventPostponed, At: at, To: time.Date(2025, 3, 7, 0, 0, 0, 0, time.UTC)}, []string{"to"}},
+		{"postpone to a start far from to_date", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventPostponed, At: at, ToDate: d("2025-03-12"), To: time.Date(2025, 3, 20, 9, 0, 0, 0, time.UTC)}, []string{"to"}},
+		// Past midnight, in a zone far from UTC, is still the same feed day.
+		{"postpone past midnight", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventPostponed, At: at, To: time.Date(2025, 3, 11, 1, 30, 0, 0, mustLoad("Pacific/Kiritimati"))}, nil},
+		{"postpone late on a far zone's day", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventPostponed, At: at, To: time.Date(2025, 3, 11, 23, 0, 0, 0, mustLoad("Pacific/Pago_Pago"))}, nil},
+		{"postpone to another day", timeline.Event{ItemID: id(1), Date: d("2025-03-10"), Type: timeline.EventPostponed, At: at, ToDate: d("2025-03-24"), To: time.Date(2025, 3, 24, 21, 0, 0, 0, mustLoad("America/Los_Angeles"))}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

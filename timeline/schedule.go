@@ -41,7 +41,10 @@ const (
 	ScheduleYearly ScheduleType = "yearly"
 	// ScheduleRRule is due on the dates an iCalendar recurrence rule
 	// (RFC 5545 section 3.3.10) generates from StartDate. See [ParseRule] for
-	// the rule parts accepted.
+	// the rule parts accepted. A schedule has dates, not times, so UNTIL
+	// counts by the date written in it (UNTIL=20250131T235959Z makes
+	// 2025-01-31 the last date, whatever the zone), and, as in [Rule], a
+	// StartDate the rule does not select is not a due date.
 	ScheduleRRule ScheduleType = "rrule"
 )
 
@@ -268,8 +271,10 @@ func (s Schedule) firstDate() civil.Date {
 // DueOn reports whether s is due on date d. It runs in constant time for
 // every built-in kind; an rrule schedule expands its rule from a period near
 // d (see [ParseRule]), so its cost does not grow with the distance from the
-// start date either, unless the rule has a COUNT. An invalid schedule is
-// never due.
+// start date either, unless the rule has a COUNT. DueOn does not validate
+// s: an rrule schedule whose rule does not parse is never due, and for any
+// other schedule that [Schedule.Validate] rejects the answer is unspecified
+// (but never a panic).
 func (s Schedule) DueOn(d civil.Date) bool {
 	if !d.IsValid() {
 		return false
@@ -362,7 +367,8 @@ func (s Schedule) dayIn(y int, m time.Month) (int, bool) {
 
 // NextDue returns the first date on or after from on which s is due, and
 // false when there is none (a once date in the past, a rule whose COUNT or
-// UNTIL has run out, an invalid schedule). Built-in kinds compute the answer
+// UNTIL has run out, a date past 9999-12-31). It agrees with
+// [Schedule.DueOn], and like it does not validate s. Built-in kinds compute the answer
 // directly or in a bounded number of steps (at most one 400-year Gregorian
 // cycle of months for the rarest monthly and yearly schedules).
 func (s Schedule) NextDue(from civil.Date) (civil.Date, bool) {
