@@ -93,8 +93,8 @@ func assertEffectsAddUp(t *testing.T, b score.Breakdown) {
 		if !sum.Equal(v) {
 			t.Errorf("%s: effects add up to %s, score is %s", name, sum, v)
 		}
-		if len(cs) > 0 && wsum.Sub(decimal.NewFromInt(1)).Abs().GreaterThan(d("0.001")) {
-			t.Errorf("%s: weights add up to %s", name, wsum)
+		if len(cs) > 0 && !wsum.IsZero() && !wsum.Equal(decimal.NewFromInt(1)) {
+			t.Errorf("%s: weights add up to %s, not 1", name, wsum)
 		}
 		if v.IsNegative() || v.GreaterThan(decimal.NewFromInt(100)) || !v.Equal(v.Round(1)) {
 			t.Errorf("%s: score %s is not on 0–100 with one decimal", name, v)
@@ -318,6 +318,38 @@ func TestLife(t *testing.T) {
 	if !errors.Is(err, score.ErrInvalid) {
 		t.Errorf("err = %v, want ErrInvalid", err)
 	}
+}
+
+// TestWeightsAddUpToOne: shown weights are rounded to WeightPlaces, and the
+// rounding is apportioned so that they still add up to exactly 1, as the
+// effects add up to the score.
+func TestWeightsAddUpToOne(t *testing.T) {
+	t.Parallel()
+	got, err := score.Life([]score.DomainScore{
+		{Domain: score.DomainSleep, Value: d("80")},
+		{Domain: score.DomainActivity, Value: d("70")},
+		{Domain: score.DomainHabits, Value: d("60")},
+	}, score.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []score.Contributor{
+		c("sleep", "80", "0.3334", "26.7", ""),
+		c("activity", "70", "0.3333", "23.3", ""),
+		c("habits", "60", "0.3333", "20", ""),
+	}
+	if diff := cmp.Diff(want, got.Contributors, equateDecimal); diff != "" {
+		t.Errorf("Life contributors (-want +got):\n%s", diff)
+	}
+	b, err := score.Compute(score.Day{Date: civil.D(2026, 3, 10),
+		Sleep:     &score.Sleep{Score: score.Int(80), TotalSeconds: score.Int(7 * 3600), Efficiency: score.Int(90)},
+		Readiness: &score.Readiness{Score: score.Int(70)},
+		Work:      &score.Work{Minutes: 500, AfterHoursMinutes: 30, MeetingMinutes: score.Int(100), BreakMinutes: score.Int(20)},
+	}, score.Goals{RestingHeartRate: 55, Weights: &score.Weights{Sleep: d("1"), Activity: d("1"), WorkLife: d("1"), Habits: d("1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertEffectsAddUp(t, b)
 }
 
 func TestRound(t *testing.T) {

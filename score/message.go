@@ -191,14 +191,15 @@ func highlight(in MessageInput) (string, string) {
 		}
 		return "missing_data", fmt.Sprintf("No %s data yet today.", strings.ToLower(domainTitle(d)))
 	}
-	var low *DomainScore
+	var low Domain
+	var lowValue decimal.Decimal
 	for _, d := range AllDomains() {
-		if s := today.Domain(d); s != nil && (low == nil || s.Value.LessThan(low.Value)) {
-			low = s
+		if s := today.Domain(d); s != nil && (low == "" || s.Value.LessThan(lowValue)) {
+			low, lowValue = d, s.Value
 		}
 	}
-	if low != nil && low.Value.LessThan(decimal.NewFromInt(BandFair)) {
-		return "weakest", fmt.Sprintf("%s is lowest at %s; a small step there helps most.", domainTitle(low.Domain), low.Value.StringFixed(ScorePlaces))
+	if low != "" && lowValue.LessThan(decimal.NewFromInt(BandFair)) {
+		return "weakest", fmt.Sprintf("%s is lowest at %s; a small step there helps most.", domainTitle(low), lowValue.StringFixed(ScorePlaces))
 	}
 	return "", ""
 }

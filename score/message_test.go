@@ -102,6 +102,24 @@ func TestTodayMessage(t *testing.T) {
 	}
 }
 
+// TestTodayMessageNamesTheSlot: a domain is named by the field it sits in,
+// so a caller that fills only values gets the right name.
+func TestTodayMessageNamesTheSlot(t *testing.T) {
+	t.Parallel()
+	today := breakdown(t, civil.D(2026, 3, 10), "40", "90", "90", "90")
+	sleep := *today.Sleep
+	sleep.Domain = ""
+	today.Sleep = &sleep
+	got, err := score.TodayMessage(score.MessageInput{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := score.Message{Text: "Life Score 77.5: a good day. Sleep is lowest at 40.0; a small step there helps most.", Rules: []string{"band_good", "weakest"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestTodayMessageInvalid(t *testing.T) {
 	t.Parallel()
 	bad := score.Breakdown{Sleep: &score.DomainScore{Domain: score.DomainSleep, Value: d("101")},

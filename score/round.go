@@ -12,7 +12,8 @@ import (
 // mean of its contributors' rounded values, computed exactly and rounded
 // once, at the end; contributor effects are rounded down and the tenths
 // still missing go to the largest remainders, so the effects add up exactly
-// to the rounded score.
+// to the rounded score. Shown weights are apportioned the same way, so they
+// add up to exactly 1.
 const ScorePlaces = 1
 
 // WeightPlaces is the number of decimal places of a contributor's Weight as
@@ -67,25 +68,42 @@ func combine(cs []component) (decimal.Decimal, []Contributor, bool) {
 		return decimal.Decimal{}, nil, false
 	}
 	score := divRound(sum, total)
-	out := make([]Contributor, len(cs))
-	rems := make([]int64, len(cs))
-	order := make([]int, len(cs))
-	var floors int64
+	effects := make([]int64, len(cs))
+	shares := make([]int64, len(cs))
 	for i, c := range cs {
-		n := c.weight * c.value
+		effects[i] = c.weight * c.value
+		shares[i] = c.weight * 10000
+	}
+	effects = apportion(effects, total, score)
+	shares = apportion(shares, total, 10000)
+	out := make([]Contributor, len(cs))
+	for i, c := range cs {
 		out[i] = Contributor{
 			Name:   c.name,
 			Value:  fromTenths(c.value),
-			Weight: decimal.New(divRound(c.weight*10000, total), -WeightPlaces),
+			Weight: decimal.New(shares[i], -WeightPlaces),
+			Effect: fromTenths(effects[i]),
 			Input:  c.input,
 			Parts:  c.parts,
 		}
+	}
+	return fromTenths(score), out, true
+}
+
+// apportion divides each of ns by total, rounding down, and hands the units
+// still missing to reach sum to the largest remainders, the earlier one
+// first on a tie (the largest remainder method). sum must be the rounded
+// total of the exact quotients, which leaves at most one unit for each.
+// It reuses ns for the result.
+func apportion(ns []int64, total, sum int64) []int64 {
+	rems := make([]int64, len(ns))
+	order := make([]int, len(ns))
+	for i, n := range ns {
 		rems[i] = n % total
-		floors += n / total
+		ns[i] = n / total
+		sum -= ns[i]
 		order[i] = i
 	}
-	// Largest remainder: the tenths the floors miss go to the largest
-	// remainders, the earlier contributor first on a tie.
 	slices.SortStableFunc(order, func(a, b int) int {
 		switch {
 		case rems[a] > rems[b]:
@@ -95,12 +113,8 @@ func combine(cs []component) (decimal.Decimal, []Contributor, bool) {
 		}
 		return 0
 	})
-	extra := make([]int64, len(cs))
-	for k := int64(0); k < score-floors && int(k) < len(order); k++ {
-		extra[order[k]] = 1
+	for k := 0; int64(k) < sum && k < len(order); k++ {
+		ns[order[k]]++
 	}
-	for i, c := range cs {
-		out[i].Effect = fromTenths(c.weight*c.value/total + extra[i])
-	}
-	return fromTenths(score), out, true
+	return ns
 }

@@ -270,6 +270,11 @@ func CountStreak(in StreakInput) (Streak, error) {
 			st = cRest
 		}
 		c.step(day, st)
+		if day == today {
+			// Marks after today (the calendar stepped back) do not
+			// settle today: it is still open, whatever follows it.
+			c.todayPending = st == cPending
+		}
 	}
 	return c.result(), nil
 }
@@ -285,12 +290,13 @@ type streakCounter struct {
 	lastDone int // day number of the latest done day
 	anyDone  bool
 	frozen   []civil.Date
-	pending  bool
+	// todayPending is true when the day the streak is counted to is still
+	// open.
+	todayPending bool
 }
 
 // step applies one day's final status (never cNone), in day order.
 func (c *streakCounter) step(day int, st code) {
-	c.pending = false
 	switch st {
 	case cDone:
 		if c.current == 0 {
@@ -316,8 +322,6 @@ func (c *streakCounter) step(day int, st code) {
 			c.current = 0
 			c.earned = 0
 		}
-	case cPending:
-		c.pending = true
 	}
 }
 
@@ -325,7 +329,7 @@ func (c *streakCounter) result() Streak {
 	s := Streak{
 		Current:    c.current,
 		Longest:    c.longest,
-		AtRisk:     c.pending && c.current > 0,
+		AtRisk:     c.todayPending && c.current > 0,
 		Freezes:    c.freezes,
 		FrozenDays: append([]civil.Date{}, c.frozen...),
 	}

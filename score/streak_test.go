@@ -107,6 +107,26 @@ func TestCountStreakMarksInAnyOrderAndMerged(t *testing.T) {
 	}
 }
 
+// TestCountStreakAtRiskBeforeLaterMarks: after a flight west the calendar
+// steps back, so a mark can lie after Today; today still pending puts the
+// running streak at risk all the same.
+func TestCountStreakAtRiskBeforeLaterMarks(t *testing.T) {
+	t.Parallel()
+	today := civil.D(2026, 3, 6)
+	got, err := score.CountStreak(score.StreakInput{Today: today, Marks: []score.Mark{
+		{Date: civil.D(2026, 3, 4), Status: score.Done},
+		{Date: civil.D(2026, 3, 5), Status: score.Done},
+		{Date: civil.D(2026, 3, 7), Status: score.Done},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := score.Streak{Current: 3, Longest: 3, AtRisk: true, Start: civil.D(2026, 3, 4), LastDone: civil.D(2026, 3, 7), FrozenDays: []civil.Date{}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 // TestCountStreakTravel: a flight never breaks a streak and never doubles one.
 func TestCountStreakTravel(t *testing.T) {
 	t.Parallel()
