@@ -49,6 +49,8 @@ func CutBody() Fault { return Fault{CutBody: true} }
 // faults of a rule.
 func ConnectionReset() Fault { return Fault{Reset: true} }
 
+// String names the fault as the request log does: "reset", "cut body",
+// "status 429", "delay 1s".
 func (f Fault) String() string {
 	switch {
 	case f.Reset:

@@ -18,6 +18,7 @@ type OptionError struct {
 	Reason string
 }
 
+// Error names the option and the reason.
 func (e *OptionError) Error() string { return "ouratest: " + e.Option + ": " + e.Reason }
 
 // Is reports whether target is [ErrInvalidOption].
