@@ -202,7 +202,9 @@ func TestConnectionReset(t *testing.T) {
 	t.Parallel()
 	s := start(t, ouratest.WithFaults(ouratest.Rule{Times: 1, Fault: ouratest.ConnectionReset()}))
 	c := s.Client()
-	c.Transport.(*http.Transport).DisableKeepAlives = true
+	tr := c.Transport.(*http.Transport).Clone()
+	tr.DisableKeepAlives = true
+	c.Transport = tr
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL+"/v2/usercollection/sleep", nil)
 	req.Header.Set("Authorization", "Bearer "+ouratest.DefaultToken)
 	resp, err := c.Do(req)

@@ -137,12 +137,13 @@ func (s *Server) Close() {
 	s.ts.Close()
 }
 
-// Client returns an HTTP client for the server: the test server's own client
-// with a 30 second timeout.
+// Client returns a new HTTP client for the server, with a 30 second timeout.
+// Clients share the test server's transport, which Close shuts down; set
+// fields of the returned client freely.
 func (s *Server) Client() *http.Client {
-	c := s.ts.Client()
+	c := *s.ts.Client()
 	c.Timeout = 30 * time.Second
-	return c
+	return &c
 }
 
 // TB is the part of testing.TB that [Start] uses.
