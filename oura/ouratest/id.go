@@ -63,5 +63,8 @@ func parseID(userKey uint64, id string) (code uint8, day int32, ord uint8, ok bo
 	if hashKey(userKey, tagID, uint64(code), uint64(uint32(day)), uint64(ord)) != mac {
 		return 0, 0, 0, false
 	}
+	if makeID(userKey, code, day, ord) != id { // ids are lowercase, as issued
+		return 0, 0, 0, false
+	}
 	return code, day, ord, true
 }
