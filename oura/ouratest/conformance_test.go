@@ -41,8 +41,8 @@ func loadSpec(t *testing.T) map[string]any {
 }
 
 // schemaChecker checks JSON values against the schemas of an OpenAPI
-// document, strictly: required properties present, no property the schema
-// does not name, types, enums and the date and time formats.
+// document, strictly: every property the schema names present, no property
+// it does not name, types, enums and the date and time formats.
 type schemaChecker struct {
 	schemas map[string]any
 }
@@ -88,9 +88,11 @@ func (c *schemaChecker) check(where string, schema map[string]any, val any) []st
 			return []string{fmt.Sprintf("%s: %T is not an object", where, val)}
 		}
 		props, _ := schema["properties"].(map[string]any)
-		for _, r := range anySlice(schema["required"]) {
-			if _, ok := obj[r.(string)]; !ok {
-				errs = append(errs, fmt.Sprintf("%s: required property %q missing", where, r))
+		// Oura sends every property, null when it has no value, so every
+		// property the schema names must be there, not only the required.
+		for _, k := range sortedKeys(props) {
+			if _, ok := obj[k]; !ok {
+				errs = append(errs, fmt.Sprintf("%s: property %q missing", where, k))
 			}
 		}
 		open, _ := schema["additionalProperties"].(bool)
@@ -331,18 +333,21 @@ func TestSchemaCheckerFindsProblems(t *testing.T) {
 	spec := loadSpec(t)
 	checker := newSchemaChecker(spec)
 	ref := map[string]any{"$ref": "#/components/schemas/PublicDailySleep"}
-	good := `{"id":"x","contributors":{},"day":"2024-01-01","score":null,"timestamp":"2024-01-01T00:00:00+02:00"}`
+	contributors := `{"deep_sleep":1,"efficiency":null,"latency":3,"rem_sleep":4,"restfulness":5,"timing":6,"total_sleep":7}`
+	good := `{"id":"x","contributors":` + contributors + `,"day":"2024-01-01","score":null,"timestamp":"2024-01-01T00:00:00+02:00"}`
 	if errs := checker.check("doc", ref, decodeNumbers(t, []byte(good))); len(errs) > 0 {
 		t.Fatalf("a valid document is rejected: %v", errs)
 	}
 	bad := []string{
-		`{"id":"x","contributors":{},"day":"2024-01-01","score":null,"timestamp":"2024-01-01T00:00:00+02:00","extra":1}`,
-		`{"id":"x","contributors":{},"day":"2024-01-01","score":1.5,"timestamp":"2024-01-01T00:00:00+02:00"}`,
-		`{"id":"x","contributors":{},"day":"2024-1-1","score":null,"timestamp":"2024-01-01T00:00:00+02:00"}`,
-		`{"id":"x","contributors":{},"day":"2024-01-01","score":null,"timestamp":"2024-01-01T00:00:00Z"}`,
-		`{"id":"x","contributors":{"timing":"high"},"day":"2024-01-01","score":null,"timestamp":"2024-01-01T00:00:00+02:00"}`,
-		`{"id":"","contributors":{},"day":"2024-01-01","score":null,"timestamp":"2024-01-01T00:00:00+02:00"}`,
-		`{"contributors":{},"day":"2024-01-01","score":null,"timestamp":"2024-01-01T00:00:00+02:00"}`,
+		strings.Replace(good, `"score":null`, `"score":null,"extra":1`, 1),
+		strings.Replace(good, `"score":null`, `"score":1.5`, 1),
+		strings.Replace(good, `"2024-01-01"`, `"2024-1-1"`, 1),
+		strings.Replace(good, `+02:00`, `Z`, 1),
+		strings.Replace(good, `"timing":6`, `"timing":"high"`, 1),
+		strings.Replace(good, `"id":"x"`, `"id":""`, 1),
+		strings.Replace(good, `"id":"x",`, ``, 1),
+		strings.Replace(good, `"score":null,`, ``, 1),
+		strings.Replace(good, `"efficiency":null,`, ``, 1),
 	}
 	for _, b := range bad {
 		if errs := checker.check("doc", ref, decodeNumbers(t, []byte(b))); len(errs) == 0 {

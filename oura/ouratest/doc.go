@@ -35,9 +35,15 @@
 //
 // By default the server reproduces what clients must work around (see
 // [WithExactDates]): end_date read as local midnight on collections that
-// filter on their timestamp, workouts filtered in UTC, heartrate windows
-// limited to 30 days, defaults of one day when dates are left out, unknown
-// query parameters and fields ignored.
+// filter on their timestamp, workouts filtered in UTC, heartrate and
+// ring_battery_level windows limited to 30 days ([WithMaxSeriesWindow]) with
+// both ends inclusive, defaults of one day when dates are left out (and
+// start_date on heartrate is not start_datetime), unknown query parameters
+// and fields ignored, filters beside a next_token ignored. Bad dates are
+// answered with 422 and Oura's HTTPValidationError body, bad page tokens
+// with 400, unknown documents with 404.
+//
+// Every answer carries an X-Request-Id header.
 //
 // # Auth
 //
