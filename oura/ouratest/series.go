@@ -116,7 +116,7 @@ func (s *Server) seriesPage(sr *series, u *user, now time.Time, cur cursor, late
 	last := sr.slotTo(u, hi)
 	cache := newPlanCache(u)
 	size := s.cfg.samplePageSize
-	b := make([]byte, 0, min(size, 4096)*96+64)
+	b := make([]byte, 0, min(size, 20000)*100+64) // rows are under 100 bytes
 	b = append(b, `{"data":[`...)
 	n := 0
 	var next int64 = -1
