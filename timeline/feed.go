@@ -2,8 +2,11 @@ package timeline
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -120,25 +123,46 @@ type Feed struct {
 	Entries  []Entry    `json:"entries"`
 }
 
-// occState is the outcome of an occurrence's events.
+// occState is the outcome of an occurrence's events, as indexes into
+// FeedInput.Events (-1 for none), so that it holds no pointers.
 type occState struct {
-	last   EventType // completed, skipped, postponed, or "" (open)
-	at     time.Time // instant of the last completion
-	reason string
-	moved  bool // a postponement is in force
-	to     time.Time
-	toDate civil.Date
+	key    occKey
 	itemID uuid.UUID
 	date   civil.Date
-	// stack holds the indexes of the events in force, oldest first: an
-	// undo pops the last one.
-	stack []int32
-	small [4]int32
+	// top is the latest event in force; its type is the occurrence's
+	// outcome (completed, skipped or postponed; open when there is none).
+	top int32
+	// done, skip and post are the latest completion, skip and
+	// postponement in force. A postponement in force moves the occurrence
+	// even when a later completion or skip settles it.
+	done, skip, post int32
+	// toDate is where the postponement moves it; zero when it stays on
+	// date.
+	toDate civil.Date
 }
 
+// moved reports whether a postponement is in force.
+func (st *occState) moved() bool { return st.post >= 0 }
+
+// occKey is an occurrence's key, item ID and day number, as integers that
+// compare quickly.
 type occKey struct {
-	id   uuid.UUID
-	date civil.Date
+	hi, lo uint64
+	day    int32
+}
+
+func keyOf(id uuid.UUID, day int) occKey {
+	return occKey{binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint64(id[8:]), int32(day)}
+}
+
+func (k occKey) compare(o occKey) int {
+	if c := cmp.Compare(k.hi, o.hi); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(k.lo, o.lo); c != 0 {
+		return c
+	}
+	return cmp.Compare(k.day, o.day)
 }
 
 // BuildFeed returns the feed for in.Date. Every item due on the date yields
@@ -176,18 +200,29 @@ func BuildFeed(in FeedInput) (Feed, error) {
 		in.Anchors.check(&p, "anchors", in.Date)
 		in.Previous.check(&p, "previous", previousFeedDay(in.Date, in.Location))
 	}
+	// The rules of rrule items, compiled into one block.
 	var rules []*compiledRule
-	for i, it := range in.Items {
+	var compiled []compiledRule
+	for i := range in.Items {
 		// Items are validated in full when saved; here the shape is enough
 		// (the rrule "does it ever happen" walk is skipped), and a rule is
 		// parsed once, by compiling it.
+		it := &in.Items[i]
 		err := it.check(false)
 		if it.Schedule.Type == ScheduleRRule && err == nil {
-			var c *compiledRule
-			if c, err = compileSchedule(it.Schedule); err == nil {
-				if rules == nil {
-					rules = make([]*compiledRule, len(in.Items))
+			if rules == nil {
+				rules = make([]*compiledRule, len(in.Items))
+				n := 0
+				for j := i; j < len(in.Items); j++ {
+					if in.Items[j].Schedule.Type == ScheduleRRule {
+						n++
+					}
 				}
+				compiled = make([]compiledRule, n)
+			}
+			c := &compiled[0]
+			compiled = compiled[1:]
+			if err = c.compile(&it.Schedule); err == nil {
 				rules[i] = c
 			}
 		}
@@ -219,8 +254,10 @@ type builder struct {
 	loc       *time.Location
 	prev      civil.Date
 	prevOK    bool
-	states    map[occKey]int32 // index into stateList
-	stateList []occState
+	cal       [2]calDay // the feed date and prev
+	dateDays  int32     // their day numbers
+	prevDays  int32
+	stateList []occState // by key
 	rules     []*compiledRule
 	ruleDue   []uint8 // per rrule item: bit 0 = due on the date, bit 1 = due on prev
 	byID      map[uuid.UUID]int
@@ -316,6 +353,8 @@ func (r *dayResolver) instant(a Anchor) time.Time {
 func newBuilder(in FeedInput, rules []*compiledRule) *builder {
 	b := &builder{in: in, loc: in.Location, rules: rules}
 	b.prev = previousFeedDay(in.Date, b.loc)
+	b.cal = [2]calDay{calDayOf(in.Date), calDayOf(b.prev)}
+	b.dateDays, b.prevDays = int32(b.cal[0].n), int32(b.cal[1].n)
 	b.prevOK = b.prev.IsValid()
 	if in.Previous == (Anchors{}) {
 		b.in.Previous = Anchors{DefaultWake: in.Anchors.DefaultWake, DefaultBedtime: in.Anchors.DefaultBedtime}
@@ -326,6 +365,15 @@ func newBuilder(in FeedInput, rules []*compiledRule) *builder {
 		b.ruleDue = make([]uint8, len(in.Items))
 		for i, c := range rules {
 			if c == nil {
+				continue
+			}
+			if c.builtin != nil {
+				// A rule a built-in kind expresses answers in constant time.
+				for k, d := range b.cal {
+					if c.builtinDue(d) {
+						b.ruleDue[i] |= 1 << k
+					}
+				}
 				continue
 			}
 			// One walk of the rule answers both dates.
@@ -354,70 +402,108 @@ func previousFeedDay(d civil.Date, loc *time.Location) civil.Date {
 	return prev
 }
 
-// foldEvents applies the events of each occurrence in order.
+// foldEvents applies the events of each occurrence in order. It groups the
+// events by occurrence key (stateList is then ordered by key, for state to
+// search). The events in force of an occurrence form a stack, kept as a
+// linked list through below (below[i] is the event in force under event
+// i): an event pushes itself, an undo pops the latest.
 func (b *builder) foldEvents() {
 	from, to := EventWindow(b.in.Date)
-	for i, e := range b.in.Events {
-		if e.Date.Before(from) || e.Date.After(to) {
-			continue
+	lo, hi := from.Days(), to.Days()
+	type ref struct {
+		key occKey
+		i   int32
+	}
+	var refs []ref
+	for i := range b.in.Events {
+		e := &b.in.Events[i]
+		if day := e.Date.Days(); day >= lo && day <= hi {
+			if refs == nil {
+				refs = make([]ref, 0, len(b.in.Events))
+			}
+			refs = append(refs, ref{keyOf(e.ItemID, day), int32(i)})
 		}
-		if b.states == nil {
-			b.states = make(map[occKey]int32, len(b.in.Events))
-			b.stateList = make([]occState, 0, len(b.in.Events))
+	}
+	if len(refs) == 0 {
+		return
+	}
+	slices.SortFunc(refs, func(x, y ref) int {
+		if c := x.key.compare(y.key); c != 0 {
+			return c
 		}
-		k := occKey{e.ItemID, e.Date}
-		j, ok := b.states[k]
-		if !ok {
-			j = int32(len(b.stateList))
-			b.stateList = append(b.stateList, occState{itemID: e.ItemID, date: e.Date})
-			b.states[k] = j
-			st := &b.stateList[j]
-			st.stack = st.small[:0]
+		return cmp.Compare(x.i, y.i) // as recorded
+	})
+	below := make([]int32, len(b.in.Events))
+	b.stateList = make([]occState, 0, len(refs))
+	for k, r := range refs {
+		e := &b.in.Events[r.i]
+		if k == 0 || r.key != refs[k-1].key {
+			b.stateList = append(b.stateList, occState{key: r.key, itemID: e.ItemID, date: e.Date, top: -1})
 		}
-		st := &b.stateList[j]
+		st := &b.stateList[len(b.stateList)-1]
 		if e.Type == EventUndone {
-			if n := len(st.stack); n > 0 {
-				st.stack = st.stack[:n-1]
+			if st.top >= 0 {
+				st.top = below[st.top]
 			}
 			continue
 		}
-		st.stack = append(st.stack, int32(i))
+		below[r.i], st.top = st.top, r.i
 	}
 	for j := range b.stateList {
 		st := &b.stateList[j]
-		for _, i := range st.stack {
-			e := &b.in.Events[i]
-			st.last = e.Type
-			switch e.Type {
+		st.done, st.skip, st.post = -1, -1, -1
+		for i := st.top; i >= 0; i = below[i] {
+			switch b.in.Events[i].Type {
 			case EventCompleted:
-				st.at = e.At
+				if st.done < 0 {
+					st.done = i
+				}
 			case EventSkipped:
-				st.reason = e.Reason
+				if st.skip < 0 {
+					st.skip = i
+				}
 			case EventPostponed:
-				st.moved, st.to, st.toDate = true, e.To, e.ToDate
-				if st.toDate == st.date {
-					st.toDate = civil.Date{}
+				if st.post < 0 {
+					st.post = i
+					if td := b.in.Events[i].ToDate; td != st.date {
+						st.toDate = td
+					}
 				}
 			}
 		}
 	}
 }
 
-func (b *builder) due(i int, d civil.Date) bool {
-	it := b.in.Items[i]
-	if !it.Active(d) {
+// outcome is the type of the latest event in force of st: completed,
+// skipped, postponed, or "" when the occurrence is open.
+func (b *builder) outcome(st *occState) EventType {
+	if st.top < 0 {
+		return ""
+	}
+	return b.in.Events[st.top].Type
+}
+
+// movedTo is the new start of a postponed occurrence; zero when it keeps
+// its own start (or is not postponed).
+func (b *builder) movedTo(st *occState) time.Time {
+	if st.post < 0 {
+		return time.Time{}
+	}
+	return b.in.Events[st.post].To
+}
+
+// due reports whether item i is due on the feed date (k = 0) or the
+// previous feed day (k = 1).
+func (b *builder) due(i, k int) bool {
+	it := &b.in.Items[i]
+	d := b.cal[k]
+	if !it.Active(d.date) {
 		return false
 	}
 	if it.Schedule.Type == ScheduleRRule {
-		switch d {
-		case b.in.Date:
-			return b.ruleDue[i]&1 != 0
-		case b.prev:
-			return b.ruleDue[i]&2 != 0
-		}
-		return false
+		return b.ruleDue[i]&(1<<k) != 0
 	}
-	return it.Schedule.dueBuiltin(d)
+	return it.Schedule.dueOnDay(d)
 }
 
 // draft is an entry before it is written out: small and free of pointers,
@@ -467,18 +553,18 @@ func (x *draft) start() time.Time { return time.Unix(x.sec, int64(x.nsec)) }
 func (b *builder) build(view View) []Entry {
 	d := b.in.Date
 	for i := range b.in.Items {
-		if b.due(i, d) {
-			b.addOwn(i, d)
+		if b.due(i, 0) {
+			b.addOwn(i)
 		}
-		if b.prevOK && b.in.Items[i].Missed == MissedCarryOver && b.due(i, b.prev) {
-			b.addCarried(i, b.prev, b.prev)
+		if b.prevOK && b.in.Items[i].Missed == MissedCarryOver && b.due(i, 1) {
+			b.addCarried(i, b.prevDays)
 		}
 	}
 	// Occurrences moved in: to this date, or to the previous feed day and
 	// missed there (carried over).
 	movedAway := false
 	for j := range b.stateList {
-		movedAway = movedAway || (b.stateList[j].moved && !b.stateList[j].toDate.IsZero())
+		movedAway = movedAway || !b.stateList[j].toDate.IsZero()
 	}
 	if movedAway {
 		b.byID = make(map[uuid.UUID]int, len(b.in.Items))
@@ -487,7 +573,7 @@ func (b *builder) build(view View) []Entry {
 		}
 		for j := range b.stateList {
 			st := &b.stateList[j]
-			if !st.moved || st.toDate.IsZero() {
+			if st.toDate.IsZero() {
 				continue
 			}
 			i, ok := b.byID[st.itemID]
@@ -498,19 +584,30 @@ func (b *builder) build(view View) []Entry {
 			case st.toDate == d:
 				b.addMovedIn(i, int32(j))
 			case b.prevOK && st.toDate == b.prev && b.in.Items[i].Missed == MissedCarryOver:
-				b.addCarried(i, st.date, b.prev)
+				b.addCarried(i, st.key.day)
 			}
 		}
 	}
-	b.sort()
-	return b.write(selectView(b.drafts, view))
+	return b.write(b.selectView(b.order(), view))
 }
 
-// write turns drafts into entries.
-func (b *builder) write(ds []draft) []Entry {
-	out := make([]Entry, len(ds))
-	for k := range ds {
-		x := &ds[k]
+// dateOf returns the date with day number n; most entries belong to the
+// feed date or the previous feed day, which it knows without arithmetic.
+func (b *builder) dateOf(n int32) civil.Date {
+	switch n {
+	case b.dateDays:
+		return b.in.Date
+	case b.prevDays:
+		return b.prev
+	}
+	return civil.FromDays(int(n))
+}
+
+// write turns the drafts of ord, in that order, into entries.
+func (b *builder) write(ord []int32) []Entry {
+	out := make([]Entry, len(ord))
+	for k, i := range ord {
+		x := &b.drafts[i]
 		it := &b.in.Items[x.item]
 		start := x.start().In(b.loc)
 		e := &out[k]
@@ -521,7 +618,7 @@ func (b *builder) write(ds []draft) []Entry {
 		e.End = start.Add(time.Duration(it.DurationMinutes) * time.Minute)
 		e.Status = statusWord(x.status)
 		e.Anchor = it.Anchor
-		e.Date = civil.FromDays(int(x.date))
+		e.Date = b.dateOf(x.date)
 		e.CarriedOver = x.flags&flagCarried != 0
 		if x.flags&flagPostponedTo != 0 {
 			e.PostponedTo = civil.FromDays(int(x.other))
@@ -533,9 +630,9 @@ func (b *builder) write(ds []draft) []Entry {
 			st := &b.stateList[x.state]
 			switch x.status {
 			case stCompleted:
-				e.CompletedAt = st.at.In(b.loc)
+				e.CompletedAt = b.in.Events[st.done].At.In(b.loc)
 			case stSkipped:
-				e.Reason = st.reason
+				e.Reason = b.in.Events[st.skip].Reason
 			}
 		}
 		e.XP = it.XP
@@ -543,90 +640,97 @@ func (b *builder) write(ds []draft) []Entry {
 	return out
 }
 
-// occurrence places item it on date d with the resolver of day k (0 for the
-// feed date, 1 for the previous feed day).
-func (b *builder) occurrence(it *Item, k int, d civil.Date) Occurrence {
-	start := b.days[k].instant(it.Anchor).Add(time.Duration(it.OffsetMinutes) * time.Minute)
-	return Occurrence{ItemID: it.ID, Date: d, Start: start, End: start.Add(time.Duration(it.DurationMinutes) * time.Minute)}
+// start is the planned start of item it on the feed date (k = 0) or the
+// previous feed day (k = 1): its anchor plus its offset.
+func (b *builder) start(it *Item, k int) time.Time {
+	return b.days[k].instant(it.Anchor).Add(time.Duration(it.OffsetMinutes) * time.Minute)
 }
 
-func (b *builder) state(id uuid.UUID, d civil.Date) int32 {
-	if b.states == nil {
+// state returns the index in stateList of the occurrence of item id on day
+// number day, or -1 when it has no events.
+func (b *builder) state(id uuid.UUID, day int32) int32 {
+	if len(b.stateList) == 0 {
 		return -1
 	}
-	j, ok := b.states[occKey{id, d}]
-	if !ok {
+	k := keyOf(id, int(day))
+	j := sort.Search(len(b.stateList), func(j int) bool { return b.stateList[j].key.compare(k) >= 0 })
+	if j == len(b.stateList) || b.stateList[j].key != k {
 		return -1
 	}
-	return j
+	return int32(j)
 }
 
-func (b *builder) add(i int, start time.Time, key civil.Date, state int32) *draft {
+// add appends a draft of item i starting at start, for the occurrence with
+// key day number day.
+func (b *builder) add(i int, start time.Time, day int32, state int32) *draft {
 	b.drafts = append(b.drafts, draft{
 		sec: start.Unix(), nsec: int32(start.Nanosecond()),
-		item: int32(i), state: state, date: int32(key.Days()),
+		item: int32(i), state: state, date: day,
 	})
 	return &b.drafts[len(b.drafts)-1]
 }
 
 // addOwn adds the occurrence of item i on the feed date.
-func (b *builder) addOwn(i int, d civil.Date) {
+func (b *builder) addOwn(i int) {
 	it := &b.in.Items[i]
-	o := b.occurrence(it, 0, d)
-	j := b.state(it.ID, d)
+	planned := b.start(it, 0)
+	j := b.state(it.ID, b.dateDays)
 	if j >= 0 {
-		if st := &b.stateList[j]; st.moved && !st.toDate.IsZero() {
-			x := b.add(i, o.Start, d, j)
+		if st := &b.stateList[j]; !st.toDate.IsZero() {
+			x := b.add(i, planned, b.dateDays, j)
 			x.status, x.flags, x.other = stPostponed, flagPostponedTo, int32(st.toDate.Days())
 			return
 		}
 	}
-	start, status := b.applyState(it, o.Start, j)
-	b.add(i, start, d, j).status = status
+	start, status := b.applyState(it, planned, j)
+	b.add(i, start, b.dateDays, j).status = status
 }
 
 // addMovedIn adds an occurrence moved to the feed date from its own date.
 func (b *builder) addMovedIn(i int, j int32) {
 	it := &b.in.Items[i]
 	st := &b.stateList[j]
-	o := b.occurrence(it, 0, b.in.Date)
-	start, status := b.applyState(it, o.Start, j)
+	start, status := b.applyState(it, b.start(it, 0), j)
 	if status == stPostponed {
 		// Once moved in, it is simply due here; PostponedFrom tells its
 		// story.
 		status = stPending
 	}
-	x := b.add(i, start, st.date, j)
-	x.status, x.flags, x.other = status, flagPostponedFrom, int32(st.date.Days())
+	x := b.add(i, start, st.key.day, j)
+	x.status, x.flags, x.other = status, flagPostponedFrom, st.key.day
 }
 
-// addCarried adds an open occurrence with key date key that belonged to the
-// previous feed day and was missed there.
-func (b *builder) addCarried(i int, key, shownOn civil.Date) {
+// addCarried adds an open occurrence of item i with key day number day that
+// belonged to the previous feed day and was missed there: the previous feed
+// day's own occurrence (day is b.prevDays), or one moved to that day.
+func (b *builder) addCarried(i int, day int32) {
 	it := &b.in.Items[i]
-	j := b.state(it.ID, key)
+	j := b.state(it.ID, day)
 	var st *occState
 	if j >= 0 {
 		st = &b.stateList[j]
 	}
-	if key == shownOn && st != nil && st.moved && !st.toDate.IsZero() {
+	own := day == b.prevDays
+	if own && st != nil && !st.toDate.IsZero() {
 		return // moved away; it lives wherever it moved to
 	}
-	if st != nil && (st.last == EventCompleted || st.last == EventSkipped) {
+	if st != nil && (b.outcome(st) == EventCompleted || b.outcome(st) == EventSkipped) {
 		return
 	}
-	start := b.occurrence(it, 1, shownOn).Start
-	if st != nil && st.moved && !st.to.IsZero() {
-		start = st.to
+	start := b.start(it, 1)
+	if st != nil {
+		if to := b.movedTo(st); !to.IsZero() {
+			start = to
+		}
 	}
 	if !b.in.Now.After(start.Add(time.Duration(it.DurationMinutes) * time.Minute)) {
 		return // not missed yet: it is still upcoming in its own feed
 	}
-	x := b.add(i, start, key, j)
+	x := b.add(i, start, day, j)
 	x.status, x.flags = stOverdue, flagCarried
-	if key != shownOn {
+	if !own {
 		x.flags |= flagPostponedFrom
-		x.other = int32(key.Days())
+		x.other = day
 	}
 }
 
@@ -636,67 +740,74 @@ func (b *builder) applyState(it *Item, start time.Time, j int32) (time.Time, uin
 	if j >= 0 {
 		st = &b.stateList[j]
 	}
-	if st != nil && st.moved && !st.to.IsZero() {
-		start = st.to
+	if st != nil {
+		if to := b.movedTo(st); !to.IsZero() {
+			start = to
+		}
 	}
 	end := start.Add(time.Duration(it.DurationMinutes) * time.Minute)
 	switch {
-	case st != nil && st.last == EventCompleted:
+	case st != nil && b.outcome(st) == EventCompleted:
 		return start, stCompleted
-	case st != nil && st.last == EventSkipped:
+	case st != nil && b.outcome(st) == EventSkipped:
 		return start, stSkipped
 	case b.in.Now.After(end):
 		return start, stOverdue
-	case st != nil && st.moved:
+	case st != nil && st.moved():
 		return start, stPostponed
 	default:
 		return start, stPending
 	}
 }
 
-// sort orders the drafts by start, then occurrence date, title and item
-// ID. It sorts integer keys (start second and index) and settles ties among
-// equal seconds with the full comparison, which keeps the common case free
-// of function calls.
-func (b *builder) sort() {
+// order returns the indexes of the drafts ordered by start, then occurrence
+// date, title and item ID. It sorts integer keys (start second above the
+// index) and settles ties among equal seconds with the full comparison,
+// which keeps the common case free of function calls and the drafts where
+// they are.
+func (b *builder) order() []int32 {
 	ds := b.drafts
-	if len(ds) < 2 {
-		return
+	ord := make([]int32, len(ds))
+	if len(ds) == 0 {
+		return ord
 	}
 	lo, hi := ds[0].sec, ds[0].sec
 	for i := range ds {
 		lo, hi = min(lo, ds[i].sec), max(hi, ds[i].sec)
 	}
+	byDraft := func(x, y int32) int { return b.compare(&ds[x], &ds[y]) }
 	// The key packs the second above 20 bits of index: it needs fewer than
 	// 2^20 drafts and a span of seconds under 2^43.
 	if len(ds) >= 1<<20 || uint64(hi-lo) >= 1<<43 {
-		slices.SortFunc(ds, b.compare)
-		return
+		for i := range ord {
+			ord[i] = int32(i)
+		}
+		slices.SortFunc(ord, byDraft)
+		return ord
 	}
 	keys := make([]uint64, len(ds))
 	for i := range ds {
 		keys[i] = uint64(ds[i].sec-lo)<<20 | uint64(i)
 	}
 	slices.Sort(keys)
-	sorted := make([]draft, len(ds))
 	for i, k := range keys {
-		sorted[i] = ds[k&(1<<20-1)]
+		ord[i] = int32(k & (1<<20 - 1))
 	}
-	for i := 0; i < len(sorted); {
+	for i := 0; i < len(ord); {
 		j := i + 1
-		for j < len(sorted) && sorted[j].sec == sorted[i].sec {
+		for j < len(ord) && ds[ord[j]].sec == ds[ord[i]].sec {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortFunc(sorted[i:j], b.compare)
+			slices.SortFunc(ord[i:j], byDraft)
 		}
 		i = j
 	}
-	b.drafts = sorted
+	return ord
 }
 
 // compare orders drafts by start, then occurrence date, title and item ID.
-func (b *builder) compare(x, y draft) int {
+func (b *builder) compare(x, y *draft) int {
 	switch {
 	case x.sec != y.sec:
 		return cmpInt64(x.sec, y.sec)
@@ -725,19 +836,21 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-func selectView(all []draft, v View) []draft {
+// selectView returns the drafts of ord (indexes into b.drafts, in order)
+// that view v shows.
+func (b *builder) selectView(ord []int32, v View) []int32 {
 	if v == ViewExpanded {
-		return all
+		return ord
 	}
-	out := make([]draft, 0, len(all))
-	for _, x := range all {
-		if x.status == stOverdue {
-			out = append(out, x)
+	out := make([]int32, 0, len(ord))
+	for _, i := range ord {
+		if b.drafts[i].status == stOverdue {
+			out = append(out, i)
 		}
 	}
-	for _, x := range all {
-		if x.status == stPending || (x.status == stPostponed && x.flags&flagPostponedTo == 0) {
-			out = append(out, x)
+	for _, i := range ord {
+		if x := &b.drafts[i]; x.status == stPending || (x.status == stPostponed && x.flags&flagPostponedTo == 0) {
+			out = append(out, i)
 		}
 	}
 	return out

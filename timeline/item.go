@@ -116,14 +116,14 @@ type Item struct {
 // valid item.
 func (it Item) Validate() error { return it.check(true) }
 
-func (it Item) check(probe bool) error {
+func (it *Item) check(probe bool) error {
 	var p problems
-	switch n := utf8.RuneCountInString(it.Title); {
-	case n == 0 || isBlank(it.Title):
+	switch n, valid, blank := titleStats(it.Title); {
+	case blank:
 		p.add("title", "a title is required")
 	case n > MaxTitleLength:
 		p.add("title", "a title has at most %d characters, not %d", MaxTitleLength, n)
-	case !utf8.ValidString(it.Title):
+	case !valid:
 		p.add("title", "the title is not valid UTF-8")
 	}
 	if !it.Kind.Valid() {
@@ -161,13 +161,28 @@ func (it Item) check(probe bool) error {
 	return p.err()
 }
 
-func isBlank(s string) bool {
-	for _, r := range s {
-		if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
-			return false
+// titleStats returns, in one pass, the number of characters of s, whether
+// it is valid UTF-8 and whether it is empty or only spaces, tabs and line
+// breaks.
+func titleStats(s string) (n int, valid, blank bool) {
+	valid, blank = true, true
+	for i := 0; i < len(s); n++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				blank = false
+			}
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			valid = false
+		}
+		blank = false
+		i += size
 	}
-	return true
+	return n, valid, blank
 }
 
 // Validate reports a bad anchor as [*ValidationError] values for fields

@@ -184,6 +184,11 @@ func TestItemValidate(t *testing.T) {
 		{"bad active dates", func(it *timeline.Item) {
 			it.ActiveFrom, it.ActiveUntil = civil.D(2025, 2, 30), civil.D(2025, 13, 1)
 		}, []string{"active_from", "active_until"}},
+		// A bad title does not hide that the schedule is never due.
+		{"never due and no title", func(it *timeline.Item) {
+			it.Title = ""
+			it.Schedule = timeline.Schedule{Type: timeline.ScheduleYearly, Month: time.February, DayOfMonth: 30}
+		}, []string{"title", "schedule.day_of_month"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

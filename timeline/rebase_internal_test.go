@@ -30,7 +30,7 @@ func TestRebaseMatchesFullWalk(t *testing.T) {
 		for _, start := range starts {
 			t.Run(fmt.Sprintf("%s from %s", src, start), func(t *testing.T) {
 				t.Parallel()
-				c, err := compileSchedule(Schedule{Type: ScheduleRRule, StartDate: start, RRule: src})
+				c, err := compileSchedule(&Schedule{Type: ScheduleRRule, StartDate: start, RRule: src})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -56,8 +56,8 @@ const (
 // part, a repeated part, COUNT together with UNTIL, or a value out of range
 // is an error; the error is a [*ValidationError] for field "rrule".
 func ParseRule(s string) (*Rule, error) {
-	r, err := parseRule(s, false)
-	if err != nil {
+	r := new(Rule)
+	if err := r.parse(s, false); err != nil {
 		return nil, &ValidationError{Field: "rrule", Message: err.Error()}
 	}
 	return r, nil
@@ -66,31 +66,85 @@ func ParseRule(s string) (*Rule, error) {
 // String returns the rule as it was given.
 func (r *Rule) String() string { return r.src }
 
-// parseRule parses s; in a schedule (dateOnly) the time-of-day parts are
-// refused because the anchor gives the time.
+// The rule parts, as bits of a set.
+const (
+	pFreq = 1 << iota
+	pInterval
+	pCount
+	pUntil
+	pWkst
+	pByDay
+	pByMonthDay
+	pByMonth
+	pByYearDay
+	pByWeekNo
+	pBySetPos
+	pByHour
+	pByMinute
+	pBySecond
+)
+
+// rulePart returns the bit of a rule part's name, or 0 for a name this
+// package does not know.
+func rulePart(name string) int {
+	switch name {
+	case "FREQ":
+		return pFreq
+	case "INTERVAL":
+		return pInterval
+	case "COUNT":
+		return pCount
+	case "UNTIL":
+		return pUntil
+	case "WKST":
+		return pWkst
+	case "BYDAY":
+		return pByDay
+	case "BYMONTHDAY":
+		return pByMonthDay
+	case "BYMONTH":
+		return pByMonth
+	case "BYYEARDAY":
+		return pByYearDay
+	case "BYWEEKNO":
+		return pByWeekNo
+	case "BYSETPOS":
+		return pBySetPos
+	case "BYHOUR":
+		return pByHour
+	case "BYMINUTE":
+		return pByMinute
+	case "BYSECOND":
+		return pBySecond
+	}
+	return 0
+}
+
+// parseRule parses s into a new Rule.
 func parseRule(s string, dateOnly bool) (*Rule, error) {
+	r := new(Rule)
+	if err := r.parse(s, dateOnly); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// parse parses s into r, which must be zero; in a schedule (dateOnly) the
+// time-of-day parts are refused because the anchor gives the time.
+func (r *Rule) parse(s string, dateOnly bool) error {
 	src := s
 	s = strings.TrimSpace(s)
 	if len(s) >= 6 && strings.EqualFold(s[:6], "RRULE:") {
 		s = s[6:]
 	}
 	if s == "" {
-		return nil, errors.New("the rule is empty")
+		return errors.New("the rule is empty")
 	}
 	if len(s) > 1000 {
-		return nil, errors.New("the rule is longer than 1000 characters")
+		return errors.New("the rule is longer than 1000 characters")
 	}
-	r := &Rule{src: src}
-	var seenParts []string // at most 15 names: a slice beats a map here
-	seenPart := func(k string) bool {
-		for _, x := range seenParts {
-			if x == k {
-				return true
-			}
-		}
-		return false
-	}
-	freqSet := false
+	r.src = src
+	seen := 0
 	var byDayRaw string
 	for rest, more := s, true; more; {
 		var part string
@@ -99,19 +153,19 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 		key = strings.ToUpper(strings.TrimSpace(key))
 		val = strings.TrimSpace(val)
 		if !ok || key == "" {
-			return nil, fmt.Errorf("%q is not a NAME=VALUE rule part", part)
+			return fmt.Errorf("%q is not a NAME=VALUE rule part", part)
 		}
 		if val == "" {
-			return nil, fmt.Errorf("%s has no value", key)
+			return fmt.Errorf("%s has no value", key)
 		}
-		if seenPart(key) {
-			return nil, fmt.Errorf("%s is given twice", key)
+		bit := rulePart(key)
+		if seen&bit != 0 {
+			return fmt.Errorf("%s is given twice", key)
 		}
-		seenParts = append(seenParts, key)
+		seen |= bit
 		var err error
 		switch key {
 		case "FREQ":
-			freqSet = true
 			switch strings.ToUpper(val) {
 			case "DAILY":
 				r.opts.Freq = rrule.DAILY
@@ -122,9 +176,9 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 			case "YEARLY":
 				r.opts.Freq = rrule.YEARLY
 			case "HOURLY", "MINUTELY", "SECONDLY":
-				return nil, fmt.Errorf("FREQ=%s is not supported: an item happens at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY", strings.ToUpper(val))
+				return fmt.Errorf("FREQ=%s is not supported: an item happens at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY", strings.ToUpper(val))
 			default:
-				return nil, fmt.Errorf("FREQ=%s is not a frequency; use DAILY, WEEKLY, MONTHLY or YEARLY", val)
+				return fmt.Errorf("FREQ=%s is not a frequency; use DAILY, WEEKLY, MONTHLY or YEARLY", val)
 			}
 		case "INTERVAL":
 			r.opts.Interval, err = parseInt(key, val, 1, MaxInterval)
@@ -150,7 +204,7 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 			r.opts.Bysetpos, err = parseInts(key, val, 1, 366, true)
 		case "BYHOUR", "BYMINUTE", "BYSECOND":
 			if dateOnly {
-				return nil, fmt.Errorf("%s is not allowed in a schedule: the time of day comes from the item's anchor", key)
+				return fmt.Errorf("%s is not allowed in a schedule: the time of day comes from the item's anchor", key)
 			}
 			r.hasTimes = true
 			hi := 59
@@ -168,54 +222,53 @@ func parseRule(s string, dateOnly bool) (*Rule, error) {
 				r.opts.Bysecond = v
 			}
 		default:
-			return nil, fmt.Errorf("%s is not a supported rule part", key)
+			return fmt.Errorf("%s is not a supported rule part", key)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if !freqSet {
-		return nil, errors.New("FREQ is required, for example FREQ=WEEKLY")
+	if seen&pFreq == 0 {
+		return errors.New("FREQ is required, for example FREQ=WEEKLY")
 	}
-	if seenPart("COUNT") && seenPart("UNTIL") {
-		return nil, errors.New("COUNT and UNTIL cannot both be given")
+	if seen&pCount != 0 && seen&pUntil != 0 {
+		return errors.New("COUNT and UNTIL cannot both be given")
 	}
 	freq := r.opts.Freq
 	if byDayRaw != "" {
-		ordinalOK := (freq == rrule.MONTHLY || freq == rrule.YEARLY) && !seenPart("BYWEEKNO")
-		for _, item := range strings.Split(byDayRaw, ",") {
+		ordinalOK := (freq == rrule.MONTHLY || freq == rrule.YEARLY) && seen&pByWeekNo == 0
+		r.opts.Byweekday = make([]rrule.Weekday, 0, strings.Count(byDayRaw, ",")+1)
+		for rest, more := byDayRaw, true; more; {
+			var item string
+			item, rest, more = strings.Cut(rest, ",")
 			wd, n, err := parseWeekday("BYDAY", strings.TrimSpace(item), true)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if n != 0 {
 				if !ordinalOK {
-					return nil, fmt.Errorf("BYDAY=%s: an ordinal weekday needs FREQ=MONTHLY or FREQ=YEARLY without BYWEEKNO", item)
+					return fmt.Errorf("BYDAY=%s: an ordinal weekday needs FREQ=MONTHLY or FREQ=YEARLY without BYWEEKNO", item)
 				}
 				if freq == rrule.MONTHLY && (n > 5 || n < -5) {
-					return nil, fmt.Errorf("BYDAY=%s: a month has at most 5 of each weekday", item)
+					return fmt.Errorf("BYDAY=%s: a month has at most 5 of each weekday", item)
 				}
 			}
 			r.opts.Byweekday = append(r.opts.Byweekday, wd)
 		}
 	}
 	if len(r.opts.Bymonthday) > 0 && freq == rrule.WEEKLY {
-		return nil, errors.New("BYMONTHDAY cannot be used with FREQ=WEEKLY")
+		return errors.New("BYMONTHDAY cannot be used with FREQ=WEEKLY")
 	}
 	if len(r.opts.Byyearday) > 0 && freq != rrule.YEARLY {
-		return nil, errors.New("BYYEARDAY needs FREQ=YEARLY")
+		return errors.New("BYYEARDAY needs FREQ=YEARLY")
 	}
 	if len(r.opts.Byweekno) > 0 && freq != rrule.YEARLY {
-		return nil, errors.New("BYWEEKNO needs FREQ=YEARLY")
+		return errors.New("BYWEEKNO needs FREQ=YEARLY")
 	}
-	if len(r.opts.Bysetpos) > 0 && !seenPart("BYDAY") && !seenPart("BYMONTHDAY") && !seenPart("BYMONTH") &&
-		!seenPart("BYYEARDAY") && !seenPart("BYWEEKNO") && !r.hasTimes {
-		return nil, errors.New("BYSETPOS needs another BYxxx part to pick from")
+	if len(r.opts.Bysetpos) > 0 && seen&(pByDay|pByMonthDay|pByMonth|pByYearDay|pByWeekNo|pByHour|pByMinute|pBySecond) == 0 {
+		return errors.New("BYSETPOS needs another BYxxx part to pick from")
 	}
-	if err := r.checkPossible(); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return r.checkPossible()
 }
 
 // checkPossible refuses the combinations of BYMONTH and BYMONTHDAY that no
@@ -317,8 +370,10 @@ func parseInt(key, v string, lo, hi int) (int, error) {
 // parseInts parses a comma-separated list of integers in [lo, hi], or also
 // in [-hi, -lo] when signed.
 func parseInts(key, v string, lo, hi int, signed bool) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(v, ",") {
+	out := make([]int, 0, strings.Count(v, ",")+1)
+	for rest, more := v, true; more; {
+		var f string
+		f, rest, more = strings.Cut(rest, ",")
 		f = strings.TrimSpace(f)
 		neg := false
 		num := f
@@ -479,24 +534,45 @@ func floatingOf(t time.Time) time.Time {
 // compiledRule is an rrule schedule ready for date queries: the rule, its
 // start date, and the last date it can be due (from COUNT or UNTIL).
 type compiledRule struct {
-	rule  *Rule
 	start civil.Date
 	last  civil.Date // zero: no end
 	// builtin is the same rule as a built-in schedule, when it is one of
 	// the shapes those express (FREQ=WEEKLY;BYDAY=MO,TH and the like); it
-	// answers in constant time without expanding the rule.
+	// answers in constant time without expanding the rule. It points at
+	// own, whose weekdays live in days.
 	builtin *Schedule
+	own     Schedule
+	days    [7]time.Weekday
+	// rule is the parsed rule, kept for expansion when there is no
+	// built-in equivalent.
+	rule *Rule
 }
 
-func compileSchedule(s Schedule) (*compiledRule, error) {
+func compileSchedule(s *Schedule) (*compiledRule, error) {
+	c := new(compiledRule)
+	if err := c.compile(s); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// compile compiles the rrule schedule s into c, which must be zero.
+func (c *compiledRule) compile(s *Schedule) error {
 	if s.StartDate.IsZero() || !s.StartDate.IsValid() {
-		return nil, invalid("schedule.start_date", "an rrule schedule needs a start date")
+		return invalid("schedule.start_date", "an rrule schedule needs a start date")
 	}
-	r, err := parseRule(s.RRule, true)
-	if err != nil {
-		return nil, invalid("schedule.rrule", "%s", err.Error())
+	c.start = s.StartDate
+	var r Rule
+	if err := r.parse(s.RRule, true); err != nil {
+		return invalid("schedule.rrule", "%s", err.Error())
 	}
-	c := &compiledRule{rule: r, start: s.StartDate, builtin: asBuiltin(r, s.StartDate)}
+	if b, ok := asBuiltin(&r, s.StartDate, c.days[:0]); ok {
+		c.own = b
+		c.builtin = &c.own
+	} else {
+		c.rule = new(Rule)
+		*c.rule = r
+	}
 	switch r.untilKind {
 	case untilDate, untilFloating, untilUTC:
 		// In a schedule UNTIL is compared by date: the time of day comes
@@ -508,7 +584,7 @@ func compileSchedule(s Schedule) (*compiledRule, error) {
 		opts.Dtstart = floating(s.StartDate, 0)
 		rr, err := rrule.NewRRule(opts)
 		if err != nil {
-			return nil, invalid("schedule.rrule", "%s", err.Error())
+			return invalid("schedule.rrule", "%s", err.Error())
 		}
 		all := rr.All()
 		if len(all) == 0 {
@@ -517,17 +593,18 @@ func compileSchedule(s Schedule) (*compiledRule, error) {
 			c.last = dateOfFloating(all[len(all)-1])
 		}
 	}
-	return c, nil
+	return nil
 }
 
 // asBuiltin returns the built-in schedule equal to rule r started on start,
-// or nil when r uses parts a built-in kind cannot express. The dates of the
-// two agree on and after start; TestRebaseMatchesFullWalk checks them against
-// the full expansion.
-func asBuiltin(r *Rule, start civil.Date) *Schedule {
-	o := r.opts
+// and false when r uses parts a built-in kind cannot express. The dates of
+// the two agree on and after start; TestRebaseMatchesFullWalk checks them
+// against the full expansion. A weekly schedule's days are appended to
+// days, which has room for seven.
+func asBuiltin(r *Rule, start civil.Date, days []time.Weekday) (Schedule, bool) {
+	o := &r.opts
 	if len(o.Bysetpos) > 0 || len(o.Byyearday) > 0 || len(o.Byweekno) > 0 || r.hasTimes {
-		return nil
+		return Schedule{}, false
 	}
 	n := o.Interval
 	if n < 1 {
@@ -549,16 +626,16 @@ func asBuiltin(r *Rule, start civil.Date) *Schedule {
 	switch o.Freq {
 	case rrule.DAILY:
 		if len(o.Bymonth) > 0 || len(o.Bymonthday) > 0 || len(o.Byweekday) > 0 {
-			return nil
+			return Schedule{}, false
 		}
-		return &Schedule{Type: ScheduleEveryNDays, Interval: n, StartDate: start}
+		return Schedule{Type: ScheduleEveryNDays, Interval: n, StartDate: start}, true
 	case rrule.WEEKLY:
 		if len(o.Bymonth) > 0 {
-			return nil
+			return Schedule{}, false
 		}
-		days := []time.Weekday{start.Weekday()}
-		if len(o.Byweekday) > 0 {
-			days = days[:0]
+		if len(o.Byweekday) == 0 {
+			days = append(days, start.Weekday())
+		} else {
 			for _, w := range o.Byweekday {
 				wd := time.Weekday((w.Day() + 1) % 7)
 				if !hasDay(days, wd) {
@@ -566,10 +643,10 @@ func asBuiltin(r *Rule, start civil.Date) *Schedule {
 				}
 			}
 		}
-		return &Schedule{Type: ScheduleWeekly, Interval: n, StartDate: start, Days: days, WeekStart: time.Weekday((r.wkstDay() + 1) % 7)}
+		return Schedule{Type: ScheduleWeekly, Interval: n, StartDate: start, Days: days, WeekStart: time.Weekday((r.wkstDay() + 1) % 7)}, true
 	case rrule.MONTHLY:
 		if len(o.Bymonth) > 0 {
-			return nil
+			return Schedule{}, false
 		}
 		switch {
 		case len(o.Byweekday) == 0 && len(o.Bymonthday) <= 1:
@@ -577,10 +654,10 @@ func asBuiltin(r *Rule, start civil.Date) *Schedule {
 			if len(o.Bymonthday) == 1 {
 				day = o.Bymonthday[0]
 			}
-			return &Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, DayOfMonth: day}
+			return Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, DayOfMonth: day}, true
 		case len(o.Bymonthday) == 0:
 			if k, wd, ok := nth(); ok {
-				return &Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, Week: k, Weekday: wd}
+				return Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, Week: k, Weekday: wd}, true
 			}
 		}
 	case rrule.YEARLY:
@@ -588,12 +665,12 @@ func asBuiltin(r *Rule, start civil.Date) *Schedule {
 		switch len(o.Bymonth) {
 		case 0:
 			if len(o.Byweekday) > 0 || len(o.Bymonthday) > 0 {
-				return nil // BYDAY or BYMONTHDAY over the whole year
+				return Schedule{}, false // BYDAY or BYMONTHDAY over the whole year
 			}
 		case 1:
 			month = time.Month(o.Bymonth[0])
 		default:
-			return nil
+			return Schedule{}, false
 		}
 		switch {
 		case len(o.Byweekday) == 0 && len(o.Bymonthday) <= 1:
@@ -601,14 +678,14 @@ func asBuiltin(r *Rule, start civil.Date) *Schedule {
 			if len(o.Bymonthday) == 1 {
 				day = o.Bymonthday[0]
 			}
-			return &Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, DayOfMonth: day}
+			return Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, DayOfMonth: day}, true
 		case len(o.Bymonthday) == 0:
 			if k, wd, ok := nth(); ok {
-				return &Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, Week: k, Weekday: wd}
+				return Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, Week: k, Weekday: wd}, true
 			}
 		}
 	}
-	return nil
+	return Schedule{}, false
 }
 
 // iterFrom returns an rrule-go iterator over floating midnights whose
@@ -657,7 +734,7 @@ func (c *compiledRule) iterFrom(q civil.Date) (rrule.Next, error) {
 		case rrule.WEEKLY:
 			ws := time.Weekday((c.rule.wkstDay() + 1) % 7)
 			w0 := start.AddDays(-floorMod(int(start.Weekday())-int(ws), 7))
-			k := floorDiv(weekIndex(q, start, ws), n)
+			k := floorDiv(weekIndex(calDayOf(q), start, ws), n)
 			cand = w0.AddDays(7 * n * k)
 		case rrule.MONTHLY:
 			k := floorDiv(monthNumber(q.Year, q.Month)-monthNumber(start.Year, start.Month), n)
@@ -702,7 +779,8 @@ func rruleWeekday(d time.Weekday) rrule.Weekday {
 }
 
 // dueBetween returns the dates in [from, to] on which the rule is due, from
-// one walk.
+// one walk of the rule (a rule with a built-in equivalent asks that
+// instead; see builtinDue).
 func (c *compiledRule) dueBetween(from, to civil.Date) []civil.Date {
 	if from.Before(c.start) {
 		from = c.start
@@ -712,15 +790,6 @@ func (c *compiledRule) dueBetween(from, to civil.Date) []civil.Date {
 	}
 	if to.Before(from) {
 		return nil
-	}
-	if c.builtin != nil {
-		var out []civil.Date
-		for d := from; !d.After(to); d = d.AddDays(1) {
-			if c.builtin.dueBuiltin(d) {
-				out = append(out, d)
-			}
-		}
-		return out
 	}
 	next, err := c.iterFrom(from)
 	if err != nil {
@@ -740,6 +809,12 @@ func (c *compiledRule) dueBetween(from, to civil.Date) []civil.Date {
 			out = append(out, d)
 		}
 	}
+}
+
+// builtinDue reports whether a rule with a built-in equivalent is due on d:
+// within its start and last date, and due by the built-in kind.
+func (c *compiledRule) builtinDue(d calDay) bool {
+	return !d.date.Before(c.start) && (c.last.IsZero() || !d.date.After(c.last)) && c.builtin.dueOnDay(d)
 }
 
 func (c *compiledRule) dueOn(d civil.Date) bool {

@@ -118,9 +118,58 @@ const (
 
 func (s Schedule) validate(p *problems) { s.check(p, true) }
 
+// scheduleFields are the optional fields, in the order problems with them
+// are reported.
+var scheduleFields = [...]struct {
+	bit  int
+	name string
+}{
+	{fDays, "days"}, {fDate, "date"}, {fInterval, "interval"}, {fStartDate, "start_date"},
+	{fDayOfMonth, "day_of_month"}, {fWeek, "week"}, {fWeekday, "weekday"}, {fMonth, "month"},
+	{fRRule, "rrule"}, {fWeekStart, "week_start"},
+}
+
+// fieldsSet returns the bits of the optional fields that hold a value. A
+// WeekStart of Monday, the JSON default, counts as unset.
+func (s *Schedule) fieldsSet() int {
+	set := 0
+	if len(s.Days) > 0 {
+		set |= fDays
+	}
+	if !s.Date.IsZero() {
+		set |= fDate
+	}
+	if s.Interval != 0 {
+		set |= fInterval
+	}
+	if !s.StartDate.IsZero() {
+		set |= fStartDate
+	}
+	if s.DayOfMonth != 0 {
+		set |= fDayOfMonth
+	}
+	if s.Week != 0 {
+		set |= fWeek
+	}
+	if s.Weekday != 0 {
+		set |= fWeekday
+	}
+	if s.Month != 0 {
+		set |= fMonth
+	}
+	if s.RRule != "" {
+		set |= fRRule
+	}
+	if s.WeekStart != 0 && s.WeekStart != time.Monday {
+		set |= fWeekStart
+	}
+	return set
+}
+
 // check validates s; probe also expands an rrule to make sure it ever
 // happens, which costs a walk of the rule.
-func (s Schedule) check(p *problems, probe bool) {
+func (s *Schedule) check(p *problems, probe bool) {
+	before := len(*p)
 	uses := 0
 	switch s.Type {
 	case ScheduleDaily, ScheduleWeekdays:
@@ -195,26 +244,25 @@ func (s Schedule) check(p *problems, probe bool) {
 	if !s.StartDate.IsZero() && !s.StartDate.IsValid() {
 		p.add("schedule.start_date", "%s is not a date", fmtDate(s.StartDate))
 	}
-	unused := func(field string, bit int, set bool) {
-		if set && uses&bit == 0 {
-			p.add("schedule."+field, "a %s schedule does not use %s", s.Type, field)
+	if s.Week == 0 {
+		uses &^= fWeekday // a weekday counts only with week
+	}
+	if extra := s.fieldsSet() &^ uses; extra != 0 {
+		for _, f := range scheduleFields {
+			switch {
+			case extra&f.bit == 0:
+			case f.bit == fWeekday:
+				p.add("schedule.weekday", "weekday is used only with week, in a monthly or yearly schedule")
+			default:
+				p.add("schedule."+f.name, "a %s schedule does not use %s", s.Type, f.name)
+			}
 		}
 	}
-	unused("days", fDays, len(s.Days) > 0)
-	unused("date", fDate, !s.Date.IsZero())
-	unused("interval", fInterval, s.Interval != 0)
-	unused("start_date", fStartDate, !s.StartDate.IsZero())
-	unused("day_of_month", fDayOfMonth, s.DayOfMonth != 0)
-	unused("week", fWeek, s.Week != 0)
-	if s.Weekday != 0 && (s.Week == 0 || uses&fWeekday == 0) {
-		p.add("schedule.weekday", "weekday is used only with week, in a monthly or yearly schedule")
-	}
-	unused("month", fMonth, s.Month != 0)
-	unused("rrule", fRRule, s.RRule != "")
-	if s.Type != ScheduleWeekly {
-		unused("week_start", fWeekStart, s.WeekStart != 0 && s.WeekStart != time.Monday)
-	}
-	if len(*p) == 0 && (s.Type == ScheduleMonthly || s.Type == ScheduleYearly) {
+	// Every month has days 1 to 28 and four of each weekday, so such a
+	// schedule falls due within an interval of its start, unless that runs
+	// past the end of the calendar; other days need a search.
+	everyMonth := s.DayOfMonth >= -28 && s.DayOfMonth <= 28 && s.Week >= -4 && s.Week <= 4 && s.StartDate.Year+MaxInterval < lastDate().Year
+	if len(*p) == before && !everyMonth && (s.Type == ScheduleMonthly || s.Type == ScheduleYearly) {
 		if _, ok := s.NextDue(s.firstDate()); !ok {
 			field := "schedule.day_of_month"
 			if s.Week != 0 {
@@ -280,7 +328,7 @@ func (s Schedule) DueOn(d civil.Date) bool {
 		return false
 	}
 	if s.Type == ScheduleRRule {
-		c, err := compileSchedule(s)
+		c, err := compileSchedule(&s)
 		if err != nil {
 			return false
 		}
@@ -289,7 +337,24 @@ func (s Schedule) DueOn(d civil.Date) bool {
 	return s.dueBuiltin(d)
 }
 
-func (s Schedule) dueBuiltin(d civil.Date) bool {
+// calDay is a date with its day number and weekday, worked out once for
+// the many schedules asked about it.
+type calDay struct {
+	date    civil.Date
+	n       int // civil.Date.Days
+	weekday time.Weekday
+}
+
+func calDayOf(d civil.Date) calDay {
+	n := d.Days()
+	return calDay{date: d, n: n, weekday: time.Weekday(floorMod(n+4, 7))} // 1970-01-01 was a Thursday
+}
+
+func (s *Schedule) dueBuiltin(d civil.Date) bool { return s.dueOnDay(calDayOf(d)) }
+
+// dueOnDay is DueOn for the built-in kinds.
+func (s *Schedule) dueOnDay(c calDay) bool {
+	d := c.date
 	if !s.StartDate.IsZero() && d.Before(s.StartDate) {
 		return false
 	}
@@ -297,26 +362,25 @@ func (s Schedule) dueBuiltin(d civil.Date) bool {
 	case ScheduleDaily:
 		return true
 	case ScheduleWeekdays:
-		wd := d.Weekday()
-		return wd != time.Saturday && wd != time.Sunday
+		return c.weekday != time.Saturday && c.weekday != time.Sunday
 	case ScheduleWeekly:
-		if !hasDay(s.Days, d.Weekday()) {
+		if !hasDay(s.Days, c.weekday) {
 			return false
 		}
 		n := s.interval()
-		return n == 1 || floorMod(weekIndex(d, s.StartDate, s.WeekStart), n) == 0
+		return n == 1 || floorMod(weekIndex(c, s.StartDate, s.WeekStart), n) == 0
 	case ScheduleOnce:
 		return d == s.Date
 	case ScheduleEveryNDays:
 		if s.Interval < 1 || s.StartDate.IsZero() {
 			return false
 		}
-		return floorMod(d.Sub(s.StartDate), s.Interval) == 0
+		return floorMod(c.n-s.StartDate.Days(), s.Interval) == 0
 	case ScheduleMonthly:
 		if !s.monthInStep(d) {
 			return false
 		}
-		return s.dayMatches(d)
+		return s.dayMatches(c)
 	case ScheduleYearly:
 		if d.Month != s.Month {
 			return false
@@ -324,7 +388,7 @@ func (s Schedule) dueBuiltin(d civil.Date) bool {
 		if n := s.interval(); n > 1 && floorMod(d.Year-s.StartDate.Year, n) != 0 {
 			return false
 		}
-		return s.dayMatches(d)
+		return s.dayMatches(c)
 	}
 	return false
 }
@@ -338,14 +402,20 @@ func (s Schedule) monthInStep(d civil.Date) bool {
 }
 
 // dayMatches reports whether d is the schedule's day within d's month.
-func (s Schedule) dayMatches(d civil.Date) bool {
-	day, ok := s.dayIn(d.Year, d.Month)
+func (s *Schedule) dayMatches(c calDay) bool {
+	d := c.date
+	day, ok := s.dayInMonth(d.Year, d.Month, time.Weekday(floorMod(int(c.weekday)-(d.Day-1), 7)))
 	return ok && day == d.Day
 }
 
 // dayIn returns the day of month y-m the schedule picks, and false when the
 // month has no such day.
 func (s Schedule) dayIn(y int, m time.Month) (int, bool) {
+	return s.dayInMonth(y, m, civil.D(y, m, 1).Weekday())
+}
+
+// dayInMonth is dayIn for a month whose first day is the weekday first.
+func (s *Schedule) dayInMonth(y int, m time.Month, first time.Weekday) (int, bool) {
 	n := civil.DaysIn(y, m)
 	switch {
 	case s.DayOfMonth > 0:
@@ -354,12 +424,11 @@ func (s Schedule) dayIn(y int, m time.Month) (int, bool) {
 		day := n + s.DayOfMonth + 1
 		return day, day >= 1
 	case s.Week > 0 && s.Week <= 5:
-		first := civil.D(y, m, 1).Weekday()
 		day := 1 + floorMod(int(s.Weekday)-int(first), 7) + (s.Week-1)*7
 		return day, day <= n
 	case s.Week < 0 && s.Week >= -5:
-		last := civil.D(y, m, n).Weekday()
-		day := n - floorMod(int(last)-int(s.Weekday), 7) + (s.Week+1)*7
+		last := (int(first) + n - 1) % 7
+		day := n - floorMod(last-int(s.Weekday), 7) + (s.Week+1)*7
 		return day, day >= 1
 	}
 	return 0, false
@@ -376,7 +445,7 @@ func (s Schedule) NextDue(from civil.Date) (civil.Date, bool) {
 		return civil.Date{}, false
 	}
 	if s.Type == ScheduleRRule {
-		c, err := compileSchedule(s)
+		c, err := compileSchedule(&s)
 		if err != nil {
 			return civil.Date{}, false
 		}
@@ -425,7 +494,7 @@ func (s Schedule) nextBuiltin(lo civil.Date) (civil.Date, bool) {
 		}
 		// Finish lo's week if it is an active one, then jump to the first
 		// day of the next active week and scan it.
-		wi := weekIndex(lo, s.StartDate, s.WeekStart)
+		wi := weekIndex(calDayOf(lo), s.StartDate, s.WeekStart)
 		weekFirst := lo.AddDays(-floorMod(int(lo.Weekday())-int(s.WeekStart), 7))
 		if floorMod(wi, n) == 0 {
 			for d := lo; d.Sub(weekFirst) < 7; d = d.AddDays(1) {
@@ -509,10 +578,15 @@ func hasDay(days []time.Weekday, wd time.Weekday) bool {
 
 // weekIndex is the number of whole weeks (beginning on ws) from the week
 // holding start to the week holding d.
-func weekIndex(d, start civil.Date, ws time.Weekday) int {
-	a := d.Days() - floorMod(int(d.Weekday())-int(ws), 7)
-	b := start.Days() - floorMod(int(start.Weekday())-int(ws), 7)
-	return floorDiv(a-b, 7)
+func weekIndex(d calDay, start civil.Date, ws time.Weekday) int {
+	s := calDayOf(start)
+	return floorDiv(d.weekStart(ws)-s.weekStart(ws), 7)
+}
+
+// weekStart is the day number of the first day, a ws, of the week that
+// holds d.
+func (d calDay) weekStart(ws time.Weekday) int {
+	return d.n - floorMod(int(d.weekday)-int(ws), 7)
 }
 
 func monthNumber(y int, m time.Month) int { return y*12 + int(m) - 1 }

@@ -21,10 +21,9 @@ func TestSortFarApartStarts(t *testing.T) {
 	for i, s := range secs {
 		b.drafts = append(b.drafts, draft{sec: s, item: int32(i), state: -1})
 	}
-	b.sort()
 	var got []int64
-	for _, x := range b.drafts {
-		got = append(got, x.sec)
+	for _, i := range b.order() {
+		got = append(got, b.drafts[i].sec)
 	}
 	if !slices.IsSorted(got) {
 		t.Errorf("starts out of order: %v", got)
