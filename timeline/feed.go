@@ -497,7 +497,7 @@ func (b *builder) movedTo(st *occState) time.Time {
 func (b *builder) due(i, k int) bool {
 	it := &b.in.Items[i]
 	d := b.cal[k]
-	if !it.Active(d.date) {
+	if !it.active(d.date) {
 		return false
 	}
 	if it.Schedule.Type == ScheduleRRule {

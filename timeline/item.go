@@ -193,7 +193,7 @@ func (a Anchor) Validate() error {
 	return p.err()
 }
 
-func (a Anchor) validate(p *problems) {
+func (a *Anchor) validate(p *problems) {
 	switch a.Type {
 	case AnchorFixed:
 		if !a.Time.IsValid() {
@@ -211,7 +211,9 @@ func (a Anchor) validate(p *problems) {
 }
 
 // Active reports whether d lies within the item's active dates.
-func (it Item) Active(d civil.Date) bool {
+func (it Item) Active(d civil.Date) bool { return it.active(d) }
+
+func (it *Item) active(d civil.Date) bool {
 	if !it.ActiveFrom.IsZero() && d.Before(it.ActiveFrom) {
 		return false
 	}

@@ -116,7 +116,7 @@ const (
 	fRRule
 )
 
-func (s Schedule) validate(p *problems) { s.check(p, true) }
+func (s *Schedule) validate(p *problems) { s.check(p, true) }
 
 // scheduleFields are the optional fields, in the order problems with them
 // are reported.
@@ -273,7 +273,7 @@ func (s *Schedule) check(p *problems, probe bool) {
 	}
 }
 
-func (s Schedule) validateInterval(p *problems, required bool) {
+func (s *Schedule) validateInterval(p *problems, required bool) {
 	switch {
 	case required && s.Interval == 0:
 		p.add("schedule.interval", "an %s schedule needs an interval of at least 1", s.Type)
@@ -285,7 +285,7 @@ func (s Schedule) validateInterval(p *problems, required bool) {
 	}
 }
 
-func (s Schedule) validateDayInMonth(p *problems) {
+func (s *Schedule) validateDayInMonth(p *problems) {
 	switch {
 	case s.DayOfMonth != 0 && s.Week != 0:
 		p.add("schedule.week", "use either day_of_month or week with weekday, not both")
@@ -301,7 +301,7 @@ func (s Schedule) validateDayInMonth(p *problems) {
 	}
 }
 
-func (s Schedule) interval() int {
+func (s *Schedule) interval() int {
 	if s.Interval < 1 {
 		return 1
 	}
@@ -309,7 +309,7 @@ func (s Schedule) interval() int {
 }
 
 // firstDate is the earliest date the schedule can be due.
-func (s Schedule) firstDate() civil.Date {
+func (s *Schedule) firstDate() civil.Date {
 	if !s.StartDate.IsZero() {
 		return s.StartDate
 	}
@@ -393,7 +393,7 @@ func (s *Schedule) dueOnDay(c calDay) bool {
 	return false
 }
 
-func (s Schedule) monthInStep(d civil.Date) bool {
+func (s *Schedule) monthInStep(d civil.Date) bool {
 	n := s.interval()
 	if n == 1 {
 		return true
@@ -410,7 +410,7 @@ func (s *Schedule) dayMatches(c calDay) bool {
 
 // dayIn returns the day of month y-m the schedule picks, and false when the
 // month has no such day.
-func (s Schedule) dayIn(y int, m time.Month) (int, bool) {
+func (s *Schedule) dayIn(y int, m time.Month) (int, bool) {
 	return s.dayInMonth(y, m, civil.D(y, m, 1).Weekday())
 }
 
@@ -467,7 +467,7 @@ func (s Schedule) NextDue(from civil.Date) (civil.Date, bool) {
 
 func lastDate() civil.Date { return civil.D(9999, time.December, 31) }
 
-func (s Schedule) nextBuiltin(lo civil.Date) (civil.Date, bool) {
+func (s *Schedule) nextBuiltin(lo civil.Date) (civil.Date, bool) {
 	switch s.Type {
 	case ScheduleDaily:
 		return lo, true
