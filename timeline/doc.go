@@ -50,6 +50,6 @@
 // events a feed needs; [BuildFeed] builds it.
 //
 // The package does no I/O and reads no clock: dates, instants, "now" and
-// the *time.Location are arguments. [LoadZone] is the one helper that reads
-// the system's zone database, through [time.LoadLocation].
+// the *time.Location are arguments. Loading a zone reads the zone database,
+// so the caller does it ([time.LoadLocation]) and passes the result in.
 package timeline

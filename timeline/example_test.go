@@ -11,16 +11,8 @@ import (
 	"github.com/lifeops/lifeops/timeline"
 )
 
-func mustZone(name string) *time.Location {
-	loc, err := timeline.LoadZone(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
-
 func ExampleResolve() {
-	ny := mustZone("America/New_York")
+	ny := mustLoad("America/New_York")
 	// 02:30 does not happen on 2025-03-09 in New York: it moves forward by
 	// the gap's length.
 	fmt.Println(timeline.Resolve(civil.D(2025, 3, 9), civil.MustParseClock("02:30"), ny))
@@ -32,14 +24,14 @@ func ExampleResolve() {
 }
 
 func ExampleResolveDetail() {
-	london := mustZone("Europe/London")
+	london := mustLoad("Europe/London")
 	r := timeline.ResolveDetail(civil.D(2025, 10, 26), civil.MustParseClock("01:30"), london)
 	fmt.Println(r.Kind, r.Time, "/", r.Later)
 	// Output: ambiguous 2025-10-26 01:30:00 +0100 BST / 2025-10-26 01:30:00 +0000 GMT
 }
 
 func ExampleDayExists() {
-	apia := mustZone("Pacific/Apia")
+	apia := mustLoad("Pacific/Apia")
 	fmt.Println(timeline.DayExists(civil.D(2011, 12, 30), apia))
 	fmt.Println(timeline.DayExists(civil.D(2011, 12, 31), apia))
 	// Output:
@@ -68,7 +60,7 @@ func ExampleSchedule_Validate() {
 }
 
 func ExampleBuildFeed() {
-	loc := mustZone("Europe/London")
+	loc := mustLoad("Europe/London")
 	wakeWalk := timeline.Item{
 		ID:              uuid.MustParse("00000000-0000-0000-0000-000000000001"),
 		Title:           "Morning walk",
@@ -129,7 +121,7 @@ func ExampleParseRule() {
 }
 
 func ExampleRule_Between() {
-	ny := mustZone("America/New_York")
+	ny := mustLoad("America/New_York")
 	r, _ := timeline.ParseRule("FREQ=DAILY;COUNT=3")
 	// 02:30 does not exist on 2025-03-09: that instance moves to 03:30 EDT.
 	for _, t := range r.Between(civil.D(2025, 3, 8), civil.MustParseClock("02:30"), ny,
@@ -140,12 +132,6 @@ func ExampleRule_Between() {
 	// 2025-03-08 02:30:00 -0500 EST
 	// 2025-03-09 03:30:00 -0400 EDT
 	// 2025-03-10 02:30:00 -0400 EDT
-}
-
-func ExampleLoadZone() {
-	_, err := timeline.LoadZone("Mars/Olympus_Mons")
-	fmt.Println(err)
-	// Output: timeline: timezone: "Mars/Olympus_Mons" is not a known time zone
 }
 
 func ExampleParseView() {
@@ -175,7 +161,7 @@ func ExampleFieldErrors() {
 }
 
 func ExampleItem_Occurrence() {
-	lordHowe := mustZone("Australia/Lord_Howe")
+	lordHowe := mustLoad("Australia/Lord_Howe")
 	it := timeline.Item{Title: "Water", Kind: timeline.KindHabit,
 		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
 		Anchor:   timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 30, DurationMinutes: 5}
@@ -202,7 +188,7 @@ func ExampleItem_DueOn() {
 }
 
 func ExampleAnchors_Instant() {
-	london := mustZone("Europe/London")
+	london := mustLoad("Europe/London")
 	a := timeline.Anchors{DefaultWake: civil.MustParseClock("07:00"), DefaultBedtime: civil.MustParseClock("00:30")}
 	// A default bedtime after midnight ends the same feed day.
 	fmt.Println(a.Instant(timeline.Anchor{Type: timeline.AnchorBedtime}, civil.D(2025, 6, 10), london))

@@ -277,20 +277,6 @@ func TestEventValidate(t *testing.T) {
 	}
 }
 
-func TestLoadZone(t *testing.T) {
-	t.Parallel()
-	if loc, err := timeline.LoadZone("Pacific/Chatham"); err != nil || loc.String() != "Pacific/Chatham" {
-		t.Errorf("LoadZone(Pacific/Chatham) = %v, %v", loc, err)
-	}
-	for _, name := range []string{"", "Local", "Mars/Olympus", "../../etc/passwd", string(make([]byte, 100))} {
-		_, err := timeline.LoadZone(name)
-		var ve *timeline.ValidationError
-		if !errors.As(err, &ve) || ve.Field != "timezone" || !errors.Is(err, timeline.ErrInvalid) {
-			t.Errorf("LoadZone(%q) = %v, want a ValidationError for timezone", name, err)
-		}
-	}
-}
-
 func TestParseView(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]timeline.View{"": timeline.ViewDefault, "default": timeline.ViewDefault, "expanded": timeline.ViewExpanded} {
