@@ -36,7 +36,8 @@
 // one of the built-in kinds can express (FREQ=WEEKLY;BYDAY=MO,TH, or
 // FREQ=MONTHLY;BYDAY=-1FR) is answered by that kind's constant-time code;
 // any other is expanded from a period near the date asked about rather than
-// from its start.
+// from its start (a rule with COUNT is walked from its start once, to find
+// its last date).
 //
 // # Occurrences, events and the feed
 //

@@ -176,6 +176,22 @@ func (k occKey) compare(o occKey) int {
 // "previous.<field>", "items[i].<field>" and "events[i].<field>". A date the zone skipped whole (Pacific/Apia,
 // 2011-12-30) is invalid: it has no feed.
 func BuildFeed(in FeedInput) (Feed, error) {
+	view, rules, err := in.check()
+	if err != nil {
+		return Feed{}, err
+	}
+	b := newBuilder(in, rules)
+	return Feed{
+		Date:     in.Date,
+		Timezone: in.Location.String(),
+		View:     view,
+		Entries:  b.build(view),
+	}, nil
+}
+
+// check validates the input and compiles the rules of its rrule items, which
+// it returns by item index (nil for other items).
+func (in *FeedInput) check() (View, []*compiledRule, error) {
 	var p problems
 	switch {
 	case in.Date.IsZero():
@@ -200,28 +216,42 @@ func BuildFeed(in FeedInput) (Feed, error) {
 		in.Anchors.check(&p, "anchors", in.Date)
 		in.Previous.check(&p, "previous", previousFeedDay(in.Date, in.Location))
 	}
-	// The rules of rrule items, compiled into one block.
+	rules := compileItems(in.Items, &p)
+	for i, e := range in.Events {
+		if err := e.Validate(); err != nil {
+			for _, fe := range FieldErrors(err) {
+				p.add(fmt.Sprintf("events[%d].%s", i, fe.Field), "%s", fe.Message)
+			}
+		}
+	}
+	return view, rules, p.err()
+}
+
+// compileItems checks every item, reporting problems under "items[i]", and
+// compiles the rules of the rrule items into one block. It returns the
+// rules by item index, or nil when no item has one.
+func compileItems(items []Item, p *problems) []*compiledRule {
 	var rules []*compiledRule
-	var compiled []compiledRule
-	for i := range in.Items {
+	var block []compiledRule
+	for i := range items {
 		// Items are validated in full when saved; here the shape is enough
 		// (the rrule "does it ever happen" walk is skipped), and a rule is
 		// parsed once, by compiling it.
-		it := &in.Items[i]
+		it := &items[i]
 		err := it.check(false)
 		if it.Schedule.Type == ScheduleRRule && err == nil {
 			if rules == nil {
-				rules = make([]*compiledRule, len(in.Items))
+				rules = make([]*compiledRule, len(items))
 				n := 0
-				for j := i; j < len(in.Items); j++ {
-					if in.Items[j].Schedule.Type == ScheduleRRule {
+				for j := i; j < len(items); j++ {
+					if items[j].Schedule.Type == ScheduleRRule {
 						n++
 					}
 				}
-				compiled = make([]compiledRule, n)
+				block = make([]compiledRule, n)
 			}
-			c := &compiled[0]
-			compiled = compiled[1:]
+			c := &block[0]
+			block = block[1:]
 			if err = c.compile(&it.Schedule); err == nil {
 				rules[i] = c
 			}
@@ -230,23 +260,7 @@ func BuildFeed(in FeedInput) (Feed, error) {
 			p.add(fmt.Sprintf("items[%d].%s", i, fe.Field), "%s", fe.Message)
 		}
 	}
-	for i, e := range in.Events {
-		if err := e.Validate(); err != nil {
-			for _, fe := range FieldErrors(err) {
-				p.add(fmt.Sprintf("events[%d].%s", i, fe.Field), "%s", fe.Message)
-			}
-		}
-	}
-	if err := p.err(); err != nil {
-		return Feed{}, err
-	}
-	b := newBuilder(in, rules)
-	return Feed{
-		Date:     in.Date,
-		Timezone: in.Location.String(),
-		View:     view,
-		Entries:  b.build(view),
-	}, nil
+	return rules
 }
 
 type builder struct {
@@ -254,9 +268,7 @@ type builder struct {
 	loc       *time.Location
 	prev      civil.Date
 	prevOK    bool
-	cal       [2]calDay // the feed date and prev
-	dateDays  int32     // their day numbers
-	prevDays  int32
+	cal       [2]calDay  // the feed date and prev
 	stateList []occState // by key
 	rules     []*compiledRule
 	ruleDue   []uint8 // per rrule item: bit 0 = due on the date, bit 1 = due on prev
@@ -354,7 +366,6 @@ func newBuilder(in FeedInput, rules []*compiledRule) *builder {
 	b := &builder{in: in, loc: in.Location, rules: rules}
 	b.prev = previousFeedDay(in.Date, b.loc)
 	b.cal = [2]calDay{calDayOf(in.Date), calDayOf(b.prev)}
-	b.dateDays, b.prevDays = int32(b.cal[0].n), int32(b.cal[1].n)
 	b.prevOK = b.prev.IsValid()
 	if in.Previous == (Anchors{}) {
 		b.in.Previous = Anchors{DefaultWake: in.Anchors.DefaultWake, DefaultBedtime: in.Anchors.DefaultBedtime}
@@ -557,7 +568,7 @@ func (b *builder) build(view View) []Entry {
 			b.addOwn(i)
 		}
 		if b.prevOK && b.in.Items[i].Missed == MissedCarryOver && b.due(i, 1) {
-			b.addCarried(i, b.prevDays)
+			b.addCarried(i, b.day(1))
 		}
 	}
 	// Occurrences moved in: to this date, or to the previous feed day and
@@ -591,14 +602,16 @@ func (b *builder) build(view View) []Entry {
 	return b.write(b.selectView(b.order(), view))
 }
 
+// day is the day number of the feed date (k = 0) or of prev (k = 1).
+func (b *builder) day(k int) int32 { return int32(b.cal[k].n) }
+
 // dateOf returns the date with day number n; most entries belong to the
 // feed date or the previous feed day, which it knows without arithmetic.
 func (b *builder) dateOf(n int32) civil.Date {
-	switch n {
-	case b.dateDays:
-		return b.in.Date
-	case b.prevDays:
-		return b.prev
+	for _, c := range b.cal {
+		if int32(c.n) == n {
+			return c.date
+		}
 	}
 	return civil.FromDays(int(n))
 }
@@ -674,16 +687,16 @@ func (b *builder) add(i int, start time.Time, day int32, state int32) *draft {
 func (b *builder) addOwn(i int) {
 	it := &b.in.Items[i]
 	planned := b.start(it, 0)
-	j := b.state(it.ID, b.dateDays)
+	j := b.state(it.ID, b.day(0))
 	if j >= 0 {
 		if st := &b.stateList[j]; !st.toDate.IsZero() {
-			x := b.add(i, planned, b.dateDays, j)
+			x := b.add(i, planned, b.day(0), j)
 			x.status, x.flags, x.other = stPostponed, flagPostponedTo, int32(st.toDate.Days())
 			return
 		}
 	}
 	start, status := b.applyState(it, planned, j)
-	b.add(i, start, b.dateDays, j).status = status
+	b.add(i, start, b.day(0), j).status = status
 }
 
 // addMovedIn adds an occurrence moved to the feed date from its own date.
@@ -702,7 +715,7 @@ func (b *builder) addMovedIn(i int, j int32) {
 
 // addCarried adds an open occurrence of item i with key day number day that
 // belonged to the previous feed day and was missed there: the previous feed
-// day's own occurrence (day is b.prevDays), or one moved to that day.
+// day's own occurrence (day is b.day(1)), or one moved to that day.
 func (b *builder) addCarried(i int, day int32) {
 	it := &b.in.Items[i]
 	j := b.state(it.ID, day)
@@ -710,7 +723,7 @@ func (b *builder) addCarried(i int, day int32) {
 	if j >= 0 {
 		st = &b.stateList[j]
 	}
-	own := day == b.prevDays
+	own := day == b.day(1)
 	if own && st != nil && !st.toDate.IsZero() {
 		return // moved away; it lives wherever it moved to
 	}
@@ -810,11 +823,11 @@ func (b *builder) order() []int32 {
 func (b *builder) compare(x, y *draft) int {
 	switch {
 	case x.sec != y.sec:
-		return cmpInt64(x.sec, y.sec)
+		return cmp.Compare(x.sec, y.sec)
 	case x.nsec != y.nsec:
-		return cmpInt64(int64(x.nsec), int64(y.nsec))
+		return cmp.Compare(x.nsec, y.nsec)
 	case x.date != y.date:
-		return cmpInt64(int64(x.date), int64(y.date))
+		return cmp.Compare(x.date, y.date)
 	}
 	a, c := &b.in.Items[x.item], &b.in.Items[y.item]
 	if a.Title != c.Title {
@@ -824,16 +837,6 @@ func (b *builder) compare(x, y *draft) int {
 		return 1
 	}
 	return bytes.Compare(a.ID[:], c.ID[:])
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // selectView returns the drafts of ord (indexes into b.drafts, in order)

@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"slices"
 	"time"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -149,23 +150,17 @@ func resolveSlow(wall int64, loc *time.Location) Resolution {
 	case n == 1:
 		return Resolution{Time: time.Unix(valid[0], 0).In(loc), Kind: WallNormal}
 	case n >= 2:
-		first, second := valid[0], valid[1]
-		for _, v := range valid[:n] {
-			if v < first {
-				first = v
+		// Two periods can yield the same instant; the first distinct later
+		// one makes the wall clock ambiguous.
+		vs := valid[:n]
+		slices.Sort(vs)
+		first := time.Unix(vs[0], 0).In(loc)
+		for _, v := range vs[1:] {
+			if v != vs[0] {
+				return Resolution{Time: first, Kind: WallAmbiguous, Later: time.Unix(v, 0).In(loc)}
 			}
 		}
-		second = 0
-		found := false
-		for _, v := range valid[:n] {
-			if v != first && (!found || v < second) {
-				second, found = v, true
-			}
-		}
-		if !found {
-			return Resolution{Time: time.Unix(first, 0).In(loc), Kind: WallNormal}
-		}
-		return Resolution{Time: time.Unix(first, 0).In(loc), Kind: WallAmbiguous, Later: time.Unix(second, 0).In(loc)}
+		return Resolution{Time: first, Kind: WallNormal}
 	case gapFound:
 		return Resolution{Time: time.Unix(gapAt, 0).In(loc), Kind: WallGap}
 	default:

@@ -199,7 +199,7 @@ func (s *Schedule) check(p *problems, probe bool) {
 		if s.Date.IsZero() {
 			p.add("schedule.date", "a once schedule needs a date")
 		} else if !s.Date.IsValid() {
-			p.add("schedule.date", "%s is not a date", fmtDate(s.Date))
+			p.add("schedule.date", "%s is not a date", s.Date)
 		}
 	case ScheduleEveryNDays:
 		uses = fInterval | fStartDate
@@ -242,7 +242,7 @@ func (s *Schedule) check(p *problems, probe bool) {
 		return
 	}
 	if !s.StartDate.IsZero() && !s.StartDate.IsValid() {
-		p.add("schedule.start_date", "%s is not a date", fmtDate(s.StartDate))
+		p.add("schedule.start_date", "%s is not a date", s.StartDate)
 	}
 	if s.Week == 0 {
 		uses &^= fWeekday // a weekday counts only with week
@@ -626,8 +626,4 @@ func weekdayName(d time.Weekday) string {
 		return "?"
 	}
 	return [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d]
-}
-
-func fmtDate(d civil.Date) string {
-	return d.String()
 }
