@@ -100,7 +100,9 @@ type Progress struct {
 
 // History is what achievements are evaluated over.
 type History struct {
-	// Days are the person's scored days, in any order, one per date.
+	// Days are the person's scored days, in any order, one per date. A
+	// date missing between two given days counts as a day with nothing due
+	// and no data (neutral for every run and streak).
 	Days []Day
 	// Goals are the person's goals (zero fields are defaults).
 	Goals Goals
@@ -130,16 +132,42 @@ type Evaluation struct {
 //
 // Bad input gives every bad field as a [*ValidationError]: the days and
 // goals as in [Compute] (prefixed "days[i]."), a repeated date, an unknown
-// or repeated unlocked code ("unlocked[i].code"), "as_of".
+// or repeated unlocked code ("unlocked[i].code"), "as_of", and awards with a
+// bad date or points beyond MaxXP ("awards[i].date", "awards[i].points").
 func Evaluate(h History, unlocked []Unlock) (Evaluation, error) {
+	prior, err := h.check(unlocked)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	t, err := track(h)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	ev := Evaluation{New: []Unlock{}}
+	for _, r := range catalog() {
+		cur, reached := t.value(r.measure), t.reached(r.measure, r.Target)
+		pr := Progress{Achievement: r.Achievement, Current: min(cur, r.Target)}
+		if d, ok := prior[r.Code]; ok {
+			pr.Unlocked, pr.UnlockedOn, pr.Current = true, d, r.Target
+		} else if !reached.IsZero() {
+			pr.Unlocked, pr.UnlockedOn, pr.Current = true, reached, r.Target
+			ev.New = append(ev.New, Unlock{Code: r.Code, Date: reached})
+		}
+		pr.Percent = pr.Current * 100 / r.Target
+		ev.Progress = append(ev.Progress, pr)
+	}
+	return ev, nil
+}
+
+// check validates the history and the stored unlocks, and returns the
+// unlock dates by code.
+func (h *History) check(unlocked []Unlock) (map[string]civil.Date, error) {
 	var p problems
 	if !h.AsOf.IsValid() {
 		p.add("as_of", "must be a calendar date")
 	}
 	h.Goals.check(&p)
-	var rp problems
-	StreakInput{Today: civil.D(2000, 1, 1), Rules: h.Rules}.check(&rp)
-	p.errs = append(p.errs, rp.errs...)
+	StreakInput{Today: civil.D(2000, 1, 1), Rules: h.Rules}.check(&p) // the rules' fields
 	seen := map[civil.Date]bool{}
 	for i, d := range h.Days {
 		var dp problems
@@ -177,32 +205,11 @@ func Evaluate(h History, unlocked []Unlock) (Evaluation, error) {
 		}
 		xp += a.Points
 		if a.Points < -MaxXP || a.Points > MaxXP || xp < -MaxXP || xp > MaxXP {
-			p.add(fmt.Sprintf("awards[%d].points", i), "take the total outside -%d to %d", int64(MaxXP), int64(MaxXP))
+			p.add(fmt.Sprintf("awards[%d].points", i), "takes the total XP outside -%d to %d", int64(MaxXP), int64(MaxXP))
 			break
 		}
 	}
-	if err := p.err(); err != nil {
-		return Evaluation{}, err
-	}
-
-	t, err := track(h)
-	if err != nil {
-		return Evaluation{}, err
-	}
-	ev := Evaluation{New: []Unlock{}}
-	for _, r := range catalog() {
-		cur, reached := t.value(r.measure), t.reached(r.measure, r.Target)
-		pr := Progress{Achievement: r.Achievement, Current: min(cur, r.Target)}
-		if d, ok := prior[r.Code]; ok {
-			pr.Unlocked, pr.UnlockedOn, pr.Current = true, d, r.Target
-		} else if !reached.IsZero() {
-			pr.Unlocked, pr.UnlockedOn, pr.Current = true, reached, r.Target
-			ev.New = append(ev.New, Unlock{Code: r.Code, Date: reached})
-		}
-		pr.Percent = pr.Current * 100 / r.Target
-		ev.Progress = append(ev.Progress, pr)
-	}
-	return ev, nil
+	return prior, p.err()
 }
 
 // AchievementAward returns the XP award for an unlock: AchievementPoints,

@@ -177,19 +177,14 @@ func (g Goals) Validate() error {
 }
 
 func (g Goals) check(p *problems) {
-	nonNeg := func(field string, v, max int) {
-		if v < 0 || v > max {
-			p.add(field, "must be between 0 and %d, got %d", max, v)
-		}
-	}
-	nonNeg("goals.sleep_seconds", g.SleepSeconds, 86400)
-	nonNeg("goals.steps", g.Steps, 1_000_000)
-	nonNeg("goals.work_minutes", g.WorkMinutes, 1440)
-	nonNeg("goals.after_hours_minutes", g.AfterHoursMinutes, 1440)
+	inRange(p, "goals.sleep_seconds", g.SleepSeconds, 0, 86400)
+	inRange(p, "goals.steps", g.Steps, 0, 1_000_000)
+	inRange(p, "goals.work_minutes", g.WorkMinutes, 0, 1440)
+	inRange(p, "goals.after_hours_minutes", g.AfterHoursMinutes, 0, 1440)
 	if g.RestingHeartRate != 0 && (g.RestingHeartRate < 20 || g.RestingHeartRate > 250) {
 		p.add("goals.resting_heart_rate", "must be 0 (unknown) or between 20 and 250 beats a minute, got %d", g.RestingHeartRate)
 	}
-	nonNeg("goals.day_goal_percent", g.DayGoalPercent, 100)
+	inRange(p, "goals.day_goal_percent", g.DayGoalPercent, 0, 100)
 	if g.Weights != nil {
 		g.Weights.check(p)
 	}

@@ -18,7 +18,8 @@ const ScorePlaces = 1
 
 // WeightPlaces is the number of decimal places of a contributor's Weight as
 // shown, and the most decimal places a Life Score weight may have. Shown
-// weights are rounded; scores are computed with the exact shares.
+// weights are apportioned to add up to 1; scores are computed with the exact
+// shares.
 const WeightPlaces = 4
 
 var hundred = decimal.NewFromInt(100)
