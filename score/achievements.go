@@ -114,6 +114,11 @@ type History struct {
 	// AsOf is the person's current day; days after it are ignored, and the
 	// day-goal status of AsOf itself is pending until met.
 	AsOf civil.Date
+	// ZoneChanges and DayStartHour are the person's moves to another zone
+	// and day-start hour, as in [StreakInput]: a day a move east cut short
+	// or jumped over does not break the day-goal streak.
+	ZoneChanges  []ZoneChange
+	DayStartHour int
 }
 
 // Evaluation is the result of [Evaluate].
@@ -167,7 +172,8 @@ func (h *History) check(unlocked []Unlock) (map[string]civil.Date, error) {
 		p.add("as_of", "must be a calendar date")
 	}
 	h.Goals.check(&p)
-	StreakInput{Today: civil.D(2000, 1, 1), Rules: h.Rules}.check(&p) // the rules' fields
+	// The streak fields, as CountStreak checks them.
+	StreakInput{Today: civil.D(2000, 1, 1), Rules: h.Rules, ZoneChanges: h.ZoneChanges, DayStartHour: h.DayStartHour}.check(&p)
 	seen := map[civil.Date]bool{}
 	for i, d := range h.Days {
 		var dp problems
@@ -302,6 +308,7 @@ func track(h History) (*tracker, error) {
 	}
 	g := h.Goals.resolved()
 	streak := streakCounter{rules: h.Rules}
+	jumpedOver := jumped(h.ZoneChanges, h.DayStartHour)
 	var perfect, sleep85, balance run
 	eighty := decimal.NewFromInt(80)
 	next := 0
@@ -323,7 +330,11 @@ func track(h History) (*tracker, error) {
 			t.set(mCompletions, t.cur[mCompletions]+hb.Completed, date)
 		}
 		st, _ := DayGoalStatus(d.Habits, h.Goals, date.Before(h.AsOf))
-		streak.step(date.Days(), st.code())
+		c := st.code()
+		if jumpedOver[date.Days()] && (c == cMissed || c == cPending) {
+			c = cRest
+		}
+		streak.step(date.Days(), c)
 		t.set(mDayGoalStreak, max(t.value(mDayGoalStreak), streak.longest), date)
 
 		isPerfect := false

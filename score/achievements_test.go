@@ -2,6 +2,7 @@ package score_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -172,6 +173,33 @@ func TestEvaluateIdempotent(t *testing.T) {
 	}
 }
 
+// TestEvaluateZoneChange: the day-goal streak behind streak_7 counts days a
+// flight east jumped over as neutral, as CountStreak does, so a flight
+// does not delay the achievement.
+func TestEvaluateZoneChange(t *testing.T) {
+	t.Parallel()
+	la, tokyo := mustLoad(t, "America/Los_Angeles"), mustLoad(t, "Asia/Tokyo")
+	days := habitDays(civil.D(2026, 3, 1), 8, score.Habits{Due: 2, Completed: 2})
+	days[5].Habits = &score.Habits{Due: 2} // 2026-03-06, spent in the air
+	h := score.History{Days: days, AsOf: civil.D(2026, 3, 8)}
+	without, err := score.Evaluate(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lands in Tokyo at 00:00 on the 7th, while it is 07:00 on the 6th in
+	// Los Angeles.
+	h.ZoneChanges = []score.ZoneChange{{At: time.Date(2026, 3, 6, 15, 0, 0, 0, time.UTC), From: la, To: tokyo}}
+	with, err := score.Evaluate(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]state{"without": states(without, "streak_7"), "with": states(with, "streak_7")}
+	want := map[string]map[string]state{"without": {"streak_7": {5, ""}}, "with": {"streak_7": {7, "2026-03-08"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestEvaluateInvalid(t *testing.T) {
 	t.Parallel()
 	day := civil.D(2026, 3, 1)
@@ -180,8 +208,11 @@ func TestEvaluateInvalid(t *testing.T) {
 		Goals:  score.Goals{Steps: -1},
 		Rules:  score.StreakRules{MaxFreezes: -1},
 		Awards: []score.Award{{Key: "x", Points: 5}},
+		// A zone change needs both zones, and the day start is an hour.
+		DayStartHour: 24,
+		ZoneChanges:  []score.ZoneChange{{At: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.UTC}},
 	}, []score.Unlock{{Code: "nope", Date: day}, {Code: "perfect_day", Date: day}, {Code: "perfect_day", Date: day}, {Code: "streak_7"}})
-	want := []string{"as_of", "goals.steps", "rules.max_freezes", "days[0].sleep.score", "days[1].date",
+	want := []string{"as_of", "goals.steps", "rules.max_freezes", "day_start_hour", "zone_changes[0].from", "days[0].sleep.score", "days[1].date",
 		"unlocked[0].code", "unlocked[2].code", "unlocked[3].date", "awards[0].date"}
 	if diff := cmp.Diff(want, fieldsOf(err)); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
