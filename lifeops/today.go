@@ -337,7 +337,8 @@ func (s *Service) evaluate(ctx context.Context, h *history) (score.Evaluation, [
 			unlocked = append(unlocked, score.Unlock{Code: a.Code, Date: a.Date})
 		}
 	}
-	hist := score.History{Goals: scoreGoals(h.goals), Rules: s.streakRules, AsOf: h.today}
+	hist := score.History{Goals: scoreGoals(h.goals), Rules: s.streakRules, AsOf: h.today,
+		ZoneChanges: h.zones, DayStartHour: h.DayStartHour}
 	for d := h.firstDay(); !d.After(h.today); d = d.AddDays(1) {
 		hist.Days = append(hist.Days, h.scoreInput(d, false))
 	}

@@ -318,3 +318,39 @@ func TestMovesAtOneInstantKeepTheirOrder(t *testing.T) {
 		t.Errorf("zone changes (-want +got):\n%s", diff)
 	}
 }
+
+// TestFlightKeepsStreakAchievement checks that the day-goal streak behind the
+// streak achievements counts across a flight east exactly as the streak
+// itself does: the day the flight jumps over is neutral, so the seventh done
+// day unlocks "streak_7".
+func TestFlightKeepsStreakAchievement(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	la, tokyo := loadZone(t, "America/Los_Angeles"), loadZone(t, "Asia/Tokyo")
+	b := setup(t, time.Date(2026, 6, 1, 7, 0, 0, 0, la))
+	u := mustOK[lifeops.User](t)(b.svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "America/Los_Angeles"}))
+	stretch := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 8})
+	for d := 1; d <= 4; d++ {
+		b.clock.Set(time.Date(2026, 6, d, 8, 5, 0, 0, la))
+		mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, june(d)))
+	}
+	// Take off late on Thursday 4 June; land in Tokyo on Saturday 6 June at
+	// 05:00. Friday 5 June never happens for Ada.
+	b.clock.Set(time.Date(2026, 6, 6, 5, 0, 0, 0, tokyo))
+	mustOK[lifeops.User](t)(b.svc.UpdateProfile(ctx, u.ID, lifeops.ProfileUpdate{Zone: ptr("Asia/Tokyo")}))
+	for d := 6; d <= 8; d++ {
+		b.clock.Set(time.Date(2026, 6, d, 8, 5, 0, 0, tokyo))
+		mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, june(d)))
+	}
+	views := mustOK[[]lifeops.AchievementView](t)(b.svc.Achievements(ctx, u.ID))
+	for _, v := range views {
+		if v.Code != "streak_7" {
+			continue
+		}
+		if !v.Unlocked || v.UnlockedOn != june(8) || v.Current != 7 {
+			t.Errorf("streak_7 after the flight = unlocked %v on %s at %d/7, want unlocked on 2026-06-08 at 7/7", v.Unlocked, v.UnlockedOn, v.Current)
+		}
+		return
+	}
+	t.Fatal("no streak_7 achievement in the catalog")
+}
