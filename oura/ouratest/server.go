@@ -45,9 +45,13 @@ type Server struct {
 	subOrder []string
 	rules    []*rule
 	faultRNG rng
-	reqs     []Request
 	reqSeq   uint64
 	limits   map[string]*limitWindow
+
+	// The request log has a lock of its own: handlers write answers while
+	// holding mu, and an answer is logged as it is written.
+	logMu sync.Mutex
+	reqs  []Request
 }
 
 // NewServer starts a fake Oura server; Close it when done. It fails only on
@@ -230,8 +234,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	limited, tier := s.overLimit(r, now)
 	s.mu.Unlock()
 
-	rec := &statusWriter{ResponseWriter: w}
-	rec.Header().Set("X-Request-Id", fmt.Sprintf("ouratest-%08d", seq))
 	entry := Request{
 		Time:   now,
 		Method: r.Method,
@@ -242,16 +244,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if faulty {
 		entry.Fault = fault.String()
 	}
-	defer func() {
-		entry.Status = rec.status
-		entry.UserID = rec.userID
-		s.mu.Lock()
-		s.reqs = append(s.reqs, entry)
-		s.mu.Unlock()
-		s.log.LogAttrs(r.Context(), slog.LevelDebug, "ouratest request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status), slog.String("fault", entry.Fault))
-	}()
+	rec := &statusWriter{ResponseWriter: w, s: s, r: r, entry: entry}
+	rec.Header().Set("X-Request-Id", fmt.Sprintf("ouratest-%08d", seq))
+	defer rec.record(0) // a request that got no answer
 
 	if faulty && fault.Delay > 0 {
 		t := time.NewTimer(fault.Delay)
@@ -264,6 +259,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case faulty && fault.Reset:
+		rec.record(0)
 		resetConnection(rec)
 		return
 	case faulty && fault.Status != 0:
@@ -291,24 +287,41 @@ func noteUser(r *http.Request, id string) {
 	}
 }
 
-// statusWriter remembers the status written.
+// statusWriter logs the request when its status is written, before the
+// client can read the answer, so the log is complete by the time a client
+// call returns.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	s      *Server
+	r      *http.Request
+	entry  Request
 	userID string
+	done   bool
+}
+
+// record adds the request to the log once, with its status.
+func (w *statusWriter) record(status int) {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.entry.Status = status
+	w.entry.UserID = w.userID
+	w.s.logMu.Lock()
+	w.s.reqs = append(w.s.reqs, w.entry)
+	w.s.logMu.Unlock()
+	w.s.log.LogAttrs(w.r.Context(), slog.LevelDebug, "ouratest request",
+		slog.String("method", w.entry.Method), slog.String("path", w.entry.Path),
+		slog.Int("status", status), slog.String("fault", w.entry.Fault))
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
+	w.record(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.record(http.StatusOK)
 	return w.ResponseWriter.Write(b)
 }
 
@@ -399,8 +412,8 @@ func redactQuery(q url.Values) url.Values {
 
 // Requests returns the requests received so far, oldest first.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	out := make([]Request, len(s.reqs))
 	copy(out, s.reqs)
 	return out
@@ -408,8 +421,8 @@ func (s *Server) Requests() []Request {
 
 // ResetRequests forgets the requests received so far.
 func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	s.reqs = nil
 }
 
