@@ -470,3 +470,22 @@ func TestScopesAndState(t *testing.T) {
 		}
 	}
 }
+
+func TestClient_RefusedRefreshIsNotRetried(t *testing.T) {
+	t.Parallel()
+	ts := newTokenServer(t)
+	ts.fail = "invalid_grant"
+	src := ts.config().TokenSource(&oauth2.Token{AccessToken: "old", RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Hour)}, nil)
+	b := setup(t, WithTokenSource(src))
+	n := scripted(t, b, "/v2/usercollection/sleep", reply{status: 200, body: `{"data":[],"next_token":null}`})
+	_, _, err := b.client.Sleep.List(t.Context(), nil)
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("err = %v, want ErrUnauthorized", err)
+	}
+	ts.mu.Lock()
+	calls := len(ts.forms)
+	ts.mu.Unlock()
+	if calls != 1 || n.Load() != 0 || len(b.waits()) != 0 {
+		t.Errorf("token calls %d, API requests %d, waits %v; want 1, 0, none", calls, n.Load(), b.waits())
+	}
+}

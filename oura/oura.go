@@ -401,7 +401,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 			return resp, c.ctxErr(r, cerr)
 		}
 		lastErr = err
-		if errors.Is(err, ErrUnauthorized) && r.auth == authUser && !refreshed {
+		if ae := (*APIError)(nil); errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized && r.auth == authUser && !refreshed {
 			if rf, ok := c.tokens.(Refresher); ok {
 				refreshed = true
 				if _, rerr := rf.Refresh(ctx, r.tokenUsed); rerr != nil {
