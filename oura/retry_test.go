@@ -25,6 +25,8 @@ type reply struct {
 	body   string
 	cut    bool // announce the body's length, send half of it and close
 	reset  bool // close the connection without answering
+
+	resetIn time.Duration // set X-RateLimit-Reset this far from the time of serving
 }
 
 // scripted serves the replies in order (the last one repeats) and counts
@@ -50,6 +52,9 @@ func scripted(t *testing.T, b *testBundle, path string, replies ...reply) *atomi
 		for k, v := range rp.header {
 			w.Header().Set(k, v)
 		}
+		if rp.resetIn != 0 {
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(rp.resetIn).Unix(), 10))
+		}
 		if rp.cut {
 			w.Header().Set("Content-Length", strconv.Itoa(len(rp.body)))
 			w.WriteHeader(rp.status)
@@ -69,7 +74,6 @@ const okPage = `{"data":[{"id":"a","day":"2024-03-10","contributors":{},"timesta
 
 func TestRetryDecisions(t *testing.T) {
 	t.Parallel()
-	reset := time.Now().Add(42 * time.Second).Unix()
 	tests := []struct {
 		name      string
 		replies   []reply
@@ -86,7 +90,7 @@ func TestRetryDecisions(t *testing.T) {
 			wantCalls: 2, wantWaits: []time.Duration{7 * time.Second}},
 		{name: "503 honours Retry-After", replies: []reply{{status: 503, header: map[string]string{"Retry-After": "3"}}, {status: 200, body: okPage}},
 			wantCalls: 2, wantWaits: []time.Duration{3 * time.Second}},
-		{name: "429 honours X-RateLimit-Reset", replies: []reply{{status: 429, header: map[string]string{"X-RateLimit-Reset": strconv.FormatInt(reset, 10)}}, {status: 200, body: okPage}},
+		{name: "429 honours X-RateLimit-Reset", replies: []reply{{status: 429, resetIn: 42 * time.Second}, {status: 200, body: okPage}},
 			wantCalls: 2, wantWaits: []time.Duration{42 * time.Second}},
 		{name: "429 without headers backs off", replies: []reply{{status: 429}, {status: 200, body: okPage}}, wantCalls: 2, wantWaits: []time.Duration{time.Second}},
 		{name: "400 is final", replies: []reply{{status: 400, body: `{"detail":"bad start_date"}`}}, wantCalls: 1,
