@@ -125,21 +125,19 @@ func (m *Main) openStore(ctx context.Context, path string, memory bool) (lifeops
 		removeDir = func() error { return os.RemoveAll(dir) }
 	}
 	db, err := store.Open(ctx, path, nil) // no Keyring: the sample stores no credentials
-	if err == nil {
-		var applied []store.Migration
-		if applied, err = db.Migrate(ctx); err == nil {
-			schema := "schema up to date"
-			if len(applied) > 0 {
-				schema = fmt.Sprintf("%d %s applied", len(applied), plural(len(applied), "migration", "migrations"))
-			}
-			fmt.Fprintf(m.Stderr, "store: SQLite file %s (%s; %s)\n", path, schema, where)
-			return db, func() error { return errors.Join(db.Close(), removeDir()) }, nil
-		}
-		err = errors.Join(fmt.Errorf("migrate %s: %w", path, err), db.Close())
-	} else {
-		err = fmt.Errorf("open %s: %w", path, err)
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("open %s: %w", path, err), removeDir())
 	}
-	return nil, nil, errors.Join(err, removeDir())
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("migrate %s: %w", path, err), db.Close(), removeDir())
+	}
+	schema := "schema up to date"
+	if len(applied) > 0 {
+		schema = fmt.Sprintf("%d %s applied", len(applied), plural(len(applied), "migration", "migrations"))
+	}
+	fmt.Fprintf(m.Stderr, "store: SQLite file %s (%s; %s)\n", path, schema, where)
+	return db, func() error { return errors.Join(db.Close(), removeDir()) }, nil
 }
 
 // runSample builds the Service on st, lives through the sample fortnight

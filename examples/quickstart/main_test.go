@@ -172,6 +172,10 @@ func export(t *testing.T, path string) *store.Export {
 func TestErrors(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")
+	notDB := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notDB, []byte("not a database, but long enough to have a header\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -181,6 +185,7 @@ func TestErrors(t *testing.T) {
 		{"both stores", []string{"-memory", "-db", "x.db"}, "quickstart: -db and -memory exclude each other (usage: quickstart [-db PATH | -memory])\n"},
 		{"an argument", []string{"today"}, "quickstart: unexpected argument \"today\" (usage: quickstart [-db PATH | -memory])\n"},
 		{"a file in a missing folder", []string{"-db", missing}, "quickstart: open " + missing + ": "},
+		{"a file that is not a database", []string{"-db", notDB}, "quickstart: open " + notDB + ": "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

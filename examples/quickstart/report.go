@@ -74,7 +74,7 @@ func printReport(w io.Writer, r report) error {
 
 	p.f("\nXP %d, level %d: %d XP into it, %d XP to level %d\n", t.XP.Total, t.XP.Level, t.XP.IntoLevel, t.XP.ToNextLevel, t.XP.Level+1)
 
-	p.f("\nStreaks\n")
+	p.f("\nStreaks (a freeze in hand covers one missed day)\n")
 	for _, s := range t.Streaks {
 		unit := "in a row"
 		if s.Kind == "day_goal" {
