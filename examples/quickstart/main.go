@@ -17,7 +17,8 @@
 // directory, migrated by the program and removed when it exits. The report
 // goes to standard output; where the data lives goes to standard error.
 // On any error the program prints it on one line to standard error and
-// exits with status 1.
+// exits with status 1 (quietly when the reader of its output went away, as
+// in quickstart | head); the temporary database is removed either way.
 //
 // The two weeks end on Tuesday 31 March 2026 in Europe/Berlin. They hold the
 // night the clocks went forward (Sunday 29 March) and a day the person
@@ -44,6 +45,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A reader that stops early (quickstart | head) makes writes fail with
+	// EPIPE instead of killing the program, so the temporary database is
+	// still removed.
+	signal.Ignore(syscall.SIGPIPE)
 	code := (&Main{Stdout: os.Stdout, Stderr: os.Stderr}).Run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
@@ -68,6 +73,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, syscall.EPIPE):
+		return 1 // the reader went away: nobody is left to read a message
 	default:
 		fmt.Fprintln(m.Stderr, "quickstart:", err)
 		return 1

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -213,5 +215,44 @@ func TestHelp(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("usage %q does not mention %q", r.stdout, want)
 		}
+	}
+}
+
+// failingWriter fails every write with err.
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// TestStdoutFails checks that a failed write of the report ends the program
+// with status 1 and still removes the temporary database: quietly when the
+// reader went away (quickstart | head), with the error otherwise.
+func TestStdoutFails(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		args       []string
+		err        error
+		wantStderr string
+	}{
+		{"the reader went away", nil, syscall.EPIPE, ""},
+		{"the disk is full", []string{"-memory"}, errors.New("no space left on device"), "quickstart: no space left on device\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tmp := t.TempDir()
+			var errs strings.Builder
+			code := (&Main{Stdout: failingWriter{tt.err}, Stderr: &errs, TempDir: tmp}).Run(t.Context(), tt.args)
+			stderr := errs.String()
+			if i := strings.Index(stderr, "\n"); i >= 0 && strings.HasPrefix(stderr, "store: ") {
+				stderr = stderr[i+1:]
+			}
+			if code != 1 || stderr != tt.wantStderr {
+				t.Errorf("exit %d, stderr after the store line %q; want 1, %q", code, stderr, tt.wantStderr)
+			}
+			if left, err := os.ReadDir(tmp); err != nil || len(left) != 0 {
+				t.Errorf("the temporary database was not removed: %v %v", left, err)
+			}
+		})
 	}
 }
