@@ -184,3 +184,54 @@ func BenchmarkDueOn(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCalendar asks "is it due on D?" about consecutive days, as a
+// history of a person's days does, of rules that must be expanded: with
+// Schedule.DueOn, which compiles the rule (and walks a COUNT from its
+// start) on every call, and with a Calendar made once per round (its making
+// included). Both run in the same loop; ns-schedule and ns-calendar are the
+// cost of one question each way (the schedule is asked about 30 days, the
+// calendar about 365), and x-schedule is the calendar's cost in the
+// schedule's.
+func BenchmarkCalendar(b *testing.B) {
+	start := d("2025-01-06")
+	for _, src := range []string{
+		"FREQ=DAILY;BYDAY=MO,WE,FR;COUNT=5000",
+		"FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+	} {
+		b.Run(src, func(b *testing.B) {
+			s := timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: start, RRule: src}
+			if err := s.Validate(); err != nil {
+				b.Fatal(err)
+			}
+			q := d("2026-01-01")
+			var schedNs, calNs int64
+			sink := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				for i := range 30 {
+					if s.DueOn(q.AddDays(i)) {
+						sink++
+					}
+				}
+				t1 := time.Now()
+				c := s.Calendar()
+				for i := range 365 {
+					if c.DueOn(q.AddDays(i)) {
+						sink++
+					}
+				}
+				schedNs += t1.Sub(t0).Nanoseconds()
+				calNs += time.Since(t1).Nanoseconds()
+			}
+			if sink == 0 {
+				b.Fatal("never due")
+			}
+			perSched, perCal := float64(schedNs)/float64(b.N)/30, float64(calNs)/float64(b.N)/365
+			b.ReportMetric(perSched, "ns-schedule")
+			b.ReportMetric(perCal, "ns-calendar")
+			b.ReportMetric(perCal/perSched, "x-schedule")
+		})
+	}
+}

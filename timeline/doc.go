@@ -39,6 +39,13 @@
 // from its start (a rule with COUNT is walked from its start once, to find
 // its last date).
 //
+// [Schedule.DueOn] does that work again on every call. A caller that asks
+// about many dates (every day of a person's history, say) makes a
+// [Calendar] with [Schedule.Calendar], or a [Plan] with [Item.Plan], once:
+// the same answers, with a rule parsed once, a COUNT rule walked once and
+// answered by binary search, and any other expanded rule walked a stretch
+// of dates at a time. [FeedInput] takes plans too.
+//
 // # Occurrences, events and the feed
 //
 // An occurrence is keyed by item and feed date. Its events apply in the

@@ -85,6 +85,12 @@ type FeedInput struct {
 	// missed occurrences that a carry_over item shows today. The zero value
 	// means "no actual times known": Anchors' default clocks are used.
 	Previous Anchors
+	// Plans, when set, hold the items made ready earlier with [Item.Plan],
+	// by index: Plans[i] for Items[i]. The feed then uses the rule a plan
+	// compiled instead of compiling it again, which a caller that already
+	// asked about many dates saves. Optional, and so is every entry: a nil
+	// plan, or one whose schedule is not Items[i]'s, is ignored.
+	Plans []*Plan
 }
 
 // Entry is one line of the feed: an occurrence with its status.
@@ -216,7 +222,7 @@ func (in *FeedInput) check() (View, []*compiledRule, error) {
 		in.Anchors.check(&p, "anchors", in.Date)
 		in.Previous.check(&p, "previous", previousFeedDay(in.Date, in.Location))
 	}
-	rules := compileItems(in.Items, &p)
+	rules := compileItems(in.Items, in.Plans, &p)
 	for i, e := range in.Events {
 		if err := e.Validate(); err != nil {
 			for _, fe := range FieldErrors(err) {
@@ -228,9 +234,10 @@ func (in *FeedInput) check() (View, []*compiledRule, error) {
 }
 
 // compileItems checks every item, reporting problems under "items[i]", and
-// compiles the rules of the rrule items into one block. It returns the
-// rules by item index, or nil when no item has one.
-func compileItems(items []Item, p *problems) []*compiledRule {
+// compiles the rules of the rrule items into one block, or takes them from
+// their plans. It returns the rules by item index, or nil when no item has
+// one.
+func compileItems(items []Item, plans []*Plan, p *problems) []*compiledRule {
 	var rules []*compiledRule
 	var block []compiledRule
 	for i := range items {
@@ -250,11 +257,12 @@ func compileItems(items []Item, p *problems) []*compiledRule {
 				}
 				block = make([]compiledRule, n)
 			}
-			c := &block[0]
-			block = block[1:]
-			if err = c.compile(&it.Schedule); err == nil {
-				rules[i] = c
+			if i < len(plans) && plans[i] != nil && plans[i].cal.rule != nil && sameSchedule(&plans[i].cal.s, &it.Schedule) {
+				rules[i] = plans[i].cal.rule
+			} else if err = block[0].compile(&it.Schedule); err == nil {
+				rules[i] = &block[0]
 			}
+			block = block[1:]
 		}
 		for _, fe := range FieldErrors(err) {
 			p.add(fmt.Sprintf("items[%d].%s", i, fe.Field), "%s", fe.Message)
@@ -378,10 +386,11 @@ func newBuilder(in FeedInput, rules []*compiledRule) *builder {
 			if c == nil {
 				continue
 			}
-			if c.builtin != nil {
-				// A rule a built-in kind expresses answers in constant time.
+			if c.builtin != nil || c.counted {
+				// A rule a built-in kind expresses answers in constant
+				// time, and one with a COUNT by binary search.
 				for k, d := range b.cal {
-					if c.builtinDue(d) {
+					if (c.builtin != nil && c.builtinDue(d)) || (c.counted && c.countedDue(d.n)) {
 						b.ruleDue[i] |= 1 << k
 					}
 				}

@@ -3,6 +3,7 @@ package timeline
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -546,6 +547,11 @@ type compiledRule struct {
 	// rule is the parsed rule, kept for expansion when there is no
 	// built-in equivalent.
 	rule *Rule
+	// counted is set for a rule with a COUNT and no built-in equivalent:
+	// dates then holds every date it is due on, as day numbers in
+	// ascending order, from the one walk that COUNT needs anyway.
+	counted bool
+	dates   []int32
 }
 
 func compileSchedule(s *Schedule) (*compiledRule, error) {
@@ -592,8 +598,32 @@ func (c *compiledRule) compile(s *Schedule) error {
 		} else {
 			c.last = dateOfFloating(all[len(all)-1])
 		}
+		if c.builtin == nil {
+			c.counted = true
+			c.dates = make([]int32, 0, len(all))
+			for _, w := range all {
+				// Midnights, ascending: one date each.
+				c.dates = append(c.dates, int32(dateOfFloating(w).Days()))
+			}
+			slices.Sort(c.dates) // already in order; binary search relies on it
+		}
 	}
 	return nil
+}
+
+// countedDue reports whether a counted rule is due on day number n.
+func (c *compiledRule) countedDue(n int) bool {
+	_, ok := slices.BinarySearch(c.dates, int32(n))
+	return ok
+}
+
+// countedNext returns the first date of a counted rule on or after from.
+func (c *compiledRule) countedNext(from civil.Date) (civil.Date, bool) {
+	i, _ := slices.BinarySearch(c.dates, int32(from.Days()))
+	if i == len(c.dates) {
+		return civil.Date{}, false
+	}
+	return civil.FromDays(int(c.dates[i])), true
 }
 
 // asBuiltin returns the built-in schedule equal to rule r started on start,

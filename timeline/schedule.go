@@ -322,7 +322,8 @@ func (s *Schedule) firstDate() civil.Date {
 // start date either, unless the rule has a COUNT. DueOn does not validate
 // s: an rrule schedule whose rule does not parse is never due, and for any
 // other schedule that [Schedule.Validate] rejects the answer is unspecified
-// (but never a panic).
+// (but never a panic). To ask about many dates, make a [Calendar] once:
+// an rrule schedule parses (and walks a COUNT) on every DueOn call.
 func (s Schedule) DueOn(d civil.Date) bool {
 	if !d.IsValid() {
 		return false

@@ -1,0 +1,195 @@
+package timeline
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// Calendar is a schedule made ready for many "is it due on D?" questions.
+// Its answers are exactly those of [Schedule.DueOn] and [Schedule.NextDue]
+// for the schedule it was made from, valid or not, but the work those redo
+// on every call is done once:
+//
+//   - a built-in kind answers in constant time, as it does anyway;
+//   - a rule is parsed once, and one that a built-in kind expresses
+//     (FREQ=WEEKLY;BYDAY=MO,TH and the like) answers in constant time;
+//   - a rule with a COUNT is walked once, when the Calendar is made, and
+//     answers by binary search over its dates;
+//   - any other rule is walked a stretch of dates at a time, and the dates
+//     of the last stretch answer the questions that fall inside it, so
+//     asking about consecutive days walks the rule about once a year.
+//
+// Make one with [Schedule.Calendar], or [Item.Plan] for an item. A Calendar
+// keeps its own copy of the schedule and is safe for concurrent use.
+type Calendar struct {
+	s     Schedule
+	rule  *compiledRule // an rrule schedule whose rule compiles
+	never bool          // an rrule schedule whose rule does not compile
+
+	// The stretch of an open rule with no built-in equivalent: every date
+	// it is due on in the day numbers [lo, hi], ascending.
+	mu      sync.Mutex
+	stretch struct {
+		ok     bool
+		lo, hi int
+		span   int
+		dates  []int32
+	}
+}
+
+// Stretches of an open rule grow from firstStretch days, doubling each time
+// a question falls outside the last one, up to maxStretch days.
+const (
+	firstStretch = 64
+	maxStretch   = 1024
+)
+
+// Calendar returns s made ready for many date questions; see [Calendar]. It
+// does not validate s: a Calendar answers as s does even when s is invalid.
+// Making one costs what one DueOn call costs.
+func (s Schedule) Calendar() *Calendar {
+	c := new(Calendar)
+	c.init(&s)
+	return c
+}
+
+func (c *Calendar) init(s *Schedule) {
+	c.s = *s
+	c.s.Days = slices.Clone(s.Days)
+	if c.s.Type != ScheduleRRule {
+		return
+	}
+	r, err := compileSchedule(&c.s)
+	if err != nil {
+		c.never = true
+		return
+	}
+	c.rule = r
+}
+
+// DueOn reports whether the schedule is due on d, as [Schedule.DueOn] does.
+func (c *Calendar) DueOn(d civil.Date) bool {
+	if !d.IsValid() {
+		return false
+	}
+	return c.dueOnDay(calDayOf(d))
+}
+
+func (c *Calendar) dueOnDay(d calDay) bool {
+	switch r := c.rule; {
+	case c.never:
+		return false
+	case r == nil:
+		return c.s.dueOnDay(d)
+	case r.builtin != nil:
+		return r.builtinDue(d)
+	case r.counted:
+		return r.countedDue(d.n)
+	default:
+		return c.stretchDue(d)
+	}
+}
+
+// stretchDue answers DueOn for an open rule from the stretch that holds d,
+// walking a new stretch from d when the last one does not.
+func (c *Calendar) stretchDue(d calDay) bool {
+	r := c.rule
+	if d.date.Before(r.start) || (!r.last.IsZero() && d.date.After(r.last)) {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := &c.stretch
+	if !st.ok || d.n < st.lo || d.n > st.hi {
+		st.span = min(max(2*st.span, firstStretch), maxStretch)
+		to := d.date.AddDays(st.span - 1)
+		if last := lastDate(); to.After(last) {
+			to = last
+		}
+		st.dates = st.dates[:0]
+		for _, x := range r.dueBetween(d.date, to) {
+			st.dates = append(st.dates, int32(x.Days()))
+		}
+		st.ok, st.lo, st.hi = true, d.n, to.Days()
+	}
+	_, ok := slices.BinarySearch(st.dates, int32(d.n))
+	return ok
+}
+
+// NextDue returns the first date on or after from on which the schedule is
+// due, as [Schedule.NextDue] does.
+func (c *Calendar) NextDue(from civil.Date) (civil.Date, bool) {
+	if !from.IsValid() {
+		return civil.Date{}, false
+	}
+	switch r := c.rule; {
+	case c.never:
+		return civil.Date{}, false
+	case r == nil:
+		return c.s.NextDue(from)
+	case r.counted:
+		return r.countedNext(from)
+	default:
+		return r.nextDue(from)
+	}
+}
+
+// Plan is an item made ready for many questions about its dates: whether
+// it is due, when next, and its occurrence on a date. Its answers are
+// exactly those of [Item.DueOn], [Item.NextDue] and [Item.Occurrence] for
+// the item it was made from, at the cost of a [Calendar]'s. Make one with
+// [Item.Plan]; [FeedInput] takes plans too, so a caller that builds many
+// feeds or asks about many dates compiles each rule once. A Plan keeps its
+// own copy of the item and is safe for concurrent use.
+type Plan struct {
+	item Item
+	cal  Calendar
+}
+
+// Plan returns it made ready for many date questions; see [Plan]. Like
+// [Item.DueOn] it does not validate it.
+func (it Item) Plan() *Plan {
+	p := &Plan{item: it}
+	p.cal.init(&it.Schedule)
+	p.item.Schedule = p.cal.s
+	return p
+}
+
+// DueOn reports whether the item is due on d, as [Item.DueOn] does.
+func (p *Plan) DueOn(d civil.Date) bool {
+	return p.item.active(d) && p.cal.DueOn(d)
+}
+
+// NextDue returns the first date on or after from on which the item is due,
+// as [Item.NextDue] does.
+func (p *Plan) NextDue(from civil.Date) (civil.Date, bool) {
+	it := &p.item
+	if !it.ActiveFrom.IsZero() && from.Before(it.ActiveFrom) {
+		from = it.ActiveFrom
+	}
+	d, ok := p.cal.NextDue(from)
+	if !ok || !it.active(d) {
+		return civil.Date{}, false
+	}
+	return d, true
+}
+
+// Occurrence returns the item's occurrence on feed date d, as
+// [Item.Occurrence] does.
+func (p *Plan) Occurrence(d civil.Date, a Anchors, loc *time.Location) (Occurrence, bool) {
+	if !p.DueOn(d) || !DayExists(d, loc) {
+		return Occurrence{}, false
+	}
+	return p.item.occurrence(d, a, loc), true
+}
+
+// sameSchedule reports whether a and b are the same schedule, field by
+// field.
+func sameSchedule(a, b *Schedule) bool {
+	return a.Type == b.Type && slices.Equal(a.Days, b.Days) && a.Date == b.Date && a.Interval == b.Interval &&
+		a.StartDate == b.StartDate && a.WeekStart == b.WeekStart && a.DayOfMonth == b.DayOfMonth &&
+		a.Week == b.Week && a.Weekday == b.Weekday && a.Month == b.Month && a.RRule == b.RRule
+}
