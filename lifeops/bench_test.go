@@ -13,9 +13,11 @@ import (
 	"github.com/lifeops/lifeops/timeline"
 )
 
-// history fills a store with days of history ending on the clock's day: six
-// daily items, each completed on most days, and a health record a day.
-func benchHistory(b *testing.B, days int) (*bundle, uuid.UUID, civil.Date) {
+// benchHistory fills a store with days of history ending on the clock's
+// day: six daily items, each completed on most days, and a health record a
+// day. A non-empty rule adds a seventh item with that recurrence rule,
+// started on the first day and completed on most days it is due.
+func benchHistory(b *testing.B, days int, rule string) (*bundle, uuid.UUID, civil.Date) {
 	b.Helper()
 	ctx := context.Background()
 	loc := berlin(b)
@@ -27,6 +29,17 @@ func benchHistory(b *testing.B, days int) (*bundle, uuid.UUID, civil.Date) {
 	for i := range 6 {
 		items = append(items, bn.item(b, u.ID, fmt.Sprintf("Item %d", i), civil.Clock{Hour: 7 + 2*i}))
 	}
+	if rule != "" {
+		it, err := bn.svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{
+			Title: "Ruled", Kind: timeline.KindWorkout,
+			Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: first, RRule: rule, WeekStart: time.Monday},
+			Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 19}}, DurationMinutes: 45,
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		items = append(items, it)
+	}
 	var health []lifeops.HealthDay
 	for d := first; !d.After(last); d = d.AddDays(1) {
 		steps, total, eff := 6000+d.Day*150, 25000+d.Day*60, 85+d.Day%10
@@ -34,7 +47,7 @@ func benchHistory(b *testing.B, days int) (*bundle, uuid.UUID, civil.Date) {
 			Sleep: &lifeops.ProviderScore{Value: 70 + d.Day%25}, Readiness: &lifeops.ProviderScore{Value: 65 + d.Day%30},
 			Activity: &lifeops.ProviderScore{Value: 60 + d.Day%35}, Steps: &steps, TotalSleepSeconds: &total, Efficiency: &eff})
 		for i, it := range items {
-			if (d.Day+i)%7 == 0 {
+			if (d.Day+i)%7 == 0 || !it.DueOn(d) {
 				continue // a miss now and then
 			}
 			at := time.Date(d.Year, d.Month, d.Day, 7+2*i, 10, 0, 0, loc)
@@ -61,10 +74,23 @@ func benchHistory(b *testing.B, days int) (*bundle, uuid.UUID, civil.Date) {
 // machine busy with other work slows both alike: "x-floor" is Today's time
 // over the floor's, "ns/today" is Today's own time, and "ns/day" is that per
 // day of history, which stays flat when the cost is linear.
+//
+// The row "days=365/rule=count5000" adds an item whose recurrence rule has
+// COUNT=5000 and no built-in equivalent, so that every question "is it due
+// on D?" about it is one a plain Schedule.DueOn answers by walking the rule
+// from its start.
 func BenchmarkToday(b *testing.B) {
-	for _, days := range []int{30, 365} {
-		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
-			bn, userID, last := benchHistory(b, days)
+	for _, c := range []struct {
+		days int
+		rule string
+	}{{30, ""}, {365, ""}, {365, "FREQ=DAILY;BYDAY=MO,WE,FR;COUNT=5000"}} {
+		name := fmt.Sprintf("days=%d", c.days)
+		if c.rule != "" {
+			name += "/rule=count5000"
+		}
+		days := c.days
+		b.Run(name, func(b *testing.B) {
+			bn, userID, last := benchHistory(b, days, c.rule)
 			ctx := context.Background()
 			if _, err := bn.svc.Today(ctx, userID, civil.Date{}); err != nil {
 				b.Fatal(err)
@@ -105,7 +131,7 @@ func BenchmarkToday(b *testing.B) {
 // day's expanded feed measured the same way, interleaved: "x-feed" is the
 // ratio.
 func BenchmarkComplete(b *testing.B) {
-	bn, userID, last := benchHistory(b, 365)
+	bn, userID, last := benchHistory(b, 365, "")
 	ctx := context.Background()
 	it := bn.item(b, userID, "Benchmarked", civil.Clock{Hour: 6})
 	var feedTime, opTime time.Duration

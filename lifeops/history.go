@@ -42,24 +42,49 @@ func (o *occState) movedTo(k occKey) civil.Date {
 
 // history is everything the Service reads to score days, count streaks,
 // evaluate achievements and build feeds for one person over a range of
-// their days.
+// their days. It lives for one call of the Service: nothing it holds is
+// kept across calls, so nothing can go stale.
 type history struct {
 	person
 	goals    Goals
 	now      time.Time
 	today    civil.Date
-	from, to civil.Date // the days loaded
-	items    []Item     // by CreatedAt; their ActiveFrom clamped to the day they were created
-	byID     map[uuid.UUID]Item
+	from, to civil.Date  // the days loaded
+	items    []*itemPlan // by CreatedAt; their ActiveFrom clamped to the day they were created
+	byID     map[uuid.UUID]*itemPlan
 	events   []Event // in recorded order
 	occ      map[occKey]*occState
 	movedIn  map[civil.Date][]occKey
-	health   map[civil.Date]HealthDay
-	work     map[civil.Date]WorkDay
+	health   map[civil.Date]*HealthDay
+	work     map[civil.Date]*WorkDay
 	// zones are the person's zone changes, oldest first, for streaks.
 	zones []score.ZoneChange
 	// wholeDay caches habits(d, false); record and forget clear it.
 	wholeDay map[civil.Date]*score.Habits
+	// exists caches timeline.DayExists in the person's zone, by day number.
+	exists map[int]bool
+	// first caches firstDay while firstOK; record and forget clear it.
+	first   civil.Date
+	firstOK bool
+}
+
+// itemPlan is an item of a history with its schedule made ready for the
+// many "is it due on D?" questions a history asks: a rule is parsed (and a
+// COUNT walked) once per history, not once per question.
+type itemPlan struct {
+	Item
+	plan *timeline.Plan
+}
+
+func newItemPlan(it Item) *itemPlan { return &itemPlan{Item: it, plan: it.Item.Plan()} }
+
+// item returns the history's item with id, or a zero item (due on no day)
+// when it has none, as for an item deleted since.
+func (h *history) item(id uuid.UUID) *itemPlan {
+	if it, ok := h.byID[id]; ok {
+		return it
+	}
+	return newItemPlan(Item{})
 }
 
 // allDaysFrom is the first day of the widest range a history can load.
@@ -71,24 +96,29 @@ func allDaysFrom() civil.Date { return civil.Date{Year: 1, Month: time.January, 
 // flight still counts for streaks.
 const laterDays = 2
 
-// loadHistory loads the person's records needed for the days [from, to]: a
-// zero from means all of their history. Events are loaded from the start of
-// the feed window of from (through laterDays after to for all of history),
-// and health days from the day before from to the day after to, for
-// anchors.
+// loadHistory loads the user and then their history, as historyOf does.
 func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to civil.Date) (*history, error) {
 	p, err := s.person(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
+	return s.historyOf(ctx, p, from, to)
+}
+
+// historyOf loads the person's records needed for the days [from, to]: a
+// zero from means all of their history. Events are loaded from the start of
+// the feed window of from (through laterDays after to for all of history),
+// and health days from the day before from to the day after to, for
+// anchors.
+func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) (*history, error) {
+	userID := p.ID
 	goals, err := s.Goals(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("load goals: %w", err)
 	}
 	now := s.now()
 	h := &history{person: p, goals: goals, now: now, today: p.dayOf(now), from: from, to: to,
-		byID: map[uuid.UUID]Item{}, occ: map[occKey]*occState{}, movedIn: map[civil.Date][]occKey{},
-		health: map[civil.Date]HealthDay{}, work: map[civil.Date]WorkDay{}}
+		occ: map[occKey]*occState{}, movedIn: map[civil.Date][]occKey{}, exists: map[int]bool{}}
 	moves, err := s.store.ZoneChanges(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("load zone changes: %w", err)
@@ -100,12 +130,15 @@ func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to ci
 	if err != nil {
 		return nil, fmt.Errorf("load items: %w", err)
 	}
+	h.items = make([]*itemPlan, 0, len(items))
+	h.byID = make(map[uuid.UUID]*itemPlan, len(items))
 	for _, it := range items {
 		if created := h.dayAt(it.CreatedAt); !it.CreatedAt.IsZero() && (it.ActiveFrom.IsZero() || it.ActiveFrom.Before(created)) {
 			it.ActiveFrom = created // an item is never due before it existed
 		}
-		h.items = append(h.items, it)
-		h.byID[it.ID] = it
+		ip := newItemPlan(it)
+		h.items = append(h.items, ip)
+		h.byID[it.ID] = ip
 	}
 	loFrom, hiTo, eventsTo := allDaysFrom(), to.AddDays(1), to.AddDays(laterDays)
 	if !from.IsZero() {
@@ -146,15 +179,17 @@ func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to ci
 	if err != nil {
 		return nil, fmt.Errorf("load health days: %w", err)
 	}
-	for _, d := range health {
-		h.health[d.Date] = d
+	h.health = make(map[civil.Date]*HealthDay, len(health))
+	for i := range health {
+		h.health[health[i].Date] = &health[i]
 	}
 	work, err := s.store.WorkDays(ctx, userID, lo, to)
 	if err != nil {
 		return nil, fmt.Errorf("load work days: %w", err)
 	}
-	for _, w := range work {
-		h.work[w.Date] = w
+	h.work = make(map[civil.Date]*WorkDay, len(work))
+	for i := range work {
+		h.work[work[i].Date] = &work[i]
 	}
 	return h, nil
 }
@@ -204,6 +239,13 @@ func (h *history) dayAt(t time.Time) civil.Date {
 // firstDay returns the earliest day the history has anything on, or the
 // person's current day when it has nothing.
 func (h *history) firstDay() civil.Date {
+	if !h.firstOK {
+		h.first, h.firstOK = h.findFirstDay(), true
+	}
+	return h.first
+}
+
+func (h *history) findFirstDay() civil.Date {
 	first := h.today
 	consider := func(d civil.Date) {
 		if !d.IsZero() && d.Before(first) {
@@ -226,8 +268,20 @@ func (h *history) firstDay() civil.Date {
 }
 
 // dueOn reports whether item it has an occurrence of its own on day d.
-func (h *history) dueOn(it Item, d civil.Date) bool {
-	return it.DueOn(d) && timeline.DayExists(d, h.loc)
+func (h *history) dueOn(it *itemPlan, d civil.Date) bool {
+	return it.plan.DueOn(d) && h.dayExists(d)
+}
+
+// dayExists is timeline.DayExists in the person's zone, worked out once a
+// day.
+func (h *history) dayExists(d civil.Date) bool {
+	n := d.Days()
+	ok, known := h.exists[n]
+	if !known {
+		ok = timeline.DayExists(d, h.loc)
+		h.exists[n] = ok
+	}
+	return ok
 }
 
 // anchors returns the wake time and bedtime of day d: the day's measured
@@ -235,10 +289,10 @@ func (h *history) dueOn(it Item, d civil.Date) bool {
 // person's defaults.
 func (h *history) anchors(d civil.Date) timeline.Anchors {
 	a := timeline.Anchors{DefaultWake: h.WakeTime, DefaultBedtime: h.Bedtime}
-	if day, ok := h.health[d]; ok && day.WakeTime != nil {
+	if day := h.health[d]; day != nil && day.WakeTime != nil {
 		a.Wake = *day.WakeTime
 	}
-	if next, ok := h.health[d.AddDays(1)]; ok && next.Bedtime != nil {
+	if next := h.health[d.AddDays(1)]; next != nil && next.Bedtime != nil {
 		a.Bedtime = *next.Bedtime
 	}
 	return a
@@ -246,8 +300,8 @@ func (h *history) anchors(d civil.Date) timeline.Anchors {
 
 // window returns the planned start and end of the occurrence k, following
 // a postponement.
-func (h *history) window(it Item, k occKey) (time.Time, time.Time, bool) {
-	occ, ok := it.Occurrence(k.date, h.anchors(k.date), h.loc)
+func (h *history) window(it *itemPlan, k occKey) (time.Time, time.Time, bool) {
+	occ, ok := it.plan.Occurrence(k.date, h.anchors(k.date), h.loc)
 	if !ok {
 		return time.Time{}, time.Time{}, false
 	}
@@ -257,7 +311,7 @@ func (h *history) window(it Item, k occKey) (time.Time, time.Time, bool) {
 		case !p.To.IsZero():
 			start = p.To
 		case !p.ToDate.IsZero():
-			if moved, ok := it.Item.Occurrence(p.ToDate, h.anchors(p.ToDate), h.loc); ok {
+			if moved, ok := it.plan.Occurrence(p.ToDate, h.anchors(p.ToDate), h.loc); ok {
 				start = moved.Start
 			} else {
 				start = timeline.Resolve(p.ToDate, civil.ClockOf(occ.Start.In(h.loc)), h.loc)
@@ -270,7 +324,7 @@ func (h *history) window(it Item, k occKey) (time.Time, time.Time, bool) {
 
 // onTime reports whether the completion of k came within its window (or
 // within onTimeGrace of its start, for a shorter window).
-func (h *history) onTime(it Item, k occKey, at time.Time) bool {
+func (h *history) onTime(it *itemPlan, k occKey, at time.Time) bool {
 	start, end, ok := h.window(it, k)
 	if !ok {
 		return false
@@ -306,7 +360,7 @@ func (h *history) countHabits(d civil.Date, soFar bool) *score.Habits {
 	}
 	var hb score.Habits
 	onTime := 0
-	count := func(it Item, k occKey) {
+	count := func(it *itemPlan, k occKey) {
 		st := h.occ[k]
 		open := st == nil || st.outcome == nil
 		if soFar && open {
@@ -349,7 +403,7 @@ func (h *history) countHabits(d civil.Date, soFar bool) *score.Habits {
 // soFar counts only the occurrences due by now (see habits).
 func (h *history) scoreInput(d civil.Date, soFar bool) score.Day {
 	day := score.Day{Date: d, Habits: h.habits(d, soFar)}
-	if hd, ok := h.health[d]; ok {
+	if hd := h.health[d]; hd != nil {
 		if hd.Sleep != nil || hd.TotalSleepSeconds != nil || hd.Efficiency != nil || hd.RestingHeartRate != nil {
 			day.Sleep = &score.Sleep{TotalSeconds: hd.TotalSleepSeconds, Efficiency: hd.Efficiency, RestingHeartRate: hd.RestingHeartRate}
 			if hd.Sleep != nil {
@@ -366,7 +420,7 @@ func (h *history) scoreInput(d civil.Date, soFar bool) score.Day {
 			}
 		}
 	}
-	if w, ok := h.work[d]; ok {
+	if w := h.work[d]; w != nil {
 		meet, brk := w.MeetingMinutes, w.BreakMinutes
 		day.Work = &score.Work{Minutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes, MeetingMinutes: &meet, BreakMinutes: &brk}
 	}
@@ -386,12 +440,12 @@ func (h *history) breakdown(d civil.Date, soFar bool) (score.Day, score.Breakdow
 // itemMarks returns the statuses of item it on every day from its first day
 // through the history's today, and on the days after today (after a flight
 // west) on which the occurrence was completed or skipped.
-func (h *history) itemMarks(it Item) []score.Mark {
+func (h *history) itemMarks(it *itemPlan) []score.Mark {
 	first := it.ActiveFrom
 	if first.IsZero() || first.Before(h.firstDay()) {
 		first = h.firstDay()
 	}
-	var marks []score.Mark
+	marks := make([]score.Mark, 0, max(h.today.Sub(first)+1, 0))
 	for d := first; !d.After(h.today); d = d.AddDays(1) {
 		status := score.Rest
 		k := occKey{it.ID, d}
@@ -450,12 +504,14 @@ func (h *history) streak(marks []score.Mark, rules score.StreakRules) (score.Str
 	return st, translate(err)
 }
 
-// timelineEvents returns the events as the timeline package takes them, in
-// recorded order.
-func (h *history) timelineEvents() []timeline.Event {
-	out := make([]timeline.Event, 0, len(h.events))
-	for _, e := range h.events {
-		out = append(out, toTimelineEvent(e))
+// timelineEvents returns the events of occurrences dated in [from, to] as
+// the timeline package takes them, in recorded order.
+func (h *history) timelineEvents(from, to civil.Date) []timeline.Event {
+	var out []timeline.Event
+	for i := range h.events {
+		if e := &h.events[i]; !e.Date.Before(from) && !e.Date.After(to) {
+			out = append(out, toTimelineEvent(*e))
+		}
 	}
 	return out
 }
@@ -468,7 +524,16 @@ func toTimelineEvent(e Event) timeline.Event {
 func (h *history) timelineItems() []timeline.Item {
 	out := make([]timeline.Item, len(h.items))
 	for i, it := range h.items {
-		out[i] = it.Item
+		out[i] = it.Item.Item
+	}
+	return out
+}
+
+// timelinePlans returns the items' plans, in the order of timelineItems.
+func (h *history) timelinePlans() []*timeline.Plan {
+	out := make([]*timeline.Plan, len(h.items))
+	for i, it := range h.items {
+		out[i] = it.plan
 	}
 	return out
 }

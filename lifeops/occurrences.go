@@ -175,7 +175,7 @@ func (s *Service) Feed(ctx context.Context, userID uuid.UUID, d civil.Date, view
 	if _, err := timeline.ParseView(string(view)); err != nil {
 		return timeline.Feed{}, translate(err)
 	}
-	h, err := s.loadHistory(ctx, userID, d, d)
+	h, err := s.historyOf(ctx, p, d, d)
 	if err != nil {
 		return timeline.Feed{}, err
 	}
@@ -190,7 +190,7 @@ func (s *Service) feed(h *history, d civil.Date, view timeline.View) (timeline.F
 	}
 	f, err := timeline.BuildFeed(timeline.FeedInput{
 		Date: d, Location: h.loc, Now: s.now(), View: view,
-		Items: h.timelineItems(), Events: h.timelineEvents(),
+		Items: h.timelineItems(), Plans: h.timelinePlans(), Events: h.timelineEvents(timeline.EventWindow(d)),
 		Anchors: h.anchors(d), Previous: h.anchors(prev),
 	})
 	if err != nil {
@@ -222,34 +222,50 @@ type Outcome struct {
 // occurrence loads the history for an operation on the occurrence of
 // itemID on day d, and checks that the occurrence exists and is not in the
 // future.
-func (s *Service) occurrence(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (*history, Item, error) {
+func (s *Service) occurrence(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (*history, *itemPlan, error) {
 	p, err := s.person(ctx, userID)
 	if err != nil {
-		return nil, Item{}, err
+		return nil, nil, err
 	}
 	if !d.IsValid() {
-		return nil, Item{}, invalid("date", "must be a real date")
+		return nil, nil, invalid("date", "must be a real date")
 	}
-	if _, err := s.store.Item(ctx, userID, itemID); err != nil {
-		return nil, Item{}, err
-	}
-	h, err := s.loadHistory(ctx, userID, civil.Date{}, s.today(p))
+	h, err := s.historyWith(ctx, p, itemID)
 	if err != nil {
-		return nil, Item{}, err
+		return nil, nil, err
 	}
 	it := h.byID[itemID]
 	if d.After(h.today) {
-		return nil, Item{}, invalid("date", "%s has not begun yet: today is %s", d, h.today)
+		return nil, nil, invalid("date", "%s has not begun yet: today is %s", d, h.today)
 	}
 	if !h.dueOn(it, d) {
-		return nil, Item{}, invalid("date", "%q is not due on %s", it.Title, d)
+		return nil, nil, invalid("date", "%q is not due on %s", it.Title, d)
 	}
 	return h, it, nil
 }
 
+// historyWith loads the person's whole history, which must hold the item
+// itemID: an item the store does not have is its error (ErrNotFound), and
+// one created while the history was read is read again with it.
+func (s *Service) historyWith(ctx context.Context, p person, itemID uuid.UUID) (*history, error) {
+	for range 2 {
+		h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := h.byID[itemID]; ok {
+			return h, nil
+		}
+		if _, err := s.store.Item(ctx, p.ID, itemID); err != nil {
+			return nil, err
+		}
+	}
+	return nil, Errorf(CodeConflict, "The item is being changed by another request; try again.")
+}
+
 // record adds e to h as if it had been loaded.
 func (h *history) record(e Event) {
-	h.wholeDay = nil
+	h.wholeDay, h.firstOK = nil, false
 	h.events = append(h.events, e)
 	k := occKey{e.ItemID, e.Date}
 	st := h.occ[k]
@@ -269,7 +285,7 @@ func (h *history) record(e Event) {
 
 // forget removes the events of kinds from h.
 func (h *history) forget(k occKey, kinds ...EventKind) {
-	h.wholeDay = nil
+	h.wholeDay, h.firstOK = nil, false
 	st := h.occ[k]
 	kept := h.events[:0]
 	for _, e := range h.events {
@@ -333,6 +349,7 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 		h.record(e) // completed by a concurrent request after the history was loaded
 	}
 	k := occKey{itemID, d}
+	// Nothing below changes the history, so the streak is the Outcome's too.
 	streak, err := h.streak(h.itemMarks(it), s.streakRules)
 	if err != nil {
 		return Outcome{}, err
@@ -350,7 +367,7 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 	if created {
 		s.log.InfoContext(ctx, "completed", "user_id", userID, "item_id", itemID, "date", d)
 	}
-	return s.settle(ctx, h, it, d)
+	return s.settle(ctx, h, it, d, &streak)
 }
 
 // Skip marks the occurrence of the item on day d as skipped, with an
@@ -377,7 +394,7 @@ func (s *Service) Skip(ctx context.Context, userID, itemID uuid.UUID, d civil.Da
 	if created || h.occ[occKey{itemID, d}] == nil || h.occ[occKey{itemID, d}].outcome == nil {
 		h.record(e)
 	}
-	return s.settle(ctx, h, it, d)
+	return s.settle(ctx, h, it, d, nil)
 }
 
 // Postponement says where a postponed occurrence goes; set exactly one
@@ -423,7 +440,7 @@ func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civi
 		if created || (e.To.Equal(ev.To) && e.ToDate == ev.ToDate) {
 			h.forget(k, EventPostponed)
 			h.record(e)
-			return s.settle(ctx, h, it, d)
+			return s.settle(ctx, h, it, d, nil)
 		}
 		if _, err := s.store.DeleteEvent(ctx, userID, itemID, d, EventPostponed); err != nil {
 			return Outcome{}, fmt.Errorf("replace postponement: %w", err)
@@ -433,7 +450,7 @@ func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civi
 }
 
 // postponement builds and checks the postponed event for to.
-func (s *Service) postponement(h *history, it Item, d civil.Date, to Postponement) (Event, error) {
+func (s *Service) postponement(h *history, it *itemPlan, d civil.Date, to Postponement) (Event, error) {
 	set := 0
 	for _, b := range []bool{!to.To.IsZero(), to.Minutes != 0, !to.ToDate.IsZero()} {
 		if b {
@@ -443,7 +460,7 @@ func (s *Service) postponement(h *history, it Item, d civil.Date, to Postponemen
 	if set != 1 {
 		return Event{}, invalid("to", "set exactly one of to, minutes and to_date")
 	}
-	occ, ok := it.Occurrence(d, h.anchors(d), h.loc)
+	occ, ok := it.plan.Occurrence(d, h.anchors(d), h.loc)
 	if !ok {
 		return Event{}, invalid("date", "%q is not due on %s", it.Title, d)
 	}
@@ -515,16 +532,17 @@ func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Da
 	if removed > 0 {
 		s.log.InfoContext(ctx, "undone", "user_id", userID, "item_id", itemID, "date", d, "events", removed)
 	}
-	h, err := s.loadHistory(ctx, userID, civil.Date{}, s.today(p))
+	h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
 	if err != nil {
 		return Outcome{}, err
 	}
-	return s.settle(ctx, h, h.byID[itemID], d)
+	return s.settle(ctx, h, h.item(itemID), d, nil)
 }
 
 // settle rescores day d (and the day an occurrence of d moved to), settles
-// the achievements, and reports the occurrence's state.
-func (s *Service) settle(ctx context.Context, h *history, it Item, d civil.Date) (Outcome, error) {
+// the achievements, and reports the occurrence's state. A non-nil streak is
+// the item's streak over h, already counted.
+func (s *Service) settle(ctx context.Context, h *history, it *itemPlan, d civil.Date, streak *score.Streak) (Outcome, error) {
 	k := occKey{it.ID, d}
 	days := []civil.Date{d}
 	if moved := h.occ[k].movedTo(k); moved != d && !moved.After(h.today) {
@@ -537,7 +555,7 @@ func (s *Service) settle(ctx context.Context, h *history, it Item, d civil.Date)
 			}
 		}
 	}
-	unlocked, _, err := s.settleAchievements(ctx, h)
+	unlocked, _, ledger, err := s.settleAchievements(ctx, h)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -548,25 +566,28 @@ func (s *Service) settle(ctx context.Context, h *history, it Item, d civil.Date)
 		}
 	}
 	if st := h.occ[k]; st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted {
-		entries, err := s.store.XPEntries(ctx, h.ID, XPQuery{From: d, To: d})
-		if err != nil {
-			return Outcome{}, fmt.Errorf("load XP: %w", err)
-		}
+		// The ledger was read after every write of this call but the
+		// achievements' own XP, so it holds the completion's entry as
+		// stored now.
 		key := score.CompletionKey(it.ID.String(), d)
-		for i := range entries {
-			if entries[i].Key == key {
-				out.Award = &entries[i]
+		for i := range ledger {
+			if ledger[i].Key == key {
+				e := ledger[i]
+				out.Award = &e
 			}
 		}
 	}
 	if out.XP, err = s.xpStatus(ctx, h.ID); err != nil {
 		return Outcome{}, err
 	}
-	streak, err := h.streak(h.itemMarks(it), s.streakRules)
-	if err != nil {
-		return Outcome{}, err
+	if streak == nil {
+		st, err := h.streak(h.itemMarks(it), s.streakRules)
+		if err != nil {
+			return Outcome{}, err
+		}
+		streak = &st
 	}
-	out.Streak = &streak
+	out.Streak = streak
 	if f, err := s.feed(h, d, timeline.ViewExpanded); err == nil {
 		for i := range f.Entries {
 			if e := f.Entries[i]; e.ItemID == it.ID && e.Date == d {

@@ -96,18 +96,6 @@ func (s *Service) xpEntry(userID uuid.UUID, a score.Award) XPEntry {
 	return e
 }
 
-// award maps a ledger entry back onto the score package's award.
-func award(e XPEntry) score.Award {
-	a := score.Award{Key: e.Key, Date: e.Date, Kind: score.AwardKind(e.Kind), Code: e.Code, Points: e.Points, Reason: e.Reason}
-	if e.ItemID != uuid.Nil {
-		a.ItemID = e.ItemID.String()
-	}
-	for _, p := range e.Parts {
-		a.Parts = append(a.Parts, score.AwardPart{Name: p.Name, Points: p.Points})
-	}
-	return a
-}
-
 // dayScores maps a breakdown onto the stored scores.
 func dayScores(userID uuid.UUID, b score.Breakdown) DayScores {
 	sc := DayScores{UserID: userID, Date: b.Date,

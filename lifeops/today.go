@@ -142,7 +142,7 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	if d, err = s.dayOrToday(p, d, "date"); err != nil {
 		return Today{}, err
 	}
-	h, err := s.loadHistory(ctx, userID, civil.Date{}, s.today(p))
+	h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
 	if err != nil {
 		return Today{}, err
 	}
@@ -153,7 +153,7 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	if err != nil {
 		return Today{}, err
 	}
-	_, ev, err := s.settleAchievements(ctx, h)
+	_, ev, _, err := s.settleAchievements(ctx, h)
 	if err != nil {
 		return Today{}, err
 	}
@@ -296,11 +296,11 @@ func (s *Service) Achievements(ctx context.Context, userID uuid.UUID) ([]Achieve
 	if err != nil {
 		return nil, err
 	}
-	h, err := s.loadHistory(ctx, userID, civil.Date{}, s.today(p))
+	h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
 	if err != nil {
 		return nil, err
 	}
-	ev, _, err := s.evaluate(ctx, h)
+	ev, _, err := s.evaluate(ctx, h, s.scoreHistory(h))
 	if err != nil {
 		return nil, err
 	}
@@ -316,9 +316,23 @@ func achievementViews(ev score.Evaluation) []AchievementView {
 	return out
 }
 
-// evaluate runs the achievement catalog over h's whole history, with the
-// stored unlocks and ledger. It returns the ledger too.
-func (s *Service) evaluate(ctx context.Context, h *history) (score.Evaluation, []XPEntry, error) {
+// scoreHistory maps h's whole history onto the score package's, all but
+// the awards, which evaluate reads afresh each time.
+func (s *Service) scoreHistory(h *history) score.History {
+	hist := score.History{Goals: scoreGoals(h.goals), Rules: s.streakRules, AsOf: h.today,
+		ZoneChanges: h.zones, DayStartHour: h.DayStartHour}
+	first := h.firstDay()
+	hist.Days = make([]score.Day, 0, max(h.today.Sub(first)+1, 0))
+	for d := first; !d.After(h.today); d = d.AddDays(1) {
+		hist.Days = append(hist.Days, h.scoreInput(d, false))
+	}
+	return hist
+}
+
+// evaluate runs the achievement catalog over hist, the days of h (see
+// scoreHistory), with the stored unlocks and ledger. It returns the ledger
+// too.
+func (s *Service) evaluate(ctx context.Context, h *history, hist score.History) (score.Evaluation, []XPEntry, error) {
 	ledger, err := s.store.XPEntries(ctx, h.ID, XPQuery{})
 	if err != nil {
 		return score.Evaluation{}, nil, fmt.Errorf("load XP ledger: %w", err)
@@ -337,13 +351,13 @@ func (s *Service) evaluate(ctx context.Context, h *history) (score.Evaluation, [
 			unlocked = append(unlocked, score.Unlock{Code: a.Code, Date: a.Date})
 		}
 	}
-	hist := score.History{Goals: scoreGoals(h.goals), Rules: s.streakRules, AsOf: h.today,
-		ZoneChanges: h.zones, DayStartHour: h.DayStartHour}
-	for d := h.firstDay(); !d.After(h.today); d = d.AddDays(1) {
-		hist.Days = append(hist.Days, h.scoreInput(d, false))
-	}
-	for _, e := range ledger {
-		hist.Awards = append(hist.Awards, award(e))
+	// The awards count for the level achievements by date and points
+	// alone; their parts and item are left out, which spares a copy of
+	// each.
+	hist.Awards = make([]score.Award, len(ledger))
+	for i := range ledger {
+		e := &ledger[i]
+		hist.Awards[i] = score.Award{Key: e.Key, Date: e.Date, Kind: score.AwardKind(e.Kind), Code: e.Code, Points: e.Points, Reason: e.Reason}
 	}
 	ev, err := score.Evaluate(hist, unlocked)
 	if err != nil {
@@ -355,17 +369,19 @@ func (s *Service) evaluate(ctx context.Context, h *history) (score.Evaluation, [
 // settleAchievements unlocks the achievements h now earns, each dated the day
 // it was earned, and makes sure every unlocked achievement has its XP. The
 // XP of one unlock can earn a level achievement, so it evaluates again until
-// nothing new unlocks. It returns the achievements this call unlocked and
-// the last evaluation, which reflects every unlock.
-func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achievement, score.Evaluation, error) {
+// nothing new unlocks. It returns the achievements this call unlocked, the
+// last evaluation, which reflects every unlock, and the ledger that
+// evaluation read (before the XP of the unlocks it found, if any).
+func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achievement, score.Evaluation, []XPEntry, error) {
 	var out []Achievement
 	var ev score.Evaluation
+	var ledger []XPEntry
+	hist := s.scoreHistory(h) // the days do not change between rounds
 	for range 5 {
-		var ledger []XPEntry
 		var err error
-		ev, ledger, err = s.evaluate(ctx, h)
+		ev, ledger, err = s.evaluate(ctx, h, hist)
 		if err != nil {
-			return nil, ev, err
+			return nil, ev, nil, err
 		}
 		have := map[string]bool{}
 		for _, e := range ledger {
@@ -375,7 +391,7 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 		for _, u := range ev.New {
 			a, created, err := s.store.UnlockAchievement(ctx, Achievement{UserID: h.ID, Code: u.Code, Date: u.Date, UnlockedAt: s.now()})
 			if err != nil {
-				return nil, ev, fmt.Errorf("unlock %s: %w", u.Code, err)
+				return nil, ev, nil, fmt.Errorf("unlock %s: %w", u.Code, err)
 			}
 			if created {
 				out = append(out, a)
@@ -396,10 +412,10 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 			}
 			a, err := score.AchievementAward(score.Unlock{Code: p.Code, Date: date})
 			if err != nil {
-				return nil, ev, translate(err)
+				return nil, ev, nil, translate(err)
 			}
 			if _, created, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
-				return nil, ev, fmt.Errorf("award %s: %w", a.Key, err)
+				return nil, ev, nil, fmt.Errorf("award %s: %w", a.Key, err)
 			} else if created {
 				changed = true
 			}
@@ -408,7 +424,7 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 			break
 		}
 	}
-	return out, ev, nil
+	return out, ev, ledger, nil
 }
 
 func containsUnlock(us []score.Unlock, code string) bool {
