@@ -229,18 +229,25 @@ func (s *TimeSeriesService[T]) List(ctx context.Context, opts *TimeSeriesOptions
 
 func (s *TimeSeriesService[T]) list(ctx context.Context, o *TimeSeriesOptions, inclusiveEnd bool) (*Page[T], *Response, error) {
 	q := url.Values{}
-	if !o.Start.IsZero() {
-		q.Set("start_datetime", o.Start.UTC().Truncate(time.Second).Format(time.RFC3339))
-	}
-	if !o.End.IsZero() {
-		if !o.Start.IsZero() && o.End.Before(o.Start) {
+	// Oura takes whole seconds: the start is rounded down and the end up,
+	// and samples outside [Start, End] are dropped below. Rounding must not
+	// stretch a 30-day window beyond 30 days, which Oura refuses; samples
+	// are stamped in whole seconds, so the end is then cut back to 30 days
+	// after the rounded start.
+	lo, hi := floorSecond(o.Start), ceilSecond(o.End)
+	if !o.Start.IsZero() && !o.End.IsZero() {
+		if o.End.Before(o.Start) {
 			return nil, nil, &ParamError{Param: "End", Reason: "before Start"}
 		}
-		end := o.End.UTC()
-		if t := end.Truncate(time.Second); !t.Equal(end) {
-			end = t.Add(time.Second)
+		if !o.Latest && hi.Sub(lo) > MaxTimeSeriesWindow {
+			hi = lo.Add(MaxTimeSeriesWindow)
 		}
-		q.Set("end_datetime", end.Format(time.RFC3339))
+	}
+	if !o.Start.IsZero() {
+		q.Set("start_datetime", lo.Format(time.RFC3339))
+	}
+	if !o.End.IsZero() {
+		q.Set("end_datetime", hi.Format(time.RFC3339))
 	}
 	if o.NextToken != "" {
 		q.Set("next_token", o.NextToken)
@@ -301,7 +308,9 @@ func (s *TimeSeriesService[T]) Pages(ctx context.Context, opts *TimeSeriesOption
 		}
 		token := o.NextToken
 		for ws := o.Start; ; {
-			we := ws.Add(MaxTimeSeriesWindow)
+			// Windows end on whole seconds, so that the rounded-down start
+			// of the next one is its own start.
+			we := floorSecond(ws).Add(MaxTimeSeriesWindow)
 			last := !we.Before(o.End)
 			if last {
 				we = o.End
@@ -354,6 +363,18 @@ func (s *TimeSeriesService[T]) All(ctx context.Context, opts *TimeSeriesOptions)
 			}
 		}
 	}
+}
+
+// floorSecond returns t in UTC, rounded down to a whole second.
+func floorSecond(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// ceilSecond returns t in UTC, rounded up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	f := floorSecond(t)
+	if f.Before(t) {
+		return f.Add(time.Second)
+	}
+	return f
 }
 
 // PersonalInfoService reads the user's profile.

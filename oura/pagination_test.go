@@ -307,3 +307,41 @@ func TestTimeSeriesList_RoundsTheEndUp(t *testing.T) {
 		t.Errorf("samples = %+v, want only the one inside the range", p.Data)
 	}
 }
+
+// TestTimeSeriesPages_FractionalStart walks from an instant that is not a
+// whole second, as time.Now() gives: the bounds sent are whole seconds, so
+// no window may span more than 30 days once its start is rounded down.
+func TestTimeSeriesPages_FractionalStart(t *testing.T) {
+	t.Parallel()
+	b := setup(t, WithRetryPolicy(NoRetry()))
+	b.mux.HandleFunc("/v2/usercollection/heartrate", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		s, _ := time.Parse(time.RFC3339, q.Get("start_datetime"))
+		e, _ := time.Parse(time.RFC3339, q.Get("end_datetime"))
+		if e.Sub(s) > MaxTimeSeriesWindow {
+			writeJSON(w, http.StatusBadRequest, `{"detail":"the window is longer than 30 days"}`)
+			return
+		}
+		// A sample on each whole-second bound of the window.
+		writeJSON(w, http.StatusOK, fmt.Sprintf(`{"data":[%s,%s],"next_token":null}`, hrRow(s, 60), hrRow(e, 61)))
+	})
+	start := time.Date(2024, 1, 1, 0, 0, 0, 500_000_000, time.UTC)
+	end := start.Add(45 * 24 * time.Hour)
+	var got []time.Time
+	for hr, err := range b.client.HeartRate.All(t.Context(), &TimeSeriesOptions{Start: start, End: end}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, hr.Timestamp)
+	}
+	// The sample at 00:00:00 is before Start; the one where the first
+	// window ends comes once; the last window's end, rounded up, is after End.
+	boundary := time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)
+	if diff := cmp.Diff([]time.Time{boundary}, got); diff != "" {
+		t.Errorf("samples (-want +got):\n%s", diff)
+	}
+	// One window of exactly 30 days from a fractional start is accepted.
+	if _, _, err := b.client.HeartRate.List(t.Context(), &TimeSeriesOptions{Start: start, End: start.Add(MaxTimeSeriesWindow)}); err != nil {
+		t.Errorf("List over 30 days from a fractional start: %v", err)
+	}
+}
