@@ -34,8 +34,9 @@ func NewRateLimiter() *rate.Limiter { return rate.NewLimiter(DefaultRateLimit, D
 // attempt fails at once with [ErrCircuitOpen] until Cooldown has passed. Then
 // it lets one probe through; a probe that succeeds closes it, one that fails
 // opens it again for another cool-down. Any answer below 500 (a 404 or a 429
-// included) counts as success: Oura is up. It is safe for concurrent use and
-// may be shared between clients.
+// included) counts as success: Oura is up. Attempts that were let through
+// before the circuit opened and end later do not count: only the probe
+// decides. It is safe for concurrent use and may be shared between clients.
 type CircuitBreaker struct {
 	threshold int
 	cooldown  time.Duration
@@ -45,6 +46,7 @@ type CircuitBreaker struct {
 	failures int
 	openedAt time.Time
 	probing  bool
+	gen      uint64 // how many times the circuit has opened
 }
 
 type breakerState int
@@ -64,6 +66,13 @@ const (
 	outcomeFailure
 )
 
+// ticket is what allow gives an attempt and done takes back: whether it is
+// the probe, and which closed period of the circuit let it through.
+type ticket struct {
+	gen   uint64
+	probe bool
+}
+
 // NewCircuitBreaker returns a closed breaker. A threshold below 1 is taken
 // as 1 and a negative cool-down as zero.
 func NewCircuitBreaker(threshold int, cooldown time.Duration) *CircuitBreaker {
@@ -77,42 +86,56 @@ func (b *CircuitBreaker) State() string {
 	return [...]string{"closed", "open", "half-open"}[b.state]
 }
 
-// allow reports whether an attempt may go out at now.
-func (b *CircuitBreaker) allow(now time.Time) error {
+// allow reports whether an attempt may go out at now; the attempt hands the
+// ticket back to done.
+func (b *CircuitBreaker) allow(now time.Time) (ticket, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch b.state {
 	case breakerOpen:
 		if wait := b.openedAt.Add(b.cooldown).Sub(now); wait > 0 {
-			return fmt.Errorf("%w: next probe in %s", ErrCircuitOpen, wait.Round(time.Millisecond))
+			return ticket{}, fmt.Errorf("%w: next probe in %s", ErrCircuitOpen, wait.Round(time.Millisecond))
 		}
 		b.state = breakerHalfOpen
-		b.probing = true
-		return nil
-	case breakerHalfOpen:
-		if b.probing {
-			return fmt.Errorf("%w: a probe is in flight", ErrCircuitOpen)
-		}
-		b.probing = true
+	case breakerClosed:
+		return ticket{gen: b.gen}, nil
 	}
-	return nil
+	if b.probing {
+		return ticket{}, fmt.Errorf("%w: a probe is in flight", ErrCircuitOpen)
+	}
+	b.probing = true
+	return ticket{gen: b.gen, probe: true}, nil
 }
 
 // done records the outcome of an attempt that allow let through.
-func (b *CircuitBreaker) done(o outcome, now time.Time) {
+func (b *CircuitBreaker) done(t ticket, o outcome, now time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if t.probe {
+		b.probing = false
+		switch o {
+		case outcomeSuccess:
+			b.state, b.failures = breakerClosed, 0
+		case outcomeFailure:
+			b.open(now)
+		}
+		return
+	}
+	if b.state != breakerClosed || t.gen != b.gen {
+		return // sent before the circuit last opened
+	}
 	switch o {
 	case outcomeSuccess:
-		b.state, b.failures, b.probing = breakerClosed, 0, false
+		b.failures = 0
 	case outcomeFailure:
-		b.failures++
-		if b.state == breakerHalfOpen || b.failures >= b.threshold {
-			b.state, b.openedAt, b.probing = breakerOpen, now, false
-		}
-	default:
-		if b.state == breakerHalfOpen {
-			b.probing = false
+		if b.failures++; b.failures >= b.threshold {
+			b.open(now)
 		}
 	}
+}
+
+// open opens the circuit at now. Called with b.mu held.
+func (b *CircuitBreaker) open(now time.Time) {
+	b.state, b.openedAt, b.failures = breakerOpen, now, 0
+	b.gen++
 }

@@ -15,10 +15,11 @@ func TestCircuitBreaker_States(t *testing.T) {
 	t0 := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
 	b := NewCircuitBreaker(3, 30*time.Second)
 	step := func(at time.Time, o outcome) error {
-		if err := b.allow(at); err != nil {
+		tk, err := b.allow(at)
+		if err != nil {
 			return err
 		}
-		b.done(o, at)
+		b.done(tk, o, at)
 		return nil
 	}
 	// Two failures, a success: the count starts over.
@@ -36,38 +37,72 @@ func TestCircuitBreaker_States(t *testing.T) {
 	if b.State() != "open" {
 		t.Fatalf("state = %s after 3 consecutive failures", b.State())
 	}
-	if err := b.allow(t0.Add(29 * time.Second)); !errors.Is(err, ErrCircuitOpen) {
+	if _, err := b.allow(t0.Add(29 * time.Second)); !errors.Is(err, ErrCircuitOpen) {
 		t.Fatalf("during cool-down: err = %v", err)
 	}
 	// After the cool-down one probe goes; others wait for it.
-	if err := b.allow(t0.Add(30 * time.Second)); err != nil {
+	probe, err := b.allow(t0.Add(30 * time.Second))
+	if err != nil {
 		t.Fatalf("probe refused: %v", err)
 	}
 	if b.State() != "half-open" {
 		t.Errorf("state = %s", b.State())
 	}
-	if err := b.allow(t0.Add(30 * time.Second)); !errors.Is(err, ErrCircuitOpen) {
+	if _, err := b.allow(t0.Add(30 * time.Second)); !errors.Is(err, ErrCircuitOpen) {
 		t.Errorf("a second probe went through: %v", err)
 	}
 	// The probe fails: open again for a full cool-down.
-	b.done(outcomeFailure, t0.Add(31*time.Second))
-	if err := b.allow(t0.Add(60 * time.Second)); !errors.Is(err, ErrCircuitOpen) {
+	b.done(probe, outcomeFailure, t0.Add(31*time.Second))
+	if _, err := b.allow(t0.Add(60 * time.Second)); !errors.Is(err, ErrCircuitOpen) {
 		t.Errorf("reopened circuit let a call through: %v", err)
 	}
 	// A probe that is cancelled says nothing: the next call probes again.
-	if err := b.allow(t0.Add(61 * time.Second)); err != nil {
+	if probe, err = b.allow(t0.Add(61 * time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	b.done(outcomeNeutral, t0.Add(61*time.Second))
-	if err := b.allow(t0.Add(62 * time.Second)); err != nil {
+	b.done(probe, outcomeNeutral, t0.Add(61*time.Second))
+	if probe, err = b.allow(t0.Add(62 * time.Second)); err != nil {
 		t.Fatalf("after a neutral probe: %v", err)
 	}
-	b.done(outcomeSuccess, t0.Add(62*time.Second))
+	b.done(probe, outcomeSuccess, t0.Add(62*time.Second))
 	if b.State() != "closed" {
 		t.Errorf("state = %s after a good probe", b.State())
 	}
 	if nb := NewCircuitBreaker(0, -1); nb.threshold != 1 || nb.cooldown != 0 {
 		t.Errorf("NewCircuitBreaker(0, -1) = %d, %s", nb.threshold, nb.cooldown)
+	}
+}
+
+// TestCircuitBreaker_StaleOutcomes: attempts let through before the circuit
+// opened may end while a probe is in flight. What they report is old news
+// and must leave the probe alone: not let a second probe through, not close
+// the circuit, not open it again.
+func TestCircuitBreaker_StaleOutcomes(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	for _, o := range []outcome{outcomeNeutral, outcomeSuccess, outcomeFailure} {
+		b := NewCircuitBreaker(1, 30*time.Second)
+		slow, err := b.allow(t0) // sent while closed, answers late
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, _ := b.allow(t0)
+		b.done(fast, outcomeFailure, t0) // opens the circuit
+		probe, err := b.allow(t0.Add(30 * time.Second))
+		if err != nil || b.State() != "half-open" {
+			t.Fatalf("probe: %v, state %s", err, b.State())
+		}
+		b.done(slow, o, t0.Add(31*time.Second))
+		if b.State() != "half-open" {
+			t.Errorf("stale outcome %d moved a half-open circuit to %s", o, b.State())
+		}
+		if _, err := b.allow(t0.Add(31 * time.Second)); !errors.Is(err, ErrCircuitOpen) {
+			t.Errorf("after stale outcome %d a second probe went through: %v", o, err)
+		}
+		b.done(probe, outcomeSuccess, t0.Add(32*time.Second))
+		if b.State() != "closed" {
+			t.Errorf("after a good probe: state %s", b.State())
+		}
 	}
 }
 

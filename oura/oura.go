@@ -448,17 +448,14 @@ func (c *Client) checkAuth(k authKind) error {
 
 // attempt makes one HTTP attempt: breaker, limiter, token, send, read, decode.
 func (c *Client) attempt(ctx context.Context, r *request, v any, n int) (*Response, error) {
+	outcome := outcomeNeutral
 	if c.breaker != nil {
-		if err := c.breaker.allow(c.now()); err != nil {
+		tk, err := c.breaker.allow(c.now())
+		if err != nil {
 			return nil, err
 		}
+		defer func() { c.breaker.done(tk, outcome, c.now()) }()
 	}
-	outcome := outcomeNeutral
-	defer func() {
-		if c.breaker != nil {
-			c.breaker.done(outcome, c.now())
-		}
-	}()
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
