@@ -2,14 +2,20 @@ package lifeops_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/lifeops/memstore"
+	"github.com/lifeops/lifeops/score"
 	"github.com/lifeops/lifeops/timeline"
 )
 
@@ -78,5 +84,93 @@ func TestRuleItemsOverHistory(t *testing.T) {
 	fri := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, day(13)))
 	if tue.Habits != nil || fri.Habits == nil || !fri.Habits.Value.Equal(decimal.NewFromInt(80)) {
 		t.Errorf("habits of Mar 10 = %+v, of Mar 13 = %+v; want none and 80", tue.Habits, fri.Habits)
+	}
+}
+
+// ledgerOnly is a store that does not sum its ledger: it hides the
+// memstore's XPSummary, so the Service reads the whole ledger.
+type ledgerOnly struct{ lifeops.Store }
+
+// TestLevelAchievementsFromSummedLedger earns the level achievements from
+// XP spread over days (a day of two entries, a day that takes XP back) and
+// checks that their unlock days are the days the running total first
+// reached the level, and that a store that sums its ledger and one that
+// does not give the Service the same outcome, achievements and ledger.
+func TestLevelAchievementsFromSummedLedger(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, loc)
+	grants := []struct {
+		day    int
+		points int64
+	}{{1, 300}, {1, 450}, {3, -200}, {4, 900}, {6, 1500}, {8, 4000}}
+
+	run := func(wrap bool) (lifeops.Outcome, []lifeops.AchievementView, lifeops.XPLedger) {
+		st := memstore.New()
+		var s lifeops.Store = st
+		if wrap {
+			s = ledgerOnly{st}
+		}
+		clk := &testClock{t: now}
+		svc := mustOK[*lifeops.Service](t)(lifeops.New(&lifeops.Config{Store: s, Clock: clk}))
+		u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{ID: uuid.UUID{1}, Name: "Ada", Zone: "Europe/Berlin"}))
+		it := mustOK[lifeops.Item](t)(svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{ID: uuid.UUID{2},
+			Title: "Stretch", Kind: timeline.KindHabit, Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
+			Anchor: timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 8}}, DurationMinutes: 10}}))
+		for i, g := range grants {
+			at := time.Date(2026, 3, g.day, 12, i, 0, 0, loc)
+			mustOK[lifeops.XPEntry](t)(func() (lifeops.XPEntry, error) {
+				e, _, err := st.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: fmt.Sprintf("grant:%d", i), Date: day(g.day),
+					Kind: "grant", Points: g.points, Reason: "test grant", CreatedAt: at})
+				return e, err
+			}())
+		}
+		out := mustOK[lifeops.Outcome](t)(svc.Complete(ctx, u.ID, it.ID, day(10)))
+		views := mustOK[[]lifeops.AchievementView](t)(svc.Achievements(ctx, u.ID))
+		ledger := mustOK[lifeops.XPLedger](t)(svc.XP(ctx, u.ID, lifeops.XPQuery{}))
+		return out, views, ledger
+	}
+	summed, summedViews, summedLedger := run(false)
+	whole, wholeViews, wholeLedger := run(true)
+	ignoreIDs := cmpopts.IgnoreFields(lifeops.Event{}, "ID")
+	if diff := cmp.Diff(whole, summed, ignoreIDs); diff != "" {
+		t.Errorf("outcome (-whole ledger +summed):\n%s", diff)
+	}
+	if diff := cmp.Diff(wholeViews, summedViews); diff != "" {
+		t.Errorf("achievements (-whole ledger +summed):\n%s", diff)
+	}
+	if diff := cmp.Diff(wholeLedger, summedLedger); diff != "" {
+		t.Errorf("ledger (-whole ledger +summed):\n%s", diff)
+	}
+
+	// The day each level was first reached, from the running total of the
+	// grants alone (the completion's and achievements' XP come on Mar 10).
+	reached := map[int]civil.Date{}
+	var total int64
+	for i, g := range grants {
+		total += g.points
+		if i+1 < len(grants) && grants[i+1].day == g.day {
+			continue
+		}
+		lv := mustOK[score.Level](t)(score.LevelFor(total))
+		for l := 1; l <= lv.Level; l++ {
+			if _, ok := reached[l]; !ok {
+				reached[l] = day(g.day)
+			}
+		}
+	}
+	got := map[string]civil.Date{}
+	for _, v := range summedViews {
+		if strings.HasPrefix(v.Code, "level_") && v.Unlocked {
+			got[v.Code] = v.UnlockedOn
+		}
+	}
+	want := map[string]civil.Date{"level_5": reached[5], "level_10": reached[10]}
+	if reached[5].IsZero() || reached[10].IsZero() || !reached[25].IsZero() {
+		t.Fatalf("the grants reach levels %v: the test needs 5 and 10, not 25", reached)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("level unlock days (-want +got):\n%s", diff)
 	}
 }

@@ -555,7 +555,7 @@ func (s *Service) settle(ctx context.Context, h *history, it *itemPlan, d civil.
 			}
 		}
 	}
-	unlocked, _, ledger, err := s.settleAchievements(ctx, h)
+	unlocked, _, err := s.settleAchievements(ctx, h)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -566,14 +566,14 @@ func (s *Service) settle(ctx context.Context, h *history, it *itemPlan, d civil.
 		}
 	}
 	if st := h.occ[k]; st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted {
-		// The ledger was read after every write of this call but the
-		// achievements' own XP, so it holds the completion's entry as
-		// stored now.
+		entries, err := s.store.XPEntries(ctx, h.ID, XPQuery{From: d, To: d})
+		if err != nil {
+			return Outcome{}, fmt.Errorf("load XP: %w", err)
+		}
 		key := score.CompletionKey(it.ID.String(), d)
-		for i := range ledger {
-			if ledger[i].Key == key {
-				e := ledger[i]
-				out.Award = &e
+		for i := range entries {
+			if entries[i].Key == key {
+				out.Award = &entries[i]
 			}
 		}
 	}

@@ -1,13 +1,16 @@
 package lifeops
 
 import (
+	"cmp"
 	"context"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/score"
 )
 
 // Page selects a slice of an ordered listing. Limit 0 means no limit.
@@ -120,6 +123,65 @@ type XPStore interface {
 type XPQuery struct {
 	From, To civil.Date
 	Page     Page
+}
+
+// XPSummaryStore is an optional extension of [XPStore]. The achievements
+// need of the ledger only the points of each day (for the level
+// achievements) and the achievements' own entries; a Store that can sum a
+// ledger where it lives implements this, and the Service then reads that
+// summary instead of the whole ledger on every write. Without it the
+// Service reads XPEntries and sums them itself, with the same results.
+type XPSummaryStore interface {
+	// XPSummary returns the user's ledger summed by day, or ErrNotFound
+	// for an unknown user.
+	XPSummary(ctx context.Context, userID uuid.UUID) (XPSummary, error)
+}
+
+// XPSummary is a person's XP ledger summed by day, with the entries that
+// achievements earned in full.
+type XPSummary struct {
+	// Days holds, for every date that has entries, the sum of their
+	// Points, ordered by Date.
+	Days []XPDay `json:"days"`
+	// Achievements are the entries of Kind "achievement", ordered as
+	// XPEntries orders entries.
+	Achievements []XPEntry `json:"achievements"`
+}
+
+// XPDay is the XP of one of a person's days: the sum of the Points of the
+// ledger entries dated that day.
+type XPDay struct {
+	Date   civil.Date `json:"date"`
+	Points int64      `json:"points"`
+}
+
+// SummarizeXP sums a ledger as [XPSummaryStore.XPSummary] does. The
+// entries may come in any order.
+func SummarizeXP(entries []XPEntry) XPSummary {
+	sums := map[civil.Date]int64{}
+	var out XPSummary
+	for _, e := range entries {
+		sums[e.Date] += e.Points
+		if e.Kind == xpKindAchievement {
+			out.Achievements = append(out.Achievements, e)
+		}
+	}
+	out.Days = make([]XPDay, 0, len(sums))
+	for d, p := range sums {
+		out.Days = append(out.Days, XPDay{Date: d, Points: p})
+	}
+	slices.SortFunc(out.Days, func(a, b XPDay) int { return a.Date.Compare(b.Date) })
+	slices.SortFunc(out.Achievements, compareXP)
+	return out
+}
+
+// xpKindAchievement is the Kind of the entries achievements earn.
+const xpKindAchievement = string(score.KindAchievement)
+
+// compareXP orders entries as XPEntries lists them: by Date, then
+// CreatedAt, then Key.
+func compareXP(a, b XPEntry) int {
+	return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key))
 }
 
 // AchievementStore keeps unlocked achievements.

@@ -153,7 +153,7 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	if err != nil {
 		return Today{}, err
 	}
-	_, ev, _, err := s.settleAchievements(ctx, h)
+	_, ev, err := s.settleAchievements(ctx, h)
 	if err != nil {
 		return Today{}, err
 	}
@@ -329,17 +329,30 @@ func (s *Service) scoreHistory(h *history) score.History {
 	return hist
 }
 
-// evaluate runs the achievement catalog over hist, the days of h (see
-// scoreHistory), with the stored unlocks and ledger. It returns the ledger
-// too.
-func (s *Service) evaluate(ctx context.Context, h *history, hist score.History) (score.Evaluation, []XPEntry, error) {
-	ledger, err := s.store.XPEntries(ctx, h.ID, XPQuery{})
+// xpSummary reads the person's ledger summed by day: from the store when
+// it sums (XPSummaryStore), else from the whole ledger.
+func (s *Service) xpSummary(ctx context.Context, userID uuid.UUID) (XPSummary, error) {
+	if ss, ok := s.store.(XPSummaryStore); ok {
+		return ss.XPSummary(ctx, userID)
+	}
+	ledger, err := s.store.XPEntries(ctx, userID, XPQuery{})
 	if err != nil {
-		return score.Evaluation{}, nil, fmt.Errorf("load XP ledger: %w", err)
+		return XPSummary{}, err
+	}
+	return SummarizeXP(ledger), nil
+}
+
+// evaluate runs the achievement catalog over hist, the days of h (see
+// scoreHistory), with the stored unlocks and ledger. It returns the
+// ledger's summary too.
+func (s *Service) evaluate(ctx context.Context, h *history, hist score.History) (score.Evaluation, XPSummary, error) {
+	ledger, err := s.xpSummary(ctx, h.ID)
+	if err != nil {
+		return score.Evaluation{}, ledger, fmt.Errorf("load XP ledger: %w", err)
 	}
 	stored, err := s.store.Achievements(ctx, h.ID)
 	if err != nil {
-		return score.Evaluation{}, nil, fmt.Errorf("load achievements: %w", err)
+		return score.Evaluation{}, ledger, fmt.Errorf("load achievements: %w", err)
 	}
 	known := map[string]bool{}
 	for _, a := range score.Catalog() {
@@ -351,17 +364,16 @@ func (s *Service) evaluate(ctx context.Context, h *history, hist score.History) 
 			unlocked = append(unlocked, score.Unlock{Code: a.Code, Date: a.Date})
 		}
 	}
-	// The awards count for the level achievements by date and points
-	// alone; their parts and item are left out, which spares a copy of
-	// each.
-	hist.Awards = make([]score.Award, len(ledger))
-	for i := range ledger {
-		e := &ledger[i]
-		hist.Awards[i] = score.Award{Key: e.Key, Date: e.Date, Kind: score.AwardKind(e.Kind), Code: e.Code, Points: e.Points, Reason: e.Reason}
+	// The awards count for the level achievements by the running total at
+	// the end of each day (score.History), which one award a day with the
+	// day's points gives exactly.
+	hist.Awards = make([]score.Award, len(ledger.Days))
+	for i, d := range ledger.Days {
+		hist.Awards[i] = score.Award{Date: d.Date, Points: d.Points}
 	}
 	ev, err := score.Evaluate(hist, unlocked)
 	if err != nil {
-		return score.Evaluation{}, nil, translate(err)
+		return score.Evaluation{}, ledger, translate(err)
 	}
 	return ev, ledger, nil
 }
@@ -369,29 +381,30 @@ func (s *Service) evaluate(ctx context.Context, h *history, hist score.History) 
 // settleAchievements unlocks the achievements h now earns, each dated the day
 // it was earned, and makes sure every unlocked achievement has its XP. The
 // XP of one unlock can earn a level achievement, so it evaluates again until
-// nothing new unlocks. It returns the achievements this call unlocked, the
-// last evaluation, which reflects every unlock, and the ledger that
-// evaluation read (before the XP of the unlocks it found, if any).
-func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achievement, score.Evaluation, []XPEntry, error) {
+// nothing new unlocks. It returns the achievements this call unlocked and
+// the last evaluation, which reflects every unlock.
+func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achievement, score.Evaluation, error) {
 	var out []Achievement
 	var ev score.Evaluation
-	var ledger []XPEntry
 	hist := s.scoreHistory(h) // the days do not change between rounds
 	for range 5 {
+		var ledger XPSummary
 		var err error
 		ev, ledger, err = s.evaluate(ctx, h, hist)
 		if err != nil {
-			return nil, ev, nil, err
+			return nil, ev, err
 		}
+		// An entry of another kind under an achievement's key is not
+		// seen here; adding the award then finds it and changes nothing.
 		have := map[string]bool{}
-		for _, e := range ledger {
+		for _, e := range ledger.Achievements {
 			have[e.Key] = true
 		}
 		changed := false
 		for _, u := range ev.New {
 			a, created, err := s.store.UnlockAchievement(ctx, Achievement{UserID: h.ID, Code: u.Code, Date: u.Date, UnlockedAt: s.now()})
 			if err != nil {
-				return nil, ev, nil, fmt.Errorf("unlock %s: %w", u.Code, err)
+				return nil, ev, fmt.Errorf("unlock %s: %w", u.Code, err)
 			}
 			if created {
 				out = append(out, a)
@@ -412,10 +425,10 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 			}
 			a, err := score.AchievementAward(score.Unlock{Code: p.Code, Date: date})
 			if err != nil {
-				return nil, ev, nil, translate(err)
+				return nil, ev, translate(err)
 			}
 			if _, created, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
-				return nil, ev, nil, fmt.Errorf("award %s: %w", a.Key, err)
+				return nil, ev, fmt.Errorf("award %s: %w", a.Key, err)
 			} else if created {
 				changed = true
 			}
@@ -424,7 +437,7 @@ func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achieve
 			break
 		}
 	}
-	return out, ev, ledger, nil
+	return out, ev, nil
 }
 
 func containsUnlock(us []score.Unlock, code string) bool {

@@ -78,6 +78,7 @@ var (
 	_ lifeops.WorkStore        = (*Store)(nil)
 	_ lifeops.ScoreStore       = (*Store)(nil)
 	_ lifeops.XPStore          = (*Store)(nil)
+	_ lifeops.XPSummaryStore   = (*Store)(nil)
 	_ lifeops.AchievementStore = (*Store)(nil)
 	_ lifeops.ItemStore        = (*Store)(nil)
 	_ lifeops.EventStore       = (*Store)(nil)
@@ -672,6 +673,35 @@ func (s *Store) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQue
 		return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key))
 	})
 	return page(out, q.Page), err
+}
+
+// XPSummary implements [lifeops.XPSummaryStore]: the ledger summed where
+// it lives, with no entry copied but the achievements'.
+func (s *Store) XPSummary(ctx context.Context, userID uuid.UUID) (lifeops.XPSummary, error) {
+	var out lifeops.XPSummary
+	err := s.read(ctx, func() error {
+		d, err := s.user(userID)
+		if err != nil {
+			return err
+		}
+		sums := map[civil.Date]int64{}
+		for _, e := range d.xp {
+			sums[e.Date] += e.Points
+			if e.Kind == "achievement" {
+				out.Achievements = append(out.Achievements, cloneXP(e))
+			}
+		}
+		out.Days = make([]lifeops.XPDay, 0, len(sums))
+		for day, p := range sums {
+			out.Days = append(out.Days, lifeops.XPDay{Date: day, Points: p})
+		}
+		return nil
+	})
+	slices.SortFunc(out.Days, func(a, b lifeops.XPDay) int { return a.Date.Compare(b.Date) })
+	slices.SortFunc(out.Achievements, func(a, b lifeops.XPEntry) int {
+		return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key))
+	})
+	return out, err
 }
 
 // ---- achievements
