@@ -125,7 +125,7 @@ type RateLimitError struct {
 	*APIError
 	Limit  int           // X-RateLimit-Limit: the ceiling of the window
 	Window time.Duration // X-RateLimit-Window: the length of the window
-	Reset  time.Time     // X-RateLimit-Reset: when the quota is restored
+	Reset  time.Time     // X-RateLimit-Reset: when the quota is restored (zero when not sent)
 	Tier   string        // X-RateLimit-Tier: which limit fired (token or application)
 }
 
@@ -174,7 +174,8 @@ func CheckResponse(resp *http.Response, body []byte) error {
 		e.Path = resp.Request.URL.Path
 	}
 	e.Detail, e.Validation = parseErrorBody(body)
-	e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	now := time.Now()
+	e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), now)
 	if resp.StatusCode != http.StatusTooManyRequests {
 		return e
 	}
@@ -185,7 +186,7 @@ func CheckResponse(resp *http.Response, body []byte) error {
 	if n, err := strconv.ParseInt(strings.TrimSpace(resp.Header.Get("X-RateLimit-Window")), 10, 64); err == nil && n > 0 && n < 1<<31 {
 		rl.Window = time.Duration(n) * time.Second
 	}
-	rl.Reset, _ = parseReset(resp.Header.Get("X-RateLimit-Reset"))
+	rl.Reset, _ = parseReset(resp.Header.Get("X-RateLimit-Reset"), now)
 	return rl
 }
 

@@ -124,16 +124,20 @@ func (c *Client) retryDecision(r *request, err error, n int, p RetryPolicy) (tim
 	return 0, false
 }
 
-// serverWait returns the wait Oura asked for, or backoff when it did not.
+// maxServerWait is the longest wait Oura may ask for; a longer one is taken
+// for a broken header and the backoff applies.
+const maxServerWait = 24 * time.Hour
+
+// serverWait returns the wait Oura asked for, or backoff when it did not. A
+// reset that is not ahead of now (the window ended, or the clocks differ)
+// says nothing about when to retry, so it backs off rather than retrying at
+// once into another 429.
 func serverWait(retryAfter time.Duration, reset, now time.Time, backoff time.Duration) time.Duration {
 	if retryAfter > 0 {
 		return retryAfter
 	}
-	if !reset.IsZero() {
-		if d := reset.Sub(now); d > 0 {
-			return d
-		}
-		return 0
+	if d := reset.Sub(now); !reset.IsZero() && d > 0 && d <= maxServerWait {
+		return d
 	}
 	return backoff
 }
@@ -152,17 +156,14 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 || n > 24*60*60 {
+		if n < 0 || n > int64(maxServerWait/time.Second) {
 			return 0, false
 		}
 		return time.Duration(n) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		if d > 24*time.Hour {
+		d := max(t.Sub(now), 0)
+		if d > maxServerWait {
 			return 0, false
 		}
 		return d, true
@@ -170,11 +171,20 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// parseReset reads X-RateLimit-Reset: the Unix time (seconds) the window ends.
-func parseReset(v string) (time.Time, bool) {
+// epochFloor separates the two readings of X-RateLimit-Reset: Unix seconds
+// (Oura's) are above it for any date since 2001; a smaller positive number is
+// taken as seconds from now, as some gateways send it.
+const epochFloor = 1_000_000_000
+
+// parseReset reads X-RateLimit-Reset: the Unix time (seconds) the window
+// ends, or seconds from now when the number is too small to be a date.
+func parseReset(v string, now time.Time) (time.Time, bool) {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-	if err != nil || n <= 0 || n > 1<<40 {
+	switch {
+	case err != nil || n <= 0 || n > 1<<40:
 		return time.Time{}, false
+	case n < epochFloor:
+		return now.Add(time.Duration(n) * time.Second), true
 	}
 	return time.Unix(n, 0), true
 }

@@ -92,6 +92,12 @@ func TestRetryDecisions(t *testing.T) {
 			wantCalls: 2, wantWaits: []time.Duration{3 * time.Second}},
 		{name: "429 honours X-RateLimit-Reset", replies: []reply{{status: 429, resetIn: 42 * time.Second}, {status: 200, body: okPage}},
 			wantCalls: 2, wantWaits: []time.Duration{42 * time.Second}},
+		{name: "429 with a reset already past backs off", replies: []reply{{status: 429, resetIn: -time.Minute}, {status: 200, body: okPage}},
+			policy: RetryPolicy{BaseDelay: 10 * time.Second}, wantCalls: 2, wantWaits: []time.Duration{10 * time.Second}},
+		{name: "429 with a reset days away backs off", replies: []reply{{status: 429, resetIn: 72 * time.Hour}, {status: 200, body: okPage}},
+			policy: RetryPolicy{BaseDelay: 10 * time.Second}, wantCalls: 2, wantWaits: []time.Duration{10 * time.Second}},
+		{name: "429 with a reset in seconds from now", replies: []reply{{status: 429, header: map[string]string{"X-RateLimit-Reset": "42"}}, {status: 200, body: okPage}},
+			wantCalls: 2, wantWaits: []time.Duration{42 * time.Second}},
 		{name: "429 without headers backs off", replies: []reply{{status: 429}, {status: 200, body: okPage}}, wantCalls: 2, wantWaits: []time.Duration{time.Second}},
 		{name: "400 is final", replies: []reply{{status: 400, body: `{"detail":"bad start_date"}`}}, wantCalls: 1,
 			wantErr: func(err error) bool {
@@ -378,14 +384,44 @@ func TestParseRetryAfter(t *testing.T) {
 			t.Errorf("parseRetryAfter(%q) = %s, %t; want %s, %t", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
-	if _, ok := parseReset("abc"); ok {
-		t.Error("parseReset accepted garbage")
+	resets := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"abc", time.Time{}, false},
+		{"", time.Time{}, false},
+		{"0", time.Time{}, false},
+		{"-5", time.Time{}, false},
+		{"1.5", time.Time{}, false},
+		{"1710072000", time.Unix(1710072000, 0), true},
+		{" 1710072000 ", time.Unix(1710072000, 0), true},
+		{"300", now.Add(5 * time.Minute), true}, // seconds from now, not 1970
+		{"99999999999999999999", time.Time{}, false},
 	}
-	if r, ok := parseReset("1710072000"); !ok || !r.Equal(time.Unix(1710072000, 0)) {
-		t.Errorf("parseReset = %v, %t", r, ok)
+	for _, tt := range resets {
+		got, ok := parseReset(tt.in, now)
+		if !got.Equal(tt.want) || ok != tt.ok {
+			t.Errorf("parseReset(%q) = %v, %t; want %v, %t", tt.in, got, ok, tt.want, tt.ok)
+		}
 	}
-	if got := serverWait(0, now.Add(-time.Second), now, time.Second); got != 0 {
-		t.Errorf("a reset in the past waits %s, want 0", got)
+	waits := []struct {
+		name       string
+		retryAfter time.Duration
+		reset      time.Time
+		want       time.Duration
+	}{
+		{"Retry-After wins", 3 * time.Second, now.Add(time.Minute), 3 * time.Second},
+		{"reset ahead", 0, now.Add(time.Minute), time.Minute},
+		{"reset now backs off", 0, now, time.Second},
+		{"reset past backs off", 0, now.Add(-time.Second), time.Second},
+		{"reset days away backs off", 0, now.Add(72 * time.Hour), time.Second},
+		{"nothing backs off", 0, time.Time{}, time.Second},
+	}
+	for _, tt := range waits {
+		if got := serverWait(tt.retryAfter, tt.reset, now, time.Second); got != tt.want {
+			t.Errorf("%s: serverWait = %s, want %s", tt.name, got, tt.want)
+		}
 	}
 }
 
