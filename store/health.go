@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -103,7 +107,9 @@ func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error
 		}
 		rows = append(rows, r)
 	}
-	rows = lastPerKey(rows, func(r healthDayRow) any { return [2]any{r.UserID, r.Day} })
+	rows = lastPerKey(rows, func(a, b healthDayRow) int {
+		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]), civil.Date(a.Day).Compare(civil.Date(b.Day)))
+	})
 	return putRows(ctx, db, "put health days", rows, "user_id", "day")
 }
 
@@ -160,7 +166,10 @@ func (db *DB) PutRawDocuments(ctx context.Context, docs []lifeops.RawDocument) e
 			Deleted: d.Deleted, Data: jsonText(d.Data), FetchedAt: instant(d.FetchedAt),
 		})
 	}
-	rows = lastPerKey(rows, func(r rawDocumentRow) any { return [4]any{r.UserID, r.Provider, r.Kind, r.DocID} })
+	rows = lastPerKey(rows, func(a, b rawDocumentRow) int {
+		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]),
+			strings.Compare(a.Provider, b.Provider), strings.Compare(a.Kind, b.Kind), strings.Compare(a.DocID, b.DocID))
+	})
 	return putRows(ctx, db, "put raw documents", rows, "user_id", "provider", "kind", "doc_id")
 }
 
@@ -311,23 +320,22 @@ func putRows[T any](ctx context.Context, db *DB, op string, rows []T, conflict .
 	})
 }
 
-// lastPerKey keeps, for rows that share a key, only the last one, in the
-// order of their last appearance: one statement may not upsert a key twice.
-func lastPerKey[T any](rows []T, key func(T) any) []T {
-	last := make(map[any]int, len(rows))
-	for i, r := range rows {
-		last[key(r)] = i
-	}
-	if len(last) == len(rows) {
-		return rows
-	}
-	out := make([]T, 0, len(last))
-	for i, r := range rows {
-		if last[key(r)] == i {
-			out = append(out, r)
+// lastPerKey orders rows by key, in place, and keeps, of rows that share a
+// key, only the last one given: one statement may not upsert a key twice,
+// and writers that take their row locks in one order cannot deadlock each
+// other.
+func lastPerKey[T any](rows []T, cmp func(a, b T) int) []T {
+	slices.SortStableFunc(rows, cmp)
+	w := 0
+	for i := range rows {
+		if w > 0 && cmp(rows[w-1], rows[i]) == 0 {
+			rows[w-1] = rows[i]
+			continue
 		}
+		rows[w] = rows[i]
+		w++
 	}
-	return out
+	return rows[:w]
 }
 
 func optInstant(t *time.Time) nullInstant {

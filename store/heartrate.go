@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -42,17 +41,7 @@ func normalizeSamples(in []hrSample) []hrSample {
 		s.At = s.At.UTC().Truncate(Precision)
 		out[i] = s
 	}
-	slices.SortStableFunc(out, func(a, b hrSample) int { return a.At.Compare(b.At) })
-	w := 0
-	for i := range out {
-		if w > 0 && out[w-1].At.Equal(out[i].At) {
-			out[w-1] = out[i]
-			continue
-		}
-		out[w] = out[i]
-		w++
-	}
-	return out[:w]
+	return lastPerKey(out, func(a, b hrSample) int { return a.At.Compare(b.At) })
 }
 
 // loadHeartRate writes samples for user in one transaction, replacing any

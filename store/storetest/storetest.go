@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"ZoneChanges", testZoneChanges},
 		{"CascadeOnUserDelete", testCascade},
 		{"CancelledContext", testCancelledContext},
+		{"ConcurrentWrites", testConcurrentWrites},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
