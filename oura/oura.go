@@ -378,18 +378,38 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 	}
 	pol := c.retry.withDefaults()
 	start := c.now()
+	// The budget bounds the attempts too, not only the waits between them.
+	callCtx := ctx
+	if pol.MaxElapsed > 0 {
+		var cancel context.CancelFunc
+		callCtx, cancel = context.WithTimeout(ctx, pol.MaxElapsed)
+		defer cancel()
+	}
 	var (
 		resp      *Response
 		lastErr   error
 		refreshed bool
 		attempts  int
 	)
-	for attempt := 1; ; attempt++ {
+	// stopped ends the call once callCtx is done: the caller's context
+	// error, or, when only the budget ran out, the last error.
+	stopped := func() (*Response, error) {
 		if err := ctx.Err(); err != nil {
 			return resp, c.ctxErr(r, err)
 		}
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "oura: giving up, retry budget spent",
+			slog.String("method", r.method), slog.String("path", r.path), slog.Int("attempts", attempts), slog.Any("error", lastErr))
+		if lastErr != nil {
+			return resp, lastErr
+		}
+		return resp, &NetworkError{Method: r.method, Path: "/" + r.path, Err: fmt.Errorf("no answer within the retry budget of %s", pol.MaxElapsed)}
+	}
+	for attempt := 1; ; attempt++ {
+		if callCtx.Err() != nil {
+			return stopped()
+		}
 		attempts++
-		res, err := c.attempt(ctx, r, v, attempts)
+		res, err := c.attempt(callCtx, r, v, attempts)
 		if res != nil {
 			resp = res
 			resp.Attempts = attempts
@@ -397,14 +417,14 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 		if err == nil {
 			return resp, nil
 		}
-		if cerr := ctx.Err(); cerr != nil {
-			return resp, c.ctxErr(r, cerr)
+		if callCtx.Err() != nil {
+			return stopped()
 		}
 		lastErr = err
 		if ae := (*APIError)(nil); errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized && r.auth == authUser && !refreshed {
 			if rf, ok := c.tokens.(Refresher); ok {
 				refreshed = true
-				if _, rerr := rf.Refresh(ctx, r.tokenUsed); rerr != nil {
+				if _, rerr := rf.Refresh(callCtx, r.tokenUsed); rerr != nil {
 					return resp, fmt.Errorf("oura: refresh after 401: %w", rerr)
 				}
 				c.logger.LogAttrs(ctx, slog.LevelInfo, "oura: token refreshed after 401", slog.String("path", r.path))
@@ -424,8 +444,8 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*Response, error) {
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "oura: retrying",
 			slog.String("method", r.method), slog.String("path", r.path), slog.Int("attempt", attempt),
 			slog.Duration("wait", wait), slog.Any("error", err))
-		if err := c.sleep(ctx, wait); err != nil {
-			return resp, c.ctxErr(r, err)
+		if err := c.sleep(callCtx, wait); err != nil {
+			return stopped()
 		}
 	}
 }

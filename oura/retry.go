@@ -27,14 +27,16 @@ const (
 // The wait before retry n is a backoff of BaseDelay·2^(n-1), capped at
 // MaxDelay, with jitter (between half and all of it). When Oura says how long
 // to wait, through Retry-After or X-RateLimit-Reset, the client waits that
-// long instead. A retry that would end after MaxElapsed is not made: the last
-// error is returned at once. A cancelled context ends the wait at once.
+// long instead. A retry whose wait would end after MaxElapsed is not made:
+// the last error is returned at once; an attempt still running when
+// MaxElapsed is spent is abandoned. A cancelled context ends the call at
+// once, with the context's error.
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts, the first included; 1 disables
 	// retries. Zero means DefaultMaxAttempts (4).
 	MaxAttempts int
-	// MaxElapsed bounds the whole call, waits included. Zero means
-	// DefaultMaxElapsed (2 minutes); negative means no bound.
+	// MaxElapsed bounds the whole call, attempts and waits included. Zero
+	// means DefaultMaxElapsed (2 minutes); negative means no bound.
 	MaxElapsed time.Duration
 	// BaseDelay is the first backoff. Zero means DefaultBaseDelay (500 ms).
 	BaseDelay time.Duration

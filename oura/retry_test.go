@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -438,5 +439,52 @@ func TestNetworkErrorHidesTheURL(t *testing.T) {
 	de := &DecodeError{Method: "GET", Path: "/p", Err: io.ErrUnexpectedEOF}
 	if de.Error() != "oura: GET /p: decode response: unexpected EOF" || !errors.Is(de, io.ErrUnexpectedEOF) {
 		t.Errorf("DecodeError = %q", de.Error())
+	}
+}
+
+// TestRetry_BudgetBoundsAttempts: MaxElapsed bounds the whole call, so an
+// attempt that hangs ends when the budget is spent, not when the server
+// gives up. The caller's context is not the one that ran out, so the error
+// is not a context error: it is the last answer, or a NetworkError.
+func TestRetry_BudgetBoundsAttempts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		first   int // status of the first answer; 0 hangs at once
+		wantErr func(error) bool
+	}{
+		{"first attempt hangs", 0, func(err error) bool { var ne *NetworkError; return errors.As(err, &ne) }},
+		{"retry hangs", 503, func(err error) bool { var ae *APIError; return errors.As(err, &ae) && ae.StatusCode == 503 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, WithRetryPolicy(RetryPolicy{MaxElapsed: 200 * time.Millisecond, BaseDelay: time.Millisecond}), WithCircuitBreaker(nil))
+			release := make(chan struct{})
+			var once sync.Once
+			t.Cleanup(func() { once.Do(func() { close(release) }) })
+			// Should the budget not hold, the call would hang forever; end
+			// it with a success the test refuses.
+			time.AfterFunc(10*time.Second, func() { once.Do(func() { close(release) }) })
+			var n atomic.Int32
+			b.mux.HandleFunc("/v2/usercollection/sleep", func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) == 1 && tt.first != 0 {
+					writeJSON(w, tt.first, `{"detail":"down"}`)
+					return
+				}
+				select {
+				case <-release:
+					writeJSON(w, http.StatusOK, `{"data":[],"next_token":null}`)
+				case <-r.Context().Done():
+				}
+			})
+			_, _, err := b.client.Sleep.List(t.Context(), nil)
+			if !tt.wantErr(err) {
+				t.Fatalf("err = %v (%T)", err, err)
+			}
+			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				t.Errorf("err = %v: the caller's context did not end", err)
+			}
+		})
 	}
 }
