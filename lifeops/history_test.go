@@ -174,3 +174,32 @@ func TestLevelAchievementsFromSummedLedger(t *testing.T) {
 		t.Errorf("level unlock days (-want +got):\n%s", diff)
 	}
 }
+
+// TestZeroDateIsToday: complete, skip, postpone and undo take a zero date
+// as the person's current day, which begins at their day-start hour (at
+// 02:00 on Mar 11 it is still Mar 10).
+func TestZeroDateIsToday(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 10, 7, 0, 0, 0, loc))
+	u := b.user(t)
+	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 21})
+	b.clock.Set(time.Date(2026, 3, 11, 2, 0, 0, 0, loc))
+
+	done := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, civil.Date{}))
+	undone := mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, civil.Date{}))
+	skipped := mustOK[lifeops.Outcome](t)(b.svc.Skip(ctx, u.ID, it.ID, civil.Date{}, "tired"))
+	mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, civil.Date{}))
+	moved := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, civil.Date{}, lifeops.Postponement{Minutes: 30}))
+	got := []civil.Date{done.Date, undone.Date, skipped.Date, moved.Date}
+	if diff := cmp.Diff([]civil.Date{day(10), day(10), day(10), day(10)}, got); diff != "" {
+		t.Errorf("dates of the outcomes (-want +got):\n%s", diff)
+	}
+	if len(done.Events) != 1 || done.Events[0].Date != day(10) || len(undone.Events) != 0 {
+		t.Errorf("events: completed %+v, after undo %+v", done.Events, undone.Events)
+	}
+	if moved.Entry == nil || !moved.Entry.Start.Equal(time.Date(2026, 3, 10, 21, 30, 0, 0, loc)) {
+		t.Errorf("postponed entry = %+v, want a start at 21:30 on Mar 10", moved.Entry)
+	}
+}

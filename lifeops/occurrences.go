@@ -220,28 +220,28 @@ type Outcome struct {
 }
 
 // occurrence loads the history for an operation on the occurrence of
-// itemID on day d, and checks that the occurrence exists and is not in the
-// future.
-func (s *Service) occurrence(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (*history, *itemPlan, error) {
+// itemID on day d (the person's current day when d is zero), and checks
+// that the occurrence exists and is not in the future. It returns the day.
+func (s *Service) occurrence(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (*history, *itemPlan, civil.Date, error) {
 	p, err := s.person(ctx, userID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, d, err
 	}
-	if !d.IsValid() {
-		return nil, nil, invalid("date", "must be a real date")
+	if d, err = s.dayOrToday(p, d, "date"); err != nil {
+		return nil, nil, d, err
 	}
 	h, err := s.historyWith(ctx, p, itemID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, d, err
 	}
 	it := h.byID[itemID]
 	if d.After(h.today) {
-		return nil, nil, invalid("date", "%s has not begun yet: today is %s", d, h.today)
+		return nil, nil, d, invalid("date", "%s has not begun yet: today is %s", d, h.today)
 	}
 	if !h.dueOn(it, d) {
-		return nil, nil, invalid("date", "%q is not due on %s", it.Title, d)
+		return nil, nil, d, invalid("date", "%q is not due on %s", it.Title, d)
 	}
-	return h, it, nil
+	return h, it, d, nil
 }
 
 // historyWith loads the person's whole history, which must hold the item
@@ -328,9 +328,10 @@ func (h *history) forget(k occKey, kinds ...EventKind) {
 // Complete is idempotent: completing a completed occurrence changes nothing
 // and awards nothing, however many requests run at once. A skipped
 // occurrence is ErrConflict (undo the skip first). Days after the person's
-// current day, and days the item is not due on, are ErrInvalid.
+// current day, and days the item is not due on, are ErrInvalid. A zero d
+// means the person's current day.
 func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (Outcome, error) {
-	h, it, err := s.occurrence(ctx, userID, itemID, d)
+	h, it, d, err := s.occurrence(ctx, userID, itemID, d)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -373,9 +374,10 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 // Skip marks the occurrence of the item on day d as skipped, with an
 // optional reason. A skip is neutral: it neither breaks nor extends a
 // streak, and the day's habits score leaves the item out. Skip is
-// idempotent; a completed occurrence is ErrConflict (undo it first).
+// idempotent; a completed occurrence is ErrConflict (undo it first). A
+// zero d means the person's current day.
 func (s *Service) Skip(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, reason string) (Outcome, error) {
-	h, it, err := s.occurrence(ctx, userID, itemID, d)
+	h, it, d, err := s.occurrence(ctx, userID, itemID, d)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -415,9 +417,9 @@ type Postponement struct {
 // day, at most timeline.MaxPostponeDays days after d; the series does not
 // move. Postponing again to the same place changes nothing; to another
 // place replaces the postponement. A completed or skipped occurrence is
-// ErrConflict.
+// ErrConflict. A zero d means the person's current day.
 func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, to Postponement) (Outcome, error) {
-	h, it, err := s.occurrence(ctx, userID, itemID, d)
+	h, it, d, err := s.occurrence(ctx, userID, itemID, d)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -498,14 +500,15 @@ func (s *Service) postponement(h *history, it *itemPlan, d civil.Date, to Postpo
 // Undo takes back every event of the occurrence of the item on day d: the
 // completion or skip and any postponement, and the completion's XP. The day
 // is scored again and its bonuses settled; achievements, once unlocked,
-// stay. Undoing an occurrence with no events changes nothing.
+// stay. Undoing an occurrence with no events changes nothing. A zero d
+// means the person's current day.
 func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (Outcome, error) {
 	p, err := s.person(ctx, userID)
 	if err != nil {
 		return Outcome{}, err
 	}
-	if !d.IsValid() {
-		return Outcome{}, invalid("date", "must be a real date")
+	if d, err = s.dayOrToday(p, d, "date"); err != nil {
+		return Outcome{}, err
 	}
 	if _, err := s.store.Item(ctx, userID, itemID); err != nil {
 		return Outcome{}, err
