@@ -102,6 +102,9 @@ func (db *DB) PutCredential(ctx context.Context, c lifeops.Credential) error {
 	if err != nil {
 		return credentialErr("put credential", err)
 	}
+	if err := checkText(&row); err != nil {
+		return err
+	}
 	return db.retry(ctx, "put credential", func(ctx context.Context) error {
 		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "provider").Exec(ctx)
 		return err
@@ -110,6 +113,9 @@ func (db *DB) PutCredential(ctx context.Context, c lifeops.Credential) error {
 
 // Credential returns the user's credential at provider, tokens opened.
 func (db *DB) Credential(ctx context.Context, userID uuid.UUID, provider string) (lifeops.Credential, error) {
+	if !storableKeys(provider) {
+		return lifeops.Credential{}, &Error{Op: "get credential", Kind: KindNotFound, Err: sql.ErrNoRows}
+	}
 	return db.credential(ctx, "get credential", func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("user_id = ? AND provider = ?", userID, provider)
 	})
@@ -118,7 +124,7 @@ func (db *DB) Credential(ctx context.Context, userID uuid.UUID, provider string)
 // CredentialByExternalID returns the credential whose ExternalID at
 // provider is externalID.
 func (db *DB) CredentialByExternalID(ctx context.Context, provider, externalID string) (lifeops.Credential, error) {
-	if externalID == "" {
+	if externalID == "" || !storableKeys(provider, externalID) {
 		return lifeops.Credential{}, &Error{Op: "get credential", Kind: KindNotFound, Err: sql.ErrNoRows}
 	}
 	return db.credential(ctx, "get credential", func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -142,6 +148,9 @@ func (db *DB) credential(ctx context.Context, op string, where func(*bun.SelectQ
 
 // DeleteCredential deletes the user's credential at provider.
 func (db *DB) DeleteCredential(ctx context.Context, userID uuid.UUID, provider string) error {
+	if !storableKeys(provider) {
+		return &Error{Op: "delete credential", Kind: KindNotFound, Err: sql.ErrNoRows}
+	}
 	return db.retry(ctx, "delete credential", func(ctx context.Context) error {
 		res, err := db.idb().NewDelete().Model((*credentialRow)(nil)).
 			Where("user_id = ? AND provider = ?", userID, provider).Exec(ctx)

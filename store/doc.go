@@ -30,7 +30,10 @@
 // (2006-01-02T15:04:05.000000Z, so text order is time order); both keep
 // microseconds ([Precision]) and read back in UTC. Days are date or
 // YYYY-MM-DD text, zones IANA names, decimals numeric or text (exact), and
-// provider documents are kept byte for byte (json on Postgres).
+// provider documents are kept byte for byte (json on Postgres). Text must
+// be UTF-8 without NUL bytes: a string the store could not keep exactly is
+// refused with a *lifeops.ValidationError naming its field, never stored
+// altered.
 // Credentials are sealed with AES-256-GCM under a caller's [Keyring] and
 // never stored in plaintext.
 //

@@ -44,6 +44,9 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 		ID: e.ID, UserID: e.UserID, ItemID: e.ItemID, Day: day(e.Date), Kind: string(e.Kind), Slot: e.Kind.Slot(),
 		At: instant(e.At), Reason: e.Reason, PostponedTo: nullInstant(e.To), ToDate: nullDay(e.ToDate), CreatedAt: instant(e.CreatedAt),
 	}
+	if err := checkText(&row); err != nil {
+		return lifeops.Event{}, false, err
+	}
 	var stored eventRow
 	created, err := insertIfAbsent(ctx, db, "add event", &row, &stored, []string{"item_id", "day", "slot"},
 		func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -64,6 +67,9 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 // of the user and reports whether there was one.
 func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind lifeops.EventKind) (bool, error) {
 	var deleted bool
+	if !storableKeys(string(kind)) {
+		return false, db.requireUser(ctx, "delete event", userID)
+	}
 	err := db.retry(ctx, "delete event", func(ctx context.Context) error {
 		res, err := db.idb().NewDelete().Model((*eventRow)(nil)).
 			Where("user_id = ? AND item_id = ? AND day = ? AND kind = ?", userID, itemID, day(date), string(kind)).Exec(ctx)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -53,6 +54,14 @@ func TestFaults(t *testing.T) {
 				{"too-long string", db.UpdateUser(ctx, tooLong), lifeops.ErrInvalid, "name"},
 				{"invalid zone", db.UpdateUser(ctx, badZone), lifeops.ErrInvalid, "timezone"},
 				{"batch with an unknown user", db.PutHealthDays(ctx, []lifeops.HealthDay{goodDay, strangerDay}), lifeops.ErrNotFound, ""},
+				{"a key that is not UTF-8", func() error {
+					_, _, err := db.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: "k\xff", Date: civil.D(2026, 1, 1), Kind: "x", CreatedAt: t0})
+					return err
+				}(), lifeops.ErrInvalid, "key"},
+				{"a document id with a NUL byte", db.PutRawDocuments(ctx, []lifeops.RawDocument{{UserID: u.ID, Provider: "oura", Kind: "tag",
+					ID: "t\x00", Data: json.RawMessage(`{}`), FetchedAt: t0}}), lifeops.ErrInvalid, "id"},
+				{"a document that is not UTF-8", db.PutRawDocuments(ctx, []lifeops.RawDocument{{UserID: u.ID, Provider: "oura", Kind: "tag",
+					ID: "t-1", Data: json.RawMessage("{\"a\":\"\xe9\"}"), FetchedAt: t0}}), lifeops.ErrInvalid, "data"},
 				{"heart rate with a bad sample", db.PutHeartRate(ctx, u.ID, []lifeops.HeartRateSample{{At: t0.Add(-1e9), BPM: 60}, {At: t0, BPM: 999}}), lifeops.ErrInvalid, "bpm"},
 			}
 			for _, tt := range tests {

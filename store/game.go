@@ -73,6 +73,9 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 	if err != nil {
 		return wrapErr("put scores", err)
 	}
+	if err := checkText(&row); err != nil {
+		return err
+	}
 	return db.retry(ctx, "put scores", func(ctx context.Context) error {
 		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "day").Exec(ctx)
 		return err
@@ -155,6 +158,9 @@ func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bo
 	if row.Parts, err = marshalJSON(e.Parts, e.Parts == nil); err != nil {
 		return lifeops.XPEntry{}, false, wrapErr("add xp", err)
 	}
+	if err := checkText(&row); err != nil {
+		return lifeops.XPEntry{}, false, err
+	}
 	var stored xpRow
 	created, err := insertIfAbsent(ctx, db, "add xp", &row, &stored, []string{"user_id", "key"},
 		func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -171,6 +177,9 @@ func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bo
 // one.
 func (db *DB) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
 	var deleted bool
+	if !storableKeys(key) {
+		return false, db.requireUser(ctx, "delete xp", userID)
+	}
 	err := db.retry(ctx, "delete xp", func(ctx context.Context) error {
 		res, err := db.idb().NewDelete().Model((*xpRow)(nil)).Where("user_id = ? AND key = ?", userID, key).Exec(ctx)
 		if err != nil {
@@ -248,6 +257,9 @@ func (db *DB) UnlockAchievement(ctx context.Context, a lifeops.Achievement) (lif
 		return lifeops.Achievement{}, false, err
 	}
 	row := achievementRow{UserID: a.UserID, Code: a.Code, Day: day(a.Date), UnlockedAt: instant(a.UnlockedAt)}
+	if err := checkText(&row); err != nil {
+		return lifeops.Achievement{}, false, err
+	}
 	var stored achievementRow
 	created, err := insertIfAbsent(ctx, db, "unlock achievement", &row, &stored, []string{"user_id", "code"},
 		func(q *bun.SelectQuery) *bun.SelectQuery {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -110,6 +111,9 @@ func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error
 	rows = lastPerKey(rows, func(a, b healthDayRow) int {
 		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]), civil.Date(a.Day).Compare(civil.Date(b.Day)))
 	})
+	if err := checkText(rows); err != nil {
+		return err
+	}
 	return putRows(ctx, db, "put health days", rows, "user_id", "day")
 }
 
@@ -139,7 +143,7 @@ type rawDocumentRow struct {
 	UserID    uuid.UUID `bun:"user_id,pk"`
 	Provider  string    `bun:"provider,pk"`
 	Kind      string    `bun:"kind,pk"`
-	DocID     string    `bun:"doc_id,pk"`
+	DocID     string    `bun:"doc_id,pk" field:"id"`
 	Day       nullDay   `bun:"day"`
 	Deleted   bool      `bun:"deleted"`
 	Data      jsonText  `bun:"data"`
@@ -170,11 +174,17 @@ func (db *DB) PutRawDocuments(ctx context.Context, docs []lifeops.RawDocument) e
 		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]),
 			strings.Compare(a.Provider, b.Provider), strings.Compare(a.Kind, b.Kind), strings.Compare(a.DocID, b.DocID))
 	})
+	if err := checkText(rows); err != nil {
+		return err
+	}
 	return putRows(ctx, db, "put raw documents", rows, "user_id", "provider", "kind", "doc_id")
 }
 
 // RawDocument returns one document.
 func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (lifeops.RawDocument, error) {
+	if !storableKeys(provider, kind, id) {
+		return lifeops.RawDocument{}, &Error{Op: "get raw document", Kind: KindNotFound, Err: sql.ErrNoRows}
+	}
 	var r rawDocumentRow
 	err := db.read(ctx, "get raw document", func(ctx context.Context) error {
 		return db.idb().NewSelect().Model(&r).
@@ -190,6 +200,9 @@ func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind,
 // (documents without one first), then Kind, then ID.
 func (db *DB) RawDocuments(ctx context.Context, userID uuid.UUID, q lifeops.RawQuery) ([]lifeops.RawDocument, error) {
 	var rows []rawDocumentRow
+	if !storableKeys(q.Provider, q.Kind) {
+		return emptyOr(ctx, db, "list raw documents", userID, []lifeops.RawDocument{})
+	}
 	err := db.read(ctx, "list raw documents", func(ctx context.Context) error {
 		sel := db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID)
 		if q.Provider != "" {
@@ -247,6 +260,9 @@ func (db *DB) PutSyncState(ctx context.Context, s lifeops.SyncState) error {
 		return err
 	}
 	row := syncStateRow{UserID: s.UserID, Kind: string(s.Kind), Through: day(s.Through), SyncedAt: instant(s.SyncedAt)}
+	if err := checkText(&row); err != nil {
+		return err
+	}
 	return db.retry(ctx, "put sync state", func(ctx context.Context) error {
 		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "kind").Exec(ctx)
 		return err
@@ -274,6 +290,9 @@ func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 	row := workDayRow{
 		UserID: w.UserID, Day: day(w.Date), WorkMinutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes,
 		MeetingMinutes: w.MeetingMinutes, BreakMinutes: w.BreakMinutes, Source: w.Source, UpdatedAt: instant(w.UpdatedAt),
+	}
+	if err := checkText(&row); err != nil {
+		return err
 	}
 	return db.retry(ctx, "put work day", func(ctx context.Context) error {
 		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "day").Exec(ctx)

@@ -234,6 +234,9 @@ func (db *DB) PutHeartRate(ctx context.Context, userID uuid.UUID, samples []life
 		if err := s.Validate(); err != nil {
 			return err
 		}
+		if problem := textProblem(s.Source); problem != "" {
+			return &lifeops.ValidationError{Field: "source", Reason: problem}
+		}
 		rows[i] = hrSample{At: s.At, BPM: s.BPM, Source: s.Source}
 	}
 	return db.loadHeartRate(ctx, userID, normalizeSamples(rows))

@@ -57,6 +57,9 @@ func (db *DB) CreateItem(ctx context.Context, it lifeops.Item) error {
 	if err != nil {
 		return wrapErr("create item", err)
 	}
+	if err := checkText(&row); err != nil {
+		return err
+	}
 	return db.retry(ctx, "create item", func(ctx context.Context) error {
 		_, err := db.idb().NewInsert().Model(&row).Exec(ctx)
 		return err
@@ -84,6 +87,9 @@ func (db *DB) UpdateItem(ctx context.Context, it lifeops.Item) error {
 	row, err := toItemRow(it)
 	if err != nil {
 		return wrapErr("update item", err)
+	}
+	if err := checkText(&row); err != nil {
+		return err
 	}
 	return db.retry(ctx, "update item", func(ctx context.Context) error {
 		res, err := db.idb().NewUpdate().Model(&row).Column("difficulty", "definition", "updated_at").

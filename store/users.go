@@ -49,6 +49,9 @@ func (db *DB) CreateUser(ctx context.Context, u lifeops.User) error {
 		return err
 	}
 	row := toUserRow(u)
+	if err := checkText(&row); err != nil {
+		return err
+	}
 	return db.retry(ctx, "create user", func(ctx context.Context) error {
 		_, err := db.idb().NewInsert().Model(&row).Exec(ctx)
 		return err
@@ -73,6 +76,9 @@ func (db *DB) UpdateUser(ctx context.Context, u lifeops.User) error {
 		return err
 	}
 	row := toUserRow(u)
+	if err := checkText(&row); err != nil {
+		return err
+	}
 	return db.retry(ctx, "update user", func(ctx context.Context) error {
 		res, err := db.idb().NewUpdate().Model(&row).ExcludeColumn("id", "created_at").WherePK().Exec(ctx)
 		return affected(res, err)

@@ -30,6 +30,9 @@ func (db *DB) AddZoneChange(ctx context.Context, c lifeops.ZoneChange) (lifeops.
 		return lifeops.ZoneChange{}, false, err
 	}
 	row := zoneChangeRow{UserID: c.UserID, At: instant(c.At), From: c.From, To: c.To}
+	if err := checkText(&row); err != nil {
+		return lifeops.ZoneChange{}, false, err
+	}
 	var stored zoneChangeRow
 	created, err := insertIfAbsent(ctx, db, "add zone change", &row, &stored, []string{"user_id", "at"},
 		func(q *bun.SelectQuery) *bun.SelectQuery {

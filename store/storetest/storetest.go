@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"CascadeOnUserDelete", testCascade},
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentWrites", testConcurrentWrites},
+		{"UnstorableText", testText},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
