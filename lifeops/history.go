@@ -118,7 +118,7 @@ func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) 
 	}
 	now := s.now()
 	h := &history{person: p, goals: goals, now: now, today: p.dayOf(now), from: from, to: to,
-		occ: map[occKey]*occState{}, movedIn: map[civil.Date][]occKey{}, exists: map[int]bool{}}
+		movedIn: map[civil.Date][]occKey{}, exists: map[int]bool{}}
 	moves, err := s.store.ZoneChanges(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("load zone changes: %w", err)
@@ -151,12 +151,15 @@ func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) 
 	}
 	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), a.At.Compare(b.At)) })
 	h.events = events
+	h.occ = make(map[occKey]*occState, len(events))
+	states := make([]occState, 0, len(events)) // one per occurrence at most: never grown
 	for i := range events {
 		e := &events[i]
 		k := occKey{e.ItemID, e.Date}
 		st := h.occ[k]
 		if st == nil {
-			st = &occState{}
+			states = append(states, occState{})
+			st = &states[len(states)-1]
 			h.occ[k] = st
 		}
 		switch e.Kind {
