@@ -237,9 +237,10 @@ func (c *OAuthConfig) Exchange(ctx context.Context, code string, opts ...oauth2.
 		return nil, &ParamError{Param: "code", Reason: "empty authorization code"}
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.httpClient())
-	t, err := c.oauth2().Exchange(ctx, code, opts...)
+	conf := c.oauth2()
+	t, err := conf.Exchange(ctx, code, opts...)
 	if err != nil {
-		return nil, tokenError("exchange authorization code", err)
+		return nil, tokenError("exchange authorization code", err, code, conf.ClientSecret)
 	}
 	return t, nil
 }
@@ -338,7 +339,7 @@ func (s *OAuthTokenSource) refreshLocked(ctx context.Context) (*oauth2.Token, er
 	rctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
 	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: s.cur.RefreshToken}).Token()
 	if err != nil {
-		return nil, tokenError("refresh token", err)
+		return nil, tokenError("refresh token", err, s.cur.RefreshToken, s.cur.AccessToken, s.conf.ClientSecret)
 	}
 	if t.RefreshToken == "" {
 		t.RefreshToken = s.cur.RefreshToken
@@ -429,11 +430,13 @@ func (e *TokenError) Is(target error) bool {
 	return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnauthorized
 }
 
-// tokenError turns an oauth2 error into a [*TokenError] free of secrets.
-func tokenError(op string, err error) error {
+// tokenError turns an oauth2 error into a [*TokenError] free of secrets:
+// the body is dropped, and the secrets the request carried are redacted
+// from the code and description, which an endpoint may have quoted them in.
+func tokenError(op string, err error, secrets ...string) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		te := &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription}
+		te := &TokenError{Op: op, Code: redactSecrets(re.ErrorCode, secrets), Description: redactSecrets(re.ErrorDescription, secrets)}
 		if re.Response != nil {
 			te.StatusCode = re.Response.StatusCode
 		}

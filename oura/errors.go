@@ -118,6 +118,31 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
+// redact replaces every non-empty secret in the error's text with
+// [REDACTED].
+func (e *APIError) redact(secrets []string) {
+	e.Detail = redactSecrets(e.Detail, secrets)
+	for i := range e.Validation {
+		v := &e.Validation[i]
+		v.Msg = redactSecrets(v.Msg, secrets)
+		for j, l := range v.Loc {
+			if s, ok := l.(string); ok {
+				v.Loc[j] = redactSecrets(s, secrets)
+			}
+		}
+	}
+}
+
+// redactSecrets replaces every non-empty secret in s with [REDACTED].
+func redactSecrets(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+	}
+	return s
+}
+
 // RateLimitError is a 429 answer with Oura's rate-limit headers decoded;
 // RetryAfter comes from the embedded [*APIError]. errors.As also finds the
 // *APIError, and the error matches [ErrRateLimited].

@@ -326,6 +326,9 @@ type request struct {
 	query  url.Values
 	body   []byte // JSON, or nil
 	auth   authKind
+	// secrets are values the body carries (a verification token) that an
+	// error answer might quote back; see redactAnswer.
+	secrets []string
 
 	tokenUsed *oauth2.Token // the token of the last attempt, for a refresh after 401
 }
@@ -532,8 +535,8 @@ func (c *Client) attempt(ctx context.Context, r *request, v any, n int) (*Respon
 	} else {
 		outcome = outcomeSuccess
 	}
-	if err := CheckResponse(hres, body); err != nil {
-		return resp, err
+	if hres.StatusCode < 200 || hres.StatusCode > 299 {
+		return resp, c.redactAnswer(r, tok, hres, body)
 	}
 	if v == nil {
 		return resp, nil
@@ -552,6 +555,30 @@ func (c *Client) attempt(ctx context.Context, r *request, v any, n int) (*Respon
 		return resp, &DecodeError{Method: r.method, Path: req.URL.Path, Err: err}
 	}
 	return resp, nil
+}
+
+// redactAnswer returns the error of a non-2xx answer with every credential
+// the request carried replaced by [REDACTED]: an error body may quote its
+// input or a header, and the error ends up in logs.
+func (c *Client) redactAnswer(r *request, tok string, hres *http.Response, body []byte) error {
+	secrets := append([]string{tok}, r.secrets...)
+	if r.auth == authApp {
+		secrets = append(secrets, string(c.app.secret))
+	}
+	for _, s := range secrets {
+		if s != "" {
+			body = bytes.ReplaceAll(body, []byte(s), []byte(redacted))
+		}
+	}
+	if body == nil {
+		body = []byte{} // read already; CheckResponse must not read again
+	}
+	err := CheckResponse(hres, body)
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.redact(secrets) // values the JSON escaped in the body
+	}
+	return err
 }
 
 // NetworkError is a failure to reach Oura or to read its answer whole:

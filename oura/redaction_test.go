@@ -3,9 +3,12 @@ package oura
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +103,70 @@ func TestSecretsNeverLogged(t *testing.T) {
 		t.Fatalf("debug log is missing request lines:\n%s", logs)
 	}
 	assertNoSecret(t, "log", logs)
+}
+
+// TestSecretsEchoedByOuraAreRedacted: an error body may quote what the
+// request carried (a framework echoing its input, a gateway quoting a
+// header). The client knows which secrets each request sent and keeps them
+// out of its errors and logs whatever the body's shape.
+func TestSecretsEchoedByOuraAreRedacted(t *testing.T) {
+	t.Parallel()
+	b := setup(t, WithRetryPolicy(RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond}))
+	echo := func(r *http.Request) string {
+		body, _ := io.ReadAll(r.Body)
+		return r.Header.Get("Authorization") + " " + r.Header.Get("X-Client-Secret") + " " + string(body)
+	}
+	b.mux.HandleFunc("/v2/usercollection/sleep", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusUnauthorized, fmt.Sprintf(`{"detail":%q}`, "token rejected: "+echo(r)))
+	})
+	b.mux.HandleFunc("/v2/usercollection/daily_sleep", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusServiceUnavailable, "<html>upstream said "+echo(r)+"</html>")
+	})
+	b.mux.HandleFunc("/v2/webhook/subscription", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusUnprocessableEntity, fmt.Sprintf(`{"detail":[{"loc":["body","verification_token"],"msg":%q,"type":"value_error"}]}`, "bad input "+echo(r)))
+	})
+	b.mux.HandleFunc("/v2/webhook/subscription/sub-1", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusBadRequest, fmt.Sprintf(`{"message":%q}`, echo(r)))
+	})
+	var errs []error
+	_, _, err := b.client.Sleep.List(t.Context(), nil)
+	errs = append(errs, err)
+	_, _, err = b.client.DailySleep.List(t.Context(), nil)
+	errs = append(errs, err)
+	_, _, err = b.client.Webhooks.Create(t.Context(), &CreateWebhookRequest{CallbackURL: "https://x.example/h", VerificationToken: "verif-tok-5511", EventType: EventTypeCreate, DataType: DataTypeSleep})
+	errs = append(errs, err)
+	_, _, err = b.client.Webhooks.Update(t.Context(), "sub-1", &UpdateWebhookRequest{VerificationToken: "verif-tok-5511"})
+	errs = append(errs, err)
+	for i, err := range errs {
+		if err == nil {
+			t.Fatalf("call %d succeeded", i)
+		}
+		if !strings.Contains(err.Error(), "[REDACTED]") {
+			t.Errorf("error %d does not show where the secret was: %v", i, err)
+		}
+		assertNoSecret(t, fmt.Sprintf("error %d", i), err.Error())
+		assertNoSecret(t, fmt.Sprintf("error %d %%+v", i), fmt.Sprintf("%+v", err))
+	}
+	assertNoSecret(t, "log", b.logText())
+
+	// The token endpoint may quote the refresh token or the client secret
+	// in its error_description.
+	tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		writeJSON(w, http.StatusBadRequest, fmt.Sprintf(`{"error":"invalid_grant","error_description":%q}`,
+			"refresh token "+r.PostForm.Get("refresh_token")+" or code "+r.PostForm.Get("code")+" unknown to client with secret "+r.PostForm.Get("client_secret")))
+	}))
+	t.Cleanup(tokenSrv.Close)
+	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: testClientSecret, HTTPClient: tokenSrv.Client(),
+		Endpoint: oauth2.Endpoint{AuthURL: tokenSrv.URL + "/a", TokenURL: tokenSrv.URL + "/t", AuthStyle: oauth2.AuthStyleInParams}}
+	_, err = conf.TokenSource(&oauth2.Token{AccessToken: testToken, RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Hour)}, nil).Token(t.Context())
+	if !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "[REDACTED]") {
+		t.Errorf("refresh: err = %v", err)
+	}
+	assertNoSecret(t, "refresh error", fmt.Sprintf("%+v", err))
+	_, err = conf.Exchange(t.Context(), "code-secret-4410")
+	if err == nil || strings.Contains(err.Error(), "code-secret-4410") {
+		t.Errorf("exchange: err = %v", err)
+	}
+	assertNoSecret(t, "exchange error", err.Error())
 }

@@ -84,7 +84,8 @@ func (s *WebhookService) Create(ctx context.Context, req *CreateWebhookRequest) 
 		return nil, nil, fmt.Errorf("oura: encode subscription: %w", err)
 	}
 	v := new(WebhookSubscription)
-	resp, err := s.client.do(ctx, &request{method: http.MethodPost, path: webhookPath, body: body, auth: authApp}, v)
+	resp, err := s.client.do(ctx, &request{method: http.MethodPost, path: webhookPath, body: body, auth: authApp,
+		secrets: []string{string(req.VerificationToken)}}, v)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -117,7 +118,8 @@ func (s *WebhookService) Update(ctx context.Context, id string, req *UpdateWebho
 		return nil, nil, fmt.Errorf("oura: encode subscription: %w", err)
 	}
 	v := new(WebhookSubscription)
-	resp, err := s.client.do(ctx, &request{method: http.MethodPut, path: webhookPath + "/" + url.PathEscape(id), body: body, auth: authApp}, v)
+	resp, err := s.client.do(ctx, &request{method: http.MethodPut, path: webhookPath + "/" + url.PathEscape(id), body: body, auth: authApp,
+		secrets: []string{string(req.VerificationToken)}}, v)
 	if err != nil {
 		return nil, resp, err
 	}
