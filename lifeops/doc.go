@@ -22,8 +22,8 @@
 // DayStartHour in their IANA zone: with the default 4, an instant at 00:30
 // local time belongs to the evening before. The Service turns "now" into
 // the person's current day with its Clock, the zone and the day-start hour
-// (score.PersonDay), so a zero date passed to Today, Feed or ScoreDay means
-// that day. Day arithmetic is on civil dates and never adds 24 hours, so a
+// (score.PersonDay), so a zero date passed to Today, Feed, ScoreDay,
+// Complete, Skip, Postpone or Undo means that day. Day arithmetic is on civil dates and never adds 24 hours, so a
 // 23- or 25-hour day is still one day. Instants (completion times, wake and
 // bedtime, heart-rate samples) are time.Time values; stores return them in
 // UTC, and the Service shows them in the person's zone.
@@ -56,4 +56,16 @@
 // converges on the same state: a retried or concurrent request awards
 // nothing twice, and a request cut short between two writes is repaired by
 // sending it again. [Store] lists what a store guarantees for that.
+//
+// # What a call costs
+//
+// Today and every complete, skip, postpone and undo read the person's whole
+// history once (items, events, health and work days, zone changes), because
+// streaks and achievements are counted over all of it, and evaluate the
+// achievement catalog over every day once. Nothing is cached between calls,
+// so several Services and processes can share one store and never see
+// stale data. Within a call each item's schedule is compiled once
+// (timeline.Plan), so a recurrence rule is not expanded again for every day
+// asked about, and the ledger is read summed by day where the store can
+// ([XPSummaryStore]).
 package lifeops
