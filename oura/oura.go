@@ -120,6 +120,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	c.hc = keepCredentialsHome(c.hc)
 	c.DailyActivity = newDocumentService(c, "daily_activity", func(d *DailyActivity) civil.Date { return d.Day })
 	c.DailyCardiovascularAge = newDocumentService(c, "daily_cardiovascular_age", func(d *DailyCardiovascularAge) civil.Date { return d.Day })
 	c.DailyReadiness = newDocumentService(c, "daily_readiness", func(d *DailyReadiness) civil.Date { return d.Day })
@@ -144,7 +145,9 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // WithHTTPClient sets the HTTP client used for every request. Its Timeout
-// bounds one attempt; the retry policy bounds the whole call.
+// bounds one attempt; the retry policy bounds the whole call. The client
+// uses a copy of hc whose redirect check also drops the credentials when a
+// redirect leaves the origin; hc's own CheckRedirect still decides.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -632,6 +635,30 @@ func sanitizeURLError(err error) error {
 
 // errBodyTooLarge is a body over the client's limit; retrying cannot help.
 var errBodyTooLarge = errors.New("body too large")
+
+// keepCredentialsHome returns a copy of hc that drops the credentials of a
+// request redirected to another origin (scheme, host or port). Go itself
+// drops Authorization only when the host name changes, and never the
+// x-client-secret of the webhook routes.
+func keepCredentialsHome(hc *http.Client) *http.Client {
+	cp := *hc
+	check := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if first := via[0].URL; req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+			for _, h := range [...]string{"Authorization", "X-Client-Id", "X-Client-Secret"} {
+				req.Header.Del(h)
+			}
+		}
+		if check != nil {
+			return check(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cp
+}
 
 // newTransport returns a transport of the client's own, configured like
 // http.DefaultTransport but not shared with it.

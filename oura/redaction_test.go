@@ -170,3 +170,48 @@ func TestSecretsEchoedByOuraAreRedacted(t *testing.T) {
 	}
 	assertNoSecret(t, "exchange error", err.Error())
 }
+
+// TestRedirectsKeepCredentialsHome: a redirect to another origin gets
+// neither the bearer token nor the application's client secret. Go drops
+// Authorization only for another host name, and custom headers never.
+func TestRedirectsKeepCredentialsHome(t *testing.T) {
+	t.Parallel()
+	got := make(chan http.Header, 4)
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		writeJSON(w, http.StatusOK, `[]`)
+	}))
+	t.Cleanup(elsewhere.Close)
+	b := setup(t)
+	b.mux.HandleFunc("/v2/webhook/subscription", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/v2/webhook/subscription", http.StatusTemporaryRedirect)
+	})
+	b.mux.HandleFunc("/v2/usercollection/personal_info", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/v2/usercollection/personal_info", http.StatusFound)
+	})
+	b.mux.HandleFunc("/v2/usercollection/ring_configuration", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, baseURLPath+"/v2/usercollection/ring_configuration/moved", http.StatusFound)
+	})
+	b.mux.HandleFunc("/v2/usercollection/ring_configuration/moved", func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		writeJSON(w, http.StatusOK, `{"data":[],"next_token":null}`)
+	})
+	if _, _, err := b.client.Webhooks.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	h := <-got
+	if h.Get("X-Client-Secret") != "" || h.Get("X-Client-Id") != "" || h.Get("Authorization") != "" {
+		t.Errorf("another origin received the app credentials: %v", h)
+	}
+	_, _, _ = b.client.PersonalInfo.Get(t.Context()) // "[]" is not a profile; only the headers matter
+	if h := <-got; h.Get("Authorization") != "" {
+		t.Errorf("another origin received the bearer token: %q", h.Get("Authorization"))
+	}
+	// The same origin keeps them.
+	if _, _, err := b.client.RingConfiguration.List(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if h := <-got; h.Get("Authorization") != "Bearer "+testToken {
+		t.Errorf("a redirect within the origin lost the token: %q", h.Get("Authorization"))
+	}
+}
