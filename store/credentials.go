@@ -158,18 +158,36 @@ func (db *DB) DeleteCredential(ctx context.Context, userID uuid.UUID, provider s
 	})
 }
 
-// RotateKeys re-seals, in one transaction, every stored credential that is
-// not sealed under the primary key of Options.Keys, and returns how many it
-// re-sealed. Run it after making a new key primary while the old one is
-// still in the Keyring; once it returns, the old key may be dropped.
+// RotateKeys re-seals every stored credential that is not sealed under the
+// primary key of Options.Keys, and returns how many it re-sealed. Each
+// pass is one transaction. A credential written meanwhile (a token
+// refresh) keeps what that write stored; if it was sealed under an old
+// key again, another pass re-seals it. Run RotateKeys after making a new
+// key primary while the old one is still in the Keyring; once it returns
+// without error, the old key may be dropped.
 func (db *DB) RotateKeys(ctx context.Context) (int, error) {
 	keys := db.opts.Keys
 	if keys == nil {
 		return 0, credentialErr("rotate keys", ErrNoKey)
 	}
-	var n int
-	err := db.retry(ctx, "rotate keys", func(ctx context.Context) error {
-		n = 0
+	total := 0
+	for range 1 + max(db.opts.Retries, 1) {
+		n, raced, err := db.rotatePass(ctx, keys)
+		total += n
+		if err != nil || !raced {
+			return total, err
+		}
+	}
+	return total, errorf("rotate keys", KindRetryable, "credentials kept being rewritten under an old key: run RotateKeys again once every writer has the new Keyring")
+}
+
+// rotatePass re-seals, in one transaction, the credentials not sealed
+// under the primary key. It reports raced when one of them was rewritten
+// between its read and its update: that row is left as the other write
+// stored it.
+func (db *DB) rotatePass(ctx context.Context, keys *Keyring) (n int, raced bool, err error) {
+	err = db.retry(ctx, "rotate keys", func(ctx context.Context) error {
+		n, raced = 0, false
 		return db.idb().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			var rows []credentialRow
 			if err := tx.NewSelect().Model(&rows).Where("key_id <> ?", keys.Primary()).Scan(ctx); err != nil {
@@ -184,16 +202,25 @@ func (db *DB) RotateKeys(ctx context.Context) (int, error) {
 				if err != nil {
 					return credentialErr("rotate keys", err)
 				}
-				if _, err := tx.NewUpdate().Model(&sealed).
-					Column("access_token", "refresh_token", "key_id").WherePK().Exec(ctx); err != nil {
+				// Replace only the version read here: on Postgres a
+				// refresh that commits meanwhile makes this match nothing.
+				res, err := tx.NewUpdate().Model(&sealed).Column("access_token", "refresh_token", "key_id").
+					Where("user_id = ? AND provider = ? AND key_id = ? AND access_token = ?", r.UserID, r.Provider, r.KeyID, r.AccessToken).
+					Exec(ctx)
+				if err != nil {
 					return err
 				}
-				n++
+				k, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				n += int(k)
+				raced = raced || k == 0
 			}
 			return nil
 		})
 	})
-	return n, err
+	return n, raced, err
 }
 
 // Credentials returns every credential of the user, ordered by provider,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -252,6 +253,107 @@ func TestInTx(t *testing.T) {
 			states, err := db.SyncStates(ctx, u.ID)
 			if err != nil || len(states) != 1 {
 				t.Errorf("sync states = %v, %v", states, err)
+			}
+		})
+	}
+}
+
+// TestRotateKeysKeepsAConcurrentRefresh: a token refresh that commits while
+// RotateKeys is re-sealing the same credential must win. Oura refresh
+// tokens are single-use, so writing the old token back re-sealed would
+// lose the connection. On Postgres, RotateKeys reads the row, then waits
+// on the refresh's row lock before it writes. A refresh by a process that
+// still seals with the old key is re-sealed by another pass.
+func TestRotateKeysKeepsAConcurrentRefresh(t *testing.T) {
+	t.Parallel()
+	oldSecret := make([]byte, store.KeySize)
+	for i := range oldSecret {
+		oldSecret[i] = byte(i)
+	}
+	newKey := store.Key{ID: "test-2", Secret: bytes.Repeat([]byte{7}, store.KeySize)}
+	ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: oldSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyNew, err := store.NewKeyring(newKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		refresher *store.Keyring // nil: the store's own, old key
+		want      int
+	}{
+		{"refresh sealed under the new key", ring, 0},
+		{"refresh sealed under the old key", nil, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := mustMigrate(t, openPostgres(t))
+			u := newUser(t, db)
+			old := lifeops.Credential{UserID: u.ID, Provider: "oura", AccessToken: "access-1", RefreshToken: "refresh-1", UpdatedAt: t0}
+			if err := db.PutCredential(ctx, old); err != nil {
+				t.Fatal(err)
+			}
+			rotating, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: ring})
+			if err != nil {
+				t.Fatal(err)
+			}
+			refresher := db
+			if tt.refresher != nil {
+				refresher = rotating
+			}
+			refreshed := old
+			refreshed.AccessToken, refreshed.RefreshToken, refreshed.UpdatedAt = "access-2", "refresh-2", t0.Add(time.Hour)
+
+			type result struct {
+				n   int
+				err error
+			}
+			rotated := make(chan result, 1)
+			err = refresher.InTx(ctx, func(tx *store.DB) error {
+				if err := tx.PutCredential(ctx, refreshed); err != nil {
+					return err
+				}
+				go func() {
+					n, err := rotating.RotateKeys(ctx)
+					rotated <- result{n, err}
+				}()
+				// Commit once RotateKeys waits on this transaction's row lock.
+				for {
+					var waiting int
+					if err := db.Bun().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE %credentials%'`).Scan(&waiting); err != nil {
+						return err
+					}
+					if waiting > 0 {
+						return nil
+					}
+					select {
+					case r := <-rotated:
+						return fmt.Errorf("RotateKeys finished without waiting for the refresh: %d, %v", r.n, r.err)
+					case <-time.After(5 * time.Millisecond):
+					}
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := <-rotated; r.err != nil || r.n != tt.want {
+				t.Errorf("RotateKeys = %d, %v; want %d re-sealed", r.n, r.err, tt.want)
+			}
+			fresh, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: onlyNew})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := fresh.Credential(ctx, u.ID, "oura")
+			if err != nil {
+				t.Fatalf("the new key alone cannot read the credential: %v", err)
+			}
+			if got.AccessToken != refreshed.AccessToken || got.RefreshToken != refreshed.RefreshToken {
+				t.Errorf("after RotateKeys raced a refresh, tokens are %q, %q; want the refreshed %q, %q",
+					got.AccessToken, got.RefreshToken, refreshed.AccessToken, refreshed.RefreshToken)
 			}
 		})
 	}
