@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -341,11 +343,53 @@ func (x *Export) check() error {
 	return nil
 }
 
-// WriteExport encodes x as indented JSON.
+// WriteExport encodes x as indented JSON. Provider documents are written
+// byte for byte, as they are stored, so that an import gives back the same
+// bytes (but for white space before and after a document, which is not
+// part of its JSON value).
 func WriteExport(w io.Writer, x *Export) error {
-	enc := json.NewEncoder(w)
+	// encoding/json re-formats embedded JSON: it compacts it, escapes
+	// <, > and &, and indents it with the rest. So each document's data
+	// goes in as a placeholder string, replaced by its bytes afterwards.
+	var nonce [16]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return err
+	}
+	holder := func(i int) string { return fmt.Sprintf("lifeops-raw-%x-%d", nonce, i) }
+	y := *x
+	y.RawDocuments = make([]lifeops.RawDocument, len(x.RawDocuments))
+	for i, d := range x.RawDocuments {
+		if !json.Valid(d.Data) {
+			return &ExportError{Field: fmt.Sprintf("raw_documents[%d].data", i), Reason: "is not JSON"}
+		}
+		d.Data = json.RawMessage(`"` + holder(i) + `"`)
+		y.RawDocuments[i] = d
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(x)
+	if err := enc.Encode(&y); err != nil {
+		return err
+	}
+	// The placeholders appear in document order: one pass replaces them.
+	out := buf.Bytes()
+	for i, d := range x.RawDocuments {
+		h := []byte(`"` + holder(i) + `"`)
+		at := bytes.Index(out, h)
+		if at < 0 {
+			return fmt.Errorf("store: write export: document %d went missing while encoding", i)
+		}
+		if _, err := w.Write(out[:at]); err != nil {
+			return err
+		}
+		if _, err := w.Write(d.Data); err != nil {
+			return err
+		}
+		out = out[at+len(h):]
+	}
+	_, err := w.Write(out)
+	return err
 }
 
 // ReadExport decodes an export document and checks its format and
