@@ -270,12 +270,14 @@ func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc) *OAuth
 	if now == nil {
 		now = time.Now
 	}
-	return &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: now}
+	return &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: now,
+		turn: make(chan struct{}, 1)}
 }
 
 // OAuthTokenSource is a refreshing [TokenSource] built by
 // [OAuthConfig.TokenSource]. It is safe for concurrent use: concurrent
-// requests share one refresh.
+// requests share one refresh, and a request waiting for another's refresh
+// stops waiting when its context ends.
 type OAuthTokenSource struct {
 	conf    *oauth2.Config
 	hc      *http.Client
@@ -283,7 +285,11 @@ type OAuthTokenSource struct {
 	persist PersistFunc
 	now     func() time.Time
 
-	mu        sync.Mutex
+	// turn is held by the one caller that refreshes or persists; taking it
+	// honours the caller's context.
+	turn chan struct{}
+
+	mu        sync.Mutex // guards the fields below; never held during I/O
 	cur       *oauth2.Token
 	unsaved   bool // cur came from a refresh whose persist failed
 	refreshes int
@@ -294,28 +300,39 @@ var _ Refresher = (*OAuthTokenSource)(nil)
 // Token returns the current token, refreshing it first when it expires
 // within RefreshBefore.
 func (s *OAuthTokenSource) Token(ctx context.Context) (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.unsaved {
-		if err := s.save(ctx); err != nil {
-			return nil, err
-		}
+	if t := s.usable(); t != nil {
+		return t, nil
 	}
-	if s.fresh() {
-		return s.cur, nil
+	if err := s.takeTurn(ctx); err != nil {
+		return nil, err
 	}
-	return s.refreshLocked(ctx)
+	defer s.endTurn()
+	if err := s.saveUnsaved(ctx); err != nil {
+		return nil, err
+	}
+	if t := s.usable(); t != nil {
+		return t, nil // another caller refreshed while this one waited
+	}
+	return s.refresh(ctx)
 }
 
 // Refresh replaces rejected with a new token, unless the current token is
 // already another one.
 func (s *OAuthTokenSource) Refresh(ctx context.Context, rejected *oauth2.Token) (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cur != nil && rejected != nil && s.cur.AccessToken != rejected.AccessToken && !s.unsaved {
-		return s.cur, nil
+	if err := s.takeTurn(ctx); err != nil {
+		return nil, err
 	}
-	return s.refreshLocked(ctx)
+	defer s.endTurn()
+	if err := s.saveUnsaved(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	cur := s.cur
+	s.mu.Unlock()
+	if cur != nil && rejected != nil && cur.AccessToken != rejected.AccessToken {
+		return cur, nil
+	}
+	return s.refresh(ctx)
 }
 
 // Refreshes returns how many times the source refreshed its token.
@@ -325,42 +342,77 @@ func (s *OAuthTokenSource) Refreshes() int {
 	return s.refreshes
 }
 
-func (s *OAuthTokenSource) fresh() bool {
-	if s.cur == nil || s.cur.AccessToken == "" {
-		return false
+// takeTurn waits until no other caller refreshes or persists, or until ctx
+// ends.
+func (s *OAuthTokenSource) takeTurn(ctx context.Context) error {
+	select {
+	case s.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("oura: wait for the token refresh: %w", ctx.Err())
 	}
-	return s.cur.Expiry.IsZero() || s.now().Add(s.early).Before(s.cur.Expiry)
 }
 
-func (s *OAuthTokenSource) refreshLocked(ctx context.Context) (*oauth2.Token, error) {
-	if s.cur == nil || s.cur.RefreshToken == "" {
+func (s *OAuthTokenSource) endTurn() { <-s.turn }
+
+// usable returns the current token when it is stored and fresh, else nil.
+func (s *OAuthTokenSource) usable() *oauth2.Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unsaved || s.cur == nil || s.cur.AccessToken == "" {
+		return nil
+	}
+	if s.cur.Expiry.IsZero() || s.now().Add(s.early).Before(s.cur.Expiry) {
+		return s.cur
+	}
+	return nil
+}
+
+// refresh trades the refresh token for a new token and persists it. The
+// caller holds the turn.
+func (s *OAuthTokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	cur := s.cur
+	s.mu.Unlock()
+	if cur == nil || cur.RefreshToken == "" {
 		return nil, fmt.Errorf("oura: token expired and no refresh token is set: %w", ErrUnauthorized)
 	}
 	rctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
-	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: s.cur.RefreshToken}).Token()
+	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: cur.RefreshToken}).Token()
 	if err != nil {
-		return nil, tokenError("refresh token", err, s.cur.RefreshToken, s.cur.AccessToken, s.conf.ClientSecret)
+		return nil, tokenError("refresh token", err, cur.RefreshToken, cur.AccessToken, s.conf.ClientSecret)
 	}
 	if t.RefreshToken == "" {
-		t.RefreshToken = s.cur.RefreshToken
+		t.RefreshToken = cur.RefreshToken
 	}
-	s.cur = t
+	s.mu.Lock()
+	s.cur, s.unsaved = t, true
 	s.refreshes++
-	s.unsaved = true
-	if err := s.save(ctx); err != nil {
+	s.mu.Unlock()
+	if err := s.saveUnsaved(ctx); err != nil {
 		return nil, err
 	}
-	return s.cur, nil
+	return t, nil
 }
 
-func (s *OAuthTokenSource) save(ctx context.Context) error {
+// saveUnsaved persists the current token if a refresh left it unsaved. The
+// caller holds the turn.
+func (s *OAuthTokenSource) saveUnsaved(ctx context.Context) error {
+	s.mu.Lock()
+	unsaved, cur := s.unsaved, s.cur
+	s.mu.Unlock()
+	if !unsaved {
+		return nil
+	}
 	if s.persist != nil {
-		cp := *s.cur
+		cp := *cur
 		if err := s.persist(ctx, &cp); err != nil {
 			return fmt.Errorf("oura: persist refreshed token: %w", err)
 		}
 	}
+	s.mu.Lock()
 	s.unsaved = false
+	s.mu.Unlock()
 	return nil
 }
 

@@ -414,6 +414,58 @@ func TestOAuth_ConcurrentRequestsShareOneRefresh(t *testing.T) {
 	}
 }
 
+// TestOAuth_WaitingForARefreshHonoursTheContext: while one request
+// refreshes (the token endpoint is slow), another whose context ends stops
+// waiting at once, and printing the source does not wait at all.
+func TestOAuth_WaitingForARefreshHonoursTheContext(t *testing.T) {
+	t.Parallel()
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var released atomic.Bool
+	var once sync.Once
+	free := func() { once.Do(func() { released.Store(true); close(release) }) }
+	t.Cleanup(free)
+	time.AfterFunc(10*time.Second, free) // should the waits block, end them
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-release
+		writeJSON(w, http.StatusOK, `{"access_token":"access-1","token_type":"bearer","expires_in":3600,"refresh_token":"refresh-1"}`)
+	}))
+	t.Cleanup(slow.Close)
+	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: testClientSecret, HTTPClient: slow.Client(),
+		Endpoint: oauth2.Endpoint{AuthURL: slow.URL + "/a", TokenURL: slow.URL + "/t", AuthStyle: oauth2.AuthStyleInParams}}
+	src := conf.TokenSource(&oauth2.Token{AccessToken: "expired", RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Minute)}, nil)
+	refreshed := make(chan error, 1)
+	go func() {
+		_, err := src.Token(t.Context())
+		refreshed <- err
+	}()
+	<-arrived
+
+	_ = fmt.Sprint(src)
+	if released.Load() {
+		t.Error("printing the source waited for the refresh")
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := src.Token(ctx)
+	if released.Load() {
+		t.Error("a cancelled Token call waited for the refresh")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled Token: err = %v", err)
+	}
+	if _, err := src.Refresh(ctx, &oauth2.Token{AccessToken: "expired"}); !errors.Is(err, context.Canceled) || released.Load() {
+		t.Errorf("cancelled Refresh: err = %v, waited %t", err, released.Load())
+	}
+	free()
+	if err := <-refreshed; err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := src.Token(t.Context()); err != nil || tok.AccessToken != "access-1" {
+		t.Errorf("after the refresh: %v, %v", tok, err)
+	}
+}
+
 func TestStaticToken(t *testing.T) {
 	t.Parallel()
 	tok, err := StaticToken("abc").Token(t.Context())
