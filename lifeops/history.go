@@ -1,7 +1,6 @@
 package lifeops
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -149,7 +148,12 @@ func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) 
 	if err != nil {
 		return nil, fmt.Errorf("load events: %w", err)
 	}
-	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), a.At.Compare(b.At)) })
+	slices.SortStableFunc(events, func(a, b Event) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return a.At.Compare(b.At)
+	})
 	h.events = events
 	h.occ = make(map[occKey]*occState, len(events))
 	states := make([]occState, 0, len(events)) // one per occurrence at most: never grown

@@ -181,7 +181,13 @@ const xpKindAchievement = string(score.KindAchievement)
 // compareXP orders entries as XPEntries lists them: by Date, then
 // CreatedAt, then Key.
 func compareXP(a, b XPEntry) int {
-	return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key))
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c
+	}
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Key, b.Key)
 }
 
 // AchievementStore keeps unlocked achievements.

@@ -11,11 +11,13 @@
 package memstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -669,9 +671,7 @@ func (s *Store) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQue
 		}
 		return nil
 	})
-	slices.SortFunc(out, func(a, b lifeops.XPEntry) int {
-		return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key))
-	})
+	slices.SortFunc(out, compareXP)
 	return page(out, q.Page), err
 }
 
@@ -698,10 +698,20 @@ func (s *Store) XPSummary(ctx context.Context, userID uuid.UUID) (lifeops.XPSumm
 		return nil
 	})
 	slices.SortFunc(out.Days, func(a, b lifeops.XPDay) int { return a.Date.Compare(b.Date) })
-	slices.SortFunc(out.Achievements, func(a, b lifeops.XPEntry) int {
-		return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Key, b.Key))
-	})
+	slices.SortFunc(out.Achievements, compareXP)
 	return out, err
+}
+
+// compareXP orders entries by Date, then CreatedAt, then Key, comparing
+// only as far as it must.
+func compareXP(a, b lifeops.XPEntry) int {
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c
+	}
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Key, b.Key)
 }
 
 // ---- achievements
@@ -939,10 +949,20 @@ func (s *Store) Events(ctx context.Context, userID uuid.UUID, from, to civil.Dat
 		}
 		return nil
 	})
-	slices.SortFunc(out, func(a, b lifeops.Event) int {
-		return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), slices.Compare(a.ID[:], b.ID[:]))
-	})
+	slices.SortFunc(out, compareEvents)
 	return out, err
+}
+
+// compareEvents orders events by Date, then CreatedAt, then ID, comparing
+// only as far as it must (cmp.Or would work out every key of every pair).
+func compareEvents(a, b lifeops.Event) int {
+	if c := a.Date.Compare(b.Date); c != 0 {
+		return c
+	}
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
 }
 
 // ---- credentials
