@@ -252,7 +252,13 @@ func TestOAuth_PersistFailureIsRetried(t *testing.T) {
 	p.mu.Lock()
 	p.fail = nil
 	p.mu.Unlock()
-	tok, err := src.Token(t.Context())
+	// A 401 for the old token meanwhile stores the new one; it does not
+	// rotate again.
+	tok, err := src.Refresh(t.Context(), &oauth2.Token{AccessToken: "old"})
+	if err != nil || tok.AccessToken != "access-1" {
+		t.Fatalf("after the store recovers: %v, %v", tok, err)
+	}
+	tok, err = src.Token(t.Context())
 	if err != nil || tok.AccessToken != "access-1" {
 		t.Fatalf("after the store recovers: %v, %v", tok, err)
 	}
