@@ -346,3 +346,95 @@ func TestOpenWrapsCallerPools(t *testing.T) {
 		t.Errorf("OpenDB of a SQLite pool without foreign keys = %v, want a refusal naming the pragma", err)
 	}
 }
+
+// failingSet is a migration set of three whose second cannot be rolled
+// back.
+func failingSet(db *DB) fstest.MapFS {
+	dir := "migrations/" + string(db.dialect) + "/"
+	return fstest.MapFS{
+		dir + "20260101000000_one.tx.up.sql":     {Data: []byte("CREATE TABLE one (id INTEGER);\n")},
+		dir + "20260101000000_one.tx.down.sql":   {Data: []byte("DROP TABLE one;\n")},
+		dir + "20260102000000_two.tx.up.sql":     {Data: []byte("CREATE TABLE two (id INTEGER);\n")},
+		dir + "20260102000000_two.tx.down.sql":   {Data: []byte("DROP TABLE nowhere;\n")},
+		dir + "20260103000000_three.tx.up.sql":   {Data: []byte("CREATE TABLE three (id INTEGER);\n")},
+		dir + "20260103000000_three.tx.down.sql": {Data: []byte("DROP TABLE three;\n")},
+	}
+}
+
+// TestFailedRollbackReportsWhatItUndid: a rollback that fails part-way
+// returns only the migrations it did roll back, so the migrate tool's
+// report is true.
+func TestFailedRollbackReportsWhatItUndid(t *testing.T) {
+	t.Parallel()
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, err := Open(ctx, b.dsn(t), &Options{MaxOpenConns: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			db.migrationFS = failingSet(db)
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			undone, err := db.Rollback(ctx)
+			if err == nil {
+				t.Fatal("Rollback succeeded over a broken down migration")
+			}
+			if diff := cmp.Diff([]string{"20260103000000"}, versionsOf(undone)); diff != "" {
+				t.Errorf("Rollback reported as undone (-want +got):\n%s", diff)
+			}
+			status, err := db.MigrationStatus(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var applied []string
+			for _, m := range status {
+				if m.Applied() {
+					applied = append(applied, m.Version)
+				}
+			}
+			if diff := cmp.Diff([]string{"20260101000000", "20260102000000"}, applied); diff != "" {
+				t.Errorf("applied after the failed rollback (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestStampIsAllOrNothing: when marking one migration fails, Stamp marks
+// none of them.
+func TestStampIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.migrationFS = failingSet(db)
+	if _, err := db.MigrationStatus(ctx); err != nil { // creates the bookkeeping tables
+		t.Fatal(err)
+	}
+	if _, err := db.bun.ExecContext(ctx, `CREATE TRIGGER refuse_three BEFORE INSERT ON bun_migrations
+WHEN NEW.name = '20260103000000' BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	marked, err := db.Stamp(ctx, "20260103000000")
+	if err == nil {
+		t.Fatal("Stamp succeeded although marking the third migration failed")
+	}
+	if len(marked) != 0 {
+		t.Errorf("Stamp reported %v as marked", versionsOf(marked))
+	}
+	status, err := db.MigrationStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range status {
+		if m.Applied() {
+			t.Errorf("%s is marked applied after a failed Stamp", m)
+		}
+	}
+}

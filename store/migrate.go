@@ -109,8 +109,8 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		if group != nil {
 			applied = fromBun(group.Migrations)
 		}
-		if err != nil && len(applied) > 0 {
-			applied = applied[:len(applied)-1] // the last one failed and was not marked
+		if err != nil {
+			applied = keepIf(ctx, m, applied, true) // the one that failed is not marked
 		}
 		return err
 	})
@@ -126,6 +126,9 @@ func (db *DB) Rollback(ctx context.Context) ([]Migration, error) {
 		if group != nil {
 			undone = fromBun(group.Migrations)
 			slices.Reverse(undone)
+		}
+		if err != nil {
+			undone = keepIf(ctx, m, undone, false) // the group is undone only up to the failure
 		}
 		return err
 	})
@@ -165,9 +168,9 @@ func (db *DB) CheckMigrations(ctx context.Context) error {
 }
 
 // Stamp marks every pending migration up to and including version as
-// applied, in one new group, without running it: for a database whose
-// schema was created another way (a restore, say). It returns the
-// migrations it marked.
+// applied, in one new group and one transaction, without running it: for
+// a database whose schema was created another way (a restore, say). It
+// returns the migrations it marked.
 func (db *DB) Stamp(ctx context.Context, version string) ([]Migration, error) {
 	var marked []Migration
 	err := db.withMigrationLock(ctx, "stamp", func(m *migrate.Migrator) error {
@@ -178,22 +181,44 @@ func (db *DB) Stamp(ctx context.Context, version string) ([]Migration, error) {
 		if !slices.ContainsFunc(ms, func(x migrate.Migration) bool { return x.Name == version }) {
 			return &UnknownVersionError{Version: version}
 		}
-		group := ms.LastGroupID() + 1
-		for i := range ms {
-			mg := &ms[i]
-			if mg.Name > version || mg.IsApplied() {
-				continue
+		group, now := ms.LastGroupID()+1, time.Now()
+		var todo migrate.MigrationSlice
+		for _, mg := range ms {
+			if mg.Name <= version && !mg.IsApplied() {
+				mg.GroupID, mg.MigratedAt = group, now
+				todo = append(todo, mg)
 			}
-			mg.GroupID = group
-			mg.MigratedAt = time.Now()
-			if err := m.MarkApplied(ctx, mg); err != nil {
-				return err
-			}
-			marked = append(marked, fromBun(migrate.MigrationSlice{*mg})...)
 		}
+		if len(todo) == 0 {
+			return nil
+		}
+		// What Migrator.MarkApplied writes, for all of them at once.
+		if _, err := db.bun.NewInsert().Model(&todo).ModelTableExpr(migrationsTable).Exec(ctx); err != nil {
+			return err
+		}
+		marked = fromBun(todo)
 		return nil
 	})
 	return marked, err
+}
+
+// keepIf returns those of ms that the database now lists as applied (or,
+// with applied false, as pending), to report what a run that failed
+// part-way did. Should
+// the state be unreadable, it returns none: a report may say too little,
+// never too much.
+func keepIf(ctx context.Context, m *migrate.Migrator, ms []Migration, applied bool) []Migration {
+	status, err := m.MigrationsWithStatus(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []Migration
+	for _, mg := range ms {
+		if slices.ContainsFunc(status, func(s migrate.Migration) bool { return s.Name == mg.Version && s.IsApplied() == applied }) {
+			out = append(out, mg)
+		}
+	}
+	return out
 }
 
 // UnknownVersionError reports a migration version the code does not have.
