@@ -66,6 +66,10 @@ type userClient struct {
 	client *Client
 	src    *OAuthTokenSource // nil for a static token
 	access string            // the static token, when src is nil
+	// retired are the refresh tokens src has rotated away from; a stored
+	// credential naming one was read before the newest token was stored.
+	// Guarded by HealthSource.mu.
+	retired map[string]bool
 }
 
 var _ lifeops.HealthSource = (*HealthSource)(nil)
@@ -386,16 +390,21 @@ func (h *HealthSource) client(ctx context.Context, userID uuid.UUID) (*Client, e
 	if uc, ok := h.users[userID]; ok && uc.holds(cred) {
 		return uc.client, nil
 	}
-	uc := &userClient{}
+	uc := &userClient{retired: map[string]bool{}}
 	var ts TokenSource
 	if h.oauth != nil && cred.RefreshToken != "" {
 		tok := &oauth2.Token{AccessToken: cred.AccessToken, RefreshToken: cred.RefreshToken, TokenType: cred.TokenType, Expiry: cred.Expiry}
-		base := cred
+		base, prev := cred, cred.RefreshToken
 		uc.src = h.oauth.TokenSource(tok, func(ctx context.Context, t *oauth2.Token) error {
 			next := credentialOf(base, t, h.now())
 			if err := h.creds.PutCredential(ctx, next); err != nil {
 				return err
 			}
+			h.mu.Lock()
+			if t.RefreshToken != prev {
+				uc.retired[prev], prev = true, t.RefreshToken
+			}
+			h.mu.Unlock()
 			h.logger.LogAttrs(ctx, slog.LevelInfo, "oura: refreshed token stored", slog.String("user_id", userID.String()))
 			return nil
 		})
@@ -414,11 +423,17 @@ func (h *HealthSource) client(ctx context.Context, userID uuid.UUID) (*Client, e
 }
 
 // holds reports whether the cached client still matches the stored
-// credential. A source whose newest token could not be stored is kept: its
-// token is newer than the stored one, which Oura may already have retired.
+// credential. A source holds a newer token than the stored one when its
+// newest token could not be stored, or when the stored credential was read
+// before the newest one was stored (it names a refresh token the source
+// rotated away from); such a source is kept, as Oura has retired the older
+// refresh token. Called with HealthSource.mu held.
 func (uc *userClient) holds(cred lifeops.Credential) bool {
 	if uc.src == nil {
 		return uc.access == cred.AccessToken && cred.RefreshToken == ""
+	}
+	if uc.retired[cred.RefreshToken] {
+		return true
 	}
 	uc.src.mu.Lock()
 	defer uc.src.mu.Unlock()

@@ -1,12 +1,14 @@
 package oura_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -577,4 +579,72 @@ func mustZone(t *testing.T, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// staleStore serves one credential read from before the last write, as a
+// read replica or a concurrent reader that loaded it a moment earlier does.
+type staleStore struct {
+	lifeops.CredentialStore
+	mu    sync.Mutex
+	stale *lifeops.Credential
+}
+
+func (s *staleStore) Credential(ctx context.Context, userID uuid.UUID, provider string) (lifeops.Credential, error) {
+	s.mu.Lock()
+	stale := s.stale
+	s.stale = nil
+	s.mu.Unlock()
+	if stale != nil {
+		return *stale, nil
+	}
+	return s.CredentialStore.Credential(ctx, userID, provider)
+}
+
+// TestHealthSource_StaleCredentialKeepsTheNewerToken: a credential read
+// that raced with a refresh names a refresh token Oura has already rotated
+// away. The adapter keeps the client holding the newer token instead of
+// going back to the retired one, which Oura would refuse as invalid_grant.
+func TestHealthSource_StaleCredentialKeepsTheNewerToken(t *testing.T) {
+	t.Parallel()
+	hb := newHealth(t, true)
+	ctx := t.Context()
+	stale := &staleStore{CredentialStore: hb.store}
+	src, err := oura.NewHealthSource(oura.HealthSourceConfig{
+		Credentials:   stale,
+		ClientOptions: []oura.Option{oura.WithBaseURL(hb.srv.URL), oura.WithHTTPClient(hb.srv.Client())},
+		OAuth: &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: hb.srv.Client(), Now: hb.srv.Now,
+			Endpoint: oauth2.Endpoint{AuthURL: hb.srv.URL + "/oauth/authorize", TokenURL: hb.srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}},
+		Now: hb.srv.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := hb.store.Credential(ctx, hb.user, "oura")
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := func() error {
+		_, err := src.Days(ctx, hb.user, lifeops.KindDailySleep, civil.D(2024, 3, 1), civil.D(2024, 3, 2))
+		return err
+	}
+	if err := days(); err != nil {
+		t.Fatal(err)
+	}
+	hb.srv.Advance(25 * time.Hour) // the token expires: the next call refreshes and stores
+	if err := days(); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := hb.store.Credential(ctx, hb.user, "oura")
+	if stored.RefreshToken == first.RefreshToken {
+		t.Fatal("the refresh did not rotate the refresh token")
+	}
+	stale.mu.Lock()
+	stale.stale = &first
+	stale.mu.Unlock()
+	if err := days(); err != nil {
+		t.Fatalf("after a stale credential read: %v", err)
+	}
+	if got, _ := hb.store.Credential(ctx, hb.user, "oura"); got.RefreshToken != stored.RefreshToken {
+		t.Errorf("stored refresh token changed: %q → %q", stored.RefreshToken, got.RefreshToken)
+	}
 }
