@@ -102,7 +102,7 @@ func (db *DB) PutCredential(ctx context.Context, c lifeops.Credential) error {
 	if err != nil {
 		return credentialErr("put credential", err)
 	}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "put credential", func(ctx context.Context) error {

@@ -28,7 +28,9 @@
 //
 // Instants are timestamptz on Postgres and fixed-width UTC text on SQLite
 // (2006-01-02T15:04:05.000000Z, so text order is time order); both keep
-// microseconds ([Precision]) and read back in UTC. Days are date or
+// microseconds ([Precision]), read back in UTC and hold the years 1 to
+// 9999 (an instant outside them is refused; range bounds outside them
+// leave that end open). Days are date or
 // YYYY-MM-DD text, zones IANA names, decimals numeric or text (exact), and
 // provider documents are kept byte for byte (json on Postgres). Text must
 // be UTF-8 without NUL bytes: a string the store could not keep exactly is

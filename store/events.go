@@ -44,7 +44,7 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 		ID: e.ID, UserID: e.UserID, ItemID: e.ItemID, Day: day(e.Date), Kind: string(e.Kind), Slot: e.Kind.Slot(),
 		At: instant(e.At), Reason: e.Reason, PostponedTo: nullInstant(e.To), ToDate: nullDay(e.ToDate), CreatedAt: instant(e.CreatedAt),
 	}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return lifeops.Event{}, false, err
 	}
 	var stored eventRow
@@ -91,8 +91,7 @@ func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date ci
 func (db *DB) Events(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.Event, error) {
 	var rows []eventRow
 	err := db.read(ctx, "list events", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).
-			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).
+		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
 			Order("day", "created_at", "id").Scan(ctx)
 	})
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lifeops/lifeops/lifeops"
-	"github.com/lifeops/lifeops/lifeops/civil"
 )
 
 // ExportFormat and ExportVersion identify the export document. A reader
@@ -74,12 +73,12 @@ type credentialLister interface {
 	Credentials(ctx context.Context, userID uuid.UUID) ([]lifeops.Credential, error)
 }
 
+// The ranges an export reads: every day and instant a store can hold.
 var (
-	firstDay = civil.D(1, 1, 1)
-	lastDay  = civil.D(9999, 12, 31)
-	// The instants of heart-rate samples an export covers.
-	firstInstant = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
-	lastInstant  = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+	firstDay, lastDay = minDay, maxDay
+	// lastInstant is past the last instant, as HeartRate's end is
+	// exclusive.
+	firstInstant, lastInstant = minInstant, maxInstant.Add(Precision)
 )
 
 // ExportUser reads every record of the user from src, any lifeops.Store.

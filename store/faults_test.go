@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -62,6 +63,10 @@ func TestFaults(t *testing.T) {
 					ID: "t\x00", Data: json.RawMessage(`{}`), FetchedAt: t0}}), lifeops.ErrInvalid, "id"},
 				{"a document that is not UTF-8", db.PutRawDocuments(ctx, []lifeops.RawDocument{{UserID: u.ID, Provider: "oura", Kind: "tag",
 					ID: "t-1", Data: json.RawMessage("{\"a\":\"\xe9\"}"), FetchedAt: t0}}), lifeops.ErrInvalid, "data"},
+				{"an instant past the year 9999", db.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: civil.D(2026, 3, 28),
+					UpdatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}), lifeops.ErrInvalid, "updated_at"},
+				{"a sample past the year 9999", db.PutHeartRate(ctx, u.ID, []lifeops.HeartRateSample{{At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), BPM: 60}}),
+					lifeops.ErrInvalid, "at"},
 				{"heart rate with a bad sample", db.PutHeartRate(ctx, u.ID, []lifeops.HeartRateSample{{At: t0.Add(-1e9), BPM: 60}, {At: t0, BPM: 999}}), lifeops.ErrInvalid, "bpm"},
 			}
 			for _, tt := range tests {

@@ -73,7 +73,7 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 	if err != nil {
 		return wrapErr("put scores", err)
 	}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "put scores", func(ctx context.Context) error {
@@ -86,8 +86,8 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 func (db *DB) Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.DayScores, error) {
 	var rows []scoresRow
 	err := db.read(ctx, "list scores", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).
-			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).Order("day").Scan(ctx)
+		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
+			Order("day").Scan(ctx)
 	})
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bo
 	if row.Parts, err = marshalJSON(e.Parts, e.Parts == nil); err != nil {
 		return lifeops.XPEntry{}, false, wrapErr("add xp", err)
 	}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return lifeops.XPEntry{}, false, err
 	}
 	var stored xpRow
@@ -257,7 +257,7 @@ func (db *DB) UnlockAchievement(ctx context.Context, a lifeops.Achievement) (lif
 		return lifeops.Achievement{}, false, err
 	}
 	row := achievementRow{UserID: a.UserID, Code: a.Code, Day: day(a.Date), UnlockedAt: instant(a.UnlockedAt)}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return lifeops.Achievement{}, false, err
 	}
 	var stored achievementRow

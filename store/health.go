@@ -111,7 +111,7 @@ func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error
 	rows = lastPerKey(rows, func(a, b healthDayRow) int {
 		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]), civil.Date(a.Day).Compare(civil.Date(b.Day)))
 	})
-	if err := checkText(rows); err != nil {
+	if err := checkRow(rows); err != nil {
 		return err
 	}
 	return putRows(ctx, db, "put health days", rows, "user_id", "day")
@@ -121,8 +121,7 @@ func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error
 func (db *DB) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.HealthDay, error) {
 	var rows []healthDayRow
 	err := db.read(ctx, "list health days", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).
-			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).
+		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
 			Order("day").Scan(ctx)
 	})
 	if err != nil {
@@ -174,7 +173,7 @@ func (db *DB) PutRawDocuments(ctx context.Context, docs []lifeops.RawDocument) e
 		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]),
 			strings.Compare(a.Provider, b.Provider), strings.Compare(a.Kind, b.Kind), strings.Compare(a.DocID, b.DocID))
 	})
-	if err := checkText(rows); err != nil {
+	if err := checkRow(rows); err != nil {
 		return err
 	}
 	return putRows(ctx, db, "put raw documents", rows, "user_id", "provider", "kind", "doc_id")
@@ -260,7 +259,7 @@ func (db *DB) PutSyncState(ctx context.Context, s lifeops.SyncState) error {
 		return err
 	}
 	row := syncStateRow{UserID: s.UserID, Kind: string(s.Kind), Through: day(s.Through), SyncedAt: instant(s.SyncedAt)}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "put sync state", func(ctx context.Context) error {
@@ -291,7 +290,7 @@ func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 		UserID: w.UserID, Day: day(w.Date), WorkMinutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes,
 		MeetingMinutes: w.MeetingMinutes, BreakMinutes: w.BreakMinutes, Source: w.Source, UpdatedAt: instant(w.UpdatedAt),
 	}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "put work day", func(ctx context.Context) error {
@@ -304,8 +303,8 @@ func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 func (db *DB) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
 	var rows []workDayRow
 	err := db.read(ctx, "list work days", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).
-			Where("user_id = ? AND day BETWEEN ? AND ?", userID, day(from), day(to)).Order("day").Scan(ctx)
+		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
+			Order("day").Scan(ctx)
 	})
 	if err != nil {
 		return nil, err

@@ -237,6 +237,9 @@ func (db *DB) PutHeartRate(ctx context.Context, userID uuid.UUID, samples []life
 		if problem := textProblem(s.Source); problem != "" {
 			return &lifeops.ValidationError{Field: "source", Reason: problem}
 		}
+		if problem := instantProblem(s.At); problem != "" {
+			return &lifeops.ValidationError{Field: "at", Reason: problem}
+		}
 		rows[i] = hrSample{At: s.At, BPM: s.BPM, Source: s.Source}
 	}
 	return db.loadHeartRate(ctx, userID, normalizeSamples(rows))
@@ -256,8 +259,7 @@ type heartRateRow struct {
 func (db *DB) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) ([]lifeops.HeartRateSample, error) {
 	var rows []heartRateRow
 	err := db.read(ctx, "list heart rate", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).
-			Where("user_id = ? AND at >= ? AND at < ?", userID, instant(start), instant(end)).
+		return whereInstants(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "at", start, end).
 			Order("at").Scan(ctx)
 	})
 	if err != nil {

@@ -57,7 +57,7 @@ func (db *DB) CreateItem(ctx context.Context, it lifeops.Item) error {
 	if err != nil {
 		return wrapErr("create item", err)
 	}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "create item", func(ctx context.Context) error {
@@ -88,7 +88,7 @@ func (db *DB) UpdateItem(ctx context.Context, it lifeops.Item) error {
 	if err != nil {
 		return wrapErr("update item", err)
 	}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "update item", func(ctx context.Context) error {

@@ -49,7 +49,7 @@ func (db *DB) CreateUser(ctx context.Context, u lifeops.User) error {
 		return err
 	}
 	row := toUserRow(u)
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "create user", func(ctx context.Context) error {
@@ -76,7 +76,7 @@ func (db *DB) UpdateUser(ctx context.Context, u lifeops.User) error {
 		return err
 	}
 	row := toUserRow(u)
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "update user", func(ctx context.Context) error {

@@ -30,7 +30,7 @@ func (db *DB) AddZoneChange(ctx context.Context, c lifeops.ZoneChange) (lifeops.
 		return lifeops.ZoneChange{}, false, err
 	}
 	row := zoneChangeRow{UserID: c.UserID, At: instant(c.At), From: c.From, To: c.To}
-	if err := checkText(&row); err != nil {
+	if err := checkRow(&row); err != nil {
 		return lifeops.ZoneChange{}, false, err
 	}
 	var stored zoneChangeRow

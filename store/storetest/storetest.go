@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"UnstorableText", testText},
+		{"WideRanges", testWideRanges},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
