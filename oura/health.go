@@ -115,11 +115,15 @@ func (h *HealthSource) Kinds() []lifeops.DataKind {
 
 // Days returns the user's data of one day-level kind for the days [from, to]
 // (Oura's day: the person's local calendar day), with every document behind
-// it kept whole. A daily document without a score gives no record for its
-// day. For the sleep kind the day's main sleep is its longest long_sleep
-// period that is not deleted; a day whose only long_sleep was deleted gives
-// no record, so the Service clears what it stored for that day. Deleted
-// periods are still returned as documents, marked Deleted.
+// it kept whole, once per id in its latest version (a document revised
+// while the pages are walked comes twice). A daily document without a score
+// gives no record for its day. For the sleep kind the day's main sleep is
+// its longest long_sleep period that is not deleted, judged on each
+// period's latest version; a day whose only long_sleep was deleted gives no
+// record, so the Service clears what it stored for that day. Bedtime and
+// WakeTime are the main period's bedtime_start and bedtime_end, with their
+// local offsets, left out when it does not end after it begins within a
+// day. Deleted periods are still returned as documents, marked Deleted.
 func (h *HealthSource) Days(ctx context.Context, userID uuid.UUID, kind lifeops.DataKind, from, to civil.Date) (lifeops.HealthBatch, error) {
 	if from.IsZero() || to.IsZero() || !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return lifeops.HealthBatch{}, lifeops.Errorf(lifeops.CodeInvalid, "The date range %s to %s is not valid.", from, to)
@@ -161,22 +165,44 @@ type docInfo struct {
 	at    time.Time
 }
 
+// documents collects the raw documents of a walk, one per id: a document
+// revised while the pages are walked comes twice, and its later version
+// replaces the earlier one in place.
+type documents struct {
+	list  []lifeops.RawDocument
+	index map[string]int
+}
+
+func (ds *documents) add(d lifeops.RawDocument) {
+	if i, ok := ds.index[d.ID]; ok {
+		ds.list[i] = d
+		return
+	}
+	if ds.index == nil {
+		ds.index = map[string]int{}
+	}
+	ds.index[d.ID] = len(ds.list)
+	ds.list = append(ds.list, d)
+}
+
 // collect walks a daily collection: every document becomes a raw document,
 // and each day with a score a health day. When a day has several documents
 // the latest by timestamp wins.
 func collect[T any](ctx context.Context, s *DocumentService[T], opts *ListOptions, kind string, batch *lifeops.HealthBatch,
 	info func(*T) docInfo, set func(*lifeops.HealthDay, *lifeops.ProviderScore)) error {
 	latest := map[civil.Date]docInfo{}
+	var docs documents
 	for d, err := range s.All(ctx, opts) {
 		if err != nil {
 			return err
 		}
 		in := info(&d)
-		batch.Documents = append(batch.Documents, rawDocument(kind, in.id, in.day, false, in.raw))
+		docs.add(rawDocument(kind, in.id, in.day, false, in.raw))
 		if old, ok := latest[in.day]; !ok || !in.at.Before(old.at) {
 			latest[in.day] = in
 		}
 	}
+	batch.Documents = docs.list
 	for _, day := range slices.SortedFunc(mapKeys(latest), civil.Date.Compare) {
 		in := latest[day]
 		if in.score == nil {
@@ -191,15 +217,17 @@ func collect[T any](ctx context.Context, s *DocumentService[T], opts *ListOption
 
 func (h *HealthSource) activity(ctx context.Context, c *Client, opts *ListOptions, batch *lifeops.HealthBatch) error {
 	latest := map[civil.Date]*DailyActivity{}
+	var docs documents
 	for d, err := range c.DailyActivity.All(ctx, opts) {
 		if err != nil {
 			return err
 		}
-		batch.Documents = append(batch.Documents, rawDocument(string(lifeops.KindDailyActivity), d.ID, d.Day, false, d.Raw))
+		docs.add(rawDocument(string(lifeops.KindDailyActivity), d.ID, d.Day, false, d.Raw))
 		if old, ok := latest[d.Day]; !ok || !d.Timestamp.Before(old.Timestamp) {
 			latest[d.Day] = &d
 		}
 	}
+	batch.Documents = docs.list
 	for _, day := range slices.SortedFunc(mapKeys(latest), civil.Date.Compare) {
 		d := latest[day]
 		steps := d.Steps
@@ -210,26 +238,39 @@ func (h *HealthSource) activity(ctx context.Context, c *Client, opts *ListOption
 }
 
 func (h *HealthSource) sleep(ctx context.Context, c *Client, opts *ListOptions, batch *lifeops.HealthBatch) error {
-	main := map[civil.Date]*Sleep{}
+	// Only the latest version of a period counts: one revised while the
+	// pages are walked (a bedtime edit, a deletion) comes twice.
+	latest := map[string]*Sleep{}
+	var docs documents
 	for d, err := range c.Sleep.All(ctx, opts) {
 		if err != nil {
 			return err
 		}
-		deleted := d.SleepType() == SleepTypeDeleted
-		batch.Documents = append(batch.Documents, rawDocument(string(lifeops.KindSleep), d.ID, d.Day, deleted, d.Raw))
+		latest[d.ID] = &d
+		docs.add(rawDocument(string(lifeops.KindSleep), d.ID, d.Day, d.SleepType() == SleepTypeDeleted, d.Raw))
+	}
+	batch.Documents = docs.list
+	main := map[civil.Date]*Sleep{}
+	for _, doc := range docs.list {
+		d := latest[doc.ID]
 		if d.SleepType() != SleepTypeLongSleep {
 			continue
 		}
-		if old, ok := main[d.Day]; !ok || sleepLength(&d) > sleepLength(old) {
-			main[d.Day] = &d
+		if old, ok := main[d.Day]; !ok || sleepLength(d) > sleepLength(old) {
+			main[d.Day] = d
 		}
 	}
 	for _, day := range slices.SortedFunc(mapKeys(main), civil.Date.Compare) {
 		s := main[day]
-		bed, wake := s.BedtimeStart, s.BedtimeEnd
-		batch.Days = append(batch.Days, lifeops.HealthDay{Date: day, Source: Provider,
-			TotalSleepSeconds: s.TotalSleepDuration, Efficiency: s.Efficiency, RestingHeartRate: s.LowestHeartRate,
-			HRV: s.AverageHRV, Bedtime: &bed, WakeTime: &wake})
+		hd := lifeops.HealthDay{Date: day, Source: Provider,
+			TotalSleepSeconds: s.TotalSleepDuration, Efficiency: s.Efficiency, RestingHeartRate: s.LowestHeartRate, HRV: s.AverageHRV}
+		// A period that does not end after it begins, within a day, has no
+		// bedtime or wake time to give.
+		if inBed := s.BedtimeEnd.Sub(s.BedtimeStart); !s.BedtimeStart.IsZero() && inBed > 0 && inBed <= 24*time.Hour {
+			bed, wake := s.BedtimeStart, s.BedtimeEnd
+			hd.Bedtime, hd.WakeTime = &bed, &wake
+		}
+		batch.Days = append(batch.Days, hd)
 	}
 	return nil
 }

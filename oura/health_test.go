@@ -261,6 +261,72 @@ func TestHealthSource_MainSleep(t *testing.T) {
 	}
 }
 
+// TestHealthSource_MainSleepUsesTheLatestVersion: a period revised while
+// the pages are walked comes twice; its later version decides, so a night
+// deleted in the meantime is not the main sleep. A period whose wake time
+// is not after its bedtime gives no bedtime or wake time, rather than a day
+// the Service must refuse.
+func TestHealthSource_MainSleepUsesTheLatestVersion(t *testing.T) {
+	t.Parallel()
+	period := func(id, day, typ, start, end string, total int) string {
+		return fmt.Sprintf(`{"id":%q,"day":%q,"type":%q,"period":0,"bedtime_start":%q,"bedtime_end":%q,"time_in_bed":%d,"total_sleep_duration":%d,
+			"efficiency":90,"lowest_heart_rate":48,"average_hrv":55,"low_battery_alert":false}`, id, day, typ, start, end, total+600, total)
+	}
+	pages := map[string]string{
+		"": fmt.Sprintf(`{"data":[%s],"next_token":"p2"}`,
+			period("x10", "2024-03-10", "long_sleep", "2024-03-09T22:00:00-05:00", "2024-03-10T07:00:00-04:00", 30000)),
+		"p2": fmt.Sprintf(`{"data":[%s,%s,%s],"next_token":null}`,
+			period("x10", "2024-03-10", "deleted", "2024-03-09T22:00:00-05:00", "2024-03-10T07:00:00-04:00", 30000),
+			period("y10", "2024-03-10", "long_sleep", "2024-03-10T01:00:00-05:00", "2024-03-10T07:30:00-04:00", 20000),
+			period("z11", "2024-03-11", "long_sleep", "2024-03-11T07:00:00-04:00", "2024-03-11T06:00:00-04:00", 20000)),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v2/usercollection/sleep", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, pages[r.URL.Query().Get("next_token")])
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	st := memstore.New()
+	user := uuid.New()
+	ctx := t.Context()
+	if err := st.CreateUser(ctx, lifeops.User{ID: user, Name: "Cy", Zone: "America/New_York", DayStartHour: 4, WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: "oura", AccessToken: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := oura.NewHealthSource(oura.HealthSourceConfig{Credentials: st, ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := src.Days(ctx, user, lifeops.KindSleep, civil.D(2024, 3, 10), civil.D(2024, 3, 11))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bed, wake := tmust("2024-03-10T01:00:00-05:00"), tmust("2024-03-10T07:30:00-04:00")
+	want := []lifeops.HealthDay{
+		{Date: civil.D(2024, 3, 10), Source: "oura", TotalSleepSeconds: ptr(20000), Efficiency: ptr(90), RestingHeartRate: ptr(48), HRV: ptr(55), Bedtime: &bed, WakeTime: &wake},
+		{Date: civil.D(2024, 3, 11), Source: "oura", TotalSleepSeconds: ptr(20000), Efficiency: ptr(90), RestingHeartRate: ptr(48), HRV: ptr(55)},
+	}
+	if diff := cmp.Diff(want, batch.Days, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("days (-want +got):\n%s", diff)
+	}
+	for _, d := range batch.Days {
+		d.UserID = user
+		if err := d.Validate(); err != nil {
+			t.Errorf("day %s does not validate: %v", d.Date, err)
+		}
+	}
+	var got []string
+	for _, d := range batch.Documents {
+		got = append(got, fmt.Sprintf("%s deleted=%t", d.ID, d.Deleted))
+	}
+	if diff := cmp.Diff([]string{"x10 deleted=true", "y10 deleted=false", "z11 deleted=false"}, got); diff != "" {
+		t.Errorf("documents, one per id in its latest version (-want +got):\n%s", diff)
+	}
+}
+
 func tmust(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
