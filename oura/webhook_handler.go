@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -94,6 +96,12 @@ type WebhookConfig struct {
 // with [NewWebhookHandler].
 type WebhookHandler struct {
 	cfg WebhookConfig
+
+	mu sync.Mutex
+	// taken holds the signatures of deliveries passed to OnEvent (in flight
+	// or done) until their timestamp leaves the tolerance, so a replay
+	// within it is not passed on again.
+	taken map[[sha256.Size]byte]time.Time
 }
 
 var _ http.Handler = (*WebhookHandler)(nil)
@@ -103,9 +111,12 @@ var _ http.Handler = (*WebhookHandler)(nil)
 // POST reads at most 1 MiB, checks that x-oura-timestamp is within the
 // tolerance, verifies x-oura-signature (hex HMAC-SHA256 with the client
 // secret over the timestamp followed by the raw body, compared in constant
-// time), decodes the event and passes it to OnEvent. Refusals: 400 for a
-// malformed request or event, 401 for a bad token, signature or timestamp,
-// 405 for other methods, 413 for a body over 1 MiB.
+// time), decodes the event and passes it to OnEvent. A delivery replayed
+// with the same timestamp and signature while that timestamp is within the
+// tolerance is answered 200 without reaching OnEvent again, unless OnEvent
+// failed it. The answer comes within Timeout of the request's arrival.
+// Refusals: 400 for a malformed request or event, 401 for a bad token,
+// signature or timestamp, 405 for other methods, 413 for a body over 1 MiB.
 func NewWebhookHandler(cfg WebhookConfig) (*WebhookHandler, error) {
 	switch {
 	case cfg.ClientSecret == "":
@@ -131,7 +142,7 @@ func NewWebhookHandler(cfg WebhookConfig) (*WebhookHandler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &WebhookHandler{cfg: cfg}, nil
+	return &WebhookHandler{cfg: cfg, taken: map[[sha256.Size]byte]time.Time{}}, nil
 }
 
 // ServeHTTP implements http.Handler.
@@ -165,6 +176,10 @@ func (h *WebhookHandler) challenge(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *WebhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
+	// Oura's 10 s run from when it sent the request: reading the body
+	// comes out of the callback's time.
+	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)
+	defer cancel()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -177,7 +192,8 @@ func (h *WebhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	if status, why := h.verify(r.Header, body); status != 0 {
+	sig, when, status, why := h.verify(r.Header, body)
+	if status != 0 {
 		h.refuse(r, status, why)
 		http.Error(w, why, status)
 		return
@@ -193,8 +209,12 @@ func (h *WebhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "incomplete event", http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)
-	defer cancel()
+	if !h.take(sig, when) {
+		h.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "oura: webhook replay ignored",
+			slog.String("data_type", string(ev.DataType)), slog.String("object_id", ev.ObjectID))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	done := make(chan error, 1)
 	go func() {
 		defer func() {
@@ -207,6 +227,7 @@ func (h *WebhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
 	select {
 	case err := <-done:
 		if err != nil {
+			h.release(sig)
 			h.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "oura: webhook callback failed",
 				slog.String("event_type", string(ev.EventType)), slog.String("data_type", string(ev.DataType)),
 				slog.String("object_id", ev.ObjectID), slog.Any("error", err))
@@ -215,35 +236,64 @@ func (h *WebhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(http.StatusOK)
 	case <-ctx.Done():
+		h.release(sig)
 		h.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "oura: webhook callback timed out",
 			slog.String("data_type", string(ev.DataType)), slog.String("object_id", ev.ObjectID))
 		http.Error(w, "event not processed in time", http.StatusServiceUnavailable)
 	}
 }
 
-// verify checks the timestamp and signature headers against body; it
-// returns 0 when they are good, else the status and reason of the refusal.
-func (h *WebhookHandler) verify(hdr http.Header, body []byte) (int, string) {
+// verify checks the timestamp and signature headers against body. It
+// returns the signature and the timestamp when they are good (status 0),
+// else the status and reason of the refusal.
+func (h *WebhookHandler) verify(hdr http.Header, body []byte) (sig [sha256.Size]byte, when time.Time, status int, why string) {
 	ts := strings.TrimSpace(hdr.Get("x-oura-timestamp"))
-	sig := strings.TrimSpace(hdr.Get("x-oura-signature"))
-	if ts == "" || sig == "" {
-		return http.StatusUnauthorized, "missing x-oura-timestamp or x-oura-signature"
+	hexSig := strings.TrimSpace(hdr.Get("x-oura-signature"))
+	if ts == "" || hexSig == "" {
+		return sig, when, http.StatusUnauthorized, "missing x-oura-timestamp or x-oura-signature"
 	}
 	when, err := parseWebhookTimestamp(ts)
 	if err != nil {
-		return http.StatusBadRequest, "malformed x-oura-timestamp"
+		return sig, when, http.StatusBadRequest, "malformed x-oura-timestamp"
 	}
 	if d := h.cfg.Now().Sub(when); d > h.cfg.Tolerance || d < -h.cfg.Tolerance {
-		return http.StatusUnauthorized, "x-oura-timestamp outside tolerance"
+		return sig, when, http.StatusUnauthorized, "x-oura-timestamp outside tolerance"
 	}
-	got, err := hex.DecodeString(sig)
+	got, err := hex.DecodeString(hexSig)
 	if err != nil || len(got) != sha256.Size {
-		return http.StatusUnauthorized, "malformed x-oura-signature"
+		return sig, when, http.StatusUnauthorized, "malformed x-oura-signature"
 	}
 	if !hmac.Equal(got, Sign(h.cfg.ClientSecret, ts, body)) {
-		return http.StatusUnauthorized, "signature mismatch"
+		return sig, when, http.StatusUnauthorized, "signature mismatch"
 	}
-	return 0, ""
+	copy(sig[:], got)
+	return sig, when, 0, ""
+}
+
+// take claims a verified delivery for OnEvent; it reports false when the
+// same signature was claimed before and its timestamp is still within the
+// tolerance: a replay. Claims whose timestamp has left the tolerance are
+// dropped, since the timestamp check refuses those deliveries anyway.
+func (h *WebhookHandler) take(sig [sha256.Size]byte, when time.Time) bool {
+	now := h.cfg.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if until, ok := h.taken[sig]; ok && !now.After(until) {
+		return false
+	}
+	if len(h.taken) >= 64 {
+		maps.DeleteFunc(h.taken, func(_ [sha256.Size]byte, until time.Time) bool { return now.After(until) })
+	}
+	h.taken[sig] = when.Add(h.cfg.Tolerance)
+	return true
+}
+
+// release forgets the claim of a delivery OnEvent did not accept, so that
+// Oura's redelivery reaches it.
+func (h *WebhookHandler) release(sig [sha256.Size]byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.taken, sig)
 }
 
 // Sign returns the HMAC-SHA256 of timestamp followed by body, keyed with the

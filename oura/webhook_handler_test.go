@@ -238,6 +238,88 @@ func TestWebhookHandler_CallbackOutcomes(t *testing.T) {
 	})
 }
 
+// TestWebhookHandler_ReplayIsNotPassedOn: a delivery sent again with the
+// same timestamp and signature, within the tolerance, is answered 200 but
+// reaches the callback once. A delivery the callback failed is not a
+// replay: it reaches the callback again.
+func TestWebhookHandler_ReplayIsNotPassedOn(t *testing.T) {
+	t.Parallel()
+	hb := newHook(t, nil)
+	calls := func() int {
+		hb.mu.Lock()
+		defer hb.mu.Unlock()
+		return len(hb.events)
+	}
+	send := func(body string, at time.Time) int {
+		w := httptest.NewRecorder()
+		hb.h.ServeHTTP(w, signedRequest(body, at))
+		return w.Code
+	}
+	hb.mu.Lock()
+	hb.err = errors.New("queue full")
+	hb.mu.Unlock()
+	if code := send(hookBody, hookNow); code != http.StatusInternalServerError || calls() != 1 {
+		t.Fatalf("failing callback: status %d, calls %d", code, calls())
+	}
+	hb.mu.Lock()
+	hb.err = nil
+	hb.mu.Unlock()
+	if code := send(hookBody, hookNow); code != http.StatusOK || calls() != 2 {
+		t.Fatalf("redelivery after a failure: status %d, calls %d", code, calls())
+	}
+	for range 3 {
+		if code := send(hookBody, hookNow); code != http.StatusOK || calls() != 2 {
+			t.Fatalf("replay: status %d, calls %d; want 200 and no call", code, calls())
+		}
+	}
+	// The same event signed at another second is another delivery.
+	if code := send(hookBody, hookNow.Add(time.Second)); code != http.StatusOK || calls() != 3 {
+		t.Errorf("new delivery: status %d, calls %d", code, calls())
+	}
+}
+
+// slowBody yields its bytes after a pause, as a slow connection does, and
+// notes when the pause ended.
+type slowBody struct {
+	r      io.Reader
+	pause  time.Duration
+	once   sync.Once
+	paused time.Time
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	b.once.Do(func() { time.Sleep(b.pause); b.paused = time.Now() })
+	return b.r.Read(p)
+}
+
+// TestWebhookHandler_DeadlineCountsFromArrival: Oura waits 10 s from the
+// moment it sent the request, so the time spent reading the body comes out
+// of the callback's Timeout.
+func TestWebhookHandler_DeadlineCountsFromArrival(t *testing.T) {
+	t.Parallel()
+	var deadline time.Time
+	hb := newHook(t, func(c *WebhookConfig) {
+		c.Timeout = time.Second
+		c.OnEvent = func(ctx context.Context, e *WebhookEvent) error {
+			deadline, _ = ctx.Deadline()
+			return nil
+		}
+	})
+	r := signedRequest(hookBody, hookNow)
+	body := &slowBody{r: strings.NewReader(hookBody), pause: 200 * time.Millisecond}
+	r.Body = io.NopCloser(body)
+	w := httptest.NewRecorder()
+	hb.h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	// Counted from after the read, the deadline would be at least a
+	// Timeout after the body arrived.
+	if !deadline.Before(body.paused.Add(time.Second)) {
+		t.Errorf("the callback's deadline (%s) counts from after the body was read (%s)", deadline, body.paused)
+	}
+}
+
 func TestNewWebhookHandler_Validation(t *testing.T) {
 	t.Parallel()
 	ok := func(context.Context, *WebhookEvent) error { return nil }
