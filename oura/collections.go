@@ -148,8 +148,8 @@ func (s *DocumentService[T]) query(o *ListOptions) (url.Values, error) {
 
 // Pages walks every page of the range, one request per page, holding one
 // page at a time. The walk stops at the first error, which is yielded with a
-// nil page; a next_token Oura already returned during the walk is an error
-// matching [ErrRepeatedToken].
+// nil page; a next_token Oura already returned during the walk, or the one
+// the walk started from, is an error matching [ErrRepeatedToken].
 func (s *DocumentService[T]) Pages(ctx context.Context, opts *ListOptions) iter.Seq2[*Page[T], error] {
 	var o ListOptions
 	if opts != nil {
@@ -157,7 +157,7 @@ func (s *DocumentService[T]) Pages(ctx context.Context, opts *ListOptions) iter.
 		o.Fields = slices.Clone(o.Fields)
 	}
 	return func(yield func(*Page[T], error) bool) {
-		seen := map[string]bool{}
+		seen := map[string]bool{o.NextToken: o.NextToken != ""}
 		for {
 			page, _, err := s.List(ctx, &o)
 			if err != nil {
@@ -317,7 +317,7 @@ func (s *TimeSeriesService[T]) Pages(ctx context.Context, opts *TimeSeriesOption
 			}
 			w := TimeSeriesOptions{Start: ws, End: we, NextToken: token, Fields: o.Fields}
 			token = ""
-			seen := map[string]bool{}
+			seen := map[string]bool{w.NextToken: w.NextToken != ""}
 			for {
 				page, _, err := s.list(ctx, &w, last)
 				if err != nil {

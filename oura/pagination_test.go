@@ -139,6 +139,39 @@ func TestPages_RepeatedTokenIsAnError(t *testing.T) {
 	}
 }
 
+// TestPages_ResumedTokenRepeated: a walk resumed from a token Oura answers
+// with that same token again is caught on the first page, for documents and
+// for time series alike.
+func TestPages_ResumedTokenRepeated(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := pagedSleep(t, b, 100, func(i int) string { return "p5" })
+	var err error
+	for _, e := range b.client.Sleep.Pages(t.Context(), &ListOptions{StartDate: civil.D(2024, 3, 1), NextToken: "p5"}) {
+		if e != nil {
+			err = e
+		}
+	}
+	if !errors.Is(err, ErrRepeatedToken) || n.Load() != 1 {
+		t.Errorf("documents: err = %v after %d requests; want ErrRepeatedToken after 1", err, n.Load())
+	}
+	var hr atomic.Int32
+	b.mux.HandleFunc("/v2/usercollection/heartrate", func(w http.ResponseWriter, r *http.Request) {
+		hr.Add(1)
+		writeJSON(w, http.StatusOK, `{"data":[],"next_token":"again"}`)
+	})
+	s := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	err = nil
+	for _, e := range b.client.HeartRate.Pages(t.Context(), &TimeSeriesOptions{Start: s, End: s.Add(time.Hour), NextToken: "again"}) {
+		if e != nil {
+			err = e
+		}
+	}
+	if !errors.Is(err, ErrRepeatedToken) || hr.Load() != 1 {
+		t.Errorf("time series: err = %v after %d requests; want ErrRepeatedToken after 1", err, hr.Load())
+	}
+}
+
 func TestPages_ErrorEndsTheWalk(t *testing.T) {
 	t.Parallel()
 	b := setup(t, WithRetryPolicy(NoRetry()))
