@@ -438,3 +438,64 @@ WHEN NEW.name = '20260103000000' BEGIN SELECT RAISE(ABORT, 'refused'); END`); er
 		}
 	}
 }
+
+// TestMigrationLockIsReleased: on Postgres, neither a failed migration nor
+// a caller that gives up waiting leaves the advisory lock held, which would
+// block every other process's migrations for good. Another session checks,
+// since a session may take its own advisory lock again.
+func TestMigrationLockIsReleased(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.Schema(t)
+	db, err := Open(ctx, dsn, &Options{MaxOpenConns: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, err := Open(ctx, dsn, &Options{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	free := func(what string) {
+		t.Helper()
+		var ok bool
+		if err := other.bun.QueryRowContext(ctx, "SELECT pg_try_advisory_lock("+migrationLockKey+")").Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			t.Fatalf("%s: the migration lock is still held", what)
+		}
+		if _, err := other.bun.ExecContext(ctx, "SELECT pg_advisory_unlock("+migrationLockKey+")"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	db.migrationFS = failingSet(db)
+	db.migrationFS.(fstest.MapFS)["migrations/pg/20260104000000_four.tx.up.sql"] = &fstest.MapFile{Data: []byte("SELECT 1/0;\n")}
+	db.migrationFS.(fstest.MapFS)["migrations/pg/20260104000000_four.tx.down.sql"] = &fstest.MapFile{Data: []byte("SELECT 1;\n")}
+	if _, err := db.Migrate(ctx); err == nil {
+		t.Fatal("Migrate succeeded over a failing migration")
+	}
+	free("after a failed migration")
+
+	// Another process holds the lock; this one gives up waiting.
+	holder, err := other.bun.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_lock("+migrationLockKey+")"); err != nil {
+		t.Fatal(err)
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	_, err = db.Migrate(waitCtx)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Migrate while another process migrates, with a deadline = %v, want context.DeadlineExceeded", err)
+	}
+	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_unlock("+migrationLockKey+")"); err != nil {
+		t.Fatal(err)
+	}
+	_ = holder.Close()
+	free("after a caller gave up waiting")
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 )
 
@@ -256,9 +257,9 @@ func (db *DB) withMigrationLock(ctx context.Context, op string, fn func(*migrate
 	return nil
 }
 
-// lockMigrations takes the migration lock. On Postgres it is
-// pg_advisory_lock on one dedicated connection, keyed by the current
-// schema, held until unlock; bun's own Lock is a row insert that fails at
+// lockMigrations takes the migration lock. On Postgres it is a session
+// advisory lock keyed by the current schema, held on one dedicated
+// connection until unlock; bun's own Lock is a row insert that fails at
 // once instead of waiting and survives a crash, so it is not used. On
 // SQLite, where one file belongs to one process, the lock is this DB's
 // mutex.
@@ -278,8 +279,7 @@ func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	const key = `('x' || substr(md5('lifeops.store.migrate.' || current_schema()), 1, 16))::bit(64)::bigint`
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock("+key+")"); err != nil {
+	if err := tryLockUntil(ctx, conn); err != nil {
 		_ = conn.Close()
 		return nil, err
 	}
@@ -288,13 +288,43 @@ func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
 		// lock left on a pooled connection would block every later run.
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if _, err := conn.ExecContext(uctx, "SELECT pg_advisory_unlock("+key+")"); err != nil {
+		if _, err := conn.ExecContext(uctx, "SELECT pg_advisory_unlock("+migrationLockKey+")"); err != nil {
 			db.opts.Logger.WarnContext(ctx, "store: release migration lock", "err", err)
 			_ = conn.Raw(func(any) error { return errDiscardConn })
 		}
 		_ = conn.Close()
 	}, nil
 }
+
+// tryLockUntil takes the migration lock on conn, trying again with growing
+// pauses while another process holds it, until ctx ends. It never waits
+// inside the server: a server-side wait that the caller abandons goes on
+// in the server and takes the lock later for a session nobody uses any
+// more, which holds it until the server notices the client is gone.
+func tryLockUntil(ctx context.Context, conn bun.Conn) error {
+	pause := 10 * time.Millisecond
+	for {
+		var ok bool
+		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock("+migrationLockKey+")").Scan(&ok); err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// migrationLockKey is the SQL expression of the advisory lock key: one per
+// schema, so stores in different schemas of one database migrate apart.
+const migrationLockKey = `('x' || substr(md5('lifeops.store.migrate.' || current_schema()), 1, 16))::bit(64)::bigint`
 
 // errDiscardConn makes database/sql drop a connection instead of pooling it.
 var errDiscardConn = fmt.Errorf("discard connection: %w", driver.ErrBadConn)
