@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -70,4 +73,46 @@ func ExampleWithSearchPath() {
 	dsn, err := WithSearchPath("postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "lt_example")
 	fmt.Println(dsn, err)
 	// Output: postgres://postgres@127.0.0.1:5432/test?search_path=lt_example&sslmode=disable <nil>
+}
+
+// TestUnreachableChild is run by TestUnreachable in a process of its own,
+// whose database is unreachable.
+func TestUnreachableChild(t *testing.T) {
+	if os.Getenv("PGTEST_CHILD") != "1" {
+		t.Skip("run by TestUnreachable")
+	}
+	Schema(t)
+	t.Error("Schema returned for an unreachable database")
+}
+
+// TestUnreachable: with the database unreachable, Schema skips the test
+// with a message that says why, unless LIFEOPS_REQUIRE_POSTGRES=1 asks it
+// to fail, as CI does.
+func TestUnreachable(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		require  string
+		wantFail bool
+		want     string
+	}{
+		{"", false, "is unreachable"},
+		{"1", true, "is required (LIFEOPS_REQUIRE_POSTGRES=1) but unusable"},
+	} {
+		t.Run("require="+tt.require, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestUnreachableChild$", "-test.v")
+			cmd.Env = append(os.Environ(), "PGTEST_CHILD=1", "LIFEOPS_REQUIRE_POSTGRES="+tt.require,
+				"LIFEOPS_TEST_DATABASE_URL=postgres://postgres:secret@127.0.0.1:1/test?connect_timeout=2")
+			out, err := cmd.CombinedOutput()
+			if failed := err != nil; failed != tt.wantFail {
+				t.Errorf("the test failed = %v, want %v; output:\n%s", failed, tt.wantFail, out)
+			}
+			if !strings.Contains(string(out), tt.want) || !strings.Contains(string(out), "127.0.0.1:1") {
+				t.Errorf("output lacks %q and the address:\n%s", tt.want, out)
+			}
+			if strings.Contains(string(out), "secret") {
+				t.Errorf("output shows the password:\n%s", out)
+			}
+		})
+	}
 }
