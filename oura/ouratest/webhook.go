@@ -220,6 +220,12 @@ func (s *Server) handleCreateSubscription(w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.mu.Lock()
+	// Another create for the pair may have verified its callback meanwhile.
+	if s.duplicate(client, "", *b.EventType, *b.DataType) {
+		s.mu.Unlock()
+		writeJSON(w, http.StatusConflict, detail("A subscription for this event_type and data_type exists"))
+		return
+	}
 	sub := &subscription{
 		id:                s.newUUID(),
 		clientID:          client,

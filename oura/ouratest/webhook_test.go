@@ -308,3 +308,54 @@ func TestLateRevisions(t *testing.T) {
 		t.Error("events of a reversed range")
 	}
 }
+
+// TestConcurrentDuplicateSubscriptions: two creates for the same event and
+// data type that verify their callbacks at the same time make one
+// subscription; the other is refused with 409, as one made after it is.
+func TestConcurrentDuplicateSubscriptions(t *testing.T) {
+	t.Parallel()
+	s := ouratest.Start(t, ouratest.WithTime(day0))
+	arrived := make(chan struct{}, 2)
+	both := make(chan struct{})
+	go func() {
+		defer close(both)
+		for range 2 {
+			select {
+			case <-arrived:
+			case <-time.After(10 * time.Second): // should only one come, let it through
+				return
+			}
+		}
+	}()
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-both // both creates are past their duplicate check
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"challenge": r.URL.Query().Get("challenge")})
+	}))
+	t.Cleanup(cb.Close)
+	body := `{"callback_url":"` + cb.URL + `","verification_token":"vt","event_type":"create","data_type":"sleep"}`
+	statuses := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v2/webhook/subscription", strings.NewReader(body))
+			req.Header.Set("x-client-id", ouratest.DefaultClientID)
+			req.Header.Set("x-client-secret", ouratest.DefaultClientSecret)
+			resp, err := s.Client().Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		})
+	}
+	wg.Wait()
+	if a, b := min(statuses[0], statuses[1]), max(statuses[0], statuses[1]); a != http.StatusCreated || b != http.StatusConflict {
+		t.Errorf("statuses %v, want one 201 and one 409", statuses)
+	}
+	if n := len(s.Subscriptions()); n != 1 {
+		t.Errorf("%d subscriptions for one (event, data) pair", n)
+	}
+}
