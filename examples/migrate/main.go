@@ -283,8 +283,8 @@ func (m *Main) copy(ctx context.Context, ring *store.Keyring, args []string) err
 		}
 	}
 	res, err := store.CopyUsers(ctx, src, dst, &store.ExportOptions{Credentials: ring != nil})
-	fmt.Fprintf(m.Stdout, "copied %d users: %d health days, %d raw documents, %d heart-rate samples, %d sync states, %d work days, %d scored days, %d new XP entries, %d new achievements, %d items, %d new events, %d credentials\n",
-		res.Users, res.HealthDays, res.RawDocuments, res.HeartRate, res.SyncStates, res.WorkDays, res.Scores, res.XP, res.Achievements, res.Items, res.Events, res.Credentials)
+	fmt.Fprintf(m.Stdout, "copied %d users: %d health days, %d raw documents, %d heart-rate samples, %d sync states, %d work days, %d scored days, %d new XP entries, %d new achievements, %d items, %d new events, %d new zone changes, %d credentials\n",
+		res.Users, res.HealthDays, res.RawDocuments, res.HeartRate, res.SyncStates, res.WorkDays, res.Scores, res.XP, res.Achievements, res.Items, res.Events, res.ZoneChanges, res.Credentials)
 	if ring == nil {
 		fmt.Fprintln(m.Stdout, "credentials were not copied: no encryption key (set -key or LIFEOPS_ENCRYPTION_KEY)")
 	}

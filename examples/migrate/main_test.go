@@ -16,6 +16,7 @@ import (
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/store"
+	"github.com/lifeops/lifeops/store/pgtest"
 )
 
 // run runs the program with env and args and returns its exit status and
@@ -183,5 +184,51 @@ func TestCopy(t *testing.T) {
 	code, out, _ = run(t, nil, "copy", "-from", from, "-to", filepath.Join(dir, "new.db"))
 	if code != 1 {
 		t.Errorf("copy into an unmigrated store = %d, %q; want 1", code, out)
+	}
+}
+
+// TestCopySQLiteToPostgres moves a person from the embedded file to
+// Postgres, the move the copy command exists for, and reports every kind
+// of record it wrote.
+func TestCopySQLiteToPostgres(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	from := filepath.Join(t.TempDir(), "from.db")
+	to := pgtest.Schema(t)
+	for _, dsn := range []string{from, to} {
+		if code, _, errOut := run(t, nil, "-dsn", dsn, "up"); code != 0 {
+			t.Fatalf("up: %s", errOut)
+		}
+	}
+	src, err := store.Open(ctx, from, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	u := lifeops.User{ID: uuid.New(), Name: "Moves", Zone: "Europe/Paris", DayStartHour: 4, WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23},
+		CreatedAt: t0, UpdatedAt: t0}
+	if err := src.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := src.AddZoneChange(ctx, lifeops.ZoneChange{UserID: u.ID, At: t0.Add(time.Hour), From: "Europe/Paris", To: "Asia/Tokyo"}); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+
+	code, out, errOut := run(t, nil, "copy", "-from", from, "-to", to)
+	if code != 0 || !strings.HasPrefix(out, "copied 1 users:") || !strings.Contains(out, "1 new zone changes") {
+		t.Errorf("copy = %d, %q, %q", code, out, errOut)
+	}
+	code, out, _ = run(t, nil, "copy", "-from", from, "-to", to)
+	if code != 0 || !strings.Contains(out, "0 new zone changes") {
+		t.Errorf("copy again = %d, %q; want nothing new", code, out)
+	}
+	dst, err := store.Open(ctx, to, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if got, err := dst.User(ctx, u.ID); err != nil || got.Name != u.Name {
+		t.Errorf("user on Postgres after copy = %+v, %v", got, err)
 	}
 }
