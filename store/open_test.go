@@ -1,0 +1,60 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lifeops/lifeops/store"
+)
+
+// TestOpenSQLite opens files with awkward names and checks that the file
+// is the one named and that every connection of the pool has WAL, foreign
+// keys and the busy timeout.
+func TestOpenSQLite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, name := range []string{"plain.db", "a b.db", "a?b.db", "a#b.db", "a%41.db", "x;y.db", "é.db"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), name)
+			db, err := store.Open(ctx, path, &store.Options{MaxOpenConns: 3, BusyTimeout: 1234e6})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("the database is not at the path given: %v", err)
+			}
+			type settings struct {
+				Journal             string
+				ForeignKeys, BusyMS int
+			}
+			want := []settings{{"wal", 1, 1234}, {"wal", 1, 1234}, {"wal", 1, 1234}}
+			var got []settings
+			for range 3 { // hold three connections at once, so each is a different one
+				conn, err := db.Bun().Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				var s settings
+				for q, dst := range map[string]any{"PRAGMA journal_mode": &s.Journal, "PRAGMA foreign_keys": &s.ForeignKeys, "PRAGMA busy_timeout": &s.BusyMS} {
+					if err := conn.QueryRowContext(ctx, q).Scan(dst); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got = append(got, s)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("connection settings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
