@@ -71,8 +71,8 @@ type APIError struct {
 	Validation []ValidationError
 	// RequestID is the request id Oura's edge returned, for support tickets.
 	RequestID string
-	// RetryAfter is the wait the Retry-After header asked for (429 and 503
-	// answers), zero when absent.
+	// RetryAfter is the wait the Retry-After header asked for (Oura sends
+	// it with 429 and 503 answers), zero when absent.
 	RetryAfter time.Duration
 }
 

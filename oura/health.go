@@ -325,8 +325,8 @@ func Collections() []string {
 }
 
 // RawDocuments returns every document of the named collections (all of
-// [Collections] when none are named) whose day is in [from, to], kept whole,
-// so a store can keep what the day-level kinds do not read: workouts,
+// [Collections] when none are named) whose day is in [from, to], kept whole
+// and once per id in its latest version, so a store can keep what the day-level kinds do not read: workouts,
 // sessions, tags, stress, SpO2 and the rest. ring_configuration has no day
 // and is returned whole whatever the range.
 func (h *HealthSource) RawDocuments(ctx context.Context, userID uuid.UUID, from, to civil.Date, collections ...string) ([]lifeops.RawDocument, error) {
@@ -540,87 +540,62 @@ type walker struct {
 	get func(ctx context.Context, id string) (lifeops.RawDocument, error)
 }
 
-func documentWalker[T any](s *DocumentService[T], kind string, meta func(*T) (string, civil.Date, bool, json.RawMessage)) walker {
+// documentWalker reads the collection of s; idRaw gives a document's id and
+// raw JSON. The day comes from the collection's day filter (none for
+// ring_configuration), and a sleep period of type deleted is marked Deleted.
+func documentWalker[T any](s *DocumentService[T], idRaw func(*T) (string, json.RawMessage)) walker {
+	doc := func(d *T) lifeops.RawDocument {
+		id, raw := idRaw(d)
+		var day civil.Date
+		if s.day != nil {
+			day = s.day(d)
+		}
+		sl, ok := any(d).(*Sleep)
+		return rawDocument(s.name, id, day, ok && sl.SleepType() == SleepTypeDeleted, raw)
+	}
 	return walker{
 		all: func(ctx context.Context, from, to civil.Date) ([]lifeops.RawDocument, error) {
 			opts := &ListOptions{StartDate: from, EndDate: to}
 			if s.day == nil {
 				opts = nil
 			}
-			var out []lifeops.RawDocument
+			var docs documents
 			for d, err := range s.All(ctx, opts) {
 				if err != nil {
-					return out, err
+					return docs.list, err
 				}
-				id, day, deleted, raw := meta(&d)
-				out = append(out, rawDocument(kind, id, day, deleted, raw))
+				docs.add(doc(&d))
 			}
-			return out, nil
+			return docs.list, nil
 		},
 		get: func(ctx context.Context, id string) (lifeops.RawDocument, error) {
 			d, _, err := s.Get(ctx, id)
 			if err != nil {
 				return lifeops.RawDocument{}, err
 			}
-			id, day, deleted, raw := meta(d)
-			return rawDocument(kind, id, day, deleted, raw), nil
+			return doc(d), nil
 		},
 	}
 }
 
 func documentWalkers(c *Client) map[string]walker {
-	plain := func(id string, day civil.Date, raw json.RawMessage) (string, civil.Date, bool, json.RawMessage) {
-		return id, day, false, raw
-	}
 	return map[string]walker{
-		"daily_activity": documentWalker(c.DailyActivity, "daily_activity", func(d *DailyActivity) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"daily_cardiovascular_age": documentWalker(c.DailyCardiovascularAge, "daily_cardiovascular_age", func(d *DailyCardiovascularAge) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"daily_readiness": documentWalker(c.DailyReadiness, "daily_readiness", func(d *DailyReadiness) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"daily_resilience": documentWalker(c.DailyResilience, "daily_resilience", func(d *DailyResilience) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"daily_sleep": documentWalker(c.DailySleep, "daily_sleep", func(d *DailySleep) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"daily_spo2": documentWalker(c.DailySpO2, "daily_spo2", func(d *DailySpO2) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"daily_stress": documentWalker(c.DailyStress, "daily_stress", func(d *DailyStress) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"enhanced_tag": documentWalker(c.EnhancedTag, "enhanced_tag", func(d *EnhancedTag) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.StartDay, d.Raw)
-		}),
-		"rest_mode_period": documentWalker(c.RestModePeriod, "rest_mode_period", func(d *RestModePeriod) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.StartDay, d.Raw)
-		}),
-		"ring_configuration": documentWalker(c.RingConfiguration, "ring_configuration", func(d *RingConfiguration) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, civil.Date{}, d.Raw)
-		}),
-		"session": documentWalker(c.Session, "session", func(d *Session) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"sleep": documentWalker(c.Sleep, "sleep", func(d *Sleep) (string, civil.Date, bool, json.RawMessage) {
-			return d.ID, d.Day, d.SleepType() == SleepTypeDeleted, d.Raw
-		}),
-		"sleep_time": documentWalker(c.SleepTime, "sleep_time", func(d *SleepTime) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"tag": documentWalker(c.Tag, "tag", func(d *Tag) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"vO2_max": documentWalker(c.VO2Max, "vO2_max", func(d *VO2Max) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
-		"workout": documentWalker(c.Workout, "workout", func(d *Workout) (string, civil.Date, bool, json.RawMessage) {
-			return plain(d.ID, d.Day, d.Raw)
-		}),
+		"daily_activity":           documentWalker(c.DailyActivity, func(d *DailyActivity) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_cardiovascular_age": documentWalker(c.DailyCardiovascularAge, func(d *DailyCardiovascularAge) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_readiness":          documentWalker(c.DailyReadiness, func(d *DailyReadiness) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_resilience":         documentWalker(c.DailyResilience, func(d *DailyResilience) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_sleep":              documentWalker(c.DailySleep, func(d *DailySleep) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_spo2":               documentWalker(c.DailySpO2, func(d *DailySpO2) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_stress":             documentWalker(c.DailyStress, func(d *DailyStress) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"enhanced_tag":             documentWalker(c.EnhancedTag, func(d *EnhancedTag) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"rest_mode_period":         documentWalker(c.RestModePeriod, func(d *RestModePeriod) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"ring_configuration":       documentWalker(c.RingConfiguration, func(d *RingConfiguration) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"session":                  documentWalker(c.Session, func(d *Session) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"sleep":                    documentWalker(c.Sleep, func(d *Sleep) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"sleep_time":               documentWalker(c.SleepTime, func(d *SleepTime) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"tag":                      documentWalker(c.Tag, func(d *Tag) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"vO2_max":                  documentWalker(c.VO2Max, func(d *VO2Max) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"workout":                  documentWalker(c.Workout, func(d *Workout) (string, json.RawMessage) { return d.ID, d.Raw }),
 	}
 }
 

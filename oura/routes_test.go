@@ -317,10 +317,7 @@ func testTimeSeriesRoute[T any](t *testing.T, svc func(*Client) *TimeSeriesServi
 				t.Errorf("sample %d location = %v, want UTC", i, ts.Location())
 			}
 		}
-		var raw []json.RawMessage
-		for _, d := range rawDocs(t, page) {
-			raw = append(raw, d)
-		}
+		raw := rawDocs(t, page)
 		for i := range got.Data {
 			enc, _ := json.Marshal(got.Data[i])
 			jsonEqual(t, raw[i], enc)

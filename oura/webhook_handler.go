@@ -82,8 +82,9 @@ type WebhookConfig struct {
 	// Tolerance bounds the distance between x-oura-timestamp and now, to
 	// refuse replays. Zero means DefaultWebhookTolerance (5 minutes).
 	Tolerance time.Duration
-	// Timeout bounds OnEvent; when it runs longer the handler answers 503
-	// (Oura retries) without waiting further. Zero means
+	// Timeout bounds the time from the request's arrival to the answer,
+	// reading the body and OnEvent included; when OnEvent runs longer the
+	// handler answers 503 (Oura retries) without waiting further. Zero means
 	// DefaultWebhookTimeout (8 s, below Oura's 10 s).
 	Timeout time.Duration
 	// Logger receives one line per refused delivery; nil discards.

@@ -220,7 +220,7 @@ func TestGolangOAuth2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tok.Expiry.Sub(time.Now()); got < 50*time.Minute || got > 61*time.Minute {
+	if got := time.Until(tok.Expiry); got < 50*time.Minute || got > 61*time.Minute {
 		t.Errorf("token expires in %v, want about an hour", got)
 	}
 	hc := cfg.Client(ctx, tok)
