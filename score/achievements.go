@@ -294,6 +294,8 @@ func (r *run) step(t *tracker, m measure, day civil.Date, ok, neutral bool) {
 	}
 }
 
+// track follows every measure through h, which check has passed: the days
+// and goals are not checked again here.
 func track(h History) (*tracker, error) {
 	t := &tracker{cur: map[measure]int{}, firsts: map[measure][]reachedAt{}}
 	days := make([]Day, 0, len(h.Days))
@@ -321,16 +323,12 @@ func track(h History) (*tracker, error) {
 			streak.step(next, cRest)
 		}
 		next = d.Date.Days() + 1
-		b, err := Compute(d, h.Goals)
-		if err != nil {
-			return nil, fmt.Errorf("day %s: %w", d.Date, err)
-		}
+		b := compute(d, g) // the days and goals were checked once, in Evaluate
 		date := d.Date
 		if hb := d.Habits; hb != nil && hb.Completed > 0 {
 			t.set(mCompletions, t.cur[mCompletions]+hb.Completed, date)
 		}
-		st, _ := DayGoalStatus(d.Habits, h.Goals, date.Before(h.AsOf))
-		c := st.code()
+		c := dayGoalStatus(d.Habits, g, date.Before(h.AsOf)).code()
 		if jumpedOver[date.Days()] && (c == cMissed || c == cPending) {
 			c = cRest
 		}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/score"
 )
@@ -235,4 +237,53 @@ func TestAchievementAward(t *testing.T) {
 	diff(t, []string{"code"}, err)
 	_, err = score.AchievementAward(score.Unlock{Code: "perfect_week"})
 	diff(t, []string{"date"}, err)
+}
+
+// TestEvaluateUsesTheGoals: Evaluate scores each day with the history's
+// goals (weights, day-goal percent) exactly as Compute and DayGoalStatus do
+// for that day alone, while checking the goals only once.
+func TestEvaluateUsesTheGoals(t *testing.T) {
+	t.Parallel()
+	asOf := civil.D(2026, 3, 20)
+	w := score.Weights{Sleep: decimal.NewFromInt(3), Activity: decimal.NewFromInt(1), WorkLife: decimal.Zero, Habits: decimal.NewFromInt(2)}
+	goals := score.Goals{DayGoalPercent: 60, Steps: 5000, Weights: &w}
+	var days []score.Day
+	for i := range 10 {
+		d := fullDay()
+		d.Date = asOf.AddDays(i - 9)
+		d.Sleep.Score = score.Int(60 + 4*i)
+		d.Habits = &score.Habits{Due: 5, Completed: 2 + i%3}
+		days = append(days, d)
+	}
+	ev, err := score.Evaluate(score.History{Days: days, Goals: goals, AsOf: asOf, Rules: score.DefaultStreakRules()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bestLife, streak, longest := 0, 0, 0
+	for _, d := range days {
+		b, err := score.Compute(d, goals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bestLife = max(bestLife, int(b.Life.Value.Decimal.IntPart()))
+		st, err := score.DayGoalStatus(d.Habits, goals, d.Date.Before(asOf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch st {
+		case score.Done:
+			streak++
+		case score.Missed:
+			streak = 0
+		}
+		longest = max(longest, streak)
+	}
+	got := states(ev, "life_score_90", "streak_7")
+	want := map[string]state{"life_score_90": {Current: min(bestLife, 90)}, "streak_7": {Current: min(longest, 7)}}
+	if bestLife >= 90 {
+		t.Fatalf("fixture reaches a Life Score of %d; keep it below 90", bestLife)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-from Compute and DayGoalStatus +from Evaluate):\n%s", diff)
+	}
 }

@@ -138,7 +138,8 @@ func BenchmarkScoreDay(b *testing.B) {
 }
 
 // BenchmarkEvaluate1y evaluates the achievement catalog over a year of
-// fully scored days; the floor is computing the same year's breakdowns.
+// fully scored days, with goals that set their weights (as lifeops passes
+// them); the floor is computing the same year's breakdowns.
 func BenchmarkEvaluate1y(b *testing.B) {
 	asOf := civil.D(2026, 3, 20)
 	days := make([]score.Day, 365)
@@ -147,7 +148,7 @@ func BenchmarkEvaluate1y(b *testing.B) {
 		d.Date = asOf.AddDays(i - 364)
 		days[i] = d
 	}
-	h := score.History{Days: days, AsOf: asOf, Rules: score.DefaultStreakRules()}
+	h := score.History{Days: days, AsOf: asOf, Rules: score.DefaultStreakRules(), Goals: score.DefaultGoals()}
 	var tf, ts time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()

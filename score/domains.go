@@ -143,7 +143,12 @@ func Compute(day Day, goals Goals) (Breakdown, error) {
 	if err := p.err(); err != nil {
 		return Breakdown{}, err
 	}
-	g := goals.resolved()
+	return compute(day, goals.resolved()), nil
+}
+
+// compute is Compute for a day and goals already checked, the goals
+// resolved: Evaluate checks its goals once, not once a day.
+func compute(day Day, g Goals) Breakdown {
 	b := Breakdown{
 		Date:     day.Date,
 		Sleep:    domain(DomainSleep, sleepComponents(day, g)),
@@ -158,7 +163,7 @@ func Compute(day Day, goals Goals) (Breakdown, error) {
 		}
 	}
 	b.Life = life(present, *g.Weights)
-	return b, nil
+	return b
 }
 
 func domain(d Domain, cs []component) *DomainScore {

@@ -357,17 +357,22 @@ func DayGoalStatus(h *Habits, goals Goals, dayOver bool) (Status, error) {
 	if err := p.err(); err != nil {
 		return "", err
 	}
-	g := goals.resolved()
+	return dayGoalStatus(h, goals.resolved(), dayOver), nil
+}
+
+// dayGoalStatus is DayGoalStatus for habits and goals already checked, the
+// goals resolved.
+func dayGoalStatus(h *Habits, g Goals, dayOver bool) Status {
 	if h == nil || h.Due-h.Skipped <= 0 {
-		return Rest, nil
+		return Rest
 	}
 	counted := h.Due - h.Skipped
 	// completed/counted ≥ pct/100, in integers.
 	if h.Completed > 0 && h.Completed*100 >= g.DayGoalPercent*counted {
-		return Done, nil
+		return Done
 	}
 	if dayOver {
-		return Missed, nil
+		return Missed
 	}
-	return Pending, nil
+	return Pending
 }
