@@ -261,6 +261,12 @@ func TestDSNKind(t *testing.T) {
 		{"", "", true},
 		{"   ", "", true},
 		{"mysql://u:secret@h/db", "", true},
+		// libpq's keyword/value form is Postgres, not a file name.
+		{"host=127.0.0.1 port=5432 user=postgres password=secret dbname=test sslmode=disable", Postgres, false},
+		{"dbname=lifeops", Postgres, false},
+		{"  host = /run/postgresql  dbname = 'life ops' ", Postgres, false},
+		{"a=b.db", SQLite, false},
+		{"data/x=1 y=2.db", SQLite, false},
 	}
 	for _, tt := range tests {
 		got, err := dsnKind(tt.dsn)
@@ -498,4 +504,24 @@ func TestMigrationLockIsReleased(t *testing.T) {
 	}
 	_ = holder.Close()
 	free("after a caller gave up waiting")
+}
+
+// TestOpenHidesPasswords: an unusable DSN is reported without its
+// password, in either Postgres form.
+func TestOpenHidesPasswords(t *testing.T) {
+	t.Parallel()
+	for _, dsn := range []string{
+		"postgres://u:s3cret@127.0.0.1:notaport/db",
+		"host=127.0.0.1 port=notaport password=s3cret dbname=db",
+		"host=127.0.0.1 port=notaport password='s3 cret' dbname=db",
+	} {
+		_, err := Open(context.Background(), dsn, nil)
+		var de *DSNError
+		if !errors.As(err, &de) {
+			t.Errorf("Open(%q) = %v, want a *DSNError", dsn, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3") {
+			t.Errorf("Open(%q) error shows the password: %v", dsn, err)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -106,7 +107,8 @@ type DB struct {
 
 // Open opens the store named by dsn without migrating it:
 //
-//   - postgres://… or postgresql://… opens PostgreSQL through pgx;
+//   - postgres://… or postgresql://…, or libpq's keyword/value form
+//     (host=… dbname=…), opens PostgreSQL through pgx;
 //   - file:… or any other string, taken as a file path, opens SQLite with
 //     WAL journaling, foreign keys enforced and a busy timeout.
 //
@@ -258,7 +260,7 @@ func dsnKind(dsn string) (Dialect, error) {
 	switch {
 	case s == "":
 		return "", fmt.Errorf("store: open: %w", &DSNError{Err: errors.New("empty")})
-	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"), pgKeywordDSN.MatchString(s):
 		return Postgres, nil
 	case strings.Contains(s, "://") && !strings.HasPrefix(s, "file:"):
 		u, _ := url.Parse(s)
@@ -297,14 +299,30 @@ func sqliteDSN(dsn string, busy time.Duration) (string, error) {
 	return u.String(), nil
 }
 
-// redactDSN hides a password in a URL-shaped DSN.
+// pgKeywordDSN matches libpq's keyword/value form of a Postgres DSN
+// ("host=… dbname=…"), told from a file name by its first keyword.
+var pgKeywordDSN = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|sslrootcert|sslcert|sslkey|connect_timeout|application_name|options|target_session_attrs)\s*=`)
+
+// pgKeywordPassword matches the password of a keyword/value DSN.
+var pgKeywordPassword = regexp.MustCompile(`(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
+
+// redactDSN hides a password in a URL or keyword/value DSN.
 func redactDSN(dsn string) string {
+	if pgKeywordDSN.MatchString(dsn) {
+		return pgKeywordPassword.ReplaceAllString(dsn, "${1}xxxxx")
+	}
 	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
+	switch {
+	case err != nil: // unparsable, but it may still carry user:password@
+		return urlPassword.ReplaceAllString(dsn, "${1}xxxxx@")
+	case u.User == nil:
 		return dsn
 	}
 	return u.Redacted()
 }
+
+// urlPassword matches the password in the user information of a URL.
+var urlPassword = regexp.MustCompile(`^([^:/?#]+://[^:/?#@]*:)[^@/?#]*@`)
 
 // DB implements every store port of the core.
 var (

@@ -212,10 +212,16 @@ func packageName() string {
 	return base
 }
 
+// redact hides the password of a URL, even of one that does not parse.
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
+	switch {
+	case err != nil:
+		return urlPassword.ReplaceAllString(dsn, "${1}xxxxx@")
+	case u.User == nil:
 		return dsn
 	}
 	return u.Redacted()
 }
+
+var urlPassword = regexp.MustCompile(`^([^:/?#]+://[^:/?#@]*:)[^@/?#]*@`)

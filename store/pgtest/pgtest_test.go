@@ -116,3 +116,12 @@ func TestUnreachable(t *testing.T) {
 		})
 	}
 }
+
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	for _, dsn := range []string{"postgres://u:s3cret@h:5432/db", "postgres://u:s3cret@h:notaport/db"} {
+		if got := redact(dsn); strings.Contains(got, "s3cret") || !strings.Contains(got, "u:") {
+			t.Errorf("redact(%q) = %q", dsn, got)
+		}
+	}
+}
