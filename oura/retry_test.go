@@ -459,7 +459,7 @@ func TestRetry_BudgetBoundsAttempts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, WithRetryPolicy(RetryPolicy{MaxElapsed: 200 * time.Millisecond, BaseDelay: time.Millisecond}), WithCircuitBreaker(nil))
+			b := setup(t, WithRetryPolicy(RetryPolicy{MaxElapsed: time.Second, BaseDelay: time.Millisecond}), WithCircuitBreaker(nil))
 			release := make(chan struct{})
 			var once sync.Once
 			t.Cleanup(func() { once.Do(func() { close(release) }) })
