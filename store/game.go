@@ -237,6 +237,46 @@ func (db *DB) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQuery
 	return emptyOr(ctx, db, "list xp", userID, out)
 }
 
+// XPSummary returns the user's ledger summed by day, and the entries of
+// kind "achievement", summed and filtered in the database.
+func (db *DB) XPSummary(ctx context.Context, userID uuid.UUID) (lifeops.XPSummary, error) {
+	var days []struct {
+		Day    day   `bun:"day"`
+		Points int64 `bun:"points"`
+	}
+	var rows []xpRow
+	err := db.read(ctx, "xp summary", func(ctx context.Context) error {
+		err := db.idb().NewSelect().Model((*xpRow)(nil)).ColumnExpr("day, SUM(points) AS points").
+			Where("user_id = ?", userID).Group("day").Order("day").Scan(ctx, &days)
+		if err != nil {
+			return err
+		}
+		return db.idb().NewSelect().Model(&rows).Where("user_id = ? AND kind = ?", userID, xpKindAchievement).
+			Order("day", "created_at", "key").Scan(ctx)
+	})
+	if err != nil {
+		return lifeops.XPSummary{}, err
+	}
+	if len(days) == 0 {
+		return lifeops.XPSummary{}, db.requireUser(ctx, "xp summary", userID)
+	}
+	out := lifeops.XPSummary{Days: make([]lifeops.XPDay, len(days))}
+	for i, d := range days {
+		out.Days[i] = lifeops.XPDay{Date: civil.Date(d.Day), Points: d.Points}
+	}
+	for _, r := range rows {
+		e, err := r.entry()
+		if err != nil {
+			return lifeops.XPSummary{}, wrapErr("xp summary", err)
+		}
+		out.Achievements = append(out.Achievements, e)
+	}
+	return out, nil
+}
+
+// xpKindAchievement is the Kind of the ledger entries achievements earn.
+const xpKindAchievement = "achievement"
+
 type achievementRow struct {
 	bun.BaseModel `bun:"table:achievements"`
 

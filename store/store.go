@@ -324,7 +324,8 @@ func redactDSN(dsn string) string {
 // urlPassword matches the password in the user information of a URL.
 var urlPassword = regexp.MustCompile(`^([^:/?#]+://[^:/?#@]*:)[^@/?#]*@`)
 
-// DB implements every store port of the core.
+// DB implements every store port of the core, and the optional
+// XPSummaryStore.
 var (
 	_ lifeops.Store            = (*DB)(nil)
 	_ lifeops.ItemStore        = (*DB)(nil)
@@ -339,4 +340,5 @@ var (
 	_ lifeops.EventStore       = (*DB)(nil)
 	_ lifeops.CredentialStore  = (*DB)(nil)
 	_ lifeops.ZoneStore        = (*DB)(nil)
+	_ lifeops.XPSummaryStore   = (*DB)(nil)
 )

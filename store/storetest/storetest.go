@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Scores", testScores},
 		{"XP", testXP},
 		{"Achievements", testAchievements},
+		{"XPSummary", testXPSummary},
 		{"Items", testItems},
 		{"Events", testEvents},
 		{"Credentials", testCredentials},
