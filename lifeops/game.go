@@ -36,6 +36,9 @@ type XPPart struct {
 // maxPoints bounds one entry so that sums stay exact.
 const maxPoints = 1_000_000
 
+// MaxXPReasonLen is the longest XPEntry.Reason, in bytes.
+const MaxXPReasonLen = 200
+
 // Validate checks e. It returns nil, or one *ValidationError per bad field
 // joined with errors.Join.
 func (e XPEntry) Validate() error {
@@ -55,8 +58,8 @@ func (e XPEntry) Validate() error {
 	if e.Points < -maxPoints || e.Points > maxPoints {
 		p.add("points", "must be between %d and %d, got %d", -maxPoints, maxPoints, e.Points)
 	}
-	if len(e.Reason) > 200 {
-		p.add("reason", "must be at most 200 bytes")
+	if len(e.Reason) > MaxXPReasonLen {
+		p.add("reason", "must be at most %d bytes", MaxXPReasonLen)
 	}
 	if len(e.Parts) > 0 {
 		var sum int64

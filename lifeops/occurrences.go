@@ -360,8 +360,7 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 	if err != nil {
 		return Outcome{}, translate(err)
 	}
-	// Name the item by its title, not its id, in the reason a person reads.
-	a.Reason = "Completed " + strconv.Quote(it.Title) + strings.TrimPrefix(a.Reason, "completed "+itemID.String())
+	a.Reason = completionReason(it.Title, itemID, a.Reason)
 	if _, _, err := s.store.AddXP(ctx, s.xpEntry(userID, a)); err != nil {
 		return Outcome{}, fmt.Errorf("award completion: %w", err)
 	}
@@ -369,6 +368,23 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 		s.log.InfoContext(ctx, "completed", "user_id", userID, "item_id", itemID, "date", d)
 	}
 	return s.settle(ctx, h, it, d, &streak)
+}
+
+// completionReason is the ledger reason of a completion: the score
+// package's reason with the item named by its title, not its id, the title
+// cut short with "…" where the whole would not fit the ledger's limit.
+func completionReason(title string, itemID uuid.UUID, reason string) string {
+	rest := strings.TrimPrefix(reason, "completed "+itemID.String())
+	runes := []rune(title)
+	for cut := len(runes); ; cut-- {
+		name := string(runes[:cut])
+		if cut < len(runes) {
+			name += "…"
+		}
+		if s := "Completed " + strconv.Quote(name) + rest; len(s) <= MaxXPReasonLen || cut == 0 {
+			return s
+		}
+	}
 }
 
 // Skip marks the occurrence of the item on day d as skipped, with an

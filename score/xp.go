@@ -49,6 +49,9 @@ const (
 	HighLifeScorePoints = 15
 	// AchievementPoints are awarded once for each achievement unlocked.
 	AchievementPoints = 50
+	// MaxBasePoints bounds the base points an item may set for itself
+	// (Completion.BasePoints), as high as a timeline item's own XP may be.
+	MaxBasePoints = 10_000
 	// MaxXP bounds a ledger's total so level arithmetic stays exact and fast.
 	MaxXP = 1_000_000_000_000
 )
@@ -115,7 +118,8 @@ type Completion struct {
 	Date civil.Date
 	// Difficulty sets the base points, unless BasePoints is set.
 	Difficulty Difficulty
-	// BasePoints, when set, replaces the difficulty's base points (0–1000).
+	// BasePoints, when set, replaces the difficulty's base points
+	// (0–MaxBasePoints).
 	BasePoints *int
 	// OnTime is true when the item was completed within its planned window.
 	OnTime bool
@@ -139,8 +143,8 @@ func CompletionAward(c Completion) (Award, error) {
 	}
 	var base int64
 	if c.BasePoints != nil {
-		if *c.BasePoints < 0 || *c.BasePoints > 1000 {
-			p.add("base_points", "must be between 0 and 1000, got %d", *c.BasePoints)
+		if *c.BasePoints < 0 || *c.BasePoints > MaxBasePoints {
+			p.add("base_points", "must be between 0 and %d, got %d", MaxBasePoints, *c.BasePoints)
 		}
 		base = int64(*c.BasePoints)
 	} else {

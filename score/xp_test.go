@@ -116,9 +116,15 @@ func TestCompletionAward(t *testing.T) {
 	if diff := cmp.Diff([]string{"item_id", "date", "difficulty", "streak"}, fieldsOf(err)); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
-	_, err = score.CompletionAward(score.Completion{ItemID: "x", Date: day, BasePoints: score.Int(-1)})
-	if diff := cmp.Diff([]string{"base_points"}, fieldsOf(err)); diff != "" {
-		t.Errorf("fields (-want +got):\n%s", diff)
+	for _, bad := range []int{-1, score.MaxBasePoints + 1} {
+		_, err = score.CompletionAward(score.Completion{ItemID: "x", Date: day, BasePoints: score.Int(bad)})
+		if diff := cmp.Diff([]string{"base_points"}, fieldsOf(err)); diff != "" {
+			t.Errorf("base points %d: fields (-want +got):\n%s", bad, diff)
+		}
+	}
+	top, err := score.CompletionAward(score.Completion{ItemID: "x", Date: day, BasePoints: score.Int(score.MaxBasePoints), OnTime: true, Streak: 35})
+	if err != nil || top.Points != score.MaxBasePoints*(100+score.OnTimeBonusPercent+score.StreakBonusMaxPercent)/100 {
+		t.Errorf("the largest base with every bonus = %+v, %v", top, err)
 	}
 }
 
