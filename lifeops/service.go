@@ -159,21 +159,28 @@ func (s *Service) dayOrToday(p person, d civil.Date, field string) (civil.Date, 
 	return d, nil
 }
 
-// checkRange validates an inclusive date range of at most maxDays days.
+// checkRange validates an inclusive date range of at most maxDays days
+// given as the fields "from" and "to".
 func checkRange(from, to civil.Date, maxDays int) error {
+	return checkNamedRange("from", from, "to", to, maxDays)
+}
+
+// checkNamedRange validates an inclusive date range of at most maxDays
+// days, naming its ends fromField and toField in errors.
+func checkNamedRange(fromField string, from civil.Date, toField string, to civil.Date, maxDays int) error {
 	var p problems
 	if !from.IsValid() {
-		p.add("from", "must be a real date")
+		p.add(fromField, "must be a real date")
 	}
 	if !to.IsValid() {
-		p.add("to", "must be a real date")
+		p.add(toField, "must be a real date")
 	}
 	if p.err() == nil {
 		switch {
 		case to.Before(from):
-			p.add("to", "must not be before from (%s)", from)
+			p.add(toField, "must not be before %s (%s)", fromField, from)
 		case to.Sub(from) >= maxDays:
-			p.add("to", "the range may span at most %d days", maxDays)
+			p.add(toField, "the range may span at most %d days", maxDays)
 		}
 	}
 	return p.err()
@@ -465,6 +472,9 @@ func (s *Service) HealthDays(ctx context.Context, userID uuid.UUID, from, to civ
 
 // HealthDay returns the user's health record of one day, or ErrNotFound.
 func (s *Service) HealthDay(ctx context.Context, userID uuid.UUID, d civil.Date) (HealthDay, error) {
+	if !d.IsValid() {
+		return HealthDay{}, invalid("date", "must be a real date")
+	}
 	days, err := s.HealthDays(ctx, userID, d, d)
 	if err != nil {
 		return HealthDay{}, err

@@ -719,3 +719,39 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestQueriesRefuseBadDates: a date in a query that is not a real date is
+// refused as invalid input naming the field, before it reaches the store
+// (where SQL would fail on it as an internal error).
+func TestQueriesRefuseBadDates(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, time.Date(2026, 3, 10, 9, 0, 0, 0, berlin(t)))
+	u := b.user(t)
+	bad := civil.Date{Year: 2026, Month: 13, Day: 40}
+	tests := []struct {
+		name string
+		call func() error
+		want []string
+	}{
+		{"xp bad from", func() error {
+			_, err := b.svc.XP(ctx, u.ID, lifeops.XPQuery{From: bad})
+			return err
+		}, []string{"from"}},
+		{"xp bad to", func() error {
+			_, err := b.svc.XP(ctx, u.ID, lifeops.XPQuery{To: bad})
+			return err
+		}, []string{"to"}},
+		{"health day", func() error {
+			_, err := b.svc.HealthDay(ctx, u.ID, bad)
+			return err
+		}, []string{"date"}},
+	}
+	for _, tt := range tests {
+		err := tt.call()
+		wantCode(t, err, lifeops.CodeInvalid)
+		if diff := cmp.Diff(tt.want, fields(err)); diff != "" {
+			t.Errorf("%s: fields (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

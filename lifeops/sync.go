@@ -211,7 +211,7 @@ func (s *Service) syncRange(p person, req SyncRequest, kinds []DataKind, through
 			from = to.AddDays(1 - maxSyncDays)
 		}
 	}
-	if err := checkRange(from, to, maxSyncDays); err != nil {
+	if err := checkNamedRange("start_date", from, "end_date", to, maxSyncDays); err != nil {
 		return civil.Date{}, civil.Date{}, err
 	}
 	if to.After(today.AddDays(1)) {

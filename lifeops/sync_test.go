@@ -199,9 +199,11 @@ func TestSyncRefusals(t *testing.T) {
 		req    lifeops.SyncRequest
 		fields []string
 	}{
-		{"backwards", lifeops.SyncRequest{From: day(10), To: day(1)}, []string{"to"}},
+		// The fields as the request names them (start_date, end_date).
+		{"backwards", lifeops.SyncRequest{From: day(10), To: day(1)}, []string{"end_date"}},
 		{"future", lifeops.SyncRequest{From: day(10), To: day(20)}, []string{"end_date"}},
-		{"too long", lifeops.SyncRequest{From: civil.D(2020, 1, 1), To: day(10)}, []string{"to"}},
+		{"too long", lifeops.SyncRequest{From: civil.D(2020, 1, 1), To: day(10)}, []string{"end_date"}},
+		{"not dates", lifeops.SyncRequest{From: civil.Date{Year: 2026, Month: 2, Day: 30}, To: civil.Date{Year: 2026, Month: 13, Day: 1}}, []string{"start_date", "end_date"}},
 	}
 	for _, tt := range tests {
 		_, err := b.svc.Sync(ctx, u.ID, tt.req)

@@ -271,8 +271,18 @@ func (s *Service) XP(ctx context.Context, userID uuid.UUID, q XPQuery) (XPLedger
 	if _, err := s.store.User(ctx, userID); err != nil {
 		return XPLedger{}, err
 	}
+	var p problems
+	if !q.From.IsZero() && !q.From.IsValid() {
+		p.add("from", "must be a real date")
+	}
+	if !q.To.IsZero() && !q.To.IsValid() {
+		p.add("to", "must be a real date")
+	}
 	if q.Page.Offset < 0 || q.Page.Limit < 0 {
-		return XPLedger{}, invalid("page", "offset and limit must not be negative")
+		p.add("page", "offset and limit must not be negative")
+	}
+	if err := p.err(); err != nil {
+		return XPLedger{}, err
 	}
 	st, err := s.xpStatus(ctx, userID)
 	if err != nil {
