@@ -181,8 +181,14 @@ func (s *DocumentService[T]) Pages(ctx context.Context, opts *ListOptions) iter.
 // All walks every document of the range, page by page (see
 // [DocumentService.Pages]).
 func (s *DocumentService[T]) All(ctx context.Context, opts *ListOptions) iter.Seq2[T, error] {
+	return items(s.Pages(ctx, opts))
+}
+
+// items walks the items of pages, one page at a time, ending at the first
+// error.
+func items[T any](pages iter.Seq2[*Page[T], error]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		for page, err := range s.Pages(ctx, opts) {
+		for page, err := range pages {
 			if err != nil {
 				var zero T
 				yield(zero, err)
@@ -349,20 +355,7 @@ func (s *TimeSeriesService[T]) Pages(ctx context.Context, opts *TimeSeriesOption
 // All walks every sample between opts.Start and opts.End (see
 // [TimeSeriesService.Pages]).
 func (s *TimeSeriesService[T]) All(ctx context.Context, opts *TimeSeriesOptions) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for page, err := range s.Pages(ctx, opts) {
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, d := range page.Data {
-				if !yield(d, nil) {
-					return
-				}
-			}
-		}
-	}
+	return items(s.Pages(ctx, opts))
 }
 
 // floorSecond returns t in UTC, rounded down to a whole second.
