@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -223,22 +225,18 @@ func (db *DB) rotatePass(ctx context.Context, keys *Keyring) (n int, raced bool,
 	return n, raced, err
 }
 
-// Credentials returns every credential of the user, ordered by provider,
-// tokens opened.
+// Credentials returns every credential of the user, ordered by provider
+// (byte order, whatever the server's collation), tokens opened.
 func (db *DB) Credentials(ctx context.Context, userID uuid.UUID) ([]lifeops.Credential, error) {
-	var rows []credentialRow
-	if err := db.read(ctx, "list credentials", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("provider").Scan(ctx)
-	}); err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.Credential, len(rows))
-	for i, r := range rows {
+	out, err := listOf(ctx, db, "list credentials", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q
+	}, func(r credentialRow) (lifeops.Credential, error) {
 		c, err := db.openCredential(r)
 		if err != nil {
-			return nil, credentialErr("list credentials", err)
+			return c, credentialErr("list credentials", err)
 		}
-		out[i] = c
-	}
-	return emptyOr(ctx, db, "list credentials", userID, out)
+		return c, nil
+	})
+	slices.SortFunc(out, func(a, b lifeops.Credential) int { return strings.Compare(a.Provider, b.Provider) })
+	return out, err
 }

@@ -66,42 +66,18 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 // DeleteEvent deletes the event of kind on the occurrence (itemID, date)
 // of the user and reports whether there was one.
 func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind lifeops.EventKind) (bool, error) {
-	var deleted bool
 	if !storableKeys(string(kind)) {
 		return false, db.requireUser(ctx, "delete event", userID)
 	}
-	err := db.retry(ctx, "delete event", func(ctx context.Context) error {
-		res, err := db.idb().NewDelete().Model((*eventRow)(nil)).
-			Where("user_id = ? AND item_id = ? AND day = ? AND kind = ?", userID, itemID, day(date), string(kind)).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		deleted = n > 0
-		return err
-	})
-	if err == nil && !deleted {
-		err = db.requireUser(ctx, "delete event", userID)
-	}
-	return deleted, err
+	return deleteOne(ctx, db, "delete event", userID, (*eventRow)(nil), "item_id = ? AND day = ? AND kind = ?", itemID, day(date), string(kind))
 }
 
 // Events lists the user's events with Date in [from, to], ordered by Date,
 // then CreatedAt, then ID.
 func (db *DB) Events(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.Event, error) {
-	var rows []eventRow
-	err := db.read(ctx, "list events", func(ctx context.Context) error {
-		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
-			Order("day", "created_at", "id").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.Event, len(rows))
-	for i, r := range rows {
-		out[i] = r.event()
-	}
-	return emptyOr(ctx, db, "list events", userID, out)
+	return listOf(ctx, db, "list events", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return whereDays(q, "day", from, to).Order("day", "created_at", "id")
+	}, infallible(eventRow.event))
 }
 
 func utcOrZero(t time.Time) time.Time {

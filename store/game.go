@@ -33,20 +33,62 @@ type scoresRow struct {
 	ComputedAt           instant             `bun:"computed_at"`
 }
 
-func splitDomain(d *lifeops.DomainScore) (decimal.NullDecimal, jsonText, error) {
-	if d == nil {
-		return decimal.NullDecimal{}, nil, nil
-	}
-	j, err := marshalJSON(d.Contributors, d.Contributors == nil)
-	return decimal.NewNullDecimal(d.Value), j, err
+// domainColumns pairs each domain of a DayScores with its two columns.
+type domainColumns struct {
+	score        **lifeops.DomainScore
+	value        *decimal.NullDecimal
+	contributors *jsonText
 }
 
-func joinDomain(v decimal.NullDecimal, j jsonText) (*lifeops.DomainScore, error) {
-	if !v.Valid {
-		return nil, nil
+func (r *scoresRow) domains(s *lifeops.DayScores) []domainColumns {
+	return []domainColumns{
+		{&s.Sleep, &r.Sleep, &r.SleepContributors},
+		{&s.Activity, &r.Activity, &r.ActivityContributors},
+		{&s.WorkLife, &r.WorkLife, &r.WorkLifeContributors},
+		{&s.Habits, &r.Habits, &r.HabitsContributors},
 	}
-	d := &lifeops.DomainScore{Value: v.Decimal}
-	return d, unmarshalJSON(j, &d.Contributors)
+}
+
+func toScoresRow(s lifeops.DayScores) (scoresRow, error) {
+	r := scoresRow{UserID: s.UserID, Day: day(s.Date), ComputedAt: instant(s.ComputedAt)}
+	if s.Life != nil {
+		r.Life = decimal.NewNullDecimal(*s.Life)
+	}
+	var err error
+	if r.LifeContributors, err = marshalJSON(s.LifeParts, s.LifeParts == nil); err != nil {
+		return r, err
+	}
+	for _, d := range r.domains(&s) {
+		if *d.score == nil {
+			continue
+		}
+		*d.value = decimal.NewNullDecimal((*d.score).Value)
+		if *d.contributors, err = marshalJSON((*d.score).Contributors, (*d.score).Contributors == nil); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func (r scoresRow) scores() (lifeops.DayScores, error) {
+	s := lifeops.DayScores{UserID: r.UserID, Date: civil.Date(r.Day), ComputedAt: utc(time.Time(r.ComputedAt))}
+	if r.Life.Valid {
+		v := r.Life.Decimal
+		s.Life = &v
+	}
+	if err := unmarshalJSON(r.LifeContributors, &s.LifeParts); err != nil {
+		return s, err
+	}
+	for _, d := range r.domains(&s) {
+		if !d.value.Valid {
+			continue
+		}
+		*d.score = &lifeops.DomainScore{Value: d.value.Decimal}
+		if err := unmarshalJSON(*d.contributors, &(*d.score).Contributors); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
 }
 
 // PutScores upserts s on (UserID, Date), replacing every field.
@@ -54,22 +96,7 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	row := scoresRow{UserID: s.UserID, Day: day(s.Date), ComputedAt: instant(s.ComputedAt)}
-	if s.Life != nil {
-		row.Life = decimal.NewNullDecimal(*s.Life)
-	}
-	var err error
-	row.LifeContributors, err = marshalJSON(s.LifeParts, s.LifeParts == nil)
-	if err == nil {
-		row.Sleep, row.SleepContributors, err = splitDomain(s.Sleep)
-	}
-	if err == nil {
-		if row.Activity, row.ActivityContributors, err = splitDomain(s.Activity); err == nil {
-			if row.WorkLife, row.WorkLifeContributors, err = splitDomain(s.WorkLife); err == nil {
-				row.Habits, row.HabitsContributors, err = splitDomain(s.Habits)
-			}
-		}
-	}
+	row, err := toScoresRow(s)
 	if err != nil {
 		return wrapErr("put scores", err)
 	}
@@ -84,38 +111,9 @@ func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
 
 // Scores returns the user's scored days in [from, to] ordered by date.
 func (db *DB) Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.DayScores, error) {
-	var rows []scoresRow
-	err := db.read(ctx, "list scores", func(ctx context.Context) error {
-		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
-			Order("day").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.DayScores, len(rows))
-	for i, r := range rows {
-		s := lifeops.DayScores{UserID: r.UserID, Date: civil.Date(r.Day), ComputedAt: utc(time.Time(r.ComputedAt))}
-		if r.Life.Valid {
-			v := r.Life.Decimal
-			s.Life = &v
-		}
-		err := unmarshalJSON(r.LifeContributors, &s.LifeParts)
-		if err == nil {
-			s.Sleep, err = joinDomain(r.Sleep, r.SleepContributors)
-		}
-		if err == nil {
-			if s.Activity, err = joinDomain(r.Activity, r.ActivityContributors); err == nil {
-				if s.WorkLife, err = joinDomain(r.WorkLife, r.WorkLifeContributors); err == nil {
-					s.Habits, err = joinDomain(r.Habits, r.HabitsContributors)
-				}
-			}
-		}
-		if err != nil {
-			return nil, wrapErr("list scores", err)
-		}
-		out[i] = s
-	}
-	return emptyOr(ctx, db, "list scores", userID, out)
+	return listOf(ctx, db, "list scores", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return whereDays(q, "day", from, to).Order("day")
+	}, scoresRow.scores)
 }
 
 type xpRow struct {
@@ -176,23 +174,10 @@ func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bo
 // DeleteXP deletes the user's entry with key and reports whether there was
 // one.
 func (db *DB) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
-	var deleted bool
 	if !storableKeys(key) {
 		return false, db.requireUser(ctx, "delete xp", userID)
 	}
-	err := db.retry(ctx, "delete xp", func(ctx context.Context) error {
-		res, err := db.idb().NewDelete().Model((*xpRow)(nil)).Where("user_id = ? AND key = ?", userID, key).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		deleted = n > 0
-		return err
-	})
-	if err == nil && !deleted {
-		err = db.requireUser(ctx, "delete xp", userID)
-	}
-	return deleted, err
+	return deleteOne(ctx, db, "delete xp", userID, (*xpRow)(nil), "key = ?", key)
 }
 
 // XPTotal returns the sum of the Points of the user's entries.
@@ -214,27 +199,15 @@ func (db *DB) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQuery
 	if err := validatePage(q.Page); err != nil {
 		return nil, err
 	}
-	var rows []xpRow
-	err := db.read(ctx, "list xp", func(ctx context.Context) error {
-		sel := db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID)
+	return listOf(ctx, db, "list xp", userID, func(sel *bun.SelectQuery) *bun.SelectQuery {
 		if !q.From.IsZero() {
 			sel = sel.Where("day >= ?", day(q.From))
 		}
 		if !q.To.IsZero() {
 			sel = sel.Where("day <= ?", day(q.To))
 		}
-		return paginate(sel.Order("day", "created_at", "key"), q.Page).Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.XPEntry, len(rows))
-	for i, r := range rows {
-		if out[i], err = r.entry(); err != nil {
-			return nil, wrapErr("list xp", err)
-		}
-	}
-	return emptyOr(ctx, db, "list xp", userID, out)
+		return paginate(sel.Order("day", "created_at", "key"), q.Page)
+	}, xpRow.entry)
 }
 
 // XPSummary returns the user's ledger summed by day, and the entries of
@@ -314,25 +287,16 @@ func (db *DB) UnlockAchievement(ctx context.Context, a lifeops.Achievement) (lif
 // Achievements lists the user's achievements ordered by UnlockedAt, then
 // Code.
 func (db *DB) Achievements(ctx context.Context, userID uuid.UUID) ([]lifeops.Achievement, error) {
-	var rows []achievementRow
-	err := db.read(ctx, "list achievements", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("unlocked_at", "code").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.Achievement, len(rows))
-	for i, r := range rows {
-		out[i] = r.achievement()
-	}
-	return emptyOr(ctx, db, "list achievements", userID, out)
+	return listOf(ctx, db, "list achievements", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Order("unlocked_at", "code")
+	}, infallible(achievementRow.achievement))
 }
 
 // insertIfAbsent inserts row unless a row with the same conflict key
 // exists, and loads the stored row (new or existing) into stored. One
-// INSERT … ON CONFLICT DO NOTHING RETURNING decides atomically: of many
-// concurrent calls exactly one sees its row returned. The others read the
-// winner, which ON CONFLICT waited for to commit.
+// INSERT … ON CONFLICT DO NOTHING decides atomically: of many concurrent
+// calls exactly one inserts a row. The others then read the winner, which
+// ON CONFLICT waited for to commit.
 func insertIfAbsent[T any](ctx context.Context, db *DB, op string, row, stored *T, conflict []string, where func(*bun.SelectQuery) *bun.SelectQuery) (bool, error) {
 	var created bool
 	err := db.retry(ctx, op, func(ctx context.Context) error {

@@ -119,21 +119,9 @@ func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error
 
 // HealthDays returns the user's days in [from, to] ordered by date.
 func (db *DB) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.HealthDay, error) {
-	var rows []healthDayRow
-	err := db.read(ctx, "list health days", func(ctx context.Context) error {
-		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
-			Order("day").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.HealthDay, len(rows))
-	for i, r := range rows {
-		if out[i], err = r.healthDay(); err != nil {
-			return nil, wrapErr("list health days", err)
-		}
-	}
-	return emptyOr(ctx, db, "list health days", userID, out)
+	return listOf(ctx, db, "list health days", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return whereDays(q, "day", from, to).Order("day")
+	}, healthDayRow.healthDay)
 }
 
 type rawDocumentRow struct {
@@ -198,12 +186,10 @@ func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind,
 // RawDocuments lists the user's documents that match q, ordered by Date
 // (documents without one first), then Kind, then ID.
 func (db *DB) RawDocuments(ctx context.Context, userID uuid.UUID, q lifeops.RawQuery) ([]lifeops.RawDocument, error) {
-	var rows []rawDocumentRow
 	if !storableKeys(q.Provider, q.Kind) {
 		return emptyOr(ctx, db, "list raw documents", userID, []lifeops.RawDocument{})
 	}
-	err := db.read(ctx, "list raw documents", func(ctx context.Context) error {
-		sel := db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID)
+	return listOf(ctx, db, "list raw documents", userID, func(sel *bun.SelectQuery) *bun.SelectQuery {
 		if q.Provider != "" {
 			sel = sel.Where("provider = ?", q.Provider)
 		}
@@ -216,16 +202,8 @@ func (db *DB) RawDocuments(ctx context.Context, userID uuid.UUID, q lifeops.RawQ
 		if !q.To.IsZero() {
 			sel = sel.Where("day <= ?", day(q.To))
 		}
-		return sel.OrderExpr("day IS NOT NULL, day, kind, doc_id, provider").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.RawDocument, len(rows))
-	for i, r := range rows {
-		out[i] = r.doc()
-	}
-	return emptyOr(ctx, db, "list raw documents", userID, out)
+		return sel.OrderExpr("day IS NOT NULL, day, kind, doc_id, provider")
+	}, infallible(rawDocumentRow.doc))
 }
 
 type syncStateRow struct {
@@ -239,18 +217,11 @@ type syncStateRow struct {
 
 // SyncStates returns the user's states, ordered by Kind.
 func (db *DB) SyncStates(ctx context.Context, userID uuid.UUID) ([]lifeops.SyncState, error) {
-	var rows []syncStateRow
-	err := db.read(ctx, "list sync states", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("kind").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.SyncState, len(rows))
-	for i, r := range rows {
-		out[i] = lifeops.SyncState{UserID: r.UserID, Kind: lifeops.DataKind(r.Kind), Through: civil.Date(r.Through), SyncedAt: utc(time.Time(r.SyncedAt))}
-	}
-	return emptyOr(ctx, db, "list sync states", userID, out)
+	return listOf(ctx, db, "list sync states", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Order("kind")
+	}, infallible(func(r syncStateRow) lifeops.SyncState {
+		return lifeops.SyncState{UserID: r.UserID, Kind: lifeops.DataKind(r.Kind), Through: civil.Date(r.Through), SyncedAt: utc(time.Time(r.SyncedAt))}
+	}))
 }
 
 // PutSyncState upserts s on (UserID, Kind).
@@ -301,22 +272,14 @@ func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 
 // WorkDays returns the user's work days in [from, to] ordered by date.
 func (db *DB) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
-	var rows []workDayRow
-	err := db.read(ctx, "list work days", func(ctx context.Context) error {
-		return whereDays(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "day", from, to).
-			Order("day").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.WorkDay, len(rows))
-	for i, r := range rows {
-		out[i] = lifeops.WorkDay{
+	return listOf(ctx, db, "list work days", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return whereDays(q, "day", from, to).Order("day")
+	}, infallible(func(r workDayRow) lifeops.WorkDay {
+		return lifeops.WorkDay{
 			UserID: r.UserID, Date: civil.Date(r.Day), WorkMinutes: r.WorkMinutes, AfterHoursMinutes: r.AfterHoursMinutes,
 			MeetingMinutes: r.MeetingMinutes, BreakMinutes: r.BreakMinutes, Source: r.Source, UpdatedAt: utc(time.Time(r.UpdatedAt)),
 		}
-	}
-	return emptyOr(ctx, db, "list work days", userID, out)
+	}))
 }
 
 // putRows upserts rows on the conflict columns in one transaction, in

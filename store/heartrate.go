@@ -257,17 +257,9 @@ type heartRateRow struct {
 // HeartRate returns the user's samples with At in [start, end), ordered by
 // At.
 func (db *DB) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) ([]lifeops.HeartRateSample, error) {
-	var rows []heartRateRow
-	err := db.read(ctx, "list heart rate", func(ctx context.Context) error {
-		return whereInstants(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID), "at", start, end).
-			Order("at").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.HeartRateSample, len(rows))
-	for i, r := range rows {
-		out[i] = lifeops.HeartRateSample{At: utc(time.Time(r.At)), BPM: r.BPM, Source: r.Source}
-	}
-	return emptyOr(ctx, db, "list heart rate", userID, out)
+	return listOf(ctx, db, "list heart rate", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return whereInstants(q, "at", start, end).Order("at")
+	}, infallible(func(r heartRateRow) lifeops.HeartRateSample {
+		return lifeops.HeartRateSample{At: utc(time.Time(r.At)), BPM: r.BPM, Source: r.Source}
+	}))
 }

@@ -32,6 +32,17 @@ var internalBackends = []backendFn{
 	{"postgres", func(tb testing.TB) string { return pgtest.Schema(tb) }},
 }
 
+// openRaw opens an unmigrated store for a test and closes it after.
+func openRaw(tb testing.TB, dsn string) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), dsn, &Options{MaxOpenConns: 3})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
 // models lists every row type with the table it maps to.
 var models = []any{
 	(*userRow)(nil), (*goalsRow)(nil), (*credentialRow)(nil), (*rawDocumentRow)(nil), (*healthDayRow)(nil),
@@ -203,11 +214,7 @@ func TestFailedMigrationStaysPending(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, err := Open(ctx, b.dsn(t), &Options{MaxOpenConns: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openRaw(t, b.dsn(t))
 			dir := "migrations/" + string(db.dialect) + "/"
 			db.migrationFS = fstest.MapFS{
 				dir + "20260101000000_one.tx.up.sql":   {Data: []byte("CREATE TABLE one (id INTEGER);\n")},
@@ -376,11 +383,7 @@ func TestFailedRollbackReportsWhatItUndid(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, err := Open(ctx, b.dsn(t), &Options{MaxOpenConns: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openRaw(t, b.dsn(t))
 			db.migrationFS = failingSet(db)
 			if _, err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
@@ -414,11 +417,7 @@ func TestFailedRollbackReportsWhatItUndid(t *testing.T) {
 func TestStampIsAllOrNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openRaw(t, filepath.Join(t.TempDir(), "t.db"))
 	db.migrationFS = failingSet(db)
 	if _, err := db.MigrationStatus(ctx); err != nil { // creates the bookkeeping tables
 		t.Fatal(err)

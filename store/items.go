@@ -108,18 +108,7 @@ func (db *DB) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error {
 
 // Items lists the user's items ordered by CreatedAt, then ID.
 func (db *DB) Items(ctx context.Context, userID uuid.UUID) ([]lifeops.Item, error) {
-	var rows []itemRow
-	if err := db.read(ctx, "list items", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("created_at", "id").Scan(ctx)
-	}); err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.Item, len(rows))
-	for i, r := range rows {
-		var err error
-		if out[i], err = r.item(); err != nil {
-			return nil, wrapErr("list items", err)
-		}
-	}
-	return emptyOr(ctx, db, "list items", userID, out)
+	return listOf(ctx, db, "list items", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Order("created_at", "id")
+	}, itemRow.item)
 }

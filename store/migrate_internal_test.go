@@ -23,11 +23,7 @@ func TestEachDownUndoesItsUp(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, err := Open(ctx, b.dsn(t), &Options{MaxOpenConns: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := openRaw(t, b.dsn(t))
 			dir := "migrations/" + string(db.dialect)
 			entries, err := fs.ReadDir(migrationFiles, dir)
 			if err != nil {

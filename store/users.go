@@ -226,6 +226,52 @@ func (db *DB) requireUser(ctx context.Context, op string, userID uuid.UUID) erro
 	return nil
 }
 
+// listOf lists rows of the user's table R, selected by user_id and then
+// by query, converted by conv: the shape of every per-user listing. An
+// empty list for a user who does not exist is ErrNotFound.
+func listOf[R, T any](ctx context.Context, db *DB, op string, userID uuid.UUID,
+	query func(*bun.SelectQuery) *bun.SelectQuery, conv func(R) (T, error)) ([]T, error) {
+	var rows []R
+	if err := db.read(ctx, op, func(ctx context.Context) error {
+		return query(db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID)).Scan(ctx)
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		var err error
+		if out[i], err = conv(r); err != nil {
+			return nil, wrapErr(op, err)
+		}
+	}
+	return emptyOr(ctx, db, op, userID, out)
+}
+
+// deleteOne deletes the user's rows of model's table that match where and
+// reports whether there were any; with none, an unknown user is
+// ErrNotFound.
+func deleteOne(ctx context.Context, db *DB, op string, userID uuid.UUID, model any, where string, args ...any) (bool, error) {
+	var deleted bool
+	err := db.retry(ctx, op, func(ctx context.Context) error {
+		res, err := db.idb().NewDelete().Model(model).Where("user_id = ?", userID).Where(where, args...).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		deleted = n > 0
+		return err
+	})
+	if err == nil && !deleted {
+		err = db.requireUser(ctx, op, userID)
+	}
+	return deleted, err
+}
+
+// infallible adapts a conversion that cannot fail to listOf.
+func infallible[R, T any](f func(R) T) func(R) (T, error) {
+	return func(r R) (T, error) { return f(r), nil }
+}
+
 // emptyOr returns out, or the not-found error when out is empty and the
 // user does not exist.
 func emptyOr[T any](ctx context.Context, db *DB, op string, userID uuid.UUID, out []T) ([]T, error) {

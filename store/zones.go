@@ -46,16 +46,7 @@ func (db *DB) AddZoneChange(ctx context.Context, c lifeops.ZoneChange) (lifeops.
 
 // ZoneChanges lists the user's zone changes ordered by At.
 func (db *DB) ZoneChanges(ctx context.Context, userID uuid.UUID) ([]lifeops.ZoneChange, error) {
-	var rows []zoneChangeRow
-	err := db.read(ctx, "list zone changes", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model(&rows).Where("user_id = ?", userID).Order("at").Scan(ctx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]lifeops.ZoneChange, len(rows))
-	for i, r := range rows {
-		out[i] = r.change()
-	}
-	return emptyOr(ctx, db, "list zone changes", userID, out)
+	return listOf(ctx, db, "list zone changes", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Order("at")
+	}, infallible(zoneChangeRow.change))
 }
