@@ -354,3 +354,31 @@ func TestFlightKeepsStreakAchievement(t *testing.T) {
 	}
 	t.Fatal("no streak_7 achievement in the catalog")
 }
+
+// TestSkippedCalendarDay: Pacific/Apia skipped 2011-12-30 (midnight after
+// the 29th was followed by the 31st). With the day starting at 04:00, the
+// small hours of the 31st belong to the evening before, which is the 29th:
+// the person's current day is never a date the zone skipped.
+func TestSkippedCalendarDay(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := setup(t, time.Date(2011, 12, 28, 9, 0, 0, 0, apia))
+	u := mustOK[lifeops.User](t)(b.svc.CreateUser(ctx, lifeops.NewUser{Name: "Sina", Zone: "Pacific/Apia"}))
+	it := b.item(t, u.ID, "Journal", civil.Clock{Hour: 22})
+	b.clock.Set(time.Date(2011, 12, 31, 1, 0, 0, 0, apia))
+	today := mustOK[lifeops.Today](t)(b.svc.Today(ctx, u.ID, civil.Date{}))
+	if want := civil.D(2011, 12, 29); today.Date != want {
+		t.Errorf("the current day at 01:00 on the 31st = %s, want %s", today.Date, want)
+	}
+	out, err := b.svc.Complete(ctx, u.ID, it.ID, civil.Date{})
+	if err != nil {
+		t.Fatalf("completing the evening's item after midnight: %v", err)
+	}
+	if out.Date != civil.D(2011, 12, 29) {
+		t.Errorf("completed the occurrence of %s, want 2011-12-29", out.Date)
+	}
+}

@@ -168,3 +168,48 @@ func TestDayStart(t *testing.T) {
 		t.Errorf("DayStart(hour 24) err = %v, want ErrInvalid", err)
 	}
 }
+
+// TestSkippedDate: Pacific/Apia went from 2011-12-29 23:59:59 (UTC−10)
+// straight to 2011-12-31 00:00 (UTC+14). The small hours of the 31st,
+// before a day start of 4, belong to the evening before, which was the
+// 29th: no instant belongs to the 30th, whose person's day is empty
+// (DayStart of the 30th and of the 31st are the same instant). America/Havana
+// has no midnight on its spring-forward day; its days are unaffected.
+func TestSkippedDate(t *testing.T) {
+	t.Parallel()
+	apia := mustLoad(t, "Pacific/Apia")
+	havana := mustLoad(t, "America/Havana")
+	tests := []struct {
+		name  string
+		at    time.Time
+		loc   *time.Location
+		start int
+		want  civil.Date
+	}{
+		{"Apia, 23:30 on the 29th", time.Date(2011, 12, 29, 23, 30, 0, 0, apia), apia, 4, civil.D(2011, 12, 29)},
+		{"Apia, 00:00 on the 31st, day start 4", time.Date(2011, 12, 31, 0, 0, 0, 0, apia), apia, 4, civil.D(2011, 12, 29)},
+		{"Apia, 03:59 on the 31st, day start 4", time.Date(2011, 12, 31, 3, 59, 0, 0, apia), apia, 4, civil.D(2011, 12, 29)},
+		{"Apia, 04:00 on the 31st, day start 4", time.Date(2011, 12, 31, 4, 0, 0, 0, apia), apia, 4, civil.D(2011, 12, 31)},
+		{"Apia, 00:00 on the 31st, day start 0", time.Date(2011, 12, 31, 0, 0, 0, 0, apia), apia, 0, civil.D(2011, 12, 31)},
+		// 2026-03-08: Havana jumps from 00:00 to 01:00.
+		{"Havana, 23:59 before the jump, day start 0", time.Date(2026, 3, 8, 4, 59, 0, 0, time.UTC), havana, 0, civil.D(2026, 3, 7)},
+		{"Havana, 01:00 after the jump, day start 0", time.Date(2026, 3, 8, 5, 0, 0, 0, time.UTC), havana, 0, civil.D(2026, 3, 8)},
+		{"Havana, 01:00 after the jump, day start 4", time.Date(2026, 3, 8, 5, 0, 0, 0, time.UTC), havana, 4, civil.D(2026, 3, 7)},
+	}
+	for _, tt := range tests {
+		got, err := score.PersonDay(tt.at, tt.loc, tt.start)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: PersonDay = %s, %v; want %s", tt.name, got, err, tt.want)
+		}
+	}
+	d30, err30 := score.DayStart(civil.D(2011, 12, 30), apia, 4)
+	d31, err31 := score.DayStart(civil.D(2011, 12, 31), apia, 4)
+	want := time.Date(2011, 12, 31, 4, 0, 0, 0, apia)
+	if err30 != nil || err31 != nil || !d30.Equal(want) || !d31.Equal(want) {
+		t.Errorf("DayStart of the 30th and 31st = %s, %s (%v, %v); want both %s", d30, d31, err30, err31, want)
+	}
+	h, err := score.DayStart(civil.D(2026, 3, 8), havana, 0)
+	if want := time.Date(2026, 3, 8, 5, 0, 0, 0, time.UTC); err != nil || !h.Equal(want) {
+		t.Errorf("Havana's day without midnight starts at %s, %v; want the jump, %s", h.UTC(), err, want)
+	}
+}
