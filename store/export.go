@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -184,7 +185,7 @@ func ImportUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult
 }
 
 func importUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult, error) {
-	var r ImportResult
+	r := ImportResult{Users: 1}
 	id := x.User.ID
 	// Look before writing rather than create-then-update on conflict: in
 	// a Postgres transaction a failed statement aborts the rest.
@@ -196,9 +197,8 @@ func importUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult
 		err = dst.UpdateUser(ctx, x.User)
 	}
 	if err != nil {
-		return r, fmt.Errorf("import user: %w", err)
+		return ImportResult{}, fmt.Errorf("import user: %w", err)
 	}
-	r.Users = 1
 	if x.Goals != nil {
 		g := *x.Goals
 		g.UserID = id
@@ -206,106 +206,100 @@ func importUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult
 			return r, fmt.Errorf("import goals: %w", err)
 		}
 	}
-	for _, c := range x.Credentials {
-		c.UserID = id
-		if err := dst.PutCredential(ctx, c); err != nil {
-			return r, fmt.Errorf("import credentials: %w", err)
-		}
-		r.Credentials++
+	steps := []struct {
+		what  string
+		count *int
+		run   func() (int, error)
+	}{
+		{"credentials", &r.Credentials, each(x.Credentials, func(c lifeops.Credential) (bool, error) {
+			c.UserID = id
+			return true, dst.PutCredential(ctx, c)
+		})},
+		{"health days", &r.HealthDays, func() (int, error) {
+			days := slices.Clone(x.HealthDays)
+			for i := range days {
+				days[i].UserID = id
+			}
+			return len(days), dst.PutHealthDays(ctx, days)
+		}},
+		{"raw documents", &r.RawDocuments, func() (int, error) {
+			docs := slices.Clone(x.RawDocuments)
+			for i := range docs {
+				docs[i].UserID = id
+			}
+			return len(docs), dst.PutRawDocuments(ctx, docs)
+		}},
+		{"heart rate", &r.HeartRate, func() (int, error) { return len(x.HeartRate), dst.PutHeartRate(ctx, id, x.HeartRate) }},
+		{"sync states", &r.SyncStates, each(x.SyncStates, func(s lifeops.SyncState) (bool, error) {
+			s.UserID = id
+			return true, dst.PutSyncState(ctx, s)
+		})},
+		{"work days", &r.WorkDays, each(x.WorkDays, func(w lifeops.WorkDay) (bool, error) {
+			w.UserID = id
+			return true, dst.PutWorkDay(ctx, w)
+		})},
+		{"scores", &r.Scores, each(x.Scores, func(s lifeops.DayScores) (bool, error) {
+			s.UserID = id
+			return true, dst.PutScores(ctx, s)
+		})},
+		{"xp", &r.XP, each(x.XP, func(e lifeops.XPEntry) (bool, error) {
+			e.UserID = id
+			_, created, err := dst.AddXP(ctx, e)
+			return created, err
+		})},
+		{"achievements", &r.Achievements, each(x.Achievements, func(a lifeops.Achievement) (bool, error) {
+			a.UserID = id
+			_, created, err := dst.UnlockAchievement(ctx, a)
+			return created, err
+		})},
+		{"items", &r.Items, each(x.Items, func(it lifeops.Item) (bool, error) {
+			it.UserID = id
+			_, err := dst.Item(ctx, id, it.ID)
+			switch {
+			case errors.Is(err, lifeops.ErrNotFound):
+				err = dst.CreateItem(ctx, it)
+			case err == nil:
+				err = dst.UpdateItem(ctx, it)
+			}
+			return true, err
+		})},
+		{"events", &r.Events, each(x.Events, func(e lifeops.Event) (bool, error) {
+			e.UserID = id
+			_, created, err := dst.AddEvent(ctx, e)
+			return created, err
+		})},
+		{"zone changes", &r.ZoneChanges, each(x.ZoneChanges, func(c lifeops.ZoneChange) (bool, error) {
+			c.UserID = id
+			_, created, err := dst.AddZoneChange(ctx, c)
+			return created, err
+		})},
 	}
-	for i := range x.HealthDays {
-		x.HealthDays[i].UserID = id
-	}
-	if err := dst.PutHealthDays(ctx, x.HealthDays); err != nil {
-		return r, fmt.Errorf("import health days: %w", err)
-	}
-	r.HealthDays = len(x.HealthDays)
-	for i := range x.RawDocuments {
-		x.RawDocuments[i].UserID = id
-	}
-	if err := dst.PutRawDocuments(ctx, x.RawDocuments); err != nil {
-		return r, fmt.Errorf("import raw documents: %w", err)
-	}
-	r.RawDocuments = len(x.RawDocuments)
-	if err := dst.PutHeartRate(ctx, id, x.HeartRate); err != nil {
-		return r, fmt.Errorf("import heart rate: %w", err)
-	}
-	r.HeartRate = len(x.HeartRate)
-	for _, s := range x.SyncStates {
-		s.UserID = id
-		if err := dst.PutSyncState(ctx, s); err != nil {
-			return r, fmt.Errorf("import sync states: %w", err)
-		}
-		r.SyncStates++
-	}
-	for _, w := range x.WorkDays {
-		w.UserID = id
-		if err := dst.PutWorkDay(ctx, w); err != nil {
-			return r, fmt.Errorf("import work days: %w", err)
-		}
-		r.WorkDays++
-	}
-	for _, s := range x.Scores {
-		s.UserID = id
-		if err := dst.PutScores(ctx, s); err != nil {
-			return r, fmt.Errorf("import scores: %w", err)
-		}
-		r.Scores++
-	}
-	for _, e := range x.XP {
-		e.UserID = id
-		_, created, err := dst.AddXP(ctx, e)
+	for _, s := range steps {
+		n, err := s.run()
 		if err != nil {
-			return r, fmt.Errorf("import xp: %w", err)
+			return r, fmt.Errorf("import %s: %w", s.what, err)
 		}
-		r.XP += count(created)
-	}
-	for _, a := range x.Achievements {
-		a.UserID = id
-		_, created, err := dst.UnlockAchievement(ctx, a)
-		if err != nil {
-			return r, fmt.Errorf("import achievements: %w", err)
-		}
-		r.Achievements += count(created)
-	}
-	for _, it := range x.Items {
-		it.UserID = id
-		_, err := dst.Item(ctx, id, it.ID)
-		switch {
-		case errors.Is(err, lifeops.ErrNotFound):
-			err = dst.CreateItem(ctx, it)
-		case err == nil:
-			err = dst.UpdateItem(ctx, it)
-		}
-		if err != nil {
-			return r, fmt.Errorf("import items: %w", err)
-		}
-		r.Items++
-	}
-	for _, e := range x.Events {
-		e.UserID = id
-		_, created, err := dst.AddEvent(ctx, e)
-		if err != nil {
-			return r, fmt.Errorf("import events: %w", err)
-		}
-		r.Events += count(created)
-	}
-	for _, c := range x.ZoneChanges {
-		c.UserID = id
-		_, created, err := dst.AddZoneChange(ctx, c)
-		if err != nil {
-			return r, fmt.Errorf("import zone changes: %w", err)
-		}
-		r.ZoneChanges += count(created)
+		*s.count = n
 	}
 	return r, nil
 }
 
-func count(b bool) int {
-	if b {
-		return 1
+// each writes records one by one with put, which reports whether it
+// created a record, and counts those it did.
+func each[T any](records []T, put func(T) (bool, error)) func() (int, error) {
+	return func() (int, error) {
+		n := 0
+		for _, rec := range records {
+			created, err := put(rec)
+			if err != nil {
+				return n, err
+			}
+			if created {
+				n++
+			}
+		}
+		return n, nil
 	}
-	return 0
 }
 
 // ExportError reports an export document that cannot be imported.
