@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -311,6 +312,51 @@ func TestBackupRestore(t *testing.T) {
 	pg := openPostgres(t)
 	if err := pg.Backup(ctx, filepath.Join(t.TempDir(), "x")); !errors.Is(err, store.ErrUnsupported) {
 		t.Errorf("Backup on Postgres = %v, want ErrUnsupported", err)
+	}
+}
+
+// TestRestoreInPlace follows Backup's restore steps: stop the program, put
+// the copy in place of the database file, remove the -wal and -shm files,
+// open it. The store is as it was at the backup.
+func TestRestoreInPlace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	live, copyPath := filepath.Join(dir, "lifeops.db"), filepath.Join(dir, "backup.db")
+	db, err := store.Open(ctx, live, &store.Options{Keys: testKeys(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustMigrate(t, db)
+	u := fillUser(t, db)
+	if err := db.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	want, err := store.ExportUser(ctx, db, u.ID, &store.ExportOptions{Credentials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteUser(ctx, u.ID); err != nil { // the mistake the backup undoes
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(copyPath, live); err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if err := os.Remove(live + side); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	restored := mustOpen(t, live)
+	got, err := store.ExportUser(ctx, restored, u.ID, &store.ExportOptions{Credentials: true})
+	if err != nil {
+		t.Fatalf("the user is not back after the restore: %v", err)
+	}
+	if diff := cmp.Diff(want, got, ignoreExportedAt); diff != "" {
+		t.Errorf("restored in place (-at backup +restored):\n%s", diff)
 	}
 }
 
