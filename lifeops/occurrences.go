@@ -287,7 +287,9 @@ func (h *history) record(e Event) {
 func (h *history) forget(k occKey, kinds ...EventKind) {
 	h.wholeDay, h.firstOK = nil, false
 	st := h.occ[k]
-	kept := h.events[:0]
+	// A new slice: the occurrence states point into the old one, so it
+	// must not be filtered in place.
+	kept := make([]Event, 0, len(h.events))
 	for _, e := range h.events {
 		drop := false
 		for _, kind := range kinds {
@@ -367,7 +369,7 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 	if created {
 		s.log.InfoContext(ctx, "completed", "user_id", userID, "item_id", itemID, "date", d)
 	}
-	return s.settle(ctx, h, it, d, &streak)
+	return s.settle(ctx, h, it, d, &streak, false)
 }
 
 // completionReason is the ledger reason of a completion: the score
@@ -412,7 +414,7 @@ func (s *Service) Skip(ctx context.Context, userID, itemID uuid.UUID, d civil.Da
 	if created || h.occ[occKey{itemID, d}] == nil || h.occ[occKey{itemID, d}].outcome == nil {
 		h.record(e)
 	}
-	return s.settle(ctx, h, it, d, nil)
+	return s.settle(ctx, h, it, d, nil, false)
 }
 
 // Postponement says where a postponed occurrence goes; set exactly one
@@ -458,7 +460,7 @@ func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civi
 		if created || (e.To.Equal(ev.To) && e.ToDate == ev.ToDate) {
 			h.forget(k, EventPostponed)
 			h.record(e)
-			return s.settle(ctx, h, it, d, nil)
+			return s.settle(ctx, h, it, d, nil, true)
 		}
 		if _, err := s.store.DeleteEvent(ctx, userID, itemID, d, EventPostponed); err != nil {
 			return Outcome{}, fmt.Errorf("replace postponement: %w", err)
@@ -555,17 +557,28 @@ func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Da
 	if err != nil {
 		return Outcome{}, err
 	}
-	return s.settle(ctx, h, h.item(itemID), d, nil)
+	return s.settle(ctx, h, h.item(itemID), d, nil, true)
 }
 
-// settle rescores day d (and the day an occurrence of d moved to), settles
-// the achievements, and reports the occurrence's state. A non-nil streak is
-// the item's streak over h, already counted.
-func (s *Service) settle(ctx context.Context, h *history, it *itemPlan, d civil.Date, streak *score.Streak) (Outcome, error) {
+// settle rescores day d and the day the occurrence of d is on now (moved
+// there by a postponement), settles the achievements, and reports the
+// occurrence's state. With left, the call may have taken the occurrence off
+// a day it had been moved to, which the stored events no longer tell, so
+// every day it could have been on is rescored: d through
+// timeline.MaxPostponeDays later, up to the person's current day. A retry
+// after a crash rescores them too. A non-nil streak is the item's streak
+// over h, already counted.
+func (s *Service) settle(ctx context.Context, h *history, it *itemPlan, d civil.Date, streak *score.Streak, left bool) (Outcome, error) {
 	k := occKey{it.ID, d}
 	days := []civil.Date{d}
-	if moved := h.occ[k].movedTo(k); moved != d && !moved.After(h.today) {
+	if moved := h.occ[k].movedTo(k); moved != d {
 		days = append(days, moved)
+	}
+	if left {
+		days = days[:0]
+		for day := d; !day.After(d.AddDays(timeline.MaxPostponeDays)); day = day.AddDays(1) {
+			days = append(days, day)
+		}
 	}
 	for _, day := range days {
 		if !day.After(h.today) {
