@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/store"
 )
 
@@ -56,5 +58,24 @@ func TestOpenSQLite(t *testing.T) {
 				t.Errorf("connection settings (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOpenUnreachable: a database that cannot be reached is an error
+// matching lifeops.ErrUnavailable, on both backends.
+func TestOpenUnreachable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, dsn := range []string{
+		"postgres://postgres@127.0.0.1:1/test?connect_timeout=2",
+		filepath.Join(t.TempDir(), "no", "such", "folder", "lifeops.db"),
+	} {
+		db, err := store.Open(ctx, dsn, nil)
+		if !errors.Is(err, lifeops.ErrUnavailable) {
+			t.Errorf("Open(%q) = %v, want an error matching ErrUnavailable", dsn, err)
+		}
+		if db != nil {
+			db.Close()
+		}
 	}
 }
