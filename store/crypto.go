@@ -63,6 +63,7 @@ type KeyError struct {
 	Reason string
 }
 
+// Error says which key and what is wrong.
 func (e *KeyError) Error() string {
 	if e.ID == "" {
 		return "store: encryption key: " + e.Reason

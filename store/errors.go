@@ -45,6 +45,7 @@ const (
 
 var kindNames = [...]string{"internal", "not found", "conflict", "invalid", "unavailable", "retryable"}
 
+// String names the kind, as Error shows it.
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -71,6 +72,7 @@ type Error struct {
 	Err error
 }
 
+// Error returns "store: OP: KIND (CODE CONSTRAINT): driver message".
 func (e *Error) Error() string {
 	s := "store: " + e.Op + ": " + e.Kind.String()
 	switch {

@@ -312,6 +312,7 @@ type ExportError struct {
 	Err error
 }
 
+// Error names the field and says what is wrong with it.
 func (e *ExportError) Error() string {
 	return fmt.Sprintf("store: export document: %s: %s", e.Field, e.Reason)
 }

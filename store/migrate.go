@@ -57,6 +57,7 @@ type PendingError struct {
 	Pending []Migration
 }
 
+// Error counts and names the pending migrations.
 func (e *PendingError) Error() string {
 	names := make([]string, len(e.Pending))
 	for i, m := range e.Pending {
@@ -225,6 +226,7 @@ func keepIf(ctx context.Context, m *migrate.Migrator, ms []Migration, applied bo
 // UnknownVersionError reports a migration version the code does not have.
 type UnknownVersionError struct{ Version string }
 
+// Error names the version.
 func (e *UnknownVersionError) Error() string {
 	return fmt.Sprintf("store: no migration has version %q", e.Version)
 }

@@ -249,6 +249,7 @@ type DSNError struct {
 	Err error
 }
 
+// Error shows the DSN, password removed, and why it cannot be used.
 func (e *DSNError) Error() string { return fmt.Sprintf("bad DSN %q: %v", e.DSN, e.Err) }
 
 // Unwrap returns the underlying parse error.
