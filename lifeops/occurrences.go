@@ -351,25 +351,65 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 	} else if st := h.occ[occKey{itemID, d}]; st == nil || st.outcome == nil {
 		h.record(e) // completed by a concurrent request after the history was loaded
 	}
-	k := occKey{itemID, d}
-	// Nothing below changes the history, so the streak is the Outcome's too.
-	streak, err := h.streak(h.itemMarks(it), s.streakRules)
+	streak, err := s.awardCompletion(ctx, h, it, d, e)
 	if err != nil {
 		return Outcome{}, err
 	}
-	a, err := score.CompletionAward(score.Completion{ItemID: itemID.String(), Date: d,
-		Difficulty: score.Difficulty(it.Difficulty), BasePoints: it.XP, OnTime: h.onTime(it, k, e.At), Streak: streak.Current})
-	if err != nil {
-		return Outcome{}, translate(err)
-	}
-	a.Reason = completionReason(it.Title, itemID, a.Reason)
-	if _, _, err := s.store.AddXP(ctx, s.xpEntry(userID, a)); err != nil {
-		return Outcome{}, fmt.Errorf("award completion: %w", err)
+	// An undo that ran between storing the completion and its XP deleted
+	// the completion and maybe not yet the XP: take the XP back as that
+	// undo meant to, and report the occurrence as it is now.
+	if gone, err := s.completionGone(ctx, userID, itemID, d); err != nil || gone {
+		if err != nil {
+			return Outcome{}, err
+		}
+		if _, err := s.store.DeleteXP(ctx, userID, score.CompletionKey(itemID.String(), d)); err != nil {
+			return Outcome{}, fmt.Errorf("take back completion XP: %w", err)
+		}
+		if h, err = s.historyOf(ctx, h.person, civil.Date{}, s.today(h.person)); err != nil {
+			return Outcome{}, err
+		}
+		return s.settle(ctx, h, h.item(itemID), d, nil, true)
 	}
 	if created {
 		s.log.InfoContext(ctx, "completed", "user_id", userID, "item_id", itemID, "date", d)
 	}
 	return s.settle(ctx, h, it, d, &streak, false)
+}
+
+// awardCompletion records the XP of the completion e of item it on day d,
+// counted over h, which holds e: the base points with the on-time and
+// streak bonuses. Recording it again changes nothing. It returns the
+// item's streak over h.
+func (s *Service) awardCompletion(ctx context.Context, h *history, it *itemPlan, d civil.Date, e Event) (score.Streak, error) {
+	streak, err := h.streak(h.itemMarks(it), s.streakRules)
+	if err != nil {
+		return score.Streak{}, err
+	}
+	a, err := score.CompletionAward(score.Completion{ItemID: it.ID.String(), Date: d,
+		Difficulty: score.Difficulty(it.Difficulty), BasePoints: it.XP, OnTime: h.onTime(it, occKey{it.ID, d}, e.At), Streak: streak.Current})
+	if err != nil {
+		return score.Streak{}, translate(err)
+	}
+	a.Reason = completionReason(it.Title, it.ID, a.Reason)
+	if _, _, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
+		return score.Streak{}, fmt.Errorf("award completion: %w", err)
+	}
+	return streak, nil
+}
+
+// completionGone reports whether the store no longer holds a completion of
+// the occurrence of itemID on day d.
+func (s *Service) completionGone(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (bool, error) {
+	events, err := s.store.Events(ctx, userID, d, d)
+	if err != nil {
+		return false, fmt.Errorf("load events: %w", err)
+	}
+	for _, e := range events {
+		if e.ItemID == itemID && e.Kind == EventCompleted {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // completionReason is the ledger reason of a completion: the score
@@ -557,7 +597,15 @@ func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Da
 	if err != nil {
 		return Outcome{}, err
 	}
-	return s.settle(ctx, h, h.item(itemID), d, nil, true)
+	it := h.item(itemID)
+	if st := h.occ[occKey{itemID, d}]; st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted {
+		// A completion that ran between the deletes above came after this
+		// undo, and the second delete took its XP: give it back.
+		if _, err := s.awardCompletion(ctx, h, it, d, *st.outcome); err != nil {
+			return Outcome{}, err
+		}
+	}
+	return s.settle(ctx, h, it, d, nil, true)
 }
 
 // settle rescores day d and the day the occurrence of d is on now (moved

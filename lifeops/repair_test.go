@@ -3,6 +3,7 @@ package lifeops_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/lifeops/memstore"
+	"github.com/lifeops/lifeops/score"
 )
 
 // crashingStore is a memstore whose chosen write fails once, as if the
@@ -114,5 +116,95 @@ func TestScoringAndGoalsAreIdempotent(t *testing.T) {
 	g2 := mustOK[lifeops.Goals](t)(b.svc.SetGoals(ctx, u.ID, g))
 	if diff := cmp.Diff(g1, g2); diff != "" {
 		t.Errorf("setting goals twice (-first +second):\n%s", diff)
+	}
+}
+
+// raceStore is a memstore that runs a hook, once, just before a chosen
+// write, so a test can put another request exactly between two writes of a
+// use case.
+type raceStore struct {
+	*memstore.Store
+	beforeAddXP       atomic.Pointer[func()]
+	beforeSecondDelXP atomic.Pointer[func()]
+	delXP             atomic.Int32
+}
+
+func (s *raceStore) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bool, error) {
+	if f := s.beforeAddXP.Swap(nil); f != nil && strings.HasPrefix(e.Key, "completion:") {
+		(*f)()
+	}
+	return s.Store.AddXP(ctx, e)
+}
+
+func (s *raceStore) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
+	if strings.HasPrefix(key, "completion:") && s.delXP.Add(1) == 2 {
+		if f := s.beforeSecondDelXP.Swap(nil); f != nil {
+			(*f)()
+		}
+	}
+	return s.Store.DeleteXP(ctx, userID, key)
+}
+
+// TestCompleteRacingUndoKeepsXPWithItsCompletion: a completion and an undo
+// of the same occurrence that interleave their writes end as one of them
+// after the other would: completed with its XP, or undone without it;
+// never a completion without XP or XP without a completion.
+func TestCompleteRacingUndoKeepsXPWithItsCompletion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	now := time.Date(2026, 3, 10, 7, 40, 0, 0, loc)
+	tests := []struct {
+		name string
+		// arm sets the hook on the store; first runs, and the hook runs
+		// the other request in the middle of it.
+		arm func(s *raceStore, other func())
+		// first is the request interrupted; other the one that runs inside.
+		firstUndo bool
+	}{
+		// Complete stores the completion; an undo runs whole before its
+		// XP is written.
+		{"undo between the completion and its XP", func(s *raceStore, other func()) { s.beforeAddXP.Store(&other) }, false},
+		// Undo deleted the events; a completion runs whole before the
+		// undo takes the XP back a second time.
+		{"complete between an undo's deletes", func(s *raceStore, other func()) { s.beforeSecondDelXP.Store(&other) }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := &raceStore{Store: memstore.New()}
+			svc, err := lifeops.New(&lifeops.Config{Store: store, Clock: lifeops.ClockFunc(func() time.Time { return now })})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"}))
+			b := &bundle{svc: svc, store: store.Store}
+			it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
+			complete := func() {
+				if _, err := svc.Complete(ctx, u.ID, it.ID, day(10)); err != nil {
+					t.Errorf("Complete: %v", err)
+				}
+			}
+			undo := func() {
+				if _, err := svc.Undo(ctx, u.ID, it.ID, day(10)); err != nil {
+					t.Errorf("Undo: %v", err)
+				}
+			}
+			if tt.firstUndo {
+				complete()
+				store.delXP.Store(0)
+				tt.arm(store, complete)
+				undo()
+			} else {
+				tt.arm(store, undo)
+				complete()
+			}
+			events := mustOK[[]lifeops.Event](t)(store.Events(ctx, u.ID, day(10), day(10)))
+			completed := len(events) == 1 && events[0].Kind == lifeops.EventCompleted
+			xp := hasXP(t, b, u.ID, score.CompletionKey(it.ID.String(), day(10)))
+			if completed != xp {
+				t.Errorf("completed %v but completion XP %v (events %+v)", completed, xp, events)
+			}
+		})
 	}
 }
