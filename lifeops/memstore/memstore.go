@@ -547,12 +547,20 @@ func (s *Store) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.D
 
 // ---- scores
 
+func cloneContributors(cs []lifeops.Contributor) []lifeops.Contributor {
+	cs = slices.Clone(cs)
+	for i := range cs {
+		cs[i].Parts = slices.Clone(cs[i].Parts)
+	}
+	return cs
+}
+
 func cloneDomain(p *lifeops.DomainScore) *lifeops.DomainScore {
 	if p == nil {
 		return nil
 	}
 	c := *p
-	c.Contributors = slices.Clone(p.Contributors)
+	c.Contributors = cloneContributors(p.Contributors)
 	return &c
 }
 
@@ -561,6 +569,7 @@ func cloneScores(sc lifeops.DayScores) lifeops.DayScores {
 		v := *sc.Life
 		sc.Life = &v
 	}
+	sc.LifeParts = cloneContributors(sc.LifeParts)
 	sc.Sleep, sc.Activity = cloneDomain(sc.Sleep), cloneDomain(sc.Activity)
 	sc.WorkLife, sc.Habits = cloneDomain(sc.WorkLife), cloneDomain(sc.Habits)
 	sc.ComputedAt = instant(sc.ComputedAt)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -70,5 +71,52 @@ func TestXPSummary(t *testing.T) {
 	}
 	if _, err := s.XPSummary(ctx, uuid.New()); !errors.Is(err, lifeops.ErrNotFound) {
 		t.Errorf("summary of an unknown user: %v, want ErrNotFound", err)
+	}
+}
+
+// TestScoresDoNotAlias: the store keeps its own copy of every slice of a
+// day's scores, as a SQL store does: changing the slices of a stored or a
+// returned value afterwards changes nothing stored.
+func TestScoresDoNotAlias(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := memstore.New()
+	u := lifeops.User{ID: uuid.New(), Name: "Ada", Zone: "UTC", WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	v := decimal.RequireFromString("80")
+	contributor := func() lifeops.Contributor {
+		return lifeops.Contributor{Name: "sleep_score", Value: v, Weight: decimal.NewFromInt(1), Effect: v,
+			Parts: []lifeops.ContributorPart{{Name: "rem_sleep", Value: 70}}}
+	}
+	sc := lifeops.DayScores{UserID: u.ID, Date: civil.D(2026, 3, 10), Life: &v,
+		LifeParts:  []lifeops.Contributor{contributor()},
+		Sleep:      &lifeops.DomainScore{Value: v, Contributors: []lifeops.Contributor{contributor()}},
+		ComputedAt: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	if err := s.PutScores(ctx, sc); err != nil {
+		t.Fatal(err)
+	}
+	want := func() []lifeops.DayScores {
+		t.Helper()
+		got, err := s.Scores(ctx, u.ID, sc.Date, sc.Date)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("Scores = %v, %v", got, err)
+		}
+		return got
+	}
+	before := want()
+	scribble := func(d lifeops.DayScores) {
+		d.LifeParts[0].Name = "changed"
+		d.LifeParts[0].Parts[0].Value = 1
+		d.Sleep.Contributors[0].Parts[0].Name = "changed"
+	}
+	scribble(sc)
+	scribble(before[0])
+	if diff := cmp.Diff(want(), []lifeops.DayScores{{UserID: u.ID, Date: sc.Date, Life: &v,
+		LifeParts:  []lifeops.Contributor{contributor()},
+		Sleep:      &lifeops.DomainScore{Value: v, Contributors: []lifeops.Contributor{contributor()}},
+		ComputedAt: sc.ComputedAt}}); diff != "" {
+		t.Errorf("stored scores changed through a caller's slices (-stored +want):\n%s", diff)
 	}
 }
