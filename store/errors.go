@@ -149,7 +149,8 @@ func pgKind(code string) Kind {
 	case code == "57014": // query_canceled
 		return KindUnavailable
 	case len(code) == 2+3 && code[:2] == "23", // integrity constraint violation
-		len(code) == 5 && code[:2] == "22": // data exception: too long, bad text
+		len(code) == 5 && code[:2] == "22", // data exception: too long, bad text
+		len(code) == 5 && code[:2] == "54": // program limit: a value too big or too deep, as SQLITE_TOOBIG
 		return KindInvalid
 	case len(code) == 5 && (code[:2] == "08" || code[:2] == "53" || code[:2] == "57"):
 		return KindUnavailable

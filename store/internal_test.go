@@ -150,7 +150,7 @@ func TestPgKind(t *testing.T) {
 		"23505": KindConflict, "23503": KindNotFound, "23514": KindInvalid, "23502": KindInvalid,
 		"22001": KindInvalid, "22P02": KindInvalid, "40001": KindRetryable, "40P01": KindRetryable,
 		"55P03": KindRetryable, "57014": KindUnavailable, "08006": KindUnavailable, "53300": KindUnavailable,
-		"42P01": KindInternal, "XX000": KindInternal,
+		"54001": KindInvalid, "54000": KindInvalid, "42P01": KindInternal, "XX000": KindInternal,
 	}
 	for code, want := range tests {
 		if got := pgKind(code); got != want {
