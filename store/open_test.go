@@ -5,12 +5,17 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/store"
+	"github.com/lifeops/lifeops/store/pgtest"
 )
 
 // TestOpenSQLite opens files with awkward names and checks that the file
@@ -77,5 +82,36 @@ func TestOpenUnreachable(t *testing.T) {
 		if db != nil {
 			db.Close()
 		}
+	}
+}
+
+// TestBackslashesOnPostgres: bun writes strings as standard SQL literals,
+// where a backslash is an ordinary character. On a Postgres session with
+// standard_conforming_strings off (a server, role or DSN setting) a
+// backslash would escape instead: text would lose its backslashes and a
+// crafted string could end its literal early. A store opened by Open
+// turns the setting on; one wrapping a caller's pool refuses a pool that
+// has it off.
+func TestBackslashesOnPostgres(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.Schema(t) + "&options=-c%20standard_conforming_strings%3Doff"
+	db := mustMigrate(t, mustOpen(t, dsn))
+	u := newUser(t, db)
+	for _, key := range []string{`back\slash`, `end\`, `a\'b`, `\'); SELECT 1; --`} {
+		got, _, err := db.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: key, Date: civil.D(2026, 1, 1), Kind: "x", CreatedAt: t0})
+		if err != nil || got.Key != key {
+			t.Errorf("AddXP key %q: stored %q, %v; want it exactly", key, got.Key, err)
+		}
+	}
+
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := stdlib.OpenDB(*cfg)
+	defer pool.Close()
+	if _, err := store.OpenDB(ctx, pool, nil); !errors.Is(err, lifeops.ErrInvalid) || !strings.Contains(err.Error(), "standard_conforming_strings") {
+		t.Errorf("OpenDB of a pool with standard_conforming_strings off = %v, want a refusal naming the setting", err)
 	}
 }

@@ -124,7 +124,13 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open: %w", &DSNError{DSN: redactDSN(dsn), Err: err})
 		}
-		sqldb := stdlib.OpenDB(*cfg)
+		// Bun writes strings as standard SQL literals, in which a backslash
+		// is an ordinary character: every session must say so, whatever
+		// the server, role or DSN sets.
+		sqldb := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			_, err := c.Exec(ctx, "SET standard_conforming_strings = on")
+			return err
+		}))
 		max := o.MaxOpenConns
 		if max <= 0 {
 			max = 10
@@ -156,7 +162,9 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 // driver (pgx's stdlib or modernc.org/sqlite) or from opts.Dialect. Close
 // on the returned DB leaves sqldb open: it belongs to the caller. A SQLite
 // pool must have foreign keys on (_pragma=foreign_keys(1) in its DSN), or
-// OpenDB refuses it: cascades and ownership checks depend on them.
+// OpenDB refuses it: cascades and ownership checks depend on them. A
+// Postgres pool must keep standard_conforming_strings on (the default),
+// or OpenDB refuses it: the store's string literals depend on it.
 func OpenDB(ctx context.Context, sqldb *sql.DB, opts *Options) (*DB, error) {
 	if sqldb == nil {
 		return nil, errors.New("store: open: nil *sql.DB")
@@ -185,7 +193,8 @@ func OpenDB(ctx context.Context, sqldb *sql.DB, opts *Options) (*DB, error) {
 
 // OpenBun wraps a *bun.DB the caller already has, on pgdialect or
 // sqlitedialect. Close on the returned DB leaves db open. As with OpenDB,
-// a SQLite pool must have foreign keys on.
+// a SQLite pool must have foreign keys on and a Postgres pool
+// standard_conforming_strings.
 func OpenBun(ctx context.Context, db *bun.DB, opts *Options) (*DB, error) {
 	if db == nil {
 		return nil, errors.New("store: open: nil *bun.DB")
@@ -207,6 +216,21 @@ func finishOpen(ctx context.Context, db *bun.DB, d Dialect, o Options, owned boo
 			_ = db.Close()
 		}
 		return nil, wrapErr("open", err)
+	}
+	if d == Postgres {
+		// Bun writes strings as standard SQL literals; with this setting
+		// off, Postgres would read a backslash in one as an escape, which
+		// changes the text or ends the literal early.
+		var on string
+		if err := db.QueryRowContext(ctx, "SHOW standard_conforming_strings").Scan(&on); err != nil || on != "on" {
+			if owned {
+				_ = db.Close()
+			}
+			if err == nil {
+				err = errors.New("standard_conforming_strings is off: turn it on for the pool's sessions (it is on by default)")
+			}
+			return nil, &Error{Op: "open", Kind: KindInvalid, Err: err}
+		}
 	}
 	if d == SQLite {
 		// Cascades and ownership checks rest on foreign keys, which SQLite
