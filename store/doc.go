@@ -20,9 +20,9 @@
 // [DB.Rollback] undoes the last group, [DB.MigrationStatus] lists every
 // migration, [DB.CheckMigrations] fails while any is pending, [DB.Stamp]
 // marks migrations applied without running them and [CreateMigration]
-// writes a new pair of files for both dialects. On Postgres a run holds
-// pg_advisory_lock (keyed by the current schema) on one connection, so
-// processes that start together migrate once.
+// writes a new pair of files for both dialects. On Postgres a run holds a
+// session advisory lock (keyed by the current schema) on one connection,
+// so processes that start together migrate once.
 //
 // # Values
 //

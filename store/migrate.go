@@ -26,7 +26,7 @@ var migrationFiles embed.FS
 
 // migrationsTable and migrationLocksTable are bun/migrate's bookkeeping
 // tables. The locks table is created by bun's Init but never used: the
-// store serializes runs with pg_advisory_lock instead.
+// store serializes runs with a Postgres advisory lock instead.
 const (
 	migrationsTable     = "bun_migrations"
 	migrationLocksTable = "bun_migration_locks"
