@@ -28,9 +28,11 @@
 // bedtime, heart-rate samples) are time.Time values; stores return them in
 // UTC, and the Service shows them in the person's zone.
 //
-// Changing the zone takes effect at once: the current day and every feed
-// are computed in the new zone, and stored records keep their dates, so
-// nothing done before the move changes day. The Service records each move
+// Changing the zone takes effect at once: the current day, and the feeds
+// of the day of the move and later, are computed in the new zone. Stored
+// records keep their dates, and the days lived before the move keep the
+// zone they were lived in (their feeds, and their scores when computed
+// again), so nothing done before the move changes day or time. The Service records each move
 // as a [ZoneChange] and counts every streak across them: a day that a
 // flight east jumps over cannot break a streak or cost a freeze, and a date
 // lived twice after a flight west counts once.

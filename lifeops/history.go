@@ -56,8 +56,10 @@ type history struct {
 	movedIn  map[civil.Date][]occKey
 	health   map[civil.Date]*HealthDay
 	work     map[civil.Date]*WorkDay
-	// zones are the person's zone changes, oldest first, for streaks.
-	zones []score.ZoneChange
+	// zones are the person's zone changes, oldest first, for streaks;
+	// zoneFrom[i] is the first day lived in zones[i].To (see locOn).
+	zones    []score.ZoneChange
+	zoneFrom []civil.Date
 	// wholeDay caches habits(d, false); record and forget clear it.
 	wholeDay map[civil.Date]*score.Habits
 	// exists caches timeline.DayExists in the person's zone, by day number.
@@ -124,6 +126,10 @@ func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) 
 	}
 	if h.zones, err = scoreZoneChanges(moves); err != nil {
 		return nil, fmt.Errorf("load zone changes of user %s: %w", userID, err)
+	}
+	h.zoneFrom = make([]civil.Date, len(h.zones))
+	for i, c := range h.zones {
+		h.zoneFrom[i] = person{p.User, c.To}.dayOf(c.At)
 	}
 	items, err := s.store.Items(ctx, userID)
 	if err != nil {
@@ -243,6 +249,24 @@ func (h *history) dayAt(t time.Time) civil.Date {
 	return person{h.User, loc}.dayOf(t)
 }
 
+// locOn returns the zone the person lived day d in: the zone they moved to
+// last on or before d, counting a move from its day in the new zone (the
+// day of landing is lived in the new zone). The person's current day and
+// the days after it are in their current zone, and so is every day when
+// they never moved.
+func (h *history) locOn(d civil.Date) *time.Location {
+	n := len(h.zones)
+	if n == 0 || !d.Before(h.zoneFrom[n-1]) || !d.Before(h.today) {
+		return h.loc
+	}
+	for i := n - 1; i >= 0; i-- {
+		if !d.Before(h.zoneFrom[i]) {
+			return h.zones[i].To
+		}
+	}
+	return h.zones[0].From
+}
+
 // firstDay returns the earliest day the history has anything on, or the
 // person's current day when it has nothing.
 func (h *history) firstDay() civil.Date {
@@ -285,7 +309,7 @@ func (h *history) dayExists(d civil.Date) bool {
 	n := d.Days()
 	ok, known := h.exists[n]
 	if !known {
-		ok = timeline.DayExists(d, h.loc)
+		ok = timeline.DayExists(d, h.locOn(d))
 		h.exists[n] = ok
 	}
 	return ok
@@ -308,7 +332,8 @@ func (h *history) anchors(d civil.Date) timeline.Anchors {
 // window returns the planned start and end of the occurrence k, following
 // a postponement.
 func (h *history) window(it *itemPlan, k occKey) (time.Time, time.Time, bool) {
-	occ, ok := it.plan.Occurrence(k.date, h.anchors(k.date), h.loc)
+	loc := h.locOn(k.date)
+	occ, ok := it.plan.Occurrence(k.date, h.anchors(k.date), loc)
 	if !ok {
 		return time.Time{}, time.Time{}, false
 	}
@@ -318,10 +343,11 @@ func (h *history) window(it *itemPlan, k occKey) (time.Time, time.Time, bool) {
 		case !p.To.IsZero():
 			start = p.To
 		case !p.ToDate.IsZero():
-			if moved, ok := it.plan.Occurrence(p.ToDate, h.anchors(p.ToDate), h.loc); ok {
+			toLoc := h.locOn(p.ToDate)
+			if moved, ok := it.plan.Occurrence(p.ToDate, h.anchors(p.ToDate), toLoc); ok {
 				start = moved.Start
 			} else {
-				start = timeline.Resolve(p.ToDate, civil.ClockOf(occ.Start.In(h.loc)), h.loc)
+				start = timeline.Resolve(p.ToDate, civil.ClockOf(occ.Start.In(loc)), toLoc)
 			}
 		}
 		end = start.Add(occ.End.Sub(occ.Start))

@@ -185,11 +185,11 @@ func (s *Service) Feed(ctx context.Context, userID uuid.UUID, d civil.Date, view
 // feed builds the feed of day d from h.
 func (s *Service) feed(h *history, d civil.Date, view timeline.View) (timeline.Feed, error) {
 	prev := d.AddDays(-1)
-	if !timeline.DayExists(prev, h.loc) {
+	if !h.dayExists(prev) {
 		prev = prev.AddDays(-1)
 	}
 	f, err := timeline.BuildFeed(timeline.FeedInput{
-		Date: d, Location: h.loc, Now: s.now(), View: view,
+		Date: d, Location: h.locOn(d), Now: s.now(), View: view,
 		Items: h.timelineItems(), Plans: h.timelinePlans(), Events: h.timelineEvents(timeline.EventWindow(d)),
 		Anchors: h.anchors(d), Previous: h.anchors(prev),
 	})
@@ -520,7 +520,7 @@ func (s *Service) postponement(h *history, it *itemPlan, d civil.Date, to Postpo
 	if set != 1 {
 		return Event{}, invalid("to", "set exactly one of to, minutes and to_date")
 	}
-	occ, ok := it.plan.Occurrence(d, h.anchors(d), h.loc)
+	occ, ok := it.plan.Occurrence(d, h.anchors(d), h.locOn(d))
 	if !ok {
 		return Event{}, invalid("date", "%q is not due on %s", it.Title, d)
 	}

@@ -275,9 +275,10 @@ type ProfileUpdate struct {
 // UpdateProfile applies up to the user's profile and returns the result.
 // Applying the same update twice changes nothing the second time.
 //
-// A new zone takes effect at once: the person's current day and every feed
-// are computed in it from then on. Records already stored keep their dates,
-// so nothing done before the move changes day. The move is recorded as a
+// A new zone takes effect at once: the person's current day, and the feeds
+// of the day of the move and later, are computed in it. Records already
+// stored keep their dates, and earlier days keep the zone they were lived
+// in, so nothing done before the move changes day or time. The move is recorded as a
 // [ZoneChange] at the Clock's instant, once however often the request is
 // sent, and streaks use it: days a flight east jumps over do not break a
 // streak, and a date lived twice after a flight west counts once.

@@ -118,7 +118,7 @@ type AchievementView struct {
 // response of GET /v1/me/today.
 type Today struct {
 	Date            civil.Date        `json:"date"`
-	Timezone        string            `json:"timezone"`
+	Timezone        string            `json:"timezone"` // the zone the day is lived in: the current one, or the one of a day before a move
 	LifeScore       TodayLife         `json:"life_score"`
 	Domains         TodayDomains      `json:"domains"`
 	XP              XPStatus          `json:"xp"`
@@ -157,7 +157,7 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	if err != nil {
 		return Today{}, err
 	}
-	out := Today{Date: d, Timezone: p.Zone, Streaks: []StreakView{}, NewAchievements: []AchievementView{}}
+	out := Today{Date: d, Timezone: h.locOn(d).String(), Streaks: []StreakView{}, NewAchievements: []AchievementView{}}
 	out.LifeScore, out.Domains = todayScores(b)
 	if out.XP, err = s.xpStatus(ctx, userID); err != nil {
 		return Today{}, err

@@ -15,6 +15,7 @@ import (
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/score"
+	"github.com/lifeops/lifeops/timeline"
 )
 
 func june(d int) civil.Date { return civil.D(2026, time.June, d) }
@@ -380,5 +381,43 @@ func TestSkippedCalendarDay(t *testing.T) {
 	}
 	if out.Date != civil.D(2011, 12, 29) {
 		t.Errorf("completed the occurrence of %s, want 2011-12-29", out.Date)
+	}
+}
+
+// TestPastDaysKeepTheirZone: after a move, the days lived before it keep
+// the zone they were lived in: their feed shows each item at its time
+// there, and scoring them again gives the scores they had (a completion on
+// time in Berlin stays on time, one late in Berlin stays late).
+func TestPastDaysKeepTheirZone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	berlin, ny := loadZone(t, "Europe/Berlin"), loadZone(t, "America/New_York")
+	b := setup(t, time.Date(2026, 3, 8, 9, 0, 0, 0, berlin))
+	u := b.user(t)
+	stretch := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
+	read := b.item(t, u.ID, "Read", civil.Clock{Hour: 7, Minute: 30})
+	b.clock.Set(time.Date(2026, 3, 9, 7, 40, 0, 0, berlin)) // on time
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, day(9)))
+	b.clock.Set(time.Date(2026, 3, 9, 12, 0, 0, 0, berlin)) // late
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, read.ID, day(9)))
+	before := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, day(9)))
+	feedBefore := mustOK[timeline.Feed](t)(b.svc.Feed(ctx, u.ID, day(9), timeline.ViewExpanded))
+
+	// Land in New York on the 10th and set the zone.
+	b.clock.Set(time.Date(2026, 3, 10, 15, 0, 0, 0, ny))
+	mustOK[lifeops.User](t)(b.svc.UpdateProfile(ctx, u.ID, lifeops.ProfileUpdate{Zone: ptr("America/New_York")}))
+	b.clock.Set(time.Date(2026, 3, 11, 9, 0, 0, 0, ny))
+	after := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, day(9)))
+	if diff := cmp.Diff(before, after, cmpopts.IgnoreFields(lifeops.DayScores{}, "ComputedAt")); diff != "" {
+		t.Errorf("scores of the 9th after the move (-before +after):\n%s", diff)
+	}
+	feedAfter := mustOK[timeline.Feed](t)(b.svc.Feed(ctx, u.ID, day(9), timeline.ViewExpanded))
+	if diff := cmp.Diff(feedBefore, feedAfter); diff != "" {
+		t.Errorf("feed of the 9th after the move (-before +after):\n%s", diff)
+	}
+	// The day of the move and the days after it are in the new zone.
+	f11 := mustOK[timeline.Feed](t)(b.svc.Feed(ctx, u.ID, day(11), timeline.ViewExpanded))
+	if len(f11.Entries) == 0 || !f11.Entries[0].Start.Equal(time.Date(2026, 3, 11, 7, 30, 0, 0, ny)) || f11.Timezone != "America/New_York" {
+		t.Errorf("feed of the 11th = %+v, want 07:30 in New York", f11)
 	}
 }
