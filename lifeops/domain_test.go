@@ -189,6 +189,8 @@ func TestRecordValidate(t *testing.T) {
 		{"bad sample", lifeops.HeartRateSample{BPM: 19}, []string{"at", "bpm"}},
 		{"raw document", lifeops.RawDocument{UserID: testUserID, Provider: "oura", Kind: "sleep", ID: "abc", Data: json.RawMessage(`{"a":1}`)}, nil},
 		{"bad raw document", lifeops.RawDocument{Data: json.RawMessage(`{`)}, []string{"user_id", "provider", "kind", "id", "data"}},
+		// encoding/json accepts such bytes inside a string; no SQL store keeps them.
+		{"raw document not UTF-8", lifeops.RawDocument{UserID: testUserID, Provider: "oura", Kind: "sleep", ID: "abc", Data: json.RawMessage("{\"a\":\"\xff\"}")}, []string{"data"}},
 		{"sync state", lifeops.SyncState{UserID: testUserID, Kind: lifeops.KindSleep, Through: civil.D(2026, 3, 1)}, nil},
 		{"bad sync state", lifeops.SyncState{UserID: testUserID, Kind: "steps"}, []string{"kind", "through"}},
 		{"work day", lifeops.WorkDay{UserID: testUserID, Date: civil.D(2026, 3, 10), WorkMinutes: 500, AfterHoursMinutes: 40, MeetingMinutes: 120, BreakMinutes: 30}, nil},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -260,8 +261,8 @@ func (r RawDocument) Validate() error {
 	if !r.Date.IsZero() && !r.Date.IsValid() {
 		p.add("date", "must be a real date")
 	}
-	if !json.Valid(r.Data) {
-		p.add("data", "must be valid JSON")
+	if !json.Valid(r.Data) || !utf8.Valid(r.Data) {
+		p.add("data", "must be valid JSON in UTF-8")
 	}
 	return p.err()
 }
