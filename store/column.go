@@ -43,10 +43,7 @@ func (t *instant) Scan(src any) error {
 func (t *instant) parse(s string) error {
 	v, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		v, err = time.Parse("2006-01-02 15:04:05.999999999-07:00", s)
-		if err != nil {
-			return fmt.Errorf("instant: %w", err)
-		}
+		return fmt.Errorf("instant: %w", err)
 	}
 	*t = instant(v.UTC())
 	return nil
