@@ -46,7 +46,8 @@
 //
 // Every error matches one of ErrInvalid, ErrNotFound, ErrConflict,
 // ErrUnauthorized and ErrUnavailable with errors.Is, or none for an
-// internal failure; [ErrorCode] and [ErrorMessage] give an adapter the code
+// internal failure or an ended context; [ErrorCode] and [ErrorMessage] give
+// an adapter the code (unavailable for an ended context, never internal)
 // and a message safe to show. Validation errors are *ValidationError values
 // naming the field; [FieldErrors] lists them all.
 //

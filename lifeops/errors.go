@@ -1,6 +1,7 @@
 package lifeops
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -167,7 +168,9 @@ func (e *ValidationError) safeMessage() string { return e.Field + ": " + e.Reaso
 
 // ErrorCode returns the code of err: that of the outermost *Error or
 // *ValidationError in its chain, else the code whose sentinel it matches,
-// else [CodeInternal]. A nil error returns "".
+// else [CodeUnavailable] for an ended context (context.DeadlineExceeded or
+// context.Canceled: the request stopped before its end, and sending it again
+// may work), else [CodeInternal]. A nil error returns "".
 func ErrorCode(err error) Code {
 	if err == nil {
 		return ""
@@ -180,6 +183,9 @@ func ErrorCode(err error) Code {
 		if errors.Is(err, c.sentinel()) {
 			return c
 		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return CodeUnavailable
 	}
 	return CodeInternal
 }

@@ -1,6 +1,7 @@
 package lifeops_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +33,9 @@ func TestErrorCodeAndMessage(t *testing.T) {
 		{"unknown code is internal", &lifeops.Error{Code: "teapot", Message: "secret detail"}, lifeops.CodeInternal, "Internal error.", nil},
 		{"validation", &lifeops.ValidationError{Field: "name", Reason: "is required"}, lifeops.CodeInvalid, "name: is required", []error{lifeops.ErrInvalid}},
 		{"joined validation reports the first", errors.Join(&lifeops.ValidationError{Field: "a", Reason: "x"}, &lifeops.ValidationError{Field: "b", Reason: "y"}), lifeops.CodeInvalid, "a: x", []error{lifeops.ErrInvalid}},
+		// An ended context is no bug: the request stopped before its end, and sending it again may work.
+		{"deadline", fmt.Errorf("load user: %w", context.DeadlineExceeded), lifeops.CodeUnavailable, "A service this needs is unavailable; try again later.", nil},
+		{"cancelled", fmt.Errorf("sync: %w", context.Canceled), lifeops.CodeUnavailable, "A service this needs is unavailable; try again later.", nil},
 		{"outermost typed error wins", lifeops.WrapError(lifeops.CodeConflict, &lifeops.ValidationError{Field: "a", Reason: "x"}, "Taken."), lifeops.CodeConflict, "Taken.", []error{lifeops.ErrConflict, lifeops.ErrInvalid}},
 	}
 	for _, tt := range tests {
