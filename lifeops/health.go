@@ -280,7 +280,8 @@ type HealthBatch struct {
 }
 
 // SyncState records how far a user's data of one kind has been synced. The
-// Service advances it only after the data up to Through was written, so a
+// Service advances it only after the data up to Through was written, and
+// only over days it wrote (never across a gap before a later range), so a
 // failed sync resumes where the last good one stopped.
 type SyncState struct {
 	UserID   uuid.UUID  `json:"-"`

@@ -93,8 +93,12 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 		res.Errors = append(res.Errors, SyncError{Kind: kind, Code: ErrorCode(err), Message: ErrorMessage(err), Err: err})
 		s.log.WarnContext(ctx, "sync kind failed", "user_id", userID, "kind", kind, "err", err)
 	}
+	// advance records that kind is synced through upTo, when the range
+	// joins what was synced before: a range that begins after the day
+	// after the kind's last synced day leaves a gap the state must not
+	// jump, so the next default sync fetches it.
 	advance := func(kind DataKind, upTo civil.Date) {
-		if old, ok := through[kind]; ok && !upTo.After(old) {
+		if old, ok := through[kind]; ok && (!upTo.After(old) || from.After(old.AddDays(1))) {
 			return
 		}
 		st := SyncState{UserID: userID, Kind: kind, Through: upTo, SyncedAt: s.now()}

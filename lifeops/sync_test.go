@@ -292,3 +292,38 @@ func TestSyncWorkKeepsManualEntries(t *testing.T) {
 		t.Errorf("work days (-want +got):\n%s", diff)
 	}
 }
+
+// TestSyncOfALaterRangeLeavesTheGap: a sync of a range that starts after
+// the day after a kind's last synced day leaves a gap; it must not advance
+// the sync state over the gap, or the default sync would never fetch it.
+func TestSyncOfALaterRangeLeavesTheGap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 5, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	fillSource(b.health, loc, civil.D(2026, 2, 1), day(30), 80)
+	mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{}))
+
+	b.clock.Set(time.Date(2026, 3, 30, 10, 0, 0, 0, loc))
+	mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(20), To: day(25)}))
+	for kind, through := range syncStates(t, b, u.ID) {
+		if through != day(5) {
+			t.Errorf("%s synced through %s after a range beyond a gap, want still 2026-03-05", kind, through)
+		}
+	}
+	res := mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{}))
+	if res.From != day(3) || res.To != day(30) {
+		t.Errorf("default sync after the gap: %s..%s, want 2026-03-03..2026-03-30", res.From, res.To)
+	}
+	if days := mustOK[[]lifeops.HealthDay](t)(b.svc.HealthDays(ctx, u.ID, day(6), day(19))); len(days) != 14 {
+		t.Errorf("%d days of the gap stored, want 14", len(days))
+	}
+	// A range that joins or overlaps what was synced moves the state on.
+	mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(31), To: day(31)}))
+	for kind, through := range syncStates(t, b, u.ID) {
+		if through != day(31) {
+			t.Errorf("%s synced through %s after a joining range, want 2026-03-31", kind, through)
+		}
+	}
+}
