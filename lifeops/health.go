@@ -160,6 +160,54 @@ func (d HealthDay) Validate() error {
 	return p.err()
 }
 
+// HealthDayView is a health day as the HTTP API writes it (GET
+// /v1/me/health/days): each provider score flat as sleep_score,
+// readiness_score and activity_score, every measure present and null when
+// the provider sent nothing, and instants in the person's zone. HealthDay's
+// own JSON is the storage and export form.
+type HealthDayView struct {
+	Date                  civil.Date     `json:"date"`
+	Source                string         `json:"source,omitempty"`
+	SleepScore            *int           `json:"sleep_score"`
+	SleepContributors     map[string]int `json:"sleep_contributors,omitempty"`
+	ReadinessScore        *int           `json:"readiness_score"`
+	ReadinessContributors map[string]int `json:"readiness_contributors,omitempty"`
+	ActivityScore         *int           `json:"activity_score"`
+	ActivityContributors  map[string]int `json:"activity_contributors,omitempty"`
+	Steps                 *int           `json:"steps"`
+	TotalSleepSeconds     *int           `json:"total_sleep_seconds"`
+	Efficiency            *int           `json:"efficiency"`
+	RestingHeartRate      *int           `json:"resting_heart_rate"`
+	HRV                   *int           `json:"hrv"`
+	Bedtime               *time.Time     `json:"bedtime"`
+	WakeTime              *time.Time     `json:"wake_time"`
+}
+
+// View returns d in the shape the HTTP API writes, its instants in loc (the
+// person's zone; nil leaves them as they are).
+func (d HealthDay) View(loc *time.Location) HealthDayView {
+	v := HealthDayView{Date: d.Date, Source: d.Source, Steps: cloneInt(d.Steps), TotalSleepSeconds: cloneInt(d.TotalSleepSeconds),
+		Efficiency: cloneInt(d.Efficiency), RestingHeartRate: cloneInt(d.RestingHeartRate), HRV: cloneInt(d.HRV)}
+	flat := func(s *ProviderScore) (*int, map[string]int) {
+		if s == nil {
+			return nil, nil
+		}
+		return cloneInt(&s.Value), maps.Clone(s.Contributors)
+	}
+	v.SleepScore, v.SleepContributors = flat(d.Sleep)
+	v.ReadinessScore, v.ReadinessContributors = flat(d.Readiness)
+	v.ActivityScore, v.ActivityContributors = flat(d.Activity)
+	in := func(t *time.Time) *time.Time {
+		if t == nil || loc == nil {
+			return cloneTime(t)
+		}
+		x := t.In(loc)
+		return &x
+	}
+	v.Bedtime, v.WakeTime = in(d.Bedtime), in(d.WakeTime)
+	return v
+}
+
 // Merge copies into d the fields that kind owns in src, and leaves every
 // other field of d as it was. Merging a kind from a src that has no data of
 // it clears those fields: that is how a deleted provider document removes

@@ -129,3 +129,37 @@ func (s DayScores) Validate() error {
 	}
 	return p.err()
 }
+
+// ScoresDay is one day of stored scores as the HTTP API writes it (an
+// element of GET /v1/me/scores): the scores as JSON numbers with one decimal
+// place, an absent domain null and named in Missing. DayScores' own JSON is
+// the storage and export form, with exact decimals.
+type ScoresDay struct {
+	Date      civil.Date         `json:"date"`
+	LifeScore *Number            `json:"life_score"` // null when every domain is absent
+	Missing   []Domain           `json:"missing"`
+	LifeParts []TodayContributor `json:"life_contributors"`
+	Sleep     *TodayDomain       `json:"sleep"`
+	Activity  *TodayDomain       `json:"activity"`
+	WorkLife  *TodayDomain       `json:"work_life"`
+	Habits    *TodayDomain       `json:"habits"`
+}
+
+// View returns s in the shape the HTTP API writes.
+func (s DayScores) View() ScoresDay {
+	v := ScoresDay{Date: s.Date, Missing: s.Missing(), LifeParts: viewContributors(s.LifeParts)}
+	if v.Missing == nil {
+		v.Missing = []Domain{}
+	}
+	if s.Life != nil {
+		v.LifeScore = &Number{*s.Life}
+	}
+	dom := func(d *DomainScore) *TodayDomain {
+		if d == nil {
+			return nil
+		}
+		return &TodayDomain{Value: Number{d.Value}, Contributors: viewContributors(d.Contributors)}
+	}
+	v.Sleep, v.Activity, v.WorkLife, v.Habits = dom(s.Sleep), dom(s.Activity), dom(s.WorkLife), dom(s.Habits)
+	return v
+}

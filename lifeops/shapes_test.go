@@ -210,3 +210,44 @@ func FuzzItemJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestViewsFollowTheHTTPAPI: a day's stored scores and health record in the
+// shapes of GET /v1/me/scores and GET /v1/me/health/days: scores as numbers
+// with one decimal place, absent domains null and named in missing, flat
+// provider scores, absent measures null, instants with the person's offset.
+func TestViewsFollowTheHTTPAPI(t *testing.T) {
+	t.Parallel()
+	dec := decimal.RequireFromString
+	life := dec("81.45")
+	sc := lifeops.DayScores{Date: day(9), Life: &life,
+		LifeParts: []lifeops.Contributor{{Name: "sleep", Value: dec("80"), Weight: dec("1"), Effect: dec("80")}},
+		Sleep: &lifeops.DomainScore{Value: dec("80"), Contributors: []lifeops.Contributor{
+			{Name: "sleep_score", Value: dec("80"), Weight: dec("0.5"), Effect: dec("40"), Input: "ring sleep score 80"}}}}
+	loc := berlin(t)
+	wake := time.Date(2026, 3, 9, 5, 30, 0, 0, time.UTC)
+	hd := lifeops.HealthDay{Date: day(9), Source: "oura", Sleep: &lifeops.ProviderScore{Value: 82, Contributors: map[string]int{"rem_sleep": 70}},
+		Steps: ptr(9000), WakeTime: &wake}
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"empty scores", lifeops.DayScores{Date: day(8)}.View(),
+			`{"date":"2026-03-08","life_score":null,"missing":["sleep","activity","work_life","habits"],"life_contributors":[],"sleep":null,"activity":null,"work_life":null,"habits":null}`},
+		{"scores", sc.View(),
+			`{"date":"2026-03-09","life_score":81.5,"missing":["activity","work_life","habits"],"life_contributors":[{"name":"sleep","value":80.0,"weight":1,"effect":80.0}],` +
+				`"sleep":{"value":80.0,"contributors":[{"name":"sleep_score","value":80.0,"weight":0.5,"effect":40.0,"input":"ring sleep score 80"}]},"activity":null,"work_life":null,"habits":null}`},
+		{"health day", hd.View(loc),
+			`{"date":"2026-03-09","source":"oura","sleep_score":82,"sleep_contributors":{"rem_sleep":70},"readiness_score":null,"activity_score":null,"steps":9000,` +
+				`"total_sleep_seconds":null,"efficiency":null,"resting_heart_rate":null,"hrv":null,"bedtime":null,"wake_time":"2026-03-09T06:30:00+01:00"}`},
+	}
+	for _, tt := range tests {
+		raw, err := json.Marshal(tt.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, string(raw)); diff != "" {
+			t.Errorf("%s JSON (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

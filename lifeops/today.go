@@ -239,8 +239,13 @@ func todayScores(b score.Breakdown) (TodayLife, TodayDomains) {
 }
 
 func todayContributors(cs []score.Contributor) []TodayContributor {
+	return viewContributors(contributors(cs))
+}
+
+// viewContributors maps contributors onto the shape the HTTP API writes.
+func viewContributors(cs []Contributor) []TodayContributor {
 	out := make([]TodayContributor, 0, len(cs))
-	for _, c := range contributors(cs) {
+	for _, c := range cs {
 		out = append(out, TodayContributor{Name: c.Name, Value: Number{c.Value}, Weight: json.Number(c.Weight.String()), Effect: Number{c.Effect}, Input: c.Input, Parts: c.Parts})
 	}
 	return out
