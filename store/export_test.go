@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -438,4 +439,38 @@ func TestExportFileKeepsDocumentsByteForByte(t *testing.T) {
 			t.Errorf("document %s after export and import:\n got %q\nwant %q", docs[i].ID, got.Data, want)
 		}
 	}
+}
+
+// FuzzExportFile: whatever JSON a provider document holds, an export file
+// gives it back byte for byte (but for white space around the value), and
+// the rest of the document is not disturbed by it.
+func FuzzExportFile(f *testing.F) {
+	f.Add(`{"a": 1}`, "Ada")
+	f.Add("[1,\n 2]", `"quoted" & <b>`)
+	f.Add(` "lifeops-raw-0" `, "lifeops-raw-")
+	f.Add(`{"s":"\u2028 \ud800"}`, "\u2028")
+	f.Fuzz(func(t *testing.T, data, name string) {
+		if !json.Valid([]byte(data)) || !utf8.ValidString(name) {
+			return
+		}
+		x := &store.Export{Format: store.ExportFormat, Version: store.ExportVersion, User: lifeops.User{ID: uuid.New(), Name: name},
+			RawDocuments: []lifeops.RawDocument{
+				{Provider: "oura", Kind: "tag", ID: "1", Data: json.RawMessage(data)},
+				{Provider: "oura", Kind: "tag", ID: "2", Data: json.RawMessage(`{}`)},
+			}}
+		var buf bytes.Buffer
+		if err := store.WriteExport(&buf, x); err != nil {
+			t.Fatal(err)
+		}
+		back, err := store.ReadExport(&buf)
+		if err != nil {
+			t.Fatalf("ReadExport of a written document: %v\n%s", err, buf.String())
+		}
+		if got, want := string(back.RawDocuments[0].Data), string(bytes.TrimSpace([]byte(data))); got != want {
+			t.Errorf("data = %q, want %q", got, want)
+		}
+		if string(back.RawDocuments[1].Data) != `{}` || back.User.Name != name {
+			t.Errorf("the rest changed: %q, %q", back.RawDocuments[1].Data, back.User.Name)
+		}
+	})
 }
