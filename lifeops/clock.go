@@ -22,6 +22,7 @@ func (f ClockFunc) Now() time.Time { return f() }
 // converted to UTC only at the storage and wire edges.
 type systemClock struct{}
 
+// Now returns time.Now().
 func (systemClock) Now() time.Time { return time.Now() }
 
 var (
