@@ -22,6 +22,18 @@ var backends = []backend{
 	{"postgres", openPostgres},
 }
 
+// forEachBackend runs test in parallel on a fresh, migrated store of
+// every backend.
+func forEachBackend(t *testing.T, test func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, mustMigrate(t, b.open(t)))
+		})
+	}
+}
+
 // openSQLite opens an unmigrated SQLite store in a temp dir.
 func openSQLite(tb testing.TB) *store.DB {
 	tb.Helper()

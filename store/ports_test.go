@@ -38,76 +38,72 @@ func newUser(tb testing.TB, db *store.DB) lifeops.User {
 // raw JSON exact.
 func TestRoundTrips(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db := mustMigrate(t, b.open(t))
-			u := newUser(t, db)
-			want := u
-			want.CreatedAt = t0.Truncate(time.Microsecond)
-			want.UpdatedAt = want.CreatedAt
-			got, err := db.User(ctx, u.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("user (-want +got):\n%s", diff)
-			}
-			if got.CreatedAt.Location() != time.UTC {
-				t.Errorf("CreatedAt in %v, want UTC", got.CreatedAt.Location())
-			}
+	forEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u := newUser(t, db)
+		want := u
+		want.CreatedAt = t0.Truncate(time.Microsecond)
+		want.UpdatedAt = want.CreatedAt
+		got, err := db.User(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("user (-want +got):\n%s", diff)
+		}
+		if got.CreatedAt.Location() != time.UTC {
+			t.Errorf("CreatedAt in %v, want UTC", got.CreatedAt.Location())
+		}
 
-			goals := lifeops.DefaultGoals(u.ID)
-			goals.Weights.Sleep = decimal.RequireFromString("1.2345678901234567890")
-			goals.Weights.Habits = decimal.RequireFromString("0.5")
-			goals.UpdatedAt = t0
-			if err := db.PutGoals(ctx, goals); err != nil {
-				t.Fatal(err)
-			}
-			gotGoals, err := db.Goals(ctx, u.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			goals.UpdatedAt = want.CreatedAt
-			if diff := cmp.Diff(goals, gotGoals); diff != "" {
-				t.Errorf("goals (-want +got):\n%s", diff)
-			}
+		goals := lifeops.DefaultGoals(u.ID)
+		goals.Weights.Sleep = decimal.RequireFromString("1.2345678901234567890")
+		goals.Weights.Habits = decimal.RequireFromString("0.5")
+		goals.UpdatedAt = t0
+		if err := db.PutGoals(ctx, goals); err != nil {
+			t.Fatal(err)
+		}
+		gotGoals, err := db.Goals(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		goals.UpdatedAt = want.CreatedAt
+		if diff := cmp.Diff(goals, gotGoals); diff != "" {
+			t.Errorf("goals (-want +got):\n%s", diff)
+		}
 
-			raw := json.RawMessage(`{"id": "a1",  "score":85, "nested":{"z":1,"a":[1.50, 2]}}`)
-			doc := lifeops.RawDocument{UserID: u.ID, Provider: "oura", Kind: "daily_sleep", ID: "a1", Date: civil.D(2026, 3, 28), Data: raw, FetchedAt: t0}
-			if err := db.PutRawDocuments(ctx, []lifeops.RawDocument{doc}); err != nil {
-				t.Fatal(err)
-			}
-			gotDoc, err := db.RawDocument(ctx, u.ID, "oura", "daily_sleep", "a1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(gotDoc.Data, raw) {
-				t.Errorf("raw document data = %s, want byte for byte %s", gotDoc.Data, raw)
-			}
+		raw := json.RawMessage(`{"id": "a1",  "score":85, "nested":{"z":1,"a":[1.50, 2]}}`)
+		doc := lifeops.RawDocument{UserID: u.ID, Provider: "oura", Kind: "daily_sleep", ID: "a1", Date: civil.D(2026, 3, 28), Data: raw, FetchedAt: t0}
+		if err := db.PutRawDocuments(ctx, []lifeops.RawDocument{doc}); err != nil {
+			t.Fatal(err)
+		}
+		gotDoc, err := db.RawDocument(ctx, u.ID, "oura", "daily_sleep", "a1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(gotDoc.Data, raw) {
+			t.Errorf("raw document data = %s, want byte for byte %s", gotDoc.Data, raw)
+		}
 
-			life := decimal.RequireFromString("73.25")
-			scores := lifeops.DayScores{
-				UserID: u.ID, Date: civil.D(2026, 3, 28), Life: &life,
-				Sleep: &lifeops.DomainScore{Value: decimal.RequireFromString("81.5"), Contributors: []lifeops.Contributor{
-					{Name: "duration", Value: decimal.RequireFromString("90"), Weight: decimal.RequireFromString("0.333333333333"), Effect: decimal.RequireFromString("-1.75")},
-				}},
-				ComputedAt: t0,
-			}
-			if err := db.PutScores(ctx, scores); err != nil {
-				t.Fatal(err)
-			}
-			gotScores, err := db.Scores(ctx, u.ID, civil.D(2026, 3, 28), civil.D(2026, 3, 28))
-			if err != nil {
-				t.Fatal(err)
-			}
-			scores.ComputedAt = want.CreatedAt
-			if diff := cmp.Diff([]lifeops.DayScores{scores}, gotScores); diff != "" {
-				t.Errorf("scores (-want +got):\n%s", diff)
-			}
-		})
-	}
+		life := decimal.RequireFromString("73.25")
+		scores := lifeops.DayScores{
+			UserID: u.ID, Date: civil.D(2026, 3, 28), Life: &life,
+			Sleep: &lifeops.DomainScore{Value: decimal.RequireFromString("81.5"), Contributors: []lifeops.Contributor{
+				{Name: "duration", Value: decimal.RequireFromString("90"), Weight: decimal.RequireFromString("0.333333333333"), Effect: decimal.RequireFromString("-1.75")},
+			}},
+			ComputedAt: t0,
+		}
+		if err := db.PutScores(ctx, scores); err != nil {
+			t.Fatal(err)
+		}
+		gotScores, err := db.Scores(ctx, u.ID, civil.D(2026, 3, 28), civil.D(2026, 3, 28))
+		if err != nil {
+			t.Fatal(err)
+		}
+		scores.ComputedAt = want.CreatedAt
+		if diff := cmp.Diff([]lifeops.DayScores{scores}, gotScores); diff != "" {
+			t.Errorf("scores (-want +got):\n%s", diff)
+		}
+	})
 }
 
 // TestCredentialsEncryptedAtRest checks that tokens never reach the
@@ -115,89 +111,85 @@ func TestRoundTrips(t *testing.T) {
 // and that a store without a key refuses to write or read them.
 func TestCredentialsEncryptedAtRest(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db := mustMigrate(t, b.open(t))
-			u := newUser(t, db)
-			c := lifeops.Credential{
-				UserID: u.ID, Provider: "oura", ExternalID: "oura-user-1", AccessToken: "access-SECRET",
-				RefreshToken: "refresh-SECRET", TokenType: "Bearer", Expiry: t0.Add(time.Hour), Scopes: []string{"daily", "heartrate"}, UpdatedAt: t0,
-			}
-			if err := db.PutCredential(ctx, c); err != nil {
+	forEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u := newUser(t, db)
+		c := lifeops.Credential{
+			UserID: u.ID, Provider: "oura", ExternalID: "oura-user-1", AccessToken: "access-SECRET",
+			RefreshToken: "refresh-SECRET", TokenType: "Bearer", Expiry: t0.Add(time.Hour), Scopes: []string{"daily", "heartrate"}, UpdatedAt: t0,
+		}
+		if err := db.PutCredential(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		var access, refresh []byte
+		if err := db.Bun().QueryRowContext(ctx, "SELECT access_token, refresh_token FROM credentials").Scan(&access, &refresh); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(access, []byte("SECRET")) || bytes.Contains(refresh, []byte("SECRET")) {
+			t.Fatal("a token is stored in plaintext")
+		}
+		want := c
+		want.Expiry = c.Expiry.Truncate(time.Microsecond)
+		want.UpdatedAt = t0.Truncate(time.Microsecond)
+		for _, get := range []func() (lifeops.Credential, error){
+			func() (lifeops.Credential, error) { return db.Credential(ctx, u.ID, "oura") },
+			func() (lifeops.Credential, error) { return db.CredentialByExternalID(ctx, "oura", "oura-user-1") },
+		} {
+			got, err := get()
+			if err != nil {
 				t.Fatal(err)
 			}
-			var access, refresh []byte
-			if err := db.Bun().QueryRowContext(ctx, "SELECT access_token, refresh_token FROM credentials").Scan(&access, &refresh); err != nil {
-				t.Fatal(err)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("credential (-want +got):\n%s", diff)
 			}
-			if bytes.Contains(access, []byte("SECRET")) || bytes.Contains(refresh, []byte("SECRET")) {
-				t.Fatal("a token is stored in plaintext")
-			}
-			want := c
-			want.Expiry = c.Expiry.Truncate(time.Microsecond)
-			want.UpdatedAt = t0.Truncate(time.Microsecond)
-			for _, get := range []func() (lifeops.Credential, error){
-				func() (lifeops.Credential, error) { return db.Credential(ctx, u.ID, "oura") },
-				func() (lifeops.Credential, error) { return db.CredentialByExternalID(ctx, "oura", "oura-user-1") },
-			} {
-				got, err := get()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("credential (-want +got):\n%s", diff)
-				}
-			}
+		}
 
-			// Rotate: a new primary key, the old one still known.
-			newKey := store.Key{ID: "test-2", Secret: bytes.Repeat([]byte{9}, store.KeySize)}
-			oldKeys := testKeys(t)
-			oldSecret := make([]byte, store.KeySize)
-			for i := range oldSecret {
-				oldSecret[i] = byte(i)
-			}
-			ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: oldSecret})
-			if err != nil {
-				t.Fatal(err)
-			}
-			rotated, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: ring})
-			if err != nil {
-				t.Fatal(err)
-			}
-			n, err := rotated.RotateKeys(ctx)
-			if err != nil || n != 1 {
-				t.Fatalf("RotateKeys = %d, %v; want 1 re-sealed", n, err)
-			}
-			if n, err := rotated.RotateKeys(ctx); err != nil || n != 0 {
-				t.Errorf("second RotateKeys = %d, %v; want 0", n, err)
-			}
-			onlyNew, _ := store.NewKeyring(newKey)
-			fresh, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: onlyNew})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := fresh.Credential(ctx, u.ID, "oura")
-			if err != nil || got.AccessToken != c.AccessToken || got.RefreshToken != c.RefreshToken {
-				t.Errorf("after rotation, the new key alone reads %v, %v", got, err)
-			}
-			if _, err := db.Credential(ctx, u.ID, "oura"); err == nil {
-				t.Errorf("the old key alone (%s) still opens a rotated credential", oldKeys.Primary())
-			}
+		// Rotate: a new primary key, the old one still known.
+		newKey := store.Key{ID: "test-2", Secret: bytes.Repeat([]byte{9}, store.KeySize)}
+		oldKeys := testKeys(t)
+		oldSecret := make([]byte, store.KeySize)
+		for i := range oldSecret {
+			oldSecret[i] = byte(i)
+		}
+		ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: oldSecret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rotated, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: ring})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := rotated.RotateKeys(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("RotateKeys = %d, %v; want 1 re-sealed", n, err)
+		}
+		if n, err := rotated.RotateKeys(ctx); err != nil || n != 0 {
+			t.Errorf("second RotateKeys = %d, %v; want 0", n, err)
+		}
+		onlyNew, _ := store.NewKeyring(newKey)
+		fresh, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: onlyNew})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fresh.Credential(ctx, u.ID, "oura")
+		if err != nil || got.AccessToken != c.AccessToken || got.RefreshToken != c.RefreshToken {
+			t.Errorf("after rotation, the new key alone reads %v, %v", got, err)
+		}
+		if _, err := db.Credential(ctx, u.ID, "oura"); err == nil {
+			t.Errorf("the old key alone (%s) still opens a rotated credential", oldKeys.Primary())
+		}
 
-			noKey, err := store.OpenBun(ctx, db.Bun(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := noKey.PutCredential(ctx, c); !errors.Is(err, store.ErrNoKey) || !errors.Is(err, lifeops.ErrUnavailable) {
-				t.Errorf("PutCredential without a key = %v, want ErrNoKey matching lifeops.ErrUnavailable", err)
-			}
-			if _, err := noKey.Credential(ctx, u.ID, "oura"); !errors.Is(err, store.ErrNoKey) {
-				t.Errorf("Credential without a key = %v, want ErrNoKey", err)
-			}
-		})
-	}
+		noKey, err := store.OpenBun(ctx, db.Bun(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := noKey.PutCredential(ctx, c); !errors.Is(err, store.ErrNoKey) || !errors.Is(err, lifeops.ErrUnavailable) {
+			t.Errorf("PutCredential without a key = %v, want ErrNoKey matching lifeops.ErrUnavailable", err)
+		}
+		if _, err := noKey.Credential(ctx, u.ID, "oura"); !errors.Is(err, store.ErrNoKey) {
+			t.Errorf("Credential without a key = %v, want ErrNoKey", err)
+		}
+	})
 }
 
 // TestInTx: writes in one InTx land together or not at all, bulk loads
@@ -205,57 +197,53 @@ func TestCredentialsEncryptedAtRest(t *testing.T) {
 // path under a savepoint).
 func TestInTx(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db := mustMigrate(t, b.open(t))
-			u := newUser(t, db)
-			samples := []lifeops.HeartRateSample{{At: t0, BPM: 60}, {At: t0.Add(time.Minute), BPM: 61}}
-			revised := []lifeops.HeartRateSample{{At: t0.Add(time.Minute), BPM: 70}, {At: t0.Add(2 * time.Minute), BPM: 71}}
-			write := func(tx *store.DB) error {
-				if err := tx.PutHeartRate(ctx, u.ID, samples); err != nil {
-					return err
-				}
-				if err := tx.PutHeartRate(ctx, u.ID, revised); err != nil {
-					return err
-				}
-				return tx.PutSyncState(ctx, lifeops.SyncState{UserID: u.ID, Kind: lifeops.KindHeartRate, Through: civil.D(2026, 3, 29), SyncedAt: t0})
+	forEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u := newUser(t, db)
+		samples := []lifeops.HeartRateSample{{At: t0, BPM: 60}, {At: t0.Add(time.Minute), BPM: 61}}
+		revised := []lifeops.HeartRateSample{{At: t0.Add(time.Minute), BPM: 70}, {At: t0.Add(2 * time.Minute), BPM: 71}}
+		write := func(tx *store.DB) error {
+			if err := tx.PutHeartRate(ctx, u.ID, samples); err != nil {
+				return err
 			}
-			boom := errors.New("boom")
-			if err := db.InTx(ctx, func(tx *store.DB) error {
-				if err := write(tx); err != nil {
-					return err
-				}
-				return boom
-			}); !errors.Is(err, boom) {
-				t.Fatalf("InTx = %v, want boom", err)
+			if err := tx.PutHeartRate(ctx, u.ID, revised); err != nil {
+				return err
 			}
-			got, err := db.HeartRate(ctx, u.ID, t0, t0.Add(time.Hour))
-			if err != nil || len(got) != 0 {
-				t.Errorf("after a rolled-back InTx: %d samples, %v; want none", len(got), err)
+			return tx.PutSyncState(ctx, lifeops.SyncState{UserID: u.ID, Kind: lifeops.KindHeartRate, Through: civil.D(2026, 3, 29), SyncedAt: t0})
+		}
+		boom := errors.New("boom")
+		if err := db.InTx(ctx, func(tx *store.DB) error {
+			if err := write(tx); err != nil {
+				return err
 			}
-			if err := db.InTx(ctx, write); err != nil {
-				t.Fatal(err)
-			}
-			got, err = db.HeartRate(ctx, u.ID, t0, t0.Add(time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := []int{60, 70, 71}
-			var bpm []int
-			for _, s := range got {
-				bpm = append(bpm, s.BPM)
-			}
-			if diff := cmp.Diff(want, bpm); diff != "" {
-				t.Errorf("samples after InTx (-want +got):\n%s", diff)
-			}
-			states, err := db.SyncStates(ctx, u.ID)
-			if err != nil || len(states) != 1 {
-				t.Errorf("sync states = %v, %v", states, err)
-			}
-		})
-	}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("InTx = %v, want boom", err)
+		}
+		got, err := db.HeartRate(ctx, u.ID, t0, t0.Add(time.Hour))
+		if err != nil || len(got) != 0 {
+			t.Errorf("after a rolled-back InTx: %d samples, %v; want none", len(got), err)
+		}
+		if err := db.InTx(ctx, write); err != nil {
+			t.Fatal(err)
+		}
+		got, err = db.HeartRate(ctx, u.ID, t0, t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []int{60, 70, 71}
+		var bpm []int
+		for _, s := range got {
+			bpm = append(bpm, s.BPM)
+		}
+		if diff := cmp.Diff(want, bpm); diff != "" {
+			t.Errorf("samples after InTx (-want +got):\n%s", diff)
+		}
+		states, err := db.SyncStates(ctx, u.ID)
+		if err != nil || len(states) != 1 {
+			t.Errorf("sync states = %v, %v", states, err)
+		}
+	})
 }
 
 // TestRotateKeysKeepsAConcurrentRefresh: a token refresh that commits while
