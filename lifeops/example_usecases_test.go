@@ -27,7 +27,7 @@ func (c *exampleClock) Now() time.Time { return c.t }
 func exampleSetup() (svc *lifeops.Service, clock *exampleClock, ada lifeops.User, stretch, read lifeops.Item) {
 	ctx := context.Background()
 	berlin, _ := time.LoadLocation("Europe/Berlin")
-	clock = &exampleClock{time.Date(2026, 3, 10, 7, 0, 0, 0, berlin)}
+	clock = &exampleClock{time.Date(2026, 3, 10, 6, 58, 0, 0, berlin)}
 	svc, _ = lifeops.New(&lifeops.Config{Store: memstore.New(), Clock: clock})
 	ada, _ = svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"})
 	daily := func(title string, at civil.Clock) lifeops.Item {
@@ -38,7 +38,11 @@ func exampleSetup() (svc *lifeops.Service, clock *exampleClock, ada lifeops.User
 		}})
 		return it
 	}
-	return svc, clock, ada, daily("Stretch", civil.Clock{Hour: 7, Minute: 30}), daily("Read", civil.Clock{Hour: 21})
+	stretch = daily("Stretch", civil.Clock{Hour: 7, Minute: 30})
+	clock.t = clock.t.Add(time.Minute) // created one after the other
+	read = daily("Read", civil.Clock{Hour: 21})
+	clock.t = clock.t.Add(time.Minute)
+	return svc, clock, ada, stretch, read
 }
 
 // New needs only a store; every other setting has a default, and a bad one
@@ -357,4 +361,45 @@ func ExampleDefaultGoals() {
 	fmt.Println(g.SleepMinutes, g.Steps, g.WorkMinutes, g.DayGoalPercent, g.Weights.Habits)
 	// Output:
 	// 480 8000 480 80 1
+}
+
+// CreateUser with a fixed id is safe to retry; the user starts with the
+// default goals, and DeleteUser removes every record of theirs.
+func ExampleService_CreateUser() {
+	ctx := context.Background()
+	svc, _ := lifeops.New(&lifeops.Config{Store: memstore.New()})
+	in := lifeops.NewUser{ID: uuid.MustParse("00000000-0000-4000-8000-0000000000a1"), Name: "Ada", Zone: "Europe/Berlin"}
+	first, _ := svc.CreateUser(ctx, in)
+	again, err := svc.CreateUser(ctx, in)
+	fmt.Println(first.ID == again.ID, err, first.DayStartHour, first.WakeTime, first.Bedtime)
+	g, _ := svc.Goals(ctx, first.ID)
+	fmt.Println(g.SleepMinutes, g.Steps)
+	svc.DeleteUser(ctx, first.ID)
+	_, err = svc.Profile(ctx, first.ID)
+	fmt.Println(lifeops.ErrorCode(err))
+	// Output:
+	// true <nil> 4 07:00 23:00
+	// 480 8000
+	// not_found
+}
+
+// Items are listed oldest first; an item of another user, or a deleted
+// one, is not found.
+func ExampleService_CreateItem() {
+	ctx := context.Background()
+	svc, _, ada, stretch, read := exampleSetup()
+	items, _ := svc.Items(ctx, ada.ID)
+	for _, it := range items {
+		fmt.Println(it.Title, it.Difficulty, it.Schedule.Type)
+	}
+	svc.DeleteItem(ctx, ada.ID, read.ID)
+	_, err := svc.Item(ctx, ada.ID, read.ID)
+	fmt.Println(lifeops.ErrorCode(err))
+	_, err = svc.Item(ctx, uuid.New(), stretch.ID)
+	fmt.Println(lifeops.ErrorCode(err))
+	// Output:
+	// Stretch easy daily
+	// Read easy daily
+	// not_found
+	// not_found
 }
