@@ -23,10 +23,13 @@
 // local time belongs to the evening before. The Service turns "now" into
 // the person's current day with its Clock, the zone and the day-start hour
 // (score.PersonDay), so a zero date passed to Today, Feed, ScoreDay,
-// Complete, Skip, Postpone or Undo means that day. Day arithmetic is on civil dates and never adds 24 hours, so a
-// 23- or 25-hour day is still one day. Instants (completion times, wake and
-// bedtime, heart-rate samples) are time.Time values; stores return them in
-// UTC, and the Service shows them in the person's zone.
+// HealthDay, Complete, Skip, Postpone or Undo means that day; date ranges
+// (Scores, HealthDays, WorkDays) take real dates at both ends. Day
+// arithmetic is on civil dates and never adds 24 hours, so a 23- or 25-hour
+// day is still one day. Instants (completion times, wake and bedtime,
+// heart-rate samples) are time.Time values; stores return them in UTC, the
+// feed and Today show them in the zone the day was lived in, and
+// [HealthDay.View] in the zone it is given.
 //
 // Changing the zone takes effect at once: the current day, and the feeds
 // of the day of the move and later, are computed in the new zone. Stored

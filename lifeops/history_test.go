@@ -175,8 +175,8 @@ func TestLevelAchievementsFromSummedLedger(t *testing.T) {
 	}
 }
 
-// TestZeroDateIsToday: complete, skip, postpone and undo take a zero date
-// as the person's current day, which begins at their day-start hour (at
+// TestZeroDateIsToday: complete, skip, postpone and undo, and the reads of
+// one day, take a zero date as the person's current day, which begins at their day-start hour (at
 // 02:00 on Mar 11 it is still Mar 10).
 func TestZeroDateIsToday(t *testing.T) {
 	t.Parallel()
@@ -201,5 +201,17 @@ func TestZeroDateIsToday(t *testing.T) {
 	}
 	if moved.Entry == nil || !moved.Entry.Start.Equal(time.Date(2026, 3, 10, 21, 30, 0, 0, loc)) {
 		t.Errorf("postponed entry = %+v, want a start at 21:30 on Mar 10", moved.Entry)
+	}
+	// So do the reads of one day.
+	mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 400}))
+	if err := b.store.PutHealthDays(ctx, []lifeops.HealthDay{{UserID: u.ID, Date: day(10), Steps: ptr(5000)}}); err != nil {
+		t.Fatal(err)
+	}
+	hd := mustOK[lifeops.HealthDay](t)(b.svc.HealthDay(ctx, u.ID, civil.Date{}))
+	sc := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, civil.Date{}))
+	f := mustOK[timeline.Feed](t)(b.svc.Feed(ctx, u.ID, civil.Date{}, timeline.ViewDefault))
+	today := mustOK[lifeops.Today](t)(b.svc.Today(ctx, u.ID, civil.Date{}))
+	if diff := cmp.Diff([]civil.Date{day(10), day(10), day(10), day(10)}, []civil.Date{hd.Date, sc.Date, f.Date, today.Date}); diff != "" {
+		t.Errorf("dates of the health day, scores, feed and Today (-want +got):\n%s", diff)
 	}
 }

@@ -106,8 +106,8 @@ type ScoreStore interface {
 // XPStore keeps the XP ledger.
 type XPStore interface {
 	// AddXP inserts e unless the user has an entry with e.Key, atomically
-	// (see the package notes on insert-if-absent). It returns the stored
-	// entry, which is the existing one when created is false.
+	// (see insert-if-absent on [Store]). It returns the stored entry, which
+	// is the existing one when created is false.
 	AddXP(ctx context.Context, e XPEntry) (stored XPEntry, created bool, err error)
 	// DeleteXP deletes the user's entry with key and reports whether there
 	// was one. Deleting a missing key is not an error.

@@ -26,7 +26,7 @@ func (s *Service) ScoreDay(ctx context.Context, userID uuid.UUID, d civil.Date) 
 	if d, err = s.dayOrToday(p, d, "date"); err != nil {
 		return DayScores{}, err
 	}
-	h, err := s.loadHistory(ctx, userID, d, d)
+	h, err := s.historyOf(ctx, p, d, d)
 	if err != nil {
 		return DayScores{}, err
 	}

@@ -45,8 +45,9 @@ type Config struct {
 //
 // Days: every use case that takes a date means the person's own calendar
 // day, which starts at their day-start hour in their zone (see [User]). A
-// zero date means "the person's current day", which the Service works out
-// from its Clock, the user's zone and their day-start hour.
+// zero date for a single day means "the person's current day", which the
+// Service works out from its Clock, the user's zone and their day-start
+// hour; a date range takes real dates at both ends.
 type Service struct {
 	store       Store
 	health      HealthSource
@@ -472,7 +473,15 @@ func (s *Service) HealthDays(ctx context.Context, userID uuid.UUID, from, to civ
 }
 
 // HealthDay returns the user's health record of one day, or ErrNotFound.
+// A zero date means the person's current day.
 func (s *Service) HealthDay(ctx context.Context, userID uuid.UUID, d civil.Date) (HealthDay, error) {
+	if d.IsZero() {
+		p, err := s.person(ctx, userID)
+		if err != nil {
+			return HealthDay{}, err
+		}
+		d = s.today(p)
+	}
 	if !d.IsValid() {
 		return HealthDay{}, invalid("date", "must be a real date")
 	}
