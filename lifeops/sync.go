@@ -151,36 +151,29 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 	}
 	res.Partial = len(res.Errors) > 0
 	s.log.InfoContext(ctx, "synced", "user_id", userID, "from", from, "to", to, "counts", res.Counts, "partial", res.Partial)
-	failedKinds := map[DataKind]bool{}
-	for _, e := range res.Errors {
-		failedKinds[e.Kind] = true
+	return res, res.allFailed(all)
+}
+
+// allFailed returns nil when some of kinds synced, else an error that joins
+// every failure, with the code of the first (unavailable rather than
+// internal: the source, not LifeOps, failed).
+func (res SyncResult) allFailed(kinds []DataKind) error {
+	failed := map[DataKind]bool{}
+	errs := make([]error, len(res.Errors))
+	for i, e := range res.Errors {
+		failed[e.Kind], errs[i] = true, e
 	}
-	allFailed := true
-	for _, k := range all {
-		if !failedKinds[k] {
-			allFailed = false
+	for _, k := range kinds {
+		if !failed[k] {
+			return nil
 		}
 	}
-	if allFailed {
-		first := res.Errors[0]
-		return res, WrapError(nonInternal(first.Code), errors.Join(errorsOf(res.Errors)...), "No data could be synced: "+first.Message)
+	first := res.Errors[0]
+	code := first.Code
+	if code == CodeInternal {
+		code = CodeUnavailable
 	}
-	return res, nil
-}
-
-func nonInternal(c Code) Code {
-	if c == CodeInternal {
-		return CodeUnavailable
-	}
-	return c
-}
-
-func errorsOf(es []SyncError) []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
+	return WrapError(code, errors.Join(errs...), "No data could be synced: "+first.Message)
 }
 
 // syncRange works out the range of a sync.
