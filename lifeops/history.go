@@ -267,8 +267,15 @@ func (h *history) locOn(d civil.Date) *time.Location {
 	return h.zones[0].From
 }
 
+// maxHistoryDays is how far back, from the person's current day, streaks
+// and achievements count: records older than that (which only an import
+// can store) stay stored but are not counted, so they cannot make every
+// call walk centuries.
+const maxHistoryDays = 30 * 366
+
 // firstDay returns the earliest day the history has anything on, or the
-// person's current day when it has nothing.
+// person's current day when it has nothing, and at most maxHistoryDays
+// before it.
 func (h *history) firstDay() civil.Date {
 	if !h.firstOK {
 		h.first, h.firstOK = h.findFirstDay(), true
@@ -277,11 +284,15 @@ func (h *history) firstDay() civil.Date {
 }
 
 func (h *history) findFirstDay() civil.Date {
-	first := h.today
+	first, limit := h.today, h.today.AddDays(-maxHistoryDays)
 	consider := func(d civil.Date) {
-		if !d.IsZero() && d.Before(first) {
-			first = d
+		if d.IsZero() || !d.Before(first) {
+			return
 		}
+		if d.Before(limit) {
+			d = limit
+		}
+		first = d
 	}
 	for d := range h.health {
 		consider(d)

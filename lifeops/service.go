@@ -427,7 +427,8 @@ func scoreGoals(g Goals) score.Goals {
 
 // PutWorkDay validates and stores a work day entered by hand (Source
 // "manual" unless set), replacing the day's earlier entry. Dates after the
-// person's current day are refused. It returns the stored day.
+// person's current day, or more than 3 years before it (as for Sync), are
+// refused. It returns the stored day.
 func (s *Service) PutWorkDay(ctx context.Context, w WorkDay) (WorkDay, error) {
 	p, err := s.person(ctx, w.UserID)
 	if err != nil {
@@ -440,8 +441,12 @@ func (s *Service) PutWorkDay(ctx context.Context, w WorkDay) (WorkDay, error) {
 	if err := w.Validate(); err != nil {
 		return WorkDay{}, err
 	}
-	if today := s.today(p); w.Date.After(today) {
+	today := s.today(p)
+	if w.Date.After(today) {
 		return WorkDay{}, invalid("date", "must not be after today (%s)", today)
+	}
+	if earliest := today.AddDays(1 - maxSyncDays); w.Date.Before(earliest) {
+		return WorkDay{}, invalid("date", "must not be before %s (3 years back)", earliest)
 	}
 	if err := s.store.PutWorkDay(ctx, w); err != nil {
 		return WorkDay{}, fmt.Errorf("store work day: %w", err)

@@ -755,3 +755,27 @@ func TestQueriesRefuseBadDates(t *testing.T) {
 		}
 	}
 }
+
+// TestAncientRecordsDoNotBreakToday: a work day centuries ago is refused,
+// and a record that reached the store another way (an import) does not
+// make every later Today fail on a history too long to count.
+func TestAncientRecordsDoNotBreakToday(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, time.Date(2026, 3, 10, 19, 0, 0, 0, berlin(t)))
+	u := b.user(t)
+	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 18})
+	_, err := b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: civil.D(1, 1, 1), WorkMinutes: 60})
+	if diff := cmp.Diff([]string{"date"}, fields(err)); diff != "" {
+		t.Errorf("a work day in the year 1: fields (-want +got):\n%s", diff)
+	}
+	if err := b.store.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: civil.D(1, 1, 1), WorkMinutes: 60, Source: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Today(ctx, u.ID, civil.Date{}); err != nil {
+		t.Errorf("Today with a work day from the year 1 stored: %v", err)
+	}
+	if _, err := b.svc.Complete(ctx, u.ID, it.ID, civil.Date{}); err != nil {
+		t.Errorf("Complete with a work day from the year 1 stored: %v", err)
+	}
+}
