@@ -355,6 +355,26 @@ func ExampleHealthDay_Merge() {
 	// true 70
 }
 
+// Has tells whether a day holds data of a kind; a store's MergeHealthDays
+// clears the kind's fields of a day without it.
+func ExampleHealthDay_Has() {
+	d := lifeops.HealthDay{Date: civil.D(2026, 3, 10), Steps: new(9000)}
+	fmt.Println(d.Has(lifeops.KindDailyActivity), d.Has(lifeops.KindDailySleep), d.Has(lifeops.KindHeartRate))
+	// Output:
+	// true false false
+}
+
+// ValidateMerge is what a store checks before MergeHealthDays writes.
+func ExampleValidateMerge() {
+	day := lifeops.HealthDay{UserID: uuid.MustParse("00000000-0000-4000-8000-0000000000a1"), Date: civil.D(2026, 3, 10)}
+	fmt.Println(lifeops.ValidateMerge(lifeops.KindSleep, []lifeops.HealthDay{day}))
+	err := lifeops.ValidateMerge(lifeops.KindHeartRate, []lifeops.HealthDay{day})
+	fmt.Println(errors.Is(err, lifeops.ErrInvalid), lifeops.FieldErrors(err)[0].Field)
+	// Output:
+	// <nil>
+	// true kind
+}
+
 // DefaultGoals are what a new user starts with.
 func ExampleDefaultGoals() {
 	g := lifeops.DefaultGoals(uuid.Nil)

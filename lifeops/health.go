@@ -236,6 +236,48 @@ func (d *HealthDay) Merge(kind DataKind, src HealthDay) {
 	}
 }
 
+// Has reports whether d holds data of kind: whether any field that kind owns
+// (see [HealthDay]) is set. It is false for a kind that owns no fields.
+func (d HealthDay) Has(kind DataKind) bool {
+	switch kind {
+	case KindDailySleep:
+		return d.Sleep != nil
+	case KindDailyReadiness:
+		return d.Readiness != nil
+	case KindDailyActivity:
+		return d.Activity != nil || d.Steps != nil
+	case KindSleep:
+		return d.TotalSleepSeconds != nil || d.Efficiency != nil || d.RestingHeartRate != nil ||
+			d.HRV != nil || d.Bedtime != nil || d.WakeTime != nil
+	}
+	return false
+}
+
+// ValidateMerge checks the arguments of [HealthStore.MergeHealthDays]: kind
+// must be one of [DayKinds] (field "kind") and every day valid (see
+// [HealthDay.Validate]). It returns nil, or the first problem found; stores
+// call it before writing and return its error unchanged.
+func ValidateMerge(kind DataKind, days []HealthDay) error {
+	if !slices.Contains(DayKinds(), kind) {
+		return invalid("kind", "must be a day-level kind (%s), got %s", dayKindList(), quote(string(kind)))
+	}
+	for _, d := range days {
+		if err := d.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dayKindList names the day-level kinds for an error message.
+func dayKindList() string {
+	var names []string
+	for _, k := range DayKinds() {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
+}
+
 func cloneInt(p *int) *int {
 	if p == nil {
 		return nil

@@ -46,6 +46,18 @@ type HealthStore interface {
 	// PutHealthDays upserts each day on (UserID, Date), replacing every
 	// field of a stored day.
 	PutHealthDays(ctx context.Context, days []HealthDay) error
+	// MergeHealthDays writes of each day only the fields that kind owns
+	// (see [HealthDay]), as [HealthDay.Merge] would into the stored day,
+	// upserted on (UserID, Date): every other field of a stored day stays
+	// as it is, whoever wrote it and whenever. Each day's write is atomic,
+	// so writers of different kinds, in this process or another, never
+	// lose each other's fields however their calls interleave; a day not
+	// stored yet gets the kind's fields and nil elsewhere. Source replaces
+	// the stored one when it is not empty; UpdatedAt is always written. A
+	// day with no data of kind (see [HealthDay.Has]) clears the kind's
+	// fields of a stored day and creates no day. Stores check the
+	// arguments with [ValidateMerge].
+	MergeHealthDays(ctx context.Context, kind DataKind, days []HealthDay) error
 	// HealthDays returns the user's days in [from, to] ordered by date; an
 	// empty slice when there are none.
 	HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]HealthDay, error)
@@ -293,6 +305,11 @@ type ZoneStore interface {
 //     same key exactly one creates the record and reports created=true; all
 //     others report false and return the record that won.
 //   - All or nothing: a method that writes a slice writes all of it or none.
+//   - Per-kind health writes: MergeHealthDays changes only the fields of
+//     its kind, in one atomic step per day (one statement or transaction,
+//     never a read in the caller followed by a write of the whole day), so
+//     syncs of different kinds in several processes keep each other's
+//     data.
 //   - Validation: stores call the record's Validate and return its error
 //     unchanged before writing; they never re-implement its rules.
 //   - Ownership: a record of one user is never visible through another

@@ -52,7 +52,10 @@ func (e SyncError) Error() string { return fmt.Sprintf("sync %s: %v", e.Kind, e.
 // with Partial set, while the others are stored. A failed kind leaves its
 // stored data and its sync state as they were, so the next default sync
 // fetches it again. A health day's fields are written per kind (see
-// [HealthDay]), so a kind that failed never blanks the fields of another.
+// [HealthDay]), so a kind that failed never blanks the fields of another,
+// and each kind's write changes only its own fields, in the store
+// ([HealthStore.MergeHealthDays]), so syncs running at the same time, in
+// this process or in another, never undo each other's kinds.
 //
 // Sync returns an error, and no result, for bad input, an unknown user or a
 // missing health source (ErrUnavailable); and an error together with the
@@ -267,6 +270,10 @@ func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, kind DataKind,
 		}
 		fetched[d.Date] = d
 	}
+	// The stored days tell which days this write would change; the write
+	// itself touches only this kind's fields, in the store, so a sync of
+	// another kind running at the same time (here or in another process)
+	// keeps its own.
 	stored, err := s.store.HealthDays(ctx, userID, from, to)
 	if err != nil {
 		return n, fmt.Errorf("load health days: %w", err)
@@ -279,22 +286,24 @@ func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, kind DataKind,
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		old, had := existing[d]
 		src, got := fetched[d]
-		if !had && !got {
+		if !got {
+			src = HealthDay{UserID: userID, Date: d} // no data: clears the kind's fields
+		}
+		if !had && !src.Has(kind) {
 			continue
 		}
-		next := old
-		if !had {
-			next = HealthDay{UserID: userID, Date: d}
+		if had {
+			next := old
+			next.Merge(kind, src)
+			if healthEqual(old, next) {
+				continue
+			}
 		}
-		next.Merge(kind, src)
-		if had && healthEqual(old, next) {
-			continue
-		}
-		next.UpdatedAt = now
-		write = append(write, next)
+		src.UpdatedAt = now
+		write = append(write, src)
 	}
 	if len(write) > 0 {
-		if err := s.store.PutHealthDays(ctx, write); err != nil {
+		if err := s.store.MergeHealthDays(ctx, kind, write); err != nil {
 			return n, fmt.Errorf("store %s days: %w", kind, err)
 		}
 	}

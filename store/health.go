@@ -117,6 +117,94 @@ func (db *DB) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) error
 	return putRows(ctx, db, "put health days", rows, "user_id", "day")
 }
 
+// healthKindColumns are the columns of health_days that each day-level
+// kind owns (see lifeops.HealthDay).
+var healthKindColumns = map[lifeops.DataKind][]string{
+	lifeops.KindDailySleep:     {"sleep_score", "sleep_contributors"},
+	lifeops.KindDailyReadiness: {"readiness_score", "readiness_contributors"},
+	lifeops.KindDailyActivity:  {"activity_score", "activity_contributors", "steps"},
+	lifeops.KindSleep:          {"total_sleep_seconds", "efficiency", "resting_heart_rate", "hrv", "bedtime", "wake_time"},
+}
+
+// MergeHealthDays writes each day's fields of kind in one transaction,
+// without reading a row first: days with data of kind by one INSERT … ON
+// CONFLICT DO UPDATE that sets only the kind's columns, updated_at and a
+// non-empty source; days without by an UPDATE that sets the kind's columns
+// to NULL. No other column is written, so a concurrent write of another
+// kind to the same rows is never undone, on Postgres or SQLite.
+func (db *DB) MergeHealthDays(ctx context.Context, kind lifeops.DataKind, days []lifeops.HealthDay) error {
+	const op = "merge health days"
+	if err := lifeops.ValidateMerge(kind, days); err != nil {
+		return err
+	}
+	days = lastPerKey(slices.Clone(days), func(a, b lifeops.HealthDay) int {
+		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]), a.Date.Compare(b.Date))
+	})
+	var set, clear []healthDayRow
+	for _, d := range days {
+		only := lifeops.HealthDay{UserID: d.UserID, Date: d.Date, Source: d.Source, UpdatedAt: d.UpdatedAt}
+		only.Merge(kind, d)
+		r, err := toHealthDayRow(only)
+		if err != nil {
+			return wrapErr(op, err)
+		}
+		if d.Has(kind) {
+			set = append(set, r)
+		} else {
+			clear = append(clear, r)
+		}
+	}
+	if err := cmp.Or(checkRow(set), checkRow(clear)); err != nil {
+		return err
+	}
+	if len(set) == 0 && len(clear) == 0 {
+		return nil
+	}
+	cols := healthKindColumns[kind]
+	return db.retry(ctx, op, func(ctx context.Context) error {
+		return db.idb().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			for start := 0; start < len(set); start += batchRows {
+				chunk := set[start:min(start+batchRows, len(set))]
+				q := tx.NewInsert().Model(&chunk).On("CONFLICT (user_id, day) DO UPDATE")
+				for _, c := range cols {
+					q = q.Set("? = EXCLUDED.?", bun.Ident(c), bun.Ident(c))
+				}
+				q = q.Set("updated_at = EXCLUDED.updated_at").
+					Set("source = CASE WHEN EXCLUDED.source = '' THEN ?TableAlias.source ELSE EXCLUDED.source END")
+				if _, err := q.Exec(ctx); err != nil {
+					return err
+				}
+			}
+			for _, r := range clear {
+				q := tx.NewUpdate().Model((*healthDayRow)(nil))
+				for _, c := range cols {
+					q = q.Set("? = NULL", bun.Ident(c))
+				}
+				res, err := q.Set("updated_at = ?", r.UpdatedAt).Where("user_id = ? AND day = ?", r.UserID, r.Day).Exec(ctx)
+				if err != nil {
+					return err
+				}
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					continue
+				}
+				// Nothing to clear: fine for a known user, else not found.
+				users, err := tx.NewSelect().Model((*userRow)(nil)).Where("id = ?", r.UserID).Count(ctx)
+				if err != nil {
+					return err
+				}
+				if users == 0 {
+					return &Error{Op: op, Kind: KindNotFound, Err: errNoUser}
+				}
+			}
+			return nil
+		})
+	})
+}
+
 // HealthDays returns the user's days in [from, to] ordered by date.
 func (db *DB) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.HealthDay, error) {
 	return listOf(ctx, db, "list health days", userID, func(q *bun.SelectQuery) *bun.SelectQuery {

@@ -347,6 +347,35 @@ func (s *Store) PutHealthDays(ctx context.Context, days []lifeops.HealthDay) err
 	})
 }
 
+// MergeHealthDays implements [lifeops.HealthStore]: under the store's lock,
+// each day's fields of kind are merged into the stored day.
+func (s *Store) MergeHealthDays(ctx context.Context, kind lifeops.DataKind, days []lifeops.HealthDay) error {
+	if err := lifeops.ValidateMerge(kind, days); err != nil {
+		return err
+	}
+	return s.write(ctx, func() error {
+		for _, h := range days {
+			if _, err := s.user(h.UserID); err != nil {
+				return err
+			}
+		}
+		for _, h := range days {
+			health := s.users[h.UserID].health
+			old, ok := health[h.Date]
+			if !ok {
+				if !h.Has(kind) {
+					continue // nothing to clear
+				}
+				old = lifeops.HealthDay{UserID: h.UserID, Date: h.Date}
+			}
+			old.Merge(kind, h)
+			old.UpdatedAt = h.UpdatedAt
+			health[h.Date] = cloneHealthDay(old)
+		}
+		return nil
+	})
+}
+
 // HealthDays implements [lifeops.HealthStore].
 func (s *Store) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.HealthDay, error) {
 	var out []lifeops.HealthDay

@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Users", testUsers},
 		{"Goals", testGoals},
 		{"HealthDays", testHealthDays},
+		{"MergeHealthDays", testMergeHealthDays},
 		{"RawDocuments", testRawDocuments},
 		{"HeartRate", testHeartRate},
 		{"SyncState", testSyncState},
