@@ -88,7 +88,9 @@ func (oneNight) HeartRate(ctx context.Context, userID uuid.UUID, start, end time
 	return func(yield func([]lifeops.HeartRateSample, error) bool) {}
 }
 
-// Sync fetches from the health source; the first time, the last 30 days.
+// Sync fetches from the health source; the first time, the last 30 days,
+// and then each kind from its own last synced day, minus a few days that
+// the provider may have revised.
 func ExampleService_Sync() {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -104,10 +106,17 @@ func ExampleService_Sync() {
 	fmt.Println("daily_sleep documents:", res.Counts[lifeops.KindDailySleep])
 	day, _ := svc.HealthDay(ctx, ada.ID, res.To)
 	fmt.Println("sleep score on", day.Date, "is", day.Sleep.Value)
+	now = now.Add(24 * time.Hour)
+	res, _ = svc.Sync(ctx, ada.ID, lifeops.SyncRequest{})
+	for _, r := range res.Ranges {
+		fmt.Println(r.Kind, r.From, "to", r.To)
+	}
 	// Output:
 	// 2026-02-09 to 2026-03-10 partial: false
 	// daily_sleep documents: 1
 	// sleep score on 2026-03-10 is 84
+	// daily_sleep 2026-03-08 to 2026-03-11
+	// heartrate 2026-03-08 to 2026-03-11
 }
 
 // A ledger summed by day, as the achievements read it: the level

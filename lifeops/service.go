@@ -1,6 +1,7 @@
 package lifeops
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,8 +34,16 @@ type Config struct {
 	// again, because providers revise recent days. Zero means 3.
 	SyncOverlapDays int
 	// FirstSyncDays is how many days, today included, the first Sync of a
-	// user fetches. Zero means 30.
+	// user fetches of each kind. Zero means 30.
 	FirstSyncDays int
+	// SyncSpanDays is the most days of one kind a default Sync (one
+	// without a start date) fetches. A kind further behind, after a long
+	// gap or on a first sync longer than this, is fetched oldest days
+	// first, this many per call, and each default Sync resumes where the
+	// last stopped until the kind is current (see [SyncRange.Behind]).
+	// It must be more than SyncOverlapDays. Zero means 90, or
+	// FirstSyncDays when that is more.
+	SyncSpanDays int
 	// StreakRules set how streak freezes are earned and spent. Nil means
 	// score.DefaultStreakRules (one freeze per 7 done days, 2 at most).
 	StreakRules *score.StreakRules
@@ -56,6 +65,7 @@ type Service struct {
 	log         *slog.Logger
 	overlap     int
 	firstSync   int
+	span        int
 	streakRules score.StreakRules
 
 	// syncing serialises the syncs of one user within this process, so two
@@ -82,6 +92,11 @@ func New(cfg *Config) (*Service, error) {
 	if cfg.FirstSyncDays < 0 || cfg.FirstSyncDays > maxSyncDays {
 		p.add("first_sync_days", "must be between 0 and %d, got %d", maxSyncDays, cfg.FirstSyncDays)
 	}
+	if cfg.SyncSpanDays < 0 || cfg.SyncSpanDays > maxSyncDays {
+		p.add("sync_span_days", "must be between 0 and %d, got %d", maxSyncDays, cfg.SyncSpanDays)
+	} else if overlap := cmp.Or(cfg.SyncOverlapDays, defaultSyncOverlapDays); cfg.SyncSpanDays != 0 && cfg.SyncSpanDays <= overlap {
+		p.add("sync_span_days", "must be more than the sync overlap (%d days), got %d", overlap, cfg.SyncSpanDays)
+	}
 	rules := score.DefaultStreakRules()
 	if cfg.StreakRules != nil {
 		rules = *cfg.StreakRules
@@ -94,7 +109,7 @@ func New(cfg *Config) (*Service, error) {
 	}
 	s := &Service{
 		store: cfg.Store, health: cfg.Health, work: cfg.Work, clock: cfg.Clock, log: cfg.Logger,
-		overlap: cfg.SyncOverlapDays, firstSync: cfg.FirstSyncDays, streakRules: rules,
+		overlap: cfg.SyncOverlapDays, firstSync: cfg.FirstSyncDays, span: cfg.SyncSpanDays, streakRules: rules,
 	}
 	if s.clock == nil {
 		s.clock = systemClock{}
@@ -103,16 +118,25 @@ func New(cfg *Config) (*Service, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.overlap == 0 {
-		s.overlap = 3
+		s.overlap = defaultSyncOverlapDays
 	}
 	if s.firstSync == 0 {
 		s.firstSync = 30
+	}
+	if s.span == 0 {
+		s.span = max(defaultSyncSpanDays, s.firstSync)
 	}
 	return s, nil
 }
 
 // maxSyncDays bounds one sync's date range.
 const maxSyncDays = 3 * 366
+
+// The defaults of Config.SyncOverlapDays and Config.SyncSpanDays.
+const (
+	defaultSyncOverlapDays = 3
+	defaultSyncSpanDays    = 90
+)
 
 // now returns the current instant from the Service's clock.
 func (s *Service) now() time.Time { return s.clock.Now() }

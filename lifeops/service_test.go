@@ -29,6 +29,24 @@ func TestNewValidatesConfig(t *testing.T) {
 	if diff := cmp.Diff([]string{"store", "sync_overlap_days", "first_sync_days", "rules.freeze_every"}, fields(err)); diff != "" {
 		t.Errorf("New(bad) fields (-want +got):\n%s\n%v", diff, err)
 	}
+	store := memstore.New()
+	for _, tt := range []struct {
+		cfg    lifeops.Config
+		fields []string
+	}{
+		{lifeops.Config{SyncSpanDays: -1}, []string{"sync_span_days"}},
+		{lifeops.Config{SyncSpanDays: 5000}, []string{"sync_span_days"}},
+		{lifeops.Config{SyncSpanDays: 3}, []string{"sync_span_days"}}, // no more than the default overlap: no progress
+		{lifeops.Config{SyncSpanDays: 10, SyncOverlapDays: 10}, []string{"sync_span_days"}},
+		{lifeops.Config{SyncSpanDays: 4}, nil},
+		{lifeops.Config{SyncSpanDays: 11, SyncOverlapDays: 10, FirstSyncDays: 200}, nil},
+	} {
+		tt.cfg.Store = store
+		_, err := lifeops.New(&tt.cfg)
+		if diff := cmp.Diff(tt.fields, fields(err)); diff != "" {
+			t.Errorf("New(span %d, overlap %d) fields (-want +got):\n%s", tt.cfg.SyncSpanDays, tt.cfg.SyncOverlapDays, diff)
+		}
+	}
 }
 
 func TestCreateUser(t *testing.T) {

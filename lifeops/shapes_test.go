@@ -90,12 +90,14 @@ func TestTodayJSONFollowsTheHTTPAPI(t *testing.T) {
 func TestSyncResultJSON(t *testing.T) {
 	t.Parallel()
 	res := lifeops.SyncResult{From: day(1), To: day(2), Counts: map[lifeops.DataKind]int{"daily_sleep": 2},
-		Partial: true, Errors: []lifeops.SyncError{{Kind: "heartrate", Code: lifeops.CodeUnavailable, Message: "Down.", Err: errors.New("secret detail")}}}
+		Partial: true, Errors: []lifeops.SyncError{{Kind: "heartrate", Code: lifeops.CodeUnavailable, Message: "Down.", Err: errors.New("secret detail")}},
+		Ranges: []lifeops.SyncRange{{Kind: "daily_sleep", From: day(1), To: day(2)}, {Kind: "heartrate", From: day(1), To: day(1), Behind: true}}}
 	raw, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"start_date":"2026-03-01","end_date":"2026-03-02","counts":{"daily_sleep":2},"partial":true,"errors":[{"kind":"heartrate","code":"unavailable","message":"Down."}]}`
+	want := `{"start_date":"2026-03-01","end_date":"2026-03-02","counts":{"daily_sleep":2},"partial":true,"errors":[{"kind":"heartrate","code":"unavailable","message":"Down."}],` +
+		`"ranges":[{"kind":"daily_sleep","start_date":"2026-03-01","end_date":"2026-03-02","behind":false},{"kind":"heartrate","start_date":"2026-03-01","end_date":"2026-03-01","behind":true}]}`
 	if string(raw) != want {
 		t.Errorf("JSON = %s\nwant   %s", raw, want)
 	}

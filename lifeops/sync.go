@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,9 +15,13 @@ import (
 )
 
 // SyncRequest selects the days a sync fetches. Zero dates take defaults:
-// To is the person's current day; From is the day after the oldest kind's
-// last synced day minus the overlap (Config.SyncOverlapDays), or, when some
-// kind was never synced, the first FirstSyncDays days up to To.
+// To is the person's current day. A zero From gives each kind a range of
+// its own, from its own sync state: from the day after its last synced day
+// minus the overlap (Config.SyncOverlapDays), or, for a kind never synced,
+// the last FirstSyncDays days up to To; and at most Config.SyncSpanDays
+// days of it, oldest first, so a kind far behind catches up over several
+// syncs. A kind that keeps failing thus costs the other kinds nothing. A
+// non-zero From fetches [From, To] of every kind.
 type SyncRequest struct {
 	From civil.Date `json:"start_date,omitzero"`
 	To   civil.Date `json:"end_date,omitzero"`
@@ -25,11 +30,26 @@ type SyncRequest struct {
 // SyncResult says what a sync did. Its JSON form is the response of
 // POST /v1/me/oura/sync.
 type SyncResult struct {
+	// From and To are the first and the last day that any kind fetched;
+	// Ranges says which days each kind fetched.
 	From    civil.Date       `json:"start_date"`
 	To      civil.Date       `json:"end_date"`
 	Counts  map[DataKind]int `json:"counts"`  // records received per kind: documents, samples or work days
 	Partial bool             `json:"partial"` // some kinds failed; Errors says which
 	Errors  []SyncError      `json:"errors"`
+	Ranges  []SyncRange      `json:"ranges"` // in the order the kinds were fetched
+}
+
+// SyncRange is the range of days a sync fetched of one kind, both ends
+// inclusive.
+type SyncRange struct {
+	Kind DataKind   `json:"kind"`
+	From civil.Date `json:"start_date"`
+	To   civil.Date `json:"end_date"`
+	// Behind is set when the kind is further behind than one default
+	// sync fetches (Config.SyncSpanDays): the range ends before the
+	// sync's end date, and the next default sync goes on from there.
+	Behind bool `json:"behind"`
 }
 
 // SyncError is the failure of one kind in a sync.
@@ -43,10 +63,11 @@ type SyncError struct {
 // Error returns the kind and the cause.
 func (e SyncError) Error() string { return fmt.Sprintf("sync %s: %v", e.Kind, e.Err) }
 
-// Sync fetches the user's data for a date range from the health source (and
-// the work-stats source, when configured) and stores it: every provider
-// document whole, the per-day health records, heart-rate samples and work
-// days. Then it rescores the days of the range.
+// Sync fetches the user's data from the health source (and the work-stats
+// source, when configured) and stores it: every provider document whole,
+// the per-day health records, heart-rate samples and work days. Then it
+// rescores the days it fetched. Which days each kind fetches is said on
+// [SyncRequest] and reported in the result's Ranges.
 //
 // Kinds are independent: one that fails is reported in the result's Errors
 // with Partial set, while the others are stored. A failed kind leaves its
@@ -78,6 +99,13 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 	if s.work != nil {
 		all = append(all, KindWork)
 	}
+	var fetched []DataKind // the kinds that get a range, in fetch order
+	for _, k := range kinds {
+		if isDayKind(k) && !slices.Contains(fetched, k) {
+			fetched = append(fetched, k)
+		}
+	}
+	fetched = append(fetched, all[len(kinds):]...) // heart rate, and work
 	states, err := s.store.SyncStates(ctx, userID)
 	if err != nil {
 		return SyncResult{}, fmt.Errorf("load sync state: %w", err)
@@ -86,76 +114,95 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 	for _, st := range states {
 		through[st.Kind] = st.Through
 	}
-	from, to, err := s.syncRange(p, req, all, through)
+	ranges, err := s.syncRanges(p, req, fetched, through)
 	if err != nil {
 		return SyncResult{}, err
 	}
 
-	res := SyncResult{From: from, To: to, Counts: map[DataKind]int{}, Errors: []SyncError{}}
+	res := SyncResult{Counts: map[DataKind]int{}, Errors: []SyncError{}, Ranges: ranges}
+	rangeOf := map[DataKind]SyncRange{}
+	for i, r := range ranges {
+		rangeOf[r.Kind] = r
+		if i == 0 || r.From.Before(res.From) {
+			res.From = r.From
+		}
+		if i == 0 || r.To.After(res.To) {
+			res.To = r.To
+		}
+	}
 	fail := func(kind DataKind, err error) {
 		res.Errors = append(res.Errors, SyncError{Kind: kind, Code: ErrorCode(err), Message: ErrorMessage(err), Err: err})
 		s.log.WarnContext(ctx, "sync kind failed", "user_id", userID, "kind", kind, "err", err)
 	}
-	// advance records that kind is synced through upTo, when the range
-	// joins what was synced before: a range that begins after the day
-	// after the kind's last synced day leaves a gap the state must not
-	// jump, so the next default sync fetches it.
-	advance := func(kind DataKind, upTo civil.Date) {
-		if old, ok := through[kind]; ok && (!upTo.After(old) || from.After(old.AddDays(1))) {
+	// advance records that r's kind is synced through upTo, when r joins
+	// what was synced before: a range that begins after the day after the
+	// kind's last synced day leaves a gap the state must not jump, so the
+	// next default sync fetches it.
+	advance := func(r SyncRange, upTo civil.Date) {
+		if old, ok := through[r.Kind]; ok && (!upTo.After(old) || r.From.After(old.AddDays(1))) {
 			return
 		}
-		st := SyncState{UserID: userID, Kind: kind, Through: upTo, SyncedAt: s.now()}
+		st := SyncState{UserID: userID, Kind: r.Kind, Through: upTo, SyncedAt: s.now()}
 		if err := s.store.PutSyncState(ctx, st); err != nil {
-			fail(kind, fmt.Errorf("store sync state: %w", err))
+			fail(r.Kind, fmt.Errorf("store sync state: %w", err))
 		}
 	}
 
 	for _, kind := range kinds {
-		if err := kind.Validate(); err != nil || kind == KindHeartRate || kind == KindWork {
+		if !isDayKind(kind) {
 			fail(kind, Errorf(CodeInternal, "The health source offers an unknown kind."))
 			continue
 		}
-		n, err := s.syncDays(ctx, userID, kind, from, to)
+		r := rangeOf[kind]
+		n, err := s.syncDays(ctx, userID, kind, r.From, r.To)
 		res.Counts[kind] = n
 		if err != nil {
 			fail(kind, err)
 			continue
 		}
-		advance(kind, to)
+		advance(r, r.To)
 	}
 
-	n, last, err := s.syncHeartRate(ctx, p, from, to)
+	hr := rangeOf[KindHeartRate]
+	n, last, err := s.syncHeartRate(ctx, p, hr.From, hr.To)
 	res.Counts[KindHeartRate] = n
 	if err != nil {
 		fail(KindHeartRate, err)
 		if !last.IsZero() {
 			// The samples before the failure are stored; resume after the
 			// last day that was written whole.
-			if d := p.dayOf(last).AddDays(-1); !d.Before(from) {
-				advance(KindHeartRate, d)
+			if d := p.dayOf(last).AddDays(-1); !d.Before(hr.From) {
+				advance(hr, d)
 			}
 		}
 	} else {
-		advance(KindHeartRate, to)
+		advance(hr, hr.To)
 	}
 
 	if s.work != nil {
-		n, err := s.syncWork(ctx, userID, from, to)
+		w := rangeOf[KindWork]
+		n, err := s.syncWork(ctx, userID, w.From, w.To)
 		res.Counts[KindWork] = n
 		if err != nil {
 			fail(KindWork, err)
 		} else {
-			advance(KindWork, to)
+			advance(w, w.To)
 		}
 	}
 
-	if err := s.rescore(ctx, userID, from, to); err != nil {
-		fail("scores", err)
+	for _, span := range joinRanges(ranges) {
+		if err := s.rescore(ctx, userID, span.From, span.To); err != nil {
+			fail("scores", err)
+			break
+		}
 	}
 	res.Partial = len(res.Errors) > 0
-	s.log.InfoContext(ctx, "synced", "user_id", userID, "from", from, "to", to, "counts", res.Counts, "partial", res.Partial)
+	s.log.InfoContext(ctx, "synced", "user_id", userID, "from", res.From, "to", res.To, "ranges", ranges, "counts", res.Counts, "partial", res.Partial)
 	return res, res.allFailed(all)
 }
+
+// isDayKind reports whether k is one of DayKinds.
+func isDayKind(k DataKind) bool { return slices.Contains(DayKinds(), k) }
 
 // allFailed returns nil when some of kinds synced, else an error that joins
 // every failure, with the code of the first (unavailable rather than
@@ -179,45 +226,75 @@ func (res SyncResult) allFailed(kinds []DataKind) error {
 	return WrapError(code, errors.Join(errs...), "No data could be synced: "+first.Message)
 }
 
-// syncRange works out the range of a sync.
-func (s *Service) syncRange(p person, req SyncRequest, kinds []DataKind, through map[DataKind]civil.Date) (civil.Date, civil.Date, error) {
+// syncRanges works out the range each of kinds fetches, as [SyncRequest]
+// says, from the kinds' sync states in through.
+func (s *Service) syncRanges(p person, req SyncRequest, kinds []DataKind, through map[DataKind]civil.Date) ([]SyncRange, error) {
 	today := s.today(p)
 	to := req.To
 	if to.IsZero() {
 		to = today
 	}
-	from := req.From
-	if from.IsZero() {
-		from = to.AddDays(1 - s.firstSync)
-		first := false
-		var oldest civil.Date
+	check := func(from, to civil.Date) error {
+		if err := checkNamedRange("start_date", from, "end_date", to, maxSyncDays); err != nil {
+			return err
+		}
+		if to.After(today.AddDays(1)) {
+			return invalid("end_date", "must not be after tomorrow (%s)", today.AddDays(1))
+		}
+		return nil
+	}
+	ranges := make([]SyncRange, 0, len(kinds))
+	if !req.From.IsZero() {
+		if err := check(req.From, to); err != nil {
+			return nil, err
+		}
 		for _, k := range kinds {
-			t, ok := through[k]
-			if !ok {
-				first = true
-				break
+			ranges = append(ranges, SyncRange{Kind: k, From: req.From, To: to})
+		}
+		return ranges, nil
+	}
+	if !to.IsValid() {
+		return nil, invalid("end_date", "must be a real date")
+	}
+	for _, k := range kinds {
+		r := SyncRange{Kind: k, From: to.AddDays(1 - s.firstSync), To: to}
+		if t, ok := through[k]; ok {
+			r.From = t.AddDays(1 - s.overlap)
+		}
+		if r.From.After(to) {
+			r.From = to
+		}
+		if to.Sub(r.From) >= s.span {
+			r.To, r.Behind = r.From.AddDays(s.span-1), true
+		}
+		if err := check(r.From, r.To); err != nil {
+			return nil, err
+		}
+		ranges = append(ranges, r)
+	}
+	return ranges, nil
+}
+
+// joinRanges returns the days of ranges as few ranges as possible: sorted,
+// with overlapping and adjacent ones joined. Kind and Behind are left
+// zero.
+func joinRanges(ranges []SyncRange) []SyncRange {
+	sorted := make([]SyncRange, 0, len(ranges))
+	for _, r := range ranges {
+		sorted = append(sorted, SyncRange{From: r.From, To: r.To})
+	}
+	slices.SortFunc(sorted, func(a, b SyncRange) int { return a.From.Compare(b.From) })
+	var out []SyncRange
+	for _, r := range sorted {
+		if n := len(out); n > 0 && !r.From.After(out[n-1].To.AddDays(1)) {
+			if r.To.After(out[n-1].To) {
+				out[n-1].To = r.To
 			}
-			if oldest.IsZero() || t.Before(oldest) {
-				oldest = t
-			}
+			continue
 		}
-		if !first {
-			from = oldest.AddDays(1 - s.overlap)
-		}
-		if from.After(to) {
-			from = to
-		}
-		if to.Sub(from) >= maxSyncDays {
-			from = to.AddDays(1 - maxSyncDays)
-		}
+		out = append(out, r)
 	}
-	if err := checkNamedRange("start_date", from, "end_date", to, maxSyncDays); err != nil {
-		return civil.Date{}, civil.Date{}, err
-	}
-	if to.After(today.AddDays(1)) {
-		return civil.Date{}, civil.Date{}, invalid("end_date", "must not be after tomorrow (%s)", today.AddDays(1))
-	}
-	return from, to, nil
+	return out
 }
 
 // syncDays fetches one day-level kind and stores it: the documents whole,

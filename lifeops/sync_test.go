@@ -51,6 +51,9 @@ func TestSyncFirstTimeAndAgain(t *testing.T) {
 	res := mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{}))
 	want := lifeops.SyncResult{From: day(1), To: day(30), Errors: []lifeops.SyncError{},
 		Counts: map[lifeops.DataKind]int{"daily_sleep": 30, "daily_readiness": 30, "daily_activity": 30, "sleep": 30, "heartrate": 30 * 20}}
+	for _, k := range []lifeops.DataKind{"daily_sleep", "daily_readiness", "daily_activity", "sleep", "heartrate"} {
+		want.Ranges = append(want.Ranges, lifeops.SyncRange{Kind: k, From: day(1), To: day(30)})
+	}
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("first sync: the last 30 days (-want +got):\n%s", diff)
 	}
