@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -69,11 +68,12 @@ type Service struct {
 	streakRules score.StreakRules
 
 	// syncing serialises the syncs of one user within this process, so two
-	// overlapping syncs do not interleave their read-merge-write of a day.
-	syncing sync.Map // uuid.UUID → *sync.Mutex
+	// overlapping syncs do not fetch and write the same data twice at once
+	// or advance a sync state from a stale reading of it.
+	syncing userLocks
 	// updating serialises the profile updates of one user within this
 	// process, so two racing moves to the same zone record one change.
-	updating sync.Map // uuid.UUID → *sync.Mutex
+	updating userLocks
 }
 
 // New returns a Service for cfg. It fails with ErrInvalid when cfg is nil,
@@ -310,9 +310,7 @@ type ProfileUpdate struct {
 func (s *Service) UpdateProfile(ctx context.Context, userID uuid.UUID, up ProfileUpdate) (User, error) {
 	// Serialise one user's updates in this process, so that two identical
 	// requests racing each other record one zone change.
-	mu, _ := s.updating.LoadOrStore(userID, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	defer s.updating.lock(userID)()
 
 	u, err := s.store.User(ctx, userID)
 	if err != nil {

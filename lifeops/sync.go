@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -90,9 +89,7 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 	if err != nil {
 		return SyncResult{}, err
 	}
-	mu, _ := s.syncing.LoadOrStore(userID, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	defer s.syncing.lock(userID)()
 
 	kinds := s.health.Kinds()
 	all := append(append([]DataKind{}, kinds...), KindHeartRate)
