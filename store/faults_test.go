@@ -52,6 +52,10 @@ func TestFaults(t *testing.T) {
 			{"too-long string", db.UpdateUser(ctx, tooLong), lifeops.ErrInvalid, "name"},
 			{"invalid zone", db.UpdateUser(ctx, badZone), lifeops.ErrInvalid, "timezone"},
 			{"batch with an unknown user", db.PutHealthDays(ctx, []lifeops.HealthDay{goodDay, strangerDay}), lifeops.ErrNotFound, ""},
+			{"merge with an unknown user", db.MergeHealthDays(ctx, lifeops.KindDailyActivity, []lifeops.HealthDay{goodDay, strangerDay}), lifeops.ErrNotFound, ""},
+			{"merge with a source that is not UTF-8", db.MergeHealthDays(ctx, lifeops.KindDailyActivity, []lifeops.HealthDay{{UserID: u.ID,
+				Date: civil.D(2026, 3, 28), Source: "o\xffura", Steps: ptr(1), UpdatedAt: t0}}), lifeops.ErrInvalid, "source"},
+			{"merge with a cancelled context", db.MergeHealthDays(cancelled, lifeops.KindDailyActivity, []lifeops.HealthDay{goodDay}), context.Canceled, ""},
 			{"a key that is not UTF-8", func() error {
 				_, _, err := db.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: "k\xff", Date: civil.D(2026, 1, 1), Kind: "x", CreatedAt: t0})
 				return err
@@ -96,7 +100,9 @@ func TestFaults(t *testing.T) {
 		for name, err := range map[string]error{
 			"User":     func() error { _, err := db.User(ctx, u.ID); return err }(),
 			"PutGoals": db.PutGoals(ctx, lifeops.DefaultGoals(u.ID)),
-			"Migrate":  func() error { _, err := db.Migrate(ctx); return err }(),
+			"MergeHealthDays": db.MergeHealthDays(ctx, lifeops.KindDailyActivity, []lifeops.HealthDay{
+				{UserID: u.ID, Date: civil.D(2026, 3, 28), Steps: ptr(1), UpdatedAt: t0}}),
+			"Migrate": func() error { _, err := db.Migrate(ctx); return err }(),
 			"AddXP": func() error {
 				_, _, err := db.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: "k", Date: civil.D(2026, 1, 1), Kind: "x", CreatedAt: t0})
 				return err

@@ -177,6 +177,10 @@ func testCancelledContext(t *testing.T, s lifeops.Store) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("PutWorkDay with a cancelled context: %v, want context.Canceled", err)
 	}
+	err = s.MergeHealthDays(c, lifeops.KindDailySleep, []lifeops.HealthDay{{UserID: u.ID, Date: civil.D(2026, 3, 10), Sleep: &lifeops.ProviderScore{Value: 80}}})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("MergeHealthDays with a cancelled context: %v, want context.Canceled", err)
+	}
 	c2, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel2()
 	_, _, err = s.AddXP(c2, xpEntry(u.ID, "k", civil.D(2026, 3, 10), 1))
@@ -187,5 +191,10 @@ func testCancelledContext(t *testing.T, s lifeops.Store) {
 	must(t, "WorkDays", err)
 	if len(work) != 0 {
 		t.Error("a write with a cancelled context was stored")
+	}
+	health, err := s.HealthDays(context.Background(), u.ID, civil.D(2026, 3, 10), civil.D(2026, 3, 10))
+	must(t, "HealthDays", err)
+	if len(health) != 0 {
+		t.Error("a health-day merge with a cancelled context was stored")
 	}
 }
