@@ -62,6 +62,11 @@ type SyncError struct {
 // Error returns the kind and the cause.
 func (e SyncError) Error() string { return fmt.Sprintf("sync %s: %v", e.Kind, e.Err) }
 
+// Unwrap returns the cause, so errors.Is and errors.As reach the source's
+// own error through a SyncError and through the error of a sync in which
+// every kind failed.
+func (e SyncError) Unwrap() error { return e.Err }
+
 // Sync fetches the user's data from the health source (and the work-stats
 // source, when configured) and stores it: every provider document whole,
 // the per-day health records, heart-rate samples and work days. Then it

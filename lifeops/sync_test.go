@@ -2,6 +2,8 @@ package lifeops_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"testing"
 	"time"
@@ -242,6 +244,46 @@ func TestSyncRefusals(t *testing.T) {
 	}
 	if len(syncStates(t, b, u.ID)) != 0 {
 		t.Error("a failed sync advanced a sync state")
+	}
+}
+
+// sourceError is a typed error of a health source, as an adapter has its
+// own (oura's *APIError, say).
+type sourceError struct{ status int }
+
+func (e *sourceError) Error() string { return fmt.Sprintf("the provider answered %d", e.status) }
+
+// TestSyncErrorsKeepTheirCause: the error of each failed kind, and the
+// error of a sync in which every kind failed, reach the source's own error
+// with errors.As, so a caller can read what the adapter reported.
+func TestSyncErrorsKeepTheirCause(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 30, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	cause := &sourceError{status: 503}
+	for _, k := range lifeops.DayKinds() {
+		b.health.fail[k] = lifeops.WrapError(lifeops.CodeUnavailable, fmt.Errorf("fetch %s: %w", k, cause), "The provider is down.")
+	}
+	start := time.Date(2026, 3, 29, 4, 0, 0, 0, loc)
+	for i := range 150 { // more than one batch of 100, and the stream breaks after the first
+		b.health.samples = append(b.health.samples, lifeops.HeartRateSample{At: start.Add(time.Duration(i) * time.Minute), BPM: 60})
+	}
+	b.health.hrFailAfter, b.health.hrErr = 1, lifeops.WrapError(lifeops.CodeUnavailable, cause, "The provider is down.")
+
+	res, err := b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{})
+	wantCode(t, err, lifeops.CodeUnavailable)
+	if got, ok := errors.AsType[*sourceError](err); !ok || got != cause {
+		t.Errorf("every kind failed: errors.As finds %v in %v, want the source's error", got, err)
+	}
+	if len(res.Errors) != len(lifeops.DayKinds())+1 {
+		t.Fatalf("%d kinds failed, want every day kind and heart rate: %+v", len(res.Errors), res.Errors)
+	}
+	for _, e := range res.Errors {
+		if got, ok := errors.AsType[*sourceError](e); !ok || got != cause {
+			t.Errorf("the error of %s: errors.As finds %v in %v, want the source's error", e.Kind, got, e)
+		}
 	}
 }
 
