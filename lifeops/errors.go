@@ -23,10 +23,15 @@ const (
 )
 
 // The sentinels, one per code. Every error of this package and of its
-// adapters matches exactly one of them with errors.Is (internal errors match
-// none), so callers can branch without knowing the concrete type:
+// adapters matches the sentinel of its code with errors.Is (internal errors
+// match none), so callers can branch without knowing the concrete type:
 //
 //	if errors.Is(err, lifeops.ErrNotFound) { ... }
+//
+// An error that wraps a cause with a code of its own matches the cause's
+// sentinel too (a sync that failed on invalid provider data is unavailable,
+// and its cause invalid); [ErrorCode] gives the code that counts, that of
+// the outermost.
 var (
 	ErrInvalid      = errors.New("lifeops: invalid input")
 	ErrNotFound     = errors.New("lifeops: not found")
