@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/store/internal/pgdsn"
 )
 
 // Dialect names the database family a DB talks to.
@@ -122,7 +122,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	case kind == Postgres:
 		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
-			return nil, fmt.Errorf("store: open: %w", &DSNError{DSN: redactDSN(dsn), Err: err})
+			return nil, fmt.Errorf("store: open: %w", &DSNError{DSN: pgdsn.Redact(dsn), Err: err})
 		}
 		// Bun writes strings as standard SQL literals, in which a backslash
 		// is an ordinary character: every session must say so, whatever
@@ -285,7 +285,7 @@ func dsnKind(dsn string) (Dialect, error) {
 	switch {
 	case s == "":
 		return "", fmt.Errorf("store: open: %w", &DSNError{Err: errors.New("empty")})
-	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"), pgKeywordDSN.MatchString(s):
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"), pgdsn.KeywordValue(s):
 		return Postgres, nil
 	case strings.Contains(s, "://") && !strings.HasPrefix(s, "file:"):
 		u, _ := url.Parse(s)
@@ -293,7 +293,7 @@ func dsnKind(dsn string) (Dialect, error) {
 		if u != nil {
 			scheme = u.Scheme
 		}
-		return "", fmt.Errorf("store: open: %w", &DSNError{DSN: redactDSN(s), Err: fmt.Errorf("unsupported scheme %q: want postgres://, file: or a file path", scheme)})
+		return "", fmt.Errorf("store: open: %w", &DSNError{DSN: pgdsn.Redact(s), Err: fmt.Errorf("unsupported scheme %q: want postgres://, file: or a file path", scheme)})
 	default:
 		return SQLite, nil
 	}
@@ -323,31 +323,6 @@ func sqliteDSN(dsn string, busy time.Duration) (string, error) {
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
-
-// pgKeywordDSN matches libpq's keyword/value form of a Postgres DSN
-// ("host=… dbname=…"), told from a file name by its first keyword.
-var pgKeywordDSN = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|sslrootcert|sslcert|sslkey|connect_timeout|application_name|options|target_session_attrs)\s*=`)
-
-// pgKeywordPassword matches the password of a keyword/value DSN.
-var pgKeywordPassword = regexp.MustCompile(`(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
-
-// redactDSN hides a password in a URL or keyword/value DSN.
-func redactDSN(dsn string) string {
-	if pgKeywordDSN.MatchString(dsn) {
-		return pgKeywordPassword.ReplaceAllString(dsn, "${1}xxxxx")
-	}
-	u, err := url.Parse(dsn)
-	switch {
-	case err != nil: // unparsable, but it may still carry user:password@
-		return urlPassword.ReplaceAllString(dsn, "${1}xxxxx@")
-	case u.User == nil:
-		return dsn
-	}
-	return u.Redacted()
-}
-
-// urlPassword matches the password in the user information of a URL.
-var urlPassword = regexp.MustCompile(`^([^:/?#]+://[^:/?#@]*:)[^@/?#]*@`)
 
 // DB implements every store port of the core, and the optional
 // XPSummaryStore.

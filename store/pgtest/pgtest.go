@@ -33,6 +33,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/lifeops/lifeops/store/internal/pgdsn"
 )
 
 // DefaultURL is the test database used when LIFEOPS_TEST_DATABASE_URL is
@@ -76,9 +78,9 @@ func Schema(tb testing.TB) string {
 	tb.Helper()
 	if err := proc.start(); err != nil {
 		if Required() {
-			tb.Fatalf("pgtest: PostgreSQL at %s is required (LIFEOPS_REQUIRE_POSTGRES=1) but unusable: %v", redact(URL()), err)
+			tb.Fatalf("pgtest: PostgreSQL at %s is required (LIFEOPS_REQUIRE_POSTGRES=1) but unusable: %v", pgdsn.Redact(URL()), err)
 		}
-		tb.Skipf("pgtest: skipping: PostgreSQL at %s is unreachable (%v); set LIFEOPS_TEST_DATABASE_URL, or LIFEOPS_REQUIRE_POSTGRES=1 to fail instead", redact(URL()), err)
+		tb.Skipf("pgtest: skipping: PostgreSQL at %s is unreachable (%v); set LIFEOPS_TEST_DATABASE_URL, or LIFEOPS_REQUIRE_POSTGRES=1 to fail instead", pgdsn.Redact(URL()), err)
 	}
 	name := fmt.Sprintf("%s_%d", proc.prefix, proc.n.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -106,7 +108,7 @@ func WithSearchPath(dsn, schema string) (string, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
 		if err != nil {
-			return "", fmt.Errorf("parse %s: %w", redact(dsn), err)
+			return "", fmt.Errorf("parse %s: %w", pgdsn.Redact(dsn), err)
 		}
 		q := u.Query()
 		q.Set("search_path", schema)
@@ -211,17 +213,3 @@ func packageName() string {
 	}
 	return base
 }
-
-// redact hides the password of a URL, even of one that does not parse.
-func redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	switch {
-	case err != nil:
-		return urlPassword.ReplaceAllString(dsn, "${1}xxxxx@")
-	case u.User == nil:
-		return dsn
-	}
-	return u.Redacted()
-}
-
-var urlPassword = regexp.MustCompile(`^([^:/?#]+://[^:/?#@]*:)[^@/?#]*@`)
