@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"embed"
 	"errors"
@@ -306,11 +307,14 @@ func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
 func tryLockUntil(ctx context.Context, conn bun.Conn) error {
 	pause := 10 * time.Millisecond
 	for {
-		var ok bool
+		var ok sql.NullBool
 		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock("+migrationLockKey+")").Scan(&ok); err != nil {
 			return err
 		}
-		if ok {
+		if !ok.Valid { // the key is NULL because current_schema() is
+			return errNoSchema
+		}
+		if ok.Bool {
 			return nil
 		}
 		t := time.NewTimer(pause)
@@ -327,6 +331,10 @@ func tryLockUntil(ctx context.Context, conn bun.Conn) error {
 // migrationLockKey is the SQL expression of the advisory lock key: one per
 // schema, so stores in different schemas of one database migrate apart.
 const migrationLockKey = `('x' || substr(md5('lifeops.store.migrate.' || current_schema()), 1, 16))::bit(64)::bigint`
+
+// errNoSchema is the failure to lock, and so to migrate, a database whose
+// search_path names no schema that exists.
+var errNoSchema = errors.New("the search_path names no schema that exists: create the schema, or name one in the DSN's search_path")
 
 // errDiscardConn makes database/sql drop a connection instead of pooling it.
 var errDiscardConn = fmt.Errorf("discard connection: %w", driver.ErrBadConn)

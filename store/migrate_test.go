@@ -229,6 +229,29 @@ func TestConcurrentMigratorsPostgres(t *testing.T) {
 	}
 }
 
+// TestMigrateWithoutSchemaPostgres: a DSN whose search_path names no
+// schema that exists cannot be migrated, and every migration call says so
+// instead of failing on the lock key that has no schema to be made from.
+func TestMigrateWithoutSchemaPostgres(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn, err := pgtest.WithSearchPath(pgtest.Schema(t), "lifeops_no_such_schema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := mustOpen(t, dsn)
+	for name, call := range map[string]func() error{
+		"Migrate":         func() error { _, err := db.Migrate(ctx); return err },
+		"MigrationStatus": func() error { _, err := db.MigrationStatus(ctx); return err },
+		"CheckMigrations": func() error { return db.CheckMigrations(ctx) },
+	} {
+		err := call()
+		if err == nil || !strings.Contains(err.Error(), "search_path names no schema that exists") {
+			t.Errorf("%s = %v, want an error saying the search_path names no schema that exists", name, err)
+		}
+	}
+}
+
 func TestCreateMigration(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
