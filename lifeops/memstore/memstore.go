@@ -137,6 +137,30 @@ func (s *Store) write(ctx context.Context, f func() error) error {
 	return f()
 }
 
+// readUser runs f on the data of userID under the read lock after checking
+// ctx; an unknown user is ErrNotFound.
+func (s *Store) readUser(ctx context.Context, userID uuid.UUID, f func(d *userData) error) error {
+	return s.read(ctx, func() error {
+		d, err := s.user(userID)
+		if err != nil {
+			return err
+		}
+		return f(d)
+	})
+}
+
+// writeUser runs f on the data of userID under the write lock after
+// checking ctx; an unknown user is ErrNotFound.
+func (s *Store) writeUser(ctx context.Context, userID uuid.UUID, f func(d *userData) error) error {
+	return s.write(ctx, func() error {
+		d, err := s.user(userID)
+		if err != nil {
+			return err
+		}
+		return f(d)
+	})
+}
+
 // inRange reports whether d is in [from, to].
 func inRange(d, from, to civil.Date) bool { return !d.Before(from) && !d.After(to) }
 
@@ -203,12 +227,9 @@ func (s *Store) CreateUser(ctx context.Context, u lifeops.User) error {
 // User implements [lifeops.UserStore].
 func (s *Store) User(ctx context.Context, id uuid.UUID) (lifeops.User, error) {
 	var out lifeops.User
-	err := s.read(ctx, func() error {
-		u, err := s.user(id)
-		if err == nil {
-			out = u.user
-		}
-		return err
+	err := s.readUser(ctx, id, func(d *userData) error {
+		out = d.user
+		return nil
 	})
 	return out, err
 }
@@ -218,11 +239,7 @@ func (s *Store) UpdateUser(ctx context.Context, u lifeops.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(u.ID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, u.ID, func(d *userData) error {
 		u.CreatedAt, u.UpdatedAt = d.user.CreatedAt, instant(u.UpdatedAt)
 		d.user = u
 		return nil
@@ -232,11 +249,7 @@ func (s *Store) UpdateUser(ctx context.Context, u lifeops.User) error {
 // DeleteUser implements [lifeops.UserStore]. It drops every record of the
 // user.
 func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
-	return s.write(ctx, func() error {
-		d, err := s.user(id)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, id, func(d *userData) error {
 		for _, c := range d.credentials {
 			if c.ExternalID != "" {
 				delete(s.external, [2]string{c.Provider, c.ExternalID})
@@ -269,11 +282,7 @@ func (s *Store) Users(ctx context.Context, p lifeops.Page) ([]lifeops.User, erro
 // Goals implements [lifeops.UserStore].
 func (s *Store) Goals(ctx context.Context, userID uuid.UUID) (lifeops.Goals, error) {
 	var out lifeops.Goals
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		if d.goals == nil {
 			return notFound("Goals")
 		}
@@ -288,11 +297,7 @@ func (s *Store) PutGoals(ctx context.Context, g lifeops.Goals) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(g.UserID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, g.UserID, func(d *userData) error {
 		g.UpdatedAt = instant(g.UpdatedAt)
 		d.goals = &g
 		return nil
@@ -379,12 +384,9 @@ func (s *Store) MergeHealthDays(ctx context.Context, kind lifeops.DataKind, days
 // HealthDays implements [lifeops.HealthStore].
 func (s *Store) HealthDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.HealthDay, error) {
 	var out []lifeops.HealthDay
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err == nil {
-			out = sortedByDate(d.health, from, to, cloneHealthDay)
-		}
-		return err
+	err := s.readUser(ctx, userID, func(d *userData) error {
+		out = sortedByDate(d.health, from, to, cloneHealthDay)
+		return nil
 	})
 	return out, err
 }
@@ -418,11 +420,7 @@ func (s *Store) PutRawDocuments(ctx context.Context, docs []lifeops.RawDocument)
 // RawDocument implements [lifeops.HealthStore].
 func (s *Store) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (lifeops.RawDocument, error) {
 	var out lifeops.RawDocument
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		r, ok := d.raw[rawKey{provider, kind, id}]
 		if !ok {
 			return notFound("Document")
@@ -436,11 +434,7 @@ func (s *Store) RawDocument(ctx context.Context, userID uuid.UUID, provider, kin
 // RawDocuments implements [lifeops.HealthStore].
 func (s *Store) RawDocuments(ctx context.Context, userID uuid.UUID, q lifeops.RawQuery) ([]lifeops.RawDocument, error) {
 	var out []lifeops.RawDocument
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		for k, r := range d.raw {
 			switch {
 			case q.Provider != "" && k.provider != q.Provider,
@@ -468,11 +462,7 @@ func (s *Store) PutHeartRate(ctx context.Context, userID uuid.UUID, samples []li
 			return err
 		}
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, userID, func(d *userData) error {
 		for _, x := range samples {
 			x.At = instant(x.At)
 			d.heartRate[x.At.UnixMicro()] = x
@@ -484,11 +474,7 @@ func (s *Store) PutHeartRate(ctx context.Context, userID uuid.UUID, samples []li
 // HeartRate implements [lifeops.HeartRateStore].
 func (s *Store) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) ([]lifeops.HeartRateSample, error) {
 	var out []lifeops.HeartRateSample
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		lo, hi := start.UnixMicro(), end.UnixMicro()
 		if start.Truncate(time.Microsecond).Before(start) {
 			lo++ // a start between two microseconds excludes the earlier one
@@ -512,11 +498,7 @@ func (s *Store) HeartRate(ctx context.Context, userID uuid.UUID, start, end time
 // SyncStates implements [lifeops.SyncStateStore].
 func (s *Store) SyncStates(ctx context.Context, userID uuid.UUID) ([]lifeops.SyncState, error) {
 	var out []lifeops.SyncState
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		out = slices.Collect(maps.Values(d.sync))
 		return nil
 	})
@@ -529,11 +511,7 @@ func (s *Store) PutSyncState(ctx context.Context, st lifeops.SyncState) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(st.UserID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, st.UserID, func(d *userData) error {
 		st.SyncedAt = instant(st.SyncedAt)
 		d.sync[st.Kind] = st
 		return nil
@@ -552,24 +530,18 @@ func (s *Store) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 	if err := w.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(w.UserID)
-		if err == nil {
-			d.work[w.Date] = cloneWork(w)
-		}
-		return err
+	return s.writeUser(ctx, w.UserID, func(d *userData) error {
+		d.work[w.Date] = cloneWork(w)
+		return nil
 	})
 }
 
 // WorkDays implements [lifeops.WorkStore].
 func (s *Store) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
 	var out []lifeops.WorkDay
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err == nil {
-			out = sortedByDate(d.work, from, to, cloneWork)
-		}
-		return err
+	err := s.readUser(ctx, userID, func(d *userData) error {
+		out = sortedByDate(d.work, from, to, cloneWork)
+		return nil
 	})
 	return out, err
 }
@@ -610,24 +582,18 @@ func (s *Store) PutScores(ctx context.Context, sc lifeops.DayScores) error {
 	if err := sc.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(sc.UserID)
-		if err == nil {
-			d.scores[sc.Date] = cloneScores(sc)
-		}
-		return err
+	return s.writeUser(ctx, sc.UserID, func(d *userData) error {
+		d.scores[sc.Date] = cloneScores(sc)
+		return nil
 	})
 }
 
 // Scores implements [lifeops.ScoreStore].
 func (s *Store) Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.DayScores, error) {
 	var out []lifeops.DayScores
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err == nil {
-			out = sortedByDate(d.scores, from, to, cloneScores)
-		}
-		return err
+	err := s.readUser(ctx, userID, func(d *userData) error {
+		out = sortedByDate(d.scores, from, to, cloneScores)
+		return nil
 	})
 	return out, err
 }
@@ -647,11 +613,7 @@ func (s *Store) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, 
 	}
 	var out lifeops.XPEntry
 	var created bool
-	err := s.write(ctx, func() error {
-		d, err := s.user(e.UserID)
-		if err != nil {
-			return err
-		}
+	err := s.writeUser(ctx, e.UserID, func(d *userData) error {
 		if old, ok := d.xp[e.Key]; ok {
 			out = cloneXP(old)
 			return nil
@@ -666,11 +628,7 @@ func (s *Store) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, 
 // DeleteXP implements [lifeops.XPStore].
 func (s *Store) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
 	var deleted bool
-	err := s.write(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.writeUser(ctx, userID, func(d *userData) error {
 		_, deleted = d.xp[key]
 		delete(d.xp, key)
 		return nil
@@ -681,11 +639,7 @@ func (s *Store) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (boo
 // XPTotal implements [lifeops.XPStore].
 func (s *Store) XPTotal(ctx context.Context, userID uuid.UUID) (int64, error) {
 	var sum int64
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		for _, e := range d.xp {
 			sum += e.Points
 		}
@@ -697,11 +651,7 @@ func (s *Store) XPTotal(ctx context.Context, userID uuid.UUID) (int64, error) {
 // XPEntries implements [lifeops.XPStore].
 func (s *Store) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQuery) ([]lifeops.XPEntry, error) {
 	var out []lifeops.XPEntry
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		for _, e := range d.xp {
 			if (q.From.IsZero() || !e.Date.Before(q.From)) && (q.To.IsZero() || !e.Date.After(q.To)) {
 				out = append(out, cloneXP(e))
@@ -717,11 +667,7 @@ func (s *Store) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQue
 // it lives, with no entry copied but the achievements'.
 func (s *Store) XPSummary(ctx context.Context, userID uuid.UUID) (lifeops.XPSummary, error) {
 	var out lifeops.XPSummary
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		sums := map[civil.Date]int64{}
 		for _, e := range d.xp {
 			sums[e.Date] += e.Points
@@ -761,11 +707,7 @@ func (s *Store) UnlockAchievement(ctx context.Context, a lifeops.Achievement) (l
 	}
 	var out lifeops.Achievement
 	var created bool
-	err := s.write(ctx, func() error {
-		d, err := s.user(a.UserID)
-		if err != nil {
-			return err
-		}
+	err := s.writeUser(ctx, a.UserID, func(d *userData) error {
 		if old, ok := d.achievements[a.Code]; ok {
 			out = old
 			return nil
@@ -781,12 +723,9 @@ func (s *Store) UnlockAchievement(ctx context.Context, a lifeops.Achievement) (l
 // Achievements implements [lifeops.AchievementStore].
 func (s *Store) Achievements(ctx context.Context, userID uuid.UUID) ([]lifeops.Achievement, error) {
 	var out []lifeops.Achievement
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err == nil {
-			out = slices.Collect(maps.Values(d.achievements))
-		}
-		return err
+	err := s.readUser(ctx, userID, func(d *userData) error {
+		out = slices.Collect(maps.Values(d.achievements))
+		return nil
 	})
 	slices.SortFunc(out, func(a, b lifeops.Achievement) int {
 		return cmp.Or(a.UnlockedAt.Compare(b.UnlockedAt), cmp.Compare(a.Code, b.Code))
@@ -822,11 +761,7 @@ func (s *Store) CreateItem(ctx context.Context, it lifeops.Item) error {
 	if err := it.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(it.UserID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, it.UserID, func(d *userData) error {
 		if _, ok := s.itemOwner[it.ID]; ok {
 			return lifeops.Errorf(lifeops.CodeConflict, "An item with this id exists.")
 		}
@@ -839,11 +774,7 @@ func (s *Store) CreateItem(ctx context.Context, it lifeops.Item) error {
 // Item implements [lifeops.ItemStore].
 func (s *Store) Item(ctx context.Context, userID, itemID uuid.UUID) (lifeops.Item, error) {
 	var out lifeops.Item
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		it, ok := d.items[itemID]
 		if !ok {
 			return notFound("Item")
@@ -859,11 +790,7 @@ func (s *Store) UpdateItem(ctx context.Context, it lifeops.Item) error {
 	if err := it.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(it.UserID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, it.UserID, func(d *userData) error {
 		old, ok := d.items[it.ID]
 		if !ok {
 			return notFound("Item")
@@ -876,11 +803,7 @@ func (s *Store) UpdateItem(ctx context.Context, it lifeops.Item) error {
 
 // DeleteItem implements [lifeops.ItemStore]. It deletes the item's events.
 func (s *Store) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error {
-	return s.write(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, userID, func(d *userData) error {
 		if _, ok := d.items[itemID]; !ok {
 			return notFound("Item")
 		}
@@ -898,11 +821,7 @@ func (s *Store) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error 
 // Items implements [lifeops.ItemStore].
 func (s *Store) Items(ctx context.Context, userID uuid.UUID) ([]lifeops.Item, error) {
 	var out []lifeops.Item
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		for _, it := range d.items {
 			out = append(out, cloneItem(it))
 		}
@@ -928,11 +847,7 @@ func (s *Store) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, b
 	}
 	var out lifeops.Event
 	var created bool
-	err := s.write(ctx, func() error {
-		d, err := s.user(e.UserID)
-		if err != nil {
-			return err
-		}
+	err := s.writeUser(ctx, e.UserID, func(d *userData) error {
 		if _, ok := d.items[e.ItemID]; !ok {
 			return notFound("Item")
 		}
@@ -957,11 +872,7 @@ func (s *Store) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, b
 // DeleteEvent implements [lifeops.EventStore].
 func (s *Store) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind lifeops.EventKind) (bool, error) {
 	var deleted bool
-	err := s.write(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.writeUser(ctx, userID, func(d *userData) error {
 		k := eventKey{itemID, date, kind.Slot()}
 		if e, ok := d.events[k]; ok && e.Kind == kind {
 			delete(d.events, k)
@@ -975,11 +886,7 @@ func (s *Store) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date 
 // Events implements [lifeops.EventStore].
 func (s *Store) Events(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.Event, error) {
 	var out []lifeops.Event
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		for _, e := range d.events {
 			if inRange(e.Date, from, to) {
 				out = append(out, e)
@@ -1016,11 +923,7 @@ func (s *Store) PutCredential(ctx context.Context, c lifeops.Credential) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func() error {
-		d, err := s.user(c.UserID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, c.UserID, func(d *userData) error {
 		ext := [2]string{c.Provider, c.ExternalID}
 		if owner, ok := s.external[ext]; ok && c.ExternalID != "" && owner != c.UserID {
 			return lifeops.Errorf(lifeops.CodeConflict, "This %s account is connected to another user.", c.Provider)
@@ -1039,11 +942,7 @@ func (s *Store) PutCredential(ctx context.Context, c lifeops.Credential) error {
 // Credential implements [lifeops.CredentialStore].
 func (s *Store) Credential(ctx context.Context, userID uuid.UUID, provider string) (lifeops.Credential, error) {
 	var out lifeops.Credential
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	err := s.readUser(ctx, userID, func(d *userData) error {
 		c, ok := d.credentials[provider]
 		if !ok {
 			return notFound("Credential")
@@ -1070,11 +969,7 @@ func (s *Store) CredentialByExternalID(ctx context.Context, provider, externalID
 
 // DeleteCredential implements [lifeops.CredentialStore].
 func (s *Store) DeleteCredential(ctx context.Context, userID uuid.UUID, provider string) error {
-	return s.write(ctx, func() error {
-		d, err := s.user(userID)
-		if err != nil {
-			return err
-		}
+	return s.writeUser(ctx, userID, func(d *userData) error {
 		c, ok := d.credentials[provider]
 		if !ok {
 			return notFound("Credential")
@@ -1097,11 +992,7 @@ func (s *Store) AddZoneChange(ctx context.Context, c lifeops.ZoneChange) (lifeop
 	c.At = instant(c.At)
 	var out lifeops.ZoneChange
 	var created bool
-	err := s.write(ctx, func() error {
-		d, err := s.user(c.UserID)
-		if err != nil {
-			return err
-		}
+	err := s.writeUser(ctx, c.UserID, func(d *userData) error {
 		k := c.At.UnixMicro()
 		if old, ok := d.zones[k]; ok {
 			out = old
@@ -1117,12 +1008,9 @@ func (s *Store) AddZoneChange(ctx context.Context, c lifeops.ZoneChange) (lifeop
 // ZoneChanges implements [lifeops.ZoneStore].
 func (s *Store) ZoneChanges(ctx context.Context, userID uuid.UUID) ([]lifeops.ZoneChange, error) {
 	var out []lifeops.ZoneChange
-	err := s.read(ctx, func() error {
-		d, err := s.user(userID)
-		if err == nil {
-			out = slices.Collect(maps.Values(d.zones))
-		}
-		return err
+	err := s.readUser(ctx, userID, func(d *userData) error {
+		out = slices.Collect(maps.Values(d.zones))
+		return nil
 	})
 	slices.SortFunc(out, func(a, b lifeops.ZoneChange) int { return a.At.Compare(b.At) })
 	return out, err
