@@ -80,19 +80,30 @@ func (s *Server) genFor(u *user) *gen {
 
 // ---- documents ----
 
+// collectionRequest finds the collection a document request names and a
+// generator of the documents of the user its token belongs to. When the
+// request cannot go on (no such collection, a bad token, a missing scope)
+// it answers it and returns nil.
+func (s *Server) collectionRequest(w http.ResponseWriter, r *http.Request, sandbox bool) (*collection, *gen) {
+	c := s.cols[r.PathValue("collection")]
+	if c == nil {
+		notFound(w)
+		return nil, nil
+	}
+	tu, _ := s.authenticate(w, r, c.scope)
+	if tu == nil {
+		return nil, nil
+	}
+	return c, s.genFor(s.userFor(tu, sandbox))
+}
+
 func (s *Server) listHandler(sandbox bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := s.cols[r.PathValue("collection")]
+		c, g := s.collectionRequest(w, r, sandbox)
 		if c == nil {
-			notFound(w)
 			return
 		}
-		tu, _ := s.authenticate(w, r, c.scope)
-		if tu == nil {
-			return
-		}
-		u := s.userFor(tu, sandbox)
-		g := s.genFor(u)
+		u := g.u
 		q := r.URL.Query()
 		var fields map[string]bool
 		if !sandbox && c.name != "enhanced_tag" {
@@ -300,17 +311,10 @@ func project(raw []byte, fields map[string]bool, always []string) []byte {
 
 func (s *Server) docHandler(sandbox bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := s.cols[r.PathValue("collection")]
+		c, g := s.collectionRequest(w, r, sandbox)
 		if c == nil {
-			notFound(w)
 			return
 		}
-		tu, _ := s.authenticate(w, r, c.scope)
-		if tu == nil {
-			return
-		}
-		u := s.userFor(tu, sandbox)
-		g := s.genFor(u)
 		doc, ok := s.lookup(g, c, r.PathValue("id"))
 		if !ok {
 			writeJSON(w, http.StatusNotFound, detail("Document not found"))
