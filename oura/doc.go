@@ -30,9 +30,16 @@
 // Requests are retried with exponential backoff and jitter on 429, 5xx and
 // network errors, honouring Retry-After and X-RateLimit-Reset; never on 400,
 // 403, 404 or 422. A 401 triggers one token refresh when the token source can
-// refresh. Errors are [*APIError] and [*RateLimitError] values that match the
-// sentinels [ErrUnauthorized], [ErrForbidden], [ErrNotFound] and
-// [ErrRateLimited] with errors.Is. Tokens and secrets never appear in errors,
+// refresh. Failures are typed: an answer outside 2xx is an [*APIError]
+// (a 429 a [*RateLimitError], with Oura's rate-limit headers), a failure to
+// reach Oura or to read its answer whole a [*NetworkError], a body that is
+// not the JSON the route promises a [*DecodeError], a failure of the token
+// endpoint a [*TokenError], and an option refused before any request a
+// [*ParamError] (matching [ErrInvalidParam]). With errors.Is they match
+// [ErrUnauthorized], [ErrForbidden], [ErrNotFound] and [ErrRateLimited] by
+// status (a refused grant is unauthorized too); [ErrNotConfigured] is a call
+// that needs credentials the client was not given, and [ErrCircuitOpen] one
+// refused while Oura looks down. Tokens and secrets never appear in errors,
 // logs or fmt output.
 //
 // # Webhooks
