@@ -169,7 +169,9 @@ func ExampleService_Today() {
 
 // ScoreDay scores a day from what is stored and keeps the result; Scores
 // reads it back, and View gives the HTTP API's shape. At 21:00 neither item
-// is done, so habits score 0; the day has no sleep or activity data.
+// is done, so habits score 0; the day has no sleep or activity data. The
+// work day has no meeting or break minutes entered, so work-life is scored
+// from workload and after-hours work alone (75 each).
 func ExampleService_ScoreDay() {
 	ctx := context.Background()
 	svc, clock, ada, _, _ := exampleSetup()
@@ -185,8 +187,8 @@ func ExampleService_ScoreDay() {
 	json.Unmarshal(raw, &v)
 	fmt.Println("life_score", v.Life)
 	// Output:
-	// 2026-03-10 work-life 70 missing [sleep activity]
-	// life_score 35.0
+	// 2026-03-10 work-life 75 missing [sleep activity]
+	// life_score 37.5
 }
 
 // Goals are validated field by field; the stored goals come back.
@@ -209,16 +211,17 @@ func ExampleService_SetGoals() {
 }
 
 // A work day entered by hand is scored at once; a day after today is
-// refused.
+// refused. Meeting and break minutes are optional: breaks not entered stay
+// nil (and out of the work-life score), unlike breaks entered as 0.
 func ExampleService_PutWorkDay() {
 	ctx := context.Background()
 	svc, _, ada, _, _ := exampleSetup()
-	w, _ := svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: ada.ID, Date: civil.D(2026, 3, 9), WorkMinutes: 480, MeetingMinutes: 120})
-	fmt.Println(w.Date, w.WorkMinutes, w.Source)
+	w, _ := svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: ada.ID, Date: civil.D(2026, 3, 9), WorkMinutes: 480, MeetingMinutes: new(120)})
+	fmt.Println(w.Date, w.WorkMinutes, *w.MeetingMinutes, w.BreakMinutes == nil, w.Source)
 	_, err := svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: ada.ID, Date: civil.D(2026, 3, 11), WorkMinutes: 480})
 	fmt.Println(lifeops.ErrorMessage(err))
 	// Output:
-	// 2026-03-09 480 manual
+	// 2026-03-09 480 120 true manual
 	// date: must not be after today (2026-03-10)
 }
 

@@ -465,8 +465,10 @@ func (h *history) scoreInput(d civil.Date, soFar bool) score.Day {
 		}
 	}
 	if w := h.work[d]; w != nil {
-		meet, brk := w.MeetingMinutes, w.BreakMinutes
-		day.Work = &score.Work{Minutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes, MeetingMinutes: &meet, BreakMinutes: &brk}
+		// A minute count not entered (nil) stays absent, so its contributor
+		// drops out of the work-life score instead of counting as 0.
+		day.Work = &score.Work{Minutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes,
+			MeetingMinutes: cloneInt(w.MeetingMinutes), BreakMinutes: cloneInt(w.BreakMinutes)}
 	}
 	return day
 }

@@ -369,6 +369,7 @@ type HealthSource interface {
 // tracker.
 type WorkStatsSource interface {
 	// WorkDays returns the user's work days in [from, to]; dates without
-	// work data are left out.
+	// work data are left out. A source that does not know a day's meeting
+	// or break minutes leaves them nil rather than 0.
 	WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]WorkDay, error)
 }

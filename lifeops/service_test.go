@@ -634,8 +634,8 @@ func TestWorkDays(t *testing.T) {
 	loc := berlin(t)
 	b := setup(t, time.Date(2026, 3, 10, 19, 0, 0, 0, loc))
 	u := b.user(t)
-	w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: 90}))
-	want := lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: 90, Source: "manual", UpdatedAt: b.clock.Now().UTC()}
+	w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90)}))
+	want := lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90), Source: "manual", UpdatedAt: b.clock.Now().UTC()}
 	if diff := cmp.Diff(want, w); diff != "" {
 		t.Errorf("stored work day (-want +got):\n%s", diff)
 	}
@@ -647,7 +647,7 @@ func TestWorkDays(t *testing.T) {
 	if diff := cmp.Diff([]string{"date"}, fields(err)); diff != "" {
 		t.Errorf("future work day fields (-want +got):\n%s", diff)
 	}
-	_, err = b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(9), WorkMinutes: -1, BreakMinutes: 2000})
+	_, err = b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(9), WorkMinutes: -1, BreakMinutes: new(2000)})
 	if diff := cmp.Diff([]string{"work_minutes", "break_minutes"}, fields(err)); diff != "" {
 		t.Errorf("invalid work day fields (-want +got):\n%s", diff)
 	}
@@ -661,6 +661,55 @@ func TestWorkDays(t *testing.T) {
 	}
 	_, err = b.svc.WorkDays(ctx, u.ID, day(10), day(1))
 	wantCode(t, err, lifeops.CodeInvalid)
+}
+
+// TestWorkLifeLeavesOutMinutesNotEntered: meeting and break minutes not
+// entered leave their contributors out of the work-life score, which then
+// rests on workload and after-hours work alone; minutes entered as 0 count
+// as 0 (no breaks lowers the score). 540 minutes worked against a goal of
+// 480 and 30 after hours against none score 75 each.
+func TestWorkLifeLeavesOutMinutesNotEntered(t *testing.T) {
+	t.Parallel()
+	type contributor struct{ Name, Value string }
+	tests := []struct {
+		name       string
+		meet, brk  *int
+		want       string
+		contribute []contributor
+	}{
+		{"neither entered", nil, nil, "75.0", []contributor{{"workload", "75"}, {"after_hours", "75"}}},
+		{"no breaks taken", nil, new(0), "66.7", []contributor{{"workload", "75"}, {"after_hours", "75"}, {"breaks", "0"}}},
+		{"enough breaks", nil, new(45), "77.8", []contributor{{"workload", "75"}, {"after_hours", "75"}, {"breaks", "100"}}},
+		{"meetings only", new(120), nil, "77.8", []contributor{{"workload", "75"}, {"after_hours", "75"}, {"meetings", "100"}}},
+		{"no meetings, no breaks", new(0), new(0), "70.0", []contributor{{"workload", "75"}, {"after_hours", "75"}, {"meetings", "100"}, {"breaks", "0"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			b := setup(t, time.Date(2026, 3, 10, 19, 0, 0, 0, berlin(t)))
+			u := b.user(t)
+			w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10),
+				WorkMinutes: 540, AfterHoursMinutes: 30, MeetingMinutes: tt.meet, BreakMinutes: tt.brk}))
+			if diff := cmp.Diff([]*int{tt.meet, tt.brk}, []*int{w.MeetingMinutes, w.BreakMinutes}); diff != "" {
+				t.Errorf("stored meeting and break minutes (-want +got):\n%s", diff)
+			}
+			sc := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, day(10)))
+			if sc.WorkLife == nil {
+				t.Fatal("work-life not scored")
+			}
+			var got []contributor
+			for _, c := range sc.WorkLife.Contributors {
+				got = append(got, contributor{c.Name, c.Value.String()})
+			}
+			if diff := cmp.Diff(tt.contribute, got); diff != "" {
+				t.Errorf("work-life contributors (-want +got):\n%s", diff)
+			}
+			if v := sc.WorkLife.Value.StringFixed(1); v != tt.want {
+				t.Errorf("work-life = %s, want %s", v, tt.want)
+			}
+		})
+	}
 }
 
 func TestAchievementsAndLedger(t *testing.T) {

@@ -213,6 +213,82 @@ func FuzzItemJSON(f *testing.F) {
 	})
 }
 
+// TestWorkDayJSON: PUT /v1/me/work/{date} makes meeting_minutes and
+// break_minutes optional. Left out or null they decode to nil (not
+// entered); 0 stays 0. Encoding leaves nil out and keeps 0.
+func TestWorkDayJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in   string
+		meet, brk  *int
+		wantEncode string
+	}{
+		{"left out", `{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30}`, nil, nil,
+			`{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"updated_at":"0001-01-01T00:00:00Z"}`},
+		{"null", `{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"meeting_minutes":null,"break_minutes":null}`, nil, nil,
+			`{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"updated_at":"0001-01-01T00:00:00Z"}`},
+		{"zero", `{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"meeting_minutes":0,"break_minutes":0}`, new(0), new(0),
+			`{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"meeting_minutes":0,"break_minutes":0,"updated_at":"0001-01-01T00:00:00Z"}`},
+		{"breaks only", `{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"break_minutes":45}`, nil, new(45),
+			`{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"break_minutes":45,"updated_at":"0001-01-01T00:00:00Z"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var w lifeops.WorkDay
+			if err := json.Unmarshal([]byte(tt.in), &w); err != nil {
+				t.Fatal(err)
+			}
+			want := lifeops.WorkDay{Date: day(10), WorkMinutes: 480, AfterHoursMinutes: 30, MeetingMinutes: tt.meet, BreakMinutes: tt.brk}
+			if diff := cmp.Diff(want, w); diff != "" {
+				t.Errorf("decoded (-want +got):\n%s", diff)
+			}
+			raw, err := json.Marshal(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(raw) != tt.wantEncode {
+				t.Errorf("encoded:\n got %s\nwant %s", raw, tt.wantEncode)
+			}
+		})
+	}
+}
+
+// FuzzWorkDayJSON decodes any input as a work day: no panic, and whatever
+// decodes and validates encodes and decodes back to the same day, minutes
+// not entered still nil and minutes of 0 still 0.
+func FuzzWorkDayJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30}`,
+		`{"date":"2026-03-10","work_minutes":480,"after_hours_minutes":30,"meeting_minutes":null,"break_minutes":0}`,
+		`{"date":"2026-03-10","work_minutes":480,"meeting_minutes":481,"break_minutes":-1}`,
+		`{"date":"2026-02-30","work_minutes":1e3}`, `{"break_minutes":"0"}`, `[]`, `null`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var w lifeops.WorkDay
+		if err := json.Unmarshal(data, &w); err != nil {
+			return
+		}
+		w.UserID = testUserID
+		if w.Validate() != nil {
+			return
+		}
+		raw, err := json.Marshal(w)
+		if err != nil {
+			t.Fatalf("a valid work day does not encode: %v", err)
+		}
+		back := lifeops.WorkDay{UserID: testUserID}
+		if err := json.Unmarshal(raw, &back); err != nil {
+			t.Fatalf("an encoded work day does not decode: %v\n%s", err, raw)
+		}
+		if diff := cmp.Diff(w, back, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+	})
+}
+
 // TestViewsFollowTheHTTPAPI: a day's stored scores and health record in the
 // shapes of GET /v1/me/scores and GET /v1/me/health/days: scores as numbers
 // with one decimal place, absent domains null and named in missing, flat

@@ -316,7 +316,7 @@ func TestSyncWorkKeepsManualEntries(t *testing.T) {
 	store := memstore.New()
 	health := newFakeHealth()
 	src := workSource{days: []lifeops.WorkDay{
-		{Date: day(8), WorkMinutes: 300, Source: "calendar"},
+		{Date: day(8), WorkMinutes: 300, BreakMinutes: new(0), Source: "calendar"}, // meetings not known
 		{Date: day(9), WorkMinutes: 600, AfterHoursMinutes: 90, Source: "calendar"},
 	}}
 	svc, err := lifeops.New(&lifeops.Config{Store: store, Clock: clock, Health: health, Work: src})
@@ -335,6 +335,11 @@ func TestSyncWorkKeepsManualEntries(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"2026-03-08 calendar", "2026-03-09 manual"}, got); diff != "" {
 		t.Errorf("work days (-want +got):\n%s", diff)
+	}
+	// What the source did not know stays not entered; its 0 stays 0.
+	synced := mustOK[[]lifeops.WorkDay](t)(svc.WorkDays(ctx, u.ID, day(8), day(8)))
+	if len(synced) != 1 || synced[0].MeetingMinutes != nil || synced[0].BreakMinutes == nil || *synced[0].BreakMinutes != 0 {
+		t.Errorf("synced work day = %+v, want meetings nil and breaks 0", synced)
 	}
 }
 

@@ -124,13 +124,14 @@ func ExampleDB_Migrate() {
 	}
 	// Output:
 	// check: true
-	// applied: [20261125233000_core 20261125234500_scores_game_timeline 20261127090000_zone_changes]
+	// applied: [20261125233000_core 20261125234500_scores_game_timeline 20261127090000_zone_changes 20261127100000_work_day_optional_minutes]
 	// check: <nil>
-	// rolled back: [20261127090000_zone_changes 20261125234500_scores_game_timeline 20261125233000_core]
+	// rolled back: [20261127100000_work_day_optional_minutes 20261127090000_zone_changes 20261125234500_scores_game_timeline 20261125233000_core]
 	// stamped: [20261125233000_core]
 	// 20261125233000_core true
 	// 20261125234500_scores_game_timeline false
 	// 20261127090000_zone_changes false
+	// 20261127100000_work_day_optional_minutes false
 }
 
 // Create an empty migration pair for both dialects in a source checkout.
@@ -237,7 +238,7 @@ func ExampleExportUser() {
 	}
 	res, err := store.ImportUser(ctx, dst, doc)
 	fmt.Println(doc.Format, doc.Version, res.Users, res.HeartRate, res.ZoneChanges, err)
-	// Output: lifeops-export 2 1 1 1 <nil>
+	// Output: lifeops-export 3 1 1 1 <nil>
 }
 
 // Copy every person between stores, SQLite to Postgres for instance.

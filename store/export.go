@@ -18,13 +18,18 @@ import (
 
 // ExportFormat and ExportVersion identify the export document. A reader
 // accepts documents of its version and older; a change that older readers
-// cannot read raises the version.
+// cannot read, or would read wrongly, raises the version.
 //
 // Version 2 added zone_changes; a version 1 document, which has none,
-// still imports.
+// still imports. Version 3 lets a work day leave meeting_minutes and
+// break_minutes out (not entered, which the work-life score skips) where
+// versions 1 and 2 always wrote numbers: a version 2 reader would take a
+// missing value for 0 and lower that day's score, so it must refuse the
+// document instead. Documents of versions 1 and 2 import unchanged, their
+// numbers (0 included) kept as entered values.
 const (
 	ExportFormat  = "lifeops-export"
-	ExportVersion = 2
+	ExportVersion = 3
 )
 
 // Export is every record of one user in one document: the format to move

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,7 +67,9 @@ func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
 	}
 	must(db.PutHeartRate(ctx, u.ID, hr))
 	must(db.PutSyncState(ctx, lifeops.SyncState{UserID: u.ID, Kind: lifeops.KindDailySleep, Through: d2, SyncedAt: t0}))
-	must(db.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: d1, WorkMinutes: 500, AfterHoursMinutes: 20, MeetingMinutes: 100, BreakMinutes: 30, Source: "manual", UpdatedAt: t0}))
+	must(db.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: d1, WorkMinutes: 500, AfterHoursMinutes: 20, MeetingMinutes: new(100), BreakMinutes: new(30), Source: "manual", UpdatedAt: t0}))
+	// Meetings not entered, no breaks taken: nil and 0 must both survive.
+	must(db.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: d2, WorkMinutes: 420, BreakMinutes: new(0), Source: "manual", UpdatedAt: t0}))
 	life := decimal.RequireFromString("66.67")
 	must(db.PutScores(ctx, lifeops.DayScores{UserID: u.ID, Date: d1, Life: &life,
 		Activity: &lifeops.DomainScore{Value: decimal.RequireFromString("66.67"), Contributors: []lifeops.Contributor{
@@ -170,6 +173,121 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 }
 
+// TestExportKeepsMinutesNotEntered: a work day's meeting minutes not
+// entered and break minutes of 0 go through the file (the first left out,
+// the second written as 0) and come back as they were, SQLite to Postgres
+// and back to SQLite.
+func TestExportKeepsMinutesNotEntered(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lite := mustMigrate(t, openSQLite(t))
+	u := fillUser(t, lite)
+	want := []lifeops.WorkDay{
+		{UserID: u.ID, Date: civil.D(2026, 3, 28), WorkMinutes: 500, AfterHoursMinutes: 20, MeetingMinutes: new(100), BreakMinutes: new(30), Source: "manual", UpdatedAt: t0.Truncate(time.Microsecond)},
+		{UserID: u.ID, Date: civil.D(2026, 3, 29), WorkMinutes: 420, BreakMinutes: new(0), Source: "manual", UpdatedAt: t0.Truncate(time.Microsecond)},
+	}
+	through := func(x *store.Export) (*store.Export, []byte) {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := store.WriteExport(&buf, x); err != nil {
+			t.Fatal(err)
+		}
+		back, err := store.ReadExport(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return back, buf.Bytes()
+	}
+	x, err := store.ExportUser(ctx, lite, u.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, file := through(x)
+	var raw struct {
+		Version  int                          `json:"version"`
+		WorkDays []map[string]json.RawMessage `json:"work_days"`
+	}
+	if err := json.Unmarshal(file, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw.Version != 3 || len(raw.WorkDays) != 2 {
+		t.Fatalf("file: version %d with %d work days, want version 3 with 2", raw.Version, len(raw.WorkDays))
+	}
+	if m, ok := raw.WorkDays[1]["meeting_minutes"]; ok {
+		t.Errorf("meeting minutes not entered written as %s, want the key left out", m)
+	}
+	if b := string(raw.WorkDays[1]["break_minutes"]); b != "0" {
+		t.Errorf("break minutes of 0 written as %q, want 0", b)
+	}
+
+	pg := mustMigrate(t, openPostgres(t))
+	again := mustMigrate(t, openSQLite(t))
+	for _, dst := range []*store.DB{pg, again} {
+		if _, err := store.ImportUser(ctx, dst, doc); err != nil {
+			t.Fatal(err)
+		}
+		got, err := dst.WorkDays(ctx, u.ID, civil.D(2026, 3, 1), civil.D(2026, 3, 31))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("work days after import (-want +got):\n%s", diff)
+		}
+		x, err := store.ExportUser(ctx, dst, u.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ = through(x)
+	}
+}
+
+// TestImportOlderVersionsKeepWorkDayNumbers: documents of versions 1 and 2
+// always carry meeting and break minutes as numbers; they import as
+// entered values, 0 included, never as "not entered".
+func TestImportOlderVersionsKeepWorkDayNumbers(t *testing.T) {
+	t.Parallel()
+	for _, version := range []int{1, 2} {
+		t.Run(fmt.Sprint("version ", version), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			id := uuid.New()
+			zones := ""
+			if version == 2 {
+				zones = `,"zone_changes":[]`
+			}
+			doc := `{"format":"lifeops-export","version":` + fmt.Sprint(version) + `,"exported_at":"2026-03-29T00:00:00Z",
+			"user":{"id":"` + id.String() + `","name":"Ada","timezone":"Europe/Berlin","day_start_hour":4,"wake_time":"07:00","bedtime":"23:00",
+				"created_at":"2026-03-01T09:00:00Z","updated_at":"2026-03-01T09:00:00Z"},
+			"health_days":[],"raw_documents":[],"heart_rate":[],"sync_states":[],
+			"work_days":[
+				{"date":"2026-03-26","work_minutes":480,"after_hours_minutes":30,"meeting_minutes":0,"break_minutes":0,"source":"manual","updated_at":"2026-03-26T21:00:00Z"},
+				{"date":"2026-03-27","work_minutes":450,"after_hours_minutes":0,"meeting_minutes":90,"break_minutes":40,"source":"calendar","updated_at":"2026-03-27T21:00:00Z"}],
+			"scores":[],"xp":[],"achievements":[],"items":[],"events":[]` + zones + `}`
+			x, err := store.ReadExport(strings.NewReader(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := mustMigrate(t, openSQLite(t))
+			if res, err := store.ImportUser(ctx, db, x); err != nil || res.WorkDays != 2 {
+				t.Fatalf("ImportUser = %+v, %v; want 2 work days", res, err)
+			}
+			got, err := db.WorkDays(ctx, id, civil.D(2026, 3, 1), civil.D(2026, 3, 31))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []lifeops.WorkDay{
+				{UserID: id, Date: civil.D(2026, 3, 26), WorkMinutes: 480, AfterHoursMinutes: 30, MeetingMinutes: new(0), BreakMinutes: new(0),
+					Source: "manual", UpdatedAt: time.Date(2026, 3, 26, 21, 0, 0, 0, time.UTC)},
+				{UserID: id, Date: civil.D(2026, 3, 27), WorkMinutes: 450, MeetingMinutes: new(90), BreakMinutes: new(40),
+					Source: "calendar", UpdatedAt: time.Date(2026, 3, 27, 21, 0, 0, 0, time.UTC)},
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("work days of a version %d document (-want +got):\n%s", version, diff)
+			}
+		})
+	}
+}
+
 // TestImportVersion1 imports a document written before zone changes were
 // exported: it has no zone_changes, and everything else lands.
 func TestImportVersion1(t *testing.T) {
@@ -239,7 +357,7 @@ func TestReadExportRejects(t *testing.T) {
 	}{
 		{"not json", `{`, "document"},
 		{"other format", `{"format":"x","version":1,"user":{"id":"` + uuid.NewString() + `"}}`, "format"},
-		{"future version", `{"format":"lifeops-export","version":3,"user":{"id":"` + uuid.NewString() + `"}}`, "version"},
+		{"future version", `{"format":"lifeops-export","version":` + fmt.Sprint(store.ExportVersion+1) + `,"user":{"id":"` + uuid.NewString() + `"}}`, "version"},
 		{"version 0", `{"format":"lifeops-export","version":0,"user":{"id":"` + uuid.NewString() + `"}}`, "version"},
 		{"no user", `{"format":"lifeops-export","version":1}`, "user.id"},
 		{"unknown field", `{"format":"lifeops-export","version":1,"user":{"id":"` + uuid.NewString() + `"},"extra":1}`, "document"},
@@ -263,6 +381,7 @@ func FuzzReadExport(f *testing.F) {
 	f.Add(`{"format":"lifeops-export","version":1,"user":{"id":"6f1c1b1e-3c55-4f55-9d2e-0c7b1f0c2a11","timezone":"UTC"},"heart_rate":[{"at":"2026-01-01T00:00:00Z","bpm":60}]}`)
 	f.Add(`{"format":"lifeops-export","version":0}`)
 	f.Add(`{"format":"lifeops-export","version":2,"user":{"id":"6f1c1b1e-3c55-4f55-9d2e-0c7b1f0c2a11"},"zone_changes":[{"at":"2026-06-11T20:00:00Z","from":"America/Los_Angeles","to":"Asia/Tokyo"}]}`)
+	f.Add(`{"format":"lifeops-export","version":3,"user":{"id":"6f1c1b1e-3c55-4f55-9d2e-0c7b1f0c2a11"},"work_days":[{"date":"2026-03-27","work_minutes":480,"after_hours_minutes":0,"meeting_minutes":null,"break_minutes":0}]}`)
 	f.Add(`[]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		x, err := store.ReadExport(strings.NewReader(s))

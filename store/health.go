@@ -334,8 +334,8 @@ type workDayRow struct {
 	Day               day       `bun:"day,pk"`
 	WorkMinutes       int       `bun:"work_minutes"`
 	AfterHoursMinutes int       `bun:"after_hours_minutes"`
-	MeetingMinutes    int       `bun:"meeting_minutes"`
-	BreakMinutes      int       `bun:"break_minutes"`
+	MeetingMinutes    *int      `bun:"meeting_minutes"` // NULL: not entered
+	BreakMinutes      *int      `bun:"break_minutes"`   // NULL: not entered
 	Source            string    `bun:"source"`
 	UpdatedAt         instant   `bun:"updated_at"`
 }

@@ -50,9 +50,26 @@ var models = []any{
 	(*achievementRow)(nil), (*itemRow)(nil), (*eventRow)(nil), (*zoneChangeRow)(nil),
 }
 
+// nullability says whether a row field can hold NULL: "null" for a
+// pointer or a null type (nullInstant, nullDay, sql.NullString and the
+// like; its column must be nullable, or writing the empty value fails),
+// "not null" for a plain value (its column must be NOT NULL, or a NULL read
+// back would turn into a zero value), and "" for JSON text and bytes, which
+// map both kinds of column.
+func nullability(f reflect.StructField) string {
+	switch t := f.Type; {
+	case t == reflect.TypeFor[jsonText](), t == reflect.TypeFor[[]byte]():
+		return ""
+	case t.Kind() == reflect.Pointer, strings.HasPrefix(strings.ToLower(t.Name()), "null"):
+		return "null"
+	}
+	return "not null"
+}
+
 // TestSchemaMatchesModels checks, on both dialects, that after Migrate
 // every table the code maps has exactly the columns its row type names,
-// and that the schema holds no table the code does not know.
+// each nullable exactly when its field can hold NULL, and that the schema
+// holds no table the code does not know.
 func TestSchemaMatchesModels(t *testing.T) {
 	t.Parallel()
 	for _, b := range internalBackends {
@@ -73,6 +90,17 @@ func TestSchemaMatchesModels(t *testing.T) {
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("table %s: columns (-code +schema):\n%s", table.Name, diff)
 				}
+				wantNull, gotNull := map[string]string{}, nullable(t, db, table.Name)
+				for _, f := range table.Fields {
+					if n := nullability(f.StructField); n != "" {
+						wantNull[f.Name] = n
+					} else {
+						delete(gotNull, f.Name)
+					}
+				}
+				if diff := cmp.Diff(wantNull, gotNull); diff != "" {
+					t.Errorf("table %s: nullability (-code +schema):\n%s", table.Name, diff)
+				}
 			}
 			tables = append(tables, migrationsTable, migrationLocksTable)
 			slices.Sort(tables)
@@ -89,6 +117,26 @@ func TestSchemaMatchesModels(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nullable maps each column of table to "null" or "not null".
+func nullable(tb testing.TB, db *DB, table string) map[string]string {
+	tb.Helper()
+	q := "SELECT name || ' ' || CASE WHEN \"notnull\" = 1 OR pk > 0 THEN 'not null' ELSE 'null' END FROM pragma_table_info(?)"
+	if db.dialect == Postgres {
+		q = `SELECT column_name || ' ' || CASE is_nullable WHEN 'NO' THEN 'not null' ELSE 'null' END
+			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?`
+	}
+	var lines []string
+	if err := db.bun.NewRaw(q, table).Scan(context.Background(), &lines); err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, l := range lines {
+		name, n, _ := strings.Cut(l, " ")
+		out[name] = n
+	}
+	return out
 }
 
 func columns(tb testing.TB, db *DB, table string) []string {

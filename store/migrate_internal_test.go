@@ -2,14 +2,21 @@ package store
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
 )
 
 // TestEachDownUndoesItsUp applies the embedded migrations one at a time on
@@ -105,4 +112,133 @@ func schemaOf(tb testing.TB, db *DB) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// migrationsUpTo holds the embedded migrations of db's dialect whose
+// version is at most version.
+func migrationsUpTo(tb testing.TB, db *DB, version string) fstest.MapFS {
+	tb.Helper()
+	dir := "migrations/" + string(db.dialect)
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := fstest.MapFS{}
+	for _, e := range entries {
+		if v, _, _ := strings.Cut(e.Name(), "_"); v <= version {
+			data, err := fs.ReadFile(migrationFiles, path.Join(dir, e.Name()))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out[path.Join(dir, e.Name())] = &fstest.MapFile{Data: data}
+		}
+	}
+	return out
+}
+
+// TestWorkDayMinutesBecomeOptional runs the migration that makes meeting
+// and break minutes nullable over stored work days, on both backends: it
+// changes nothing but those two columns' NOT NULL (SQLite rebuilds the
+// table: STRICT, checks, keys and the cascading foreign key stay), keeps
+// every row, and its down writes 0 for the NULLs and keeps every row too.
+func TestWorkDayMinutesBecomeOptional(t *testing.T) {
+	t.Parallel()
+	const previous, version = "20261127090000", "20261127100000"
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := openRaw(t, b.dsn(t))
+			db.migrationFS = migrationsUpTo(t, db, previous)
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			created := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+			ada := lifeops.User{ID: uuid.New(), Name: "Ada", Zone: "UTC", DayStartHour: 4, CreatedAt: created, UpdatedAt: created}
+			bob := ada
+			bob.ID, bob.Name = uuid.New(), "Bob"
+			work := func(u lifeops.User, d int, meet, brk *int) lifeops.WorkDay {
+				return lifeops.WorkDay{UserID: u.ID, Date: civil.D(2026, 3, d), WorkMinutes: 480, AfterHoursMinutes: d,
+					MeetingMinutes: meet, BreakMinutes: brk, Source: "manual", UpdatedAt: created}
+			}
+			old := []lifeops.WorkDay{work(ada, 2, new(0), new(0)), work(ada, 3, new(90), new(45))}
+			for _, u := range []lifeops.User{ada, bob} {
+				if err := db.CreateUser(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, w := range append(slices.Clone(old), work(bob, 2, new(10), new(20))) {
+				if err := db.PutWorkDay(ctx, w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := schemaOf(t, db)
+
+			db.migrationFS = migrationsUpTo(t, db, version)
+			if applied, err := db.Migrate(ctx); err != nil || len(applied) != 1 || applied[0].Version != version {
+				t.Fatalf("Migrate = %v, %v; want %s alone", applied, err, version)
+			}
+			// The schema is the one before but for the two columns' NOT NULL.
+			var want []string
+			for _, line := range before {
+				for _, col := range []string{"meeting_minutes", "break_minutes"} {
+					if db.dialect == Postgres {
+						line = strings.Replace(line, "column work_days."+col+" integer null=NO", "column work_days."+col+" integer null=YES", 1)
+					} else if strings.HasPrefix(line, "table work_days: ") {
+						line = regexp.MustCompile(`(?m)^(\s*`+col+`\s+INTEGER) NOT NULL,`).ReplaceAllString(line, "$1,")
+					}
+				}
+				want = append(want, line)
+			}
+			if diff := cmp.Diff(want, schemaOf(t, db)); diff != "" {
+				t.Errorf("schema after the up (-want +got):\n%s", diff)
+			}
+			read := func(u lifeops.User) []lifeops.WorkDay {
+				t.Helper()
+				got, err := db.WorkDays(ctx, u.ID, civil.D(2026, 3, 1), civil.D(2026, 3, 31))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got
+			}
+			if diff := cmp.Diff(old, read(ada)); diff != "" {
+				t.Errorf("work days after the up (-before +after):\n%s", diff)
+			}
+			open := []lifeops.WorkDay{work(ada, 4, nil, nil), work(ada, 5, nil, new(0)), work(ada, 6, new(30), nil)}
+			for _, w := range open {
+				if err := db.PutWorkDay(ctx, w); err != nil {
+					t.Fatalf("PutWorkDay with minutes not entered: %v", err)
+				}
+			}
+			if diff := cmp.Diff(append(slices.Clone(old), open...), read(ada)); diff != "" {
+				t.Errorf("work days with minutes not entered (-want +got):\n%s", diff)
+			}
+			if err := db.PutWorkDay(ctx, work(lifeops.User{ID: uuid.New()}, 2, nil, nil)); !errors.Is(err, lifeops.ErrNotFound) {
+				t.Errorf("work day of an unknown user = %v, want the foreign key to refuse it", err)
+			}
+			if err := db.DeleteUser(ctx, bob.ID); err != nil {
+				t.Fatal(err)
+			}
+			var left int
+			if err := db.bun.NewRaw("SELECT count(*) FROM work_days WHERE user_id = ?", bob.ID.String()).Scan(ctx, &left); err != nil || left != 0 {
+				t.Errorf("work days of a deleted user = %d, %v; want the delete to cascade", left, err)
+			}
+
+			if undone, err := db.Rollback(ctx); err != nil || len(undone) != 1 || undone[0].Version != version {
+				t.Fatalf("Rollback = %v, %v; want %s alone", undone, err, version)
+			}
+			zeroed := slices.Clone(old)
+			for _, w := range open {
+				for _, p := range []**int{&w.MeetingMinutes, &w.BreakMinutes} {
+					if *p == nil {
+						*p = new(0)
+					}
+				}
+				zeroed = append(zeroed, w)
+			}
+			if diff := cmp.Diff(zeroed, read(ada)); diff != "" {
+				t.Errorf("work days after the down (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -520,7 +520,10 @@ func (s *Store) PutSyncState(ctx context.Context, st lifeops.SyncState) error {
 
 // ---- work days
 
+// cloneWork copies w deeply: nil minutes stay nil ("not entered"), and a
+// stored day shares no pointer with its caller.
 func cloneWork(w lifeops.WorkDay) lifeops.WorkDay {
+	w.MeetingMinutes, w.BreakMinutes = cloneInt(w.MeetingMinutes), cloneInt(w.BreakMinutes)
 	w.UpdatedAt = instant(w.UpdatedAt)
 	return w
 }

@@ -283,23 +283,70 @@ func testWorkDays(t *testing.T, s lifeops.Store) {
 		u := mustUser(t, s, "Work")
 		var days []lifeops.WorkDay
 		for i := range 4 {
-			w := lifeops.WorkDay{UserID: u.ID, Date: civil.D(2026, 12, 30).AddDays(i), WorkMinutes: 400 + i, AfterHoursMinutes: i, MeetingMinutes: 60, BreakMinutes: 30, Source: "manual", UpdatedAt: at(2027, 1, 5, 8, 0)}
+			w := lifeops.WorkDay{UserID: u.ID, Date: civil.D(2026, 12, 30).AddDays(i), WorkMinutes: 400 + i, AfterHoursMinutes: i, MeetingMinutes: new(60), BreakMinutes: new(30), Source: "manual", UpdatedAt: at(2027, 1, 5, 8, 0)}
 			must(t, "PutWorkDay", s.PutWorkDay(ctx(t), w))
 			w.UpdatedAt = stored(w.UpdatedAt)
 			days = append(days, w)
 		}
 		days[2].WorkMinutes = 0 // a day off, across the new year
 		days[2].AfterHoursMinutes = 0
-		days[2].MeetingMinutes = 0
+		days[2].MeetingMinutes = new(0)
 		must(t, "PutWorkDay upsert", s.PutWorkDay(ctx(t), days[2]))
 		got, err := s.WorkDays(ctx(t), u.ID, civil.D(2026, 12, 31), civil.D(2027, 1, 1))
 		must(t, "WorkDays", err)
 		diff(t, "work days Dec 31 to Jan 1", days[1:3], got)
 	})
+	t.Run("MinutesNotEnteredOrZero", func(t *testing.T) {
+		// Meeting and break minutes not entered (nil) and entered as 0 are
+		// different days for the work-life score: each comes back as it
+		// went in, also when an upsert turns one into the other, and a
+		// caller changing its own values afterwards changes nothing stored.
+		t.Parallel()
+		u := mustUser(t, s, "Work minutes")
+		first := civil.D(2026, 3, 9)
+		cases := []struct{ meet, brk *int }{{nil, nil}, {new(0), new(0)}, {nil, new(0)}, {new(0), nil}, {new(90), nil}, {nil, new(45)}}
+		var want []lifeops.WorkDay
+		for i, c := range cases {
+			w := lifeops.WorkDay{UserID: u.ID, Date: first.AddDays(i), WorkMinutes: 480, AfterHoursMinutes: 30,
+				MeetingMinutes: c.meet, BreakMinutes: c.brk, Source: "manual", UpdatedAt: at(2026, 3, 16, 8, 0)}
+			must(t, "PutWorkDay", s.PutWorkDay(ctx(t), w))
+			w.UpdatedAt = stored(w.UpdatedAt)
+			w.MeetingMinutes, w.BreakMinutes = copyInt(c.meet), copyInt(c.brk)
+			want = append(want, w)
+		}
+		for _, c := range cases { // the caller's own values, changed after the put
+			for _, p := range []*int{c.meet, c.brk} {
+				if p != nil {
+					*p = 1000
+				}
+			}
+		}
+		last := first.AddDays(len(cases) - 1)
+		got, err := s.WorkDays(ctx(t), u.ID, first, last)
+		must(t, "WorkDays", err)
+		diff(t, "work days with minutes nil and 0", want, got)
+		if len(got) == len(want) {
+			*got[2].BreakMinutes = 1000 // a returned value, changed; checked below
+		}
+
+		// Upserts: not entered becomes 0, and 0 becomes not entered.
+		want[0].MeetingMinutes, want[0].BreakMinutes = new(0), new(0)
+		want[1].MeetingMinutes, want[1].BreakMinutes = nil, nil
+		for _, w := range want[:2] {
+			up := w
+			up.MeetingMinutes, up.BreakMinutes = copyInt(w.MeetingMinutes), copyInt(w.BreakMinutes)
+			must(t, "PutWorkDay upsert", s.PutWorkDay(ctx(t), up))
+		}
+		got, err = s.WorkDays(ctx(t), u.ID, first, last)
+		must(t, "WorkDays after upserts", err)
+		diff(t, "work days after nil and 0 swapped places", want, got)
+	})
 	t.Run("InvalidAndUnknownUser", func(t *testing.T) {
 		t.Parallel()
 		u := mustUser(t, s, "Work bad")
 		wantErr(t, "PutWorkDay invalid", s.PutWorkDay(ctx(t), lifeops.WorkDay{UserID: u.ID, Date: civil.D(2026, 1, 1), WorkMinutes: -1}), lifeops.ErrInvalid)
+		wantErr(t, "PutWorkDay negative breaks", s.PutWorkDay(ctx(t), lifeops.WorkDay{UserID: u.ID, Date: civil.D(2026, 1, 1), WorkMinutes: 60, BreakMinutes: new(-1)}), lifeops.ErrInvalid)
+		wantErr(t, "PutWorkDay meetings over work", s.PutWorkDay(ctx(t), lifeops.WorkDay{UserID: u.ID, Date: civil.D(2026, 1, 1), WorkMinutes: 60, MeetingMinutes: new(61)}), lifeops.ErrInvalid)
 		wantErr(t, "PutWorkDay unknown user", s.PutWorkDay(ctx(t), lifeops.WorkDay{UserID: uuid.New(), Date: civil.D(2026, 1, 1)}), lifeops.ErrNotFound)
 	})
 }

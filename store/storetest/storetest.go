@@ -138,6 +138,14 @@ func checkUTC(t *testing.T, what string, ts ...time.Time) {
 
 func ptr[T any](v T) *T { return &v }
 
+// copyInt returns a copy of *p in a new variable, or nil for nil.
+func copyInt(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	return new(*p)
+}
+
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 // newUser returns a valid user with a random id.
