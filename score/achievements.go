@@ -144,19 +144,18 @@ func Evaluate(h History, unlocked []Unlock) (Evaluation, error) {
 	if err != nil {
 		return Evaluation{}, err
 	}
-	t, err := track(h)
+	t, reached, err := walk(h)
 	if err != nil {
 		return Evaluation{}, err
 	}
 	ev := Evaluation{New: []Unlock{}}
 	for _, r := range catalog() {
-		cur, reached := t.value(r.measure), t.reached(r.measure, r.Target)
-		pr := Progress{Achievement: r.Achievement, Current: min(cur, r.Target)}
+		pr := Progress{Achievement: r.Achievement, Current: min(t.value(r.measure), r.Target)}
 		if d, ok := prior[r.Code]; ok {
 			pr.Unlocked, pr.UnlockedOn, pr.Current = true, d, r.Target
-		} else if !reached.IsZero() {
-			pr.Unlocked, pr.UnlockedOn, pr.Current = true, reached, r.Target
-			ev.New = append(ev.New, Unlock{Code: r.Code, Date: reached})
+		} else if d := reached[r.Code]; !d.IsZero() {
+			pr.Unlocked, pr.UnlockedOn, pr.Current = true, d, r.Target
+			ev.New = append(ev.New, Unlock{Code: r.Code, Date: d})
 		}
 		pr.Percent = pr.Current * 100 / r.Target
 		ev.Progress = append(ev.Progress, pr)
@@ -237,153 +236,298 @@ func AchievementAward(u Unlock) (Award, error) {
 	return Award{}, &ValidationError{Field: "code", Message: fmt.Sprintf("unknown achievement %q", u.Code)}
 }
 
-// tracker follows every measure through the history, day by day, and keeps
-// for each the first day each value was reached.
-type tracker struct {
-	cur map[measure]int
-	// firsts[m] lists, for a measure, the first day each new maximum was
-	// reached, as (value, day) pairs in increasing value order.
-	firsts map[measure][]reachedAt
+// Tally is everything the achievements measure, counted day by day
+// through the end of one of the person's days: the counts, bests and runs
+// of the catalog's measures, the day-goal streak, and the running XP total.
+// [Evaluate] walks a whole history with one; a caller that keeps the tally
+// of a day that is over can go on from it with [Tally.Step] instead of
+// walking every day again. The zero value has counted nothing. Its JSON form
+// is stable, so a tally can be stored and read back.
+type Tally struct {
+	// Through is the last day counted (zero before the first).
+	Through civil.Date `json:"through,omitzero"`
+	// Completions counts the items completed.
+	Completions int `json:"completions"`
+	// PerfectDays counts the days on which every counted item was done.
+	PerfectDays int `json:"perfect_days"`
+	// SleepGoalDays counts the nights asleep at least the sleep goal.
+	SleepGoalDays int `json:"sleep_goal_days"`
+	// Steps10kDays counts the days of 10,000 steps or more.
+	Steps10kDays int `json:"steps_10k_days"`
+	// MaxSteps is the most steps in a day.
+	MaxSteps int `json:"max_steps"`
+	// MaxLife is the best Life Score, in whole points.
+	MaxLife int `json:"max_life"`
+	// FullPictureDays counts the days with all four domains scored.
+	FullPictureDays int `json:"full_picture_days"`
+	// PerfectRun follows perfect days in a row; days with nothing counted
+	// due are neutral.
+	PerfectRun Run `json:"perfect_run"`
+	// Sleep85Run follows days in a row with a ring sleep score of 85 or
+	// more; days without one are neutral.
+	Sleep85Run Run `json:"sleep_85_run"`
+	// WorkLife80Run follows days in a row with a work-life score of 80 or
+	// more; days without work data are neutral.
+	WorkLife80Run Run `json:"work_life_80_run"`
+	// DayGoal is the day-goal streak (see [DayGoalStatus]).
+	DayGoal StreakState `json:"day_goal"`
+	// XP is the running total of the awards dated through Through.
+	XP int64 `json:"xp"`
+	// Level is the highest level the running total reached (0 before any
+	// award; the level measure counts it as at least 1).
+	Level int `json:"level"`
 }
 
-type reachedAt struct {
-	value int
-	day   civil.Date
+// Run follows a run of days in a row.
+type Run struct {
+	// Current is the length of the running run.
+	Current int `json:"current"`
+	// Best is the longest run.
+	Best int `json:"best"`
 }
 
-func (t *tracker) set(m measure, v int, day civil.Date) {
-	t.cur[m] = v
-	fs := t.firsts[m]
-	if len(fs) == 0 || v > fs[len(fs)-1].value {
-		t.firsts[m] = append(fs, reachedAt{v, day})
-	}
-}
-
-func (t *tracker) add(m measure, day civil.Date) { t.set(m, t.cur[m]+1, day) }
-
-// value is the best value of m seen (for counts, the total).
-func (t *tracker) value(m measure) int {
-	fs := t.firsts[m]
-	if len(fs) == 0 {
-		return 0
-	}
-	return fs[len(fs)-1].value
-}
-
-// reached is the first day m reached target, or the zero Date.
-func (t *tracker) reached(m measure, target int) civil.Date {
-	fs := t.firsts[m]
-	i, _ := slices.BinarySearchFunc(fs, target, func(r reachedAt, v int) int { return r.value - v })
-	if i < len(fs) {
-		return fs[i].day
-	}
-	return civil.Date{}
-}
-
-// run follows a run of days with a neutral option.
-type run struct{ n int }
-
-func (r *run) step(t *tracker, m measure, day civil.Date, ok, neutral bool) {
+func (r *Run) step(ok, neutral bool) {
 	switch {
 	case neutral:
 	case ok:
-		r.n++
-		t.set(m, max(t.value(m), r.n), day)
+		r.Current++
+		r.Best = max(r.Best, r.Current)
 	default:
-		r.n = 0
+		r.Current = 0
 	}
 }
 
-// track follows every measure through h, which check has passed: the days
-// and goals are not checked again here.
-func track(h History) (*tracker, error) {
-	t := &tracker{cur: map[measure]int{}, firsts: map[measure][]reachedAt{}}
-	days := make([]Day, 0, len(h.Days))
-	for _, d := range h.Days {
-		if !d.Date.After(h.AsOf) {
-			days = append(days, d)
+// TallyDay is one day for [Tally.Step].
+type TallyDay struct {
+	// Day is the day's record: the whole day, every occurrence due counted.
+	Day Day
+	// Goals are the person's goals (zero fields are defaults).
+	Goals Goals
+	// Rules are the day-goal streak's rules.
+	Rules StreakRules
+	// AsOf is the person's current day. A day before it is over: its day
+	// goal is met or missed. AsOf itself is still open: an unmet day goal
+	// is pending, and a day not perfect yet leaves the perfect run as it
+	// is.
+	AsOf civil.Date
+	// Jumped says a zone change cut the day short or jumped over it (see
+	// [StreakInput.ZoneChanges]): a missed day goal is then neutral.
+	Jumped bool
+	// XP is the sum of the points of the awards dated this day.
+	XP int64
+}
+
+// Step counts one more day: the day after Through, or any day when nothing
+// was counted yet. It returns the day's scores (as [Compute] gives them)
+// and whether its day goal is still pending. A day that does not follow
+// Through, or bad input, is a [*ValidationError].
+func (t *Tally) Step(in TallyDay) (Breakdown, bool, error) {
+	var p problems
+	in.Day.check(&p)
+	in.Goals.check(&p)
+	StreakInput{Today: civil.D(2000, 1, 1), Rules: in.Rules}.check(&p)
+	if !in.AsOf.IsValid() {
+		p.add("as_of", "must be a calendar date")
+	}
+	if in.XP < -MaxXP || in.XP > MaxXP {
+		p.add("xp", "must be between -%d and %d", int64(MaxXP), int64(MaxXP))
+	}
+	if !t.Through.IsZero() && in.Day.Date.IsValid() && in.Day.Date != t.Through.AddDays(1) {
+		p.add("day.date", "must be the day after %s, got %s", t.Through, in.Day.Date)
+	}
+	if err := p.err(); err != nil {
+		return Breakdown{}, false, err
+	}
+	b, pending := t.step(in, in.Goals.resolved())
+	return b, pending, nil
+}
+
+// step is Step for input already checked, with the goals resolved.
+func (t *Tally) step(in TallyDay, g Goals) (Breakdown, bool) {
+	d, date := in.Day, in.Day.Date
+	b := compute(d, g)
+	t.Through = date
+	if hb := d.Habits; hb != nil && hb.Completed > 0 {
+		t.Completions += hb.Completed
+	}
+	st := dayGoalStatus(d.Habits, g, date.Before(in.AsOf))
+	pending := t.DayGoal.Advance(in.Rules, date, st, in.AsOf, in.Jumped)
+
+	isPerfect, counted := false, 0
+	if hb := d.Habits; hb != nil {
+		counted = hb.Due - hb.Skipped
+		isPerfect = counted > 0 && hb.Completed == counted
+	}
+	if isPerfect {
+		t.PerfectDays++
+	}
+	t.PerfectRun.step(isPerfect, counted <= 0 || (date == in.AsOf && !isPerfect))
+
+	var sleepScore *int
+	if d.Sleep != nil {
+		sleepScore = d.Sleep.Score
+	}
+	t.Sleep85Run.step(sleepScore != nil && *sleepScore >= 85, sleepScore == nil)
+	if d.Sleep != nil && d.Sleep.TotalSeconds != nil && *d.Sleep.TotalSeconds >= g.SleepSeconds {
+		t.SleepGoalDays++
+	}
+	if d.Activity != nil && d.Activity.Steps != nil {
+		if *d.Activity.Steps >= 10000 {
+			t.Steps10kDays++
+		}
+		t.MaxSteps = max(t.MaxSteps, *d.Activity.Steps)
+	}
+	if v := b.Life.Value; v.Valid {
+		t.MaxLife = max(t.MaxLife, int(v.Decimal.IntPart()))
+	}
+	t.WorkLife80Run.step(b.WorkLife != nil && b.WorkLife.Value.GreaterThanOrEqual(eighty), b.WorkLife == nil)
+	if b.Sleep != nil && b.Activity != nil && b.WorkLife != nil && b.Habits != nil {
+		t.FullPictureDays++
+	}
+	t.AddXP(in.XP)
+	return b, pending
+}
+
+var eighty = decimal.NewFromInt(80)
+
+// AddXP adds points to the running total of the day counted last, as an
+// award dated that day does, and raises Level when the total reaches a new
+// level. It is how an award earned while a day is counted (an
+// achievement's XP) joins that day.
+func (t *Tally) AddXP(points int64) {
+	if points == 0 {
+		return
+	}
+	t.XP += points
+	if lv, err := LevelFor(max(t.XP, 0)); err == nil {
+		t.Level = max(t.Level, lv.Level)
+	}
+}
+
+// value is the measure m as counted.
+func (t *Tally) value(m measure) int {
+	switch m {
+	case mCompletions:
+		return t.Completions
+	case mDayGoalStreak:
+		return t.DayGoal.Longest
+	case mPerfectDays:
+		return t.PerfectDays
+	case mPerfectRun:
+		return t.PerfectRun.Best
+	case mSleep85Run:
+		return t.Sleep85Run.Best
+	case mSleepGoalDays:
+		return t.SleepGoalDays
+	case mSteps10kDays:
+		return t.Steps10kDays
+	case mMaxSteps:
+		return t.MaxSteps
+	case mLevel:
+		return max(t.Level, 1)
+	case mMaxLife:
+		return t.MaxLife
+	case mWorkLife80Run:
+		return t.WorkLife80Run.Best
+	case mFullPictureDays:
+		return t.FullPictureDays
+	}
+	return 0
+}
+
+// Reached returns the codes of the catalog achievements whose target the
+// tally has reached, in catalog order.
+func (t Tally) Reached() []string {
+	var out []string
+	for _, r := range catalog() {
+		if t.value(r.measure) >= r.Target {
+			out = append(out, r.Code)
 		}
 	}
-	slices.SortFunc(days, func(a, b Day) int { return a.Date.Compare(b.Date) })
-	if len(days) > 0 && h.AsOf.Sub(days[0].Date)+1 > maxStreakDays {
-		return nil, &ValidationError{Field: "days", Message: fmt.Sprintf("span more than %d days", maxStreakDays)}
+	return out
+}
+
+// Progress returns where the tally stands on every catalog achievement, in
+// catalog order: the ones in unlocked (codes not in the catalog are left
+// out) are unlocked on their recorded day, whatever the tally says; the
+// others show the measure so far, capped at the target, and are locked
+// even when reached (see [Tally.Reached] for those).
+func (t Tally) Progress(unlocked []Unlock) []Progress {
+	on := make(map[string]civil.Date, len(unlocked))
+	for _, u := range unlocked {
+		on[u.Code] = u.Date
+	}
+	out := make([]Progress, 0, len(catalog()))
+	for _, r := range catalog() {
+		pr := Progress{Achievement: r.Achievement, Current: min(t.value(r.measure), r.Target)}
+		if d, ok := on[r.Code]; ok {
+			pr.Unlocked, pr.UnlockedOn, pr.Current = true, d, r.Target
+		}
+		pr.Percent = pr.Current * 100 / r.Target
+		out = append(out, pr)
+	}
+	return out
+}
+
+// walk counts h, which check has passed, with a Tally from its first day
+// (or first award) through AsOf, and returns it with the first day each
+// catalog target was reached.
+func walk(h History) (*Tally, map[string]civil.Date, error) {
+	days := make(map[civil.Date]Day, len(h.Days))
+	var first civil.Date
+	for _, d := range h.Days {
+		if d.Date.After(h.AsOf) {
+			continue
+		}
+		days[d.Date] = d
+		if first.IsZero() || d.Date.Before(first) {
+			first = d.Date
+		}
+	}
+	xp := map[civil.Date]int64{}
+	var later []Award
+	for _, a := range h.Awards {
+		if a.Date.After(h.AsOf) {
+			later = append(later, a)
+			continue
+		}
+		xp[a.Date] += a.Points
+		if first.IsZero() || a.Date.Before(first) {
+			first = a.Date
+		}
+	}
+	t := &Tally{}
+	reached := map[string]civil.Date{}
+	note := func(day civil.Date) {
+		for _, r := range catalog() {
+			if reached[r.Code].IsZero() && t.value(r.measure) >= r.Target {
+				reached[r.Code] = day
+			}
+		}
+	}
+	if first.IsZero() {
+		note(h.AsOf)
+		return t, reached, nil
+	}
+	if h.AsOf.Sub(first)+1 > maxStreakDays {
+		return nil, nil, &ValidationError{Field: "days", Message: fmt.Sprintf("span more than %d days", maxStreakDays)}
 	}
 	g := h.Goals.resolved()
-	streak := streakCounter{rules: h.Rules}
 	jumpedOver := jumped(h.ZoneChanges, h.DayStartHour)
-	var perfect, sleep85, balance run
-	eighty := decimal.NewFromInt(80)
-	next := 0
-	if len(days) > 0 {
-		next = days[0].Date.Days()
+	for date := first; !date.After(h.AsOf); date = nextDay(date) {
+		d, ok := days[date]
+		if !ok {
+			d = Day{Date: date} // a day with no record: nothing due, no data
+		}
+		t.step(TallyDay{Day: d, Rules: h.Rules, AsOf: h.AsOf, Jumped: jumpedOver[date.Days()], XP: xp[date]}, g)
+		note(date)
 	}
-	for _, d := range days {
-		// Days with no record between two records: nothing due, no data.
-		for ; next < d.Date.Days(); next++ {
-			streak.step(next, cRest)
-		}
-		next = d.Date.Days() + 1
-		b := compute(d, g) // the days and goals were checked once, in Evaluate
-		date := d.Date
-		if hb := d.Habits; hb != nil && hb.Completed > 0 {
-			t.set(mCompletions, t.cur[mCompletions]+hb.Completed, date)
-		}
-		c := dayGoalStatus(d.Habits, g, date.Before(h.AsOf)).code()
-		if jumpedOver[date.Days()] && (c == cMissed || c == cPending) {
-			c = cRest
-		}
-		streak.step(date.Days(), c)
-		t.set(mDayGoalStreak, max(t.value(mDayGoalStreak), streak.longest), date)
-
-		isPerfect := false
-		counted := 0
-		if hb := d.Habits; hb != nil {
-			counted = hb.Due - hb.Skipped
-			isPerfect = counted > 0 && hb.Completed == counted
-		}
-		if isPerfect {
-			t.add(mPerfectDays, date)
-		}
-		perfect.step(t, mPerfectRun, date, isPerfect, counted <= 0 || (date == h.AsOf && !isPerfect))
-
-		var sleepScore *int
-		if d.Sleep != nil {
-			sleepScore = d.Sleep.Score
-		}
-		sleep85.step(t, mSleep85Run, date, sleepScore != nil && *sleepScore >= 85, sleepScore == nil)
-		if d.Sleep != nil && d.Sleep.TotalSeconds != nil && *d.Sleep.TotalSeconds >= g.SleepSeconds {
-			t.add(mSleepGoalDays, date)
-		}
-		if d.Activity != nil && d.Activity.Steps != nil {
-			if *d.Activity.Steps >= 10000 {
-				t.add(mSteps10kDays, date)
-			}
-			t.set(mMaxSteps, max(t.value(mMaxSteps), *d.Activity.Steps), date)
-		}
-		if v := b.Life.Value; v.Valid {
-			t.set(mMaxLife, max(t.value(mMaxLife), int(v.Decimal.IntPart())), date)
-		}
-		balance.step(t, mWorkLife80Run, date, b.WorkLife != nil && b.WorkLife.Value.GreaterThanOrEqual(eighty), b.WorkLife == nil)
-		if b.Sleep != nil && b.Activity != nil && b.WorkLife != nil && b.Habits != nil {
-			t.add(mFullPictureDays, date)
-		}
+	slices.SortStableFunc(later, func(a, b Award) int { return a.Date.Compare(b.Date) })
+	for _, a := range later {
+		t.AddXP(a.Points)
+		note(a.Date)
 	}
-
-	awards := slices.Clone(h.Awards)
-	slices.SortStableFunc(awards, func(a, b Award) int { return a.Date.Compare(b.Date) })
-	var total int64
-	var levels levelTable
-	for i, a := range awards {
-		total += a.Points
-		if i+1 < len(awards) && awards[i+1].Date == a.Date {
-			continue // a day's level is read after all of its awards
-		}
-		t.set(mLevel, max(t.value(mLevel), levels.level(total)), a.Date)
-	}
-	if t.value(mLevel) == 0 {
-		t.set(mLevel, 1, h.AsOf)
-	}
-	return t, nil
+	return t, reached, nil
 }
 
 // levelTable answers "which level is this total" by binary search over the

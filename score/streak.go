@@ -139,7 +139,8 @@ type Streak struct {
 	LastDone civil.Date `json:"last_done"`
 	// Freezes is the number of freezes held now.
 	Freezes int `json:"freezes"`
-	// FrozenDays are the missed days a freeze covered, oldest first.
+	// FrozenDays are the missed days a freeze covered in the running
+	// streak, oldest first.
 	FrozenDays []civil.Date `json:"frozen_days"`
 }
 
@@ -241,6 +242,10 @@ func jumped(changes []ZoneChange, dayStartHour int) map[int]bool {
 // and a missed day spends a freeze or ends it (see [StreakRules]). It runs in
 // time proportional to the days from the first mark to Today.
 //
+// CountStreak walks the days with a [StreakState]; a caller that keeps the
+// state of a day that is over can carry on from it instead of walking every
+// day again.
+//
 // Bad input gives every bad field as a [*ValidationError] (joined), such as
 // "marks[3].status", "today" or "rules.max_freezes".
 func CountStreak(in StreakInput) (Streak, error) {
@@ -255,91 +260,122 @@ func CountStreak(in StreakInput) (Streak, error) {
 	}
 	skip := jumped(in.ZoneChanges, in.DayStartHour)
 	today := in.Today.Days()
-	c := streakCounter{rules: in.Rules}
+	var s StreakState
+	pending := false
 	for i, st := range h.codes {
 		day := h.first + i
-		switch {
-		case day == today && (st == cNone || st == cMissed):
-			st = cPending
-		case day < today && (st == cNone || st == cPending):
-			st = cMissed
-		case day > today && st == cNone:
-			st = cRest
-		}
-		if skip != nil && skip[day] && (st == cMissed || st == cPending) {
-			st = cRest
-		}
-		c.step(day, st)
+		st = streakCode(st, day, today, skip[day])
+		s.step(in.Rules, day, st)
 		if day == today {
 			// Marks after today (the calendar stepped back) do not
 			// settle today: it is still open, whatever follows it.
-			c.todayPending = st == cPending
+			pending = st == cPending
 		}
 	}
-	return c.result(), nil
+	return s.Streak(pending), nil
 }
 
-// streakCounter applies the streak rules one day at a time.
-type streakCounter struct {
-	rules    StreakRules
-	current  int
-	longest  int
-	freezes  int
-	earned   int // done days towards the next freeze
-	start    int // day number of the first done day of the running streak
-	lastDone int // day number of the latest done day
-	anyDone  bool
-	frozen   []civil.Date
-	// todayPending is true when the day the streak is counted to is still
-	// open.
-	todayPending bool
+// streakCode is the status a streak counts for a day's mark code: an
+// unmarked or missed today is pending, an unmarked or pending day before
+// today is missed, an unmarked day after today is rest, and a missed or
+// pending day a zone change jumped over is rest.
+func streakCode(st code, day, today int, jumped bool) code {
+	switch {
+	case day == today && (st == cNone || st == cMissed):
+		st = cPending
+	case day < today && (st == cNone || st == cPending):
+		st = cMissed
+	case day > today && st == cNone:
+		st = cRest
+	}
+	if jumped && (st == cMissed || st == cPending) {
+		st = cRest
+	}
+	return st
+}
+
+// StreakState is a streak counted through some day, kept so that counting
+// can go on from that day: the running totals [CountStreak] carries from
+// one day to the next. The zero value is a streak with nothing counted yet.
+// Its JSON form is stable, so a state can be stored and read back.
+type StreakState struct {
+	// Current counts the done days of the running streak.
+	Current int `json:"current"`
+	// Longest is the longest Current ever reached.
+	Longest int `json:"longest"`
+	// Freezes are the freezes held.
+	Freezes int `json:"freezes"`
+	// Earned counts the done days towards the next freeze.
+	Earned int `json:"earned"`
+	// Start is the first done day of the running streak (zero when none).
+	Start civil.Date `json:"start,omitzero"`
+	// LastDone is the latest done day (zero when none).
+	LastDone civil.Date `json:"last_done,omitzero"`
+	// Frozen are the missed days a freeze covered in the running streak,
+	// oldest first.
+	Frozen []civil.Date `json:"frozen,omitempty"`
+}
+
+// Advance counts day d, the day after the last one counted (or the first),
+// with status st as of today: as in [CountStreak], an unmarked or missed
+// today is pending, a pending day before today counts as missed, and a
+// missed or pending day that a zone change jumped over counts as rest. It
+// reports whether the day was pending (today, still open). An unknown
+// status counts as rest.
+func (s *StreakState) Advance(rules StreakRules, d civil.Date, st Status, today civil.Date, jumped bool) (pending bool) {
+	c := streakCode(st.code(), d.Days(), today.Days(), jumped)
+	s.step(rules, d.Days(), c)
+	return c == cPending
 }
 
 // step applies one day's final status (never cNone), in day order.
-func (c *streakCounter) step(day int, st code) {
+func (s *StreakState) step(rules StreakRules, day int, st code) {
 	switch st {
 	case cDone:
-		if c.current == 0 {
-			c.start = day
+		if s.Current == 0 {
+			s.Start = civil.FromDays(day)
+			s.Frozen = nil
 		}
-		c.current++
-		c.longest = max(c.longest, c.current)
-		c.lastDone, c.anyDone = day, true
-		if c.rules.FreezeEvery > 0 {
-			c.earned++
-			if c.earned == c.rules.FreezeEvery {
-				c.earned = 0
-				c.freezes = min(c.freezes+1, c.rules.MaxFreezes)
+		s.Current++
+		s.Longest = max(s.Longest, s.Current)
+		s.LastDone = civil.FromDays(day)
+		if rules.FreezeEvery > 0 {
+			s.Earned++
+			if s.Earned >= rules.FreezeEvery {
+				s.Earned = 0
+				s.Freezes = min(s.Freezes+1, rules.MaxFreezes)
 			}
 		}
 	case cMissed:
 		switch {
-		case c.current == 0:
-		case c.freezes > 0:
-			c.freezes--
-			c.frozen = append(c.frozen, civil.FromDays(day))
+		case s.Current == 0:
+		case s.Freezes > 0:
+			s.Freezes--
+			s.Frozen = append(s.Frozen, civil.FromDays(day))
 		default:
-			c.current = 0
-			c.earned = 0
+			s.Current = 0
+			s.Earned = 0
+			s.Start = civil.Date{}
+			s.Frozen = nil
 		}
 	}
 }
 
-func (c *streakCounter) result() Streak {
-	s := Streak{
-		Current:    c.current,
-		Longest:    c.longest,
-		AtRisk:     c.todayPending && c.current > 0,
-		Freezes:    c.freezes,
-		FrozenDays: append([]civil.Date{}, c.frozen...),
+// Streak returns the streak the state holds; todayPending says the last
+// day counted is today and still open, which puts a running streak at risk.
+func (s StreakState) Streak(todayPending bool) Streak {
+	out := Streak{
+		Current:    s.Current,
+		Longest:    s.Longest,
+		AtRisk:     todayPending && s.Current > 0,
+		Freezes:    s.Freezes,
+		LastDone:   s.LastDone,
+		FrozenDays: append([]civil.Date{}, s.Frozen...),
 	}
-	if c.anyDone {
-		s.LastDone = civil.FromDays(c.lastDone)
+	if s.Current > 0 {
+		out.Start = s.Start
 	}
-	if c.current > 0 {
-		s.Start = civil.FromDays(c.start)
-	}
-	return s
+	return out
 }
 
 // DayGoalStatus returns the status of the day goal for a day's habits: Done

@@ -3,6 +3,7 @@ package score
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -94,6 +95,43 @@ func HabitStrength(in StrengthInput) (Strength, error) {
 	if len(h.codes) == 0 {
 		return Strength{Value: decimal.Zero, Series: []StrengthPoint{}}, nil
 	}
+	last := len(h.codes) - 1
+	series := make([]StrengthPoint, len(h.codes))
+	date := civil.FromDays(h.first)
+	var st StrengthState
+	for i, c := range h.codes {
+		st.advance(f, date, c, i == last)
+		series[i] = StrengthPoint{Date: date, Value: st.Value}
+		date = nextDay(date)
+	}
+	return Strength{Value: st.Percent(), Exact: st.Value, Series: series}, nil
+}
+
+// StrengthState is an item's habit strength counted through some day, kept
+// so that counting can go on from that day: what [HabitStrength] carries
+// from one day to the next. The zero value has counted nothing. Its JSON
+// form is stable, so a state can be stored and read back.
+type StrengthState struct {
+	// Value is the strength on 0–1.
+	Value float64 `json:"value"`
+	// Done are the done days among the last days of the frequency's
+	// window (see [HabitStrength]), oldest first.
+	Done []civil.Date `json:"done,omitempty"`
+}
+
+// Advance counts day d, the day after the last one counted, with status st
+// for an item of frequency f, as [HabitStrength] counts each day; today
+// says d is the person's current day, whose unmarked or pending status
+// carries the strength instead of lowering it. A bad frequency leaves the
+// state as it is.
+func (s *StrengthState) Advance(f Frequency, d civil.Date, st Status, today bool) {
+	if f.Days < 1 || f.Days > 366 || f.Times < 1 || f.Times > f.Days {
+		return
+	}
+	s.advance(f, d, st.code(), today)
+}
+
+func (s *StrengthState) advance(f Frequency, d civil.Date, c code, today bool) {
 	times, days := f.Times, f.Days
 	if times == days {
 		times, days = 1, 1
@@ -102,31 +140,32 @@ func HabitStrength(in StrengthInput) (Strength, error) {
 	if freq < 1 {
 		times, days = times*2, days*2
 	}
-	mult := math.Pow(0.5, math.Sqrt(freq)/13)
-	last := len(h.codes) - 1
-	series := make([]StrengthPoint, len(h.codes))
-	date := civil.FromDays(h.first)
-	score, rolling := 0.0, 0
-	for i, st := range h.codes {
-		if st == cDone {
-			rolling++
-		}
-		if j := i - days; j >= 0 && h.codes[j] == cDone {
-			rolling--
-		}
-		neutral := st == cSkipped || st == cRest || (i == last && (st == cNone || st == cPending))
-		if !neutral {
-			c := min(1, float64(rolling)/float64(times))
-			score = score*mult + c*(1-mult)
-		}
-		series[i] = StrengthPoint{Date: date, Value: score}
-		date = nextDay(date)
+	// Keep the done days of the window of days days ending on d.
+	// The slice is never written in place: a copy of the state may share
+	// it.
+	oldest := d.AddDays(1 - days)
+	i := 0
+	for i < len(s.Done) && s.Done[i].Before(oldest) {
+		i++
 	}
-	return Strength{
-		Value:  Round(decimal.NewFromFloat(score * 100)),
-		Exact:  score,
-		Series: series,
-	}, nil
+	s.Done = slices.Clip(s.Done[i:])
+	if c == cDone {
+		s.Done = append(s.Done, d)
+	}
+	if len(s.Done) == 0 {
+		s.Done = nil
+	}
+	neutral := c == cSkipped || c == cRest || (today && (c == cNone || c == cPending))
+	if !neutral {
+		check := min(1, float64(len(s.Done))/float64(times))
+		m := math.Pow(0.5, math.Sqrt(freq)/13)
+		s.Value = s.Value*m + check*(1-m)
+	}
+}
+
+// Percent is the strength on 0–100, rounded by [Round].
+func (s StrengthState) Percent() decimal.Decimal {
+	return Round(decimal.NewFromFloat(s.Value * 100))
 }
 
 // StrengthStep is one step of the habit-strength average: the strength after
