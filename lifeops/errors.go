@@ -145,7 +145,7 @@ func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
-// coded is implemented by the two typed errors of this package, so one
+// coded is implemented by the typed errors of this package, so one
 // errors.As finds whichever of them is outermost in a chain.
 type coded interface {
 	error
@@ -263,4 +263,33 @@ func (p problems) err() error {
 	default:
 		return errors.Join(p...)
 	}
+}
+
+// ErrStale is matched by a [*StaleError]: a conditional update of a record
+// whose version moved on.
+var ErrStale = errors.New("lifeops: stale version")
+
+// StaleError says a conditional update (an [ItemUpdate] or [ProfileUpdate]
+// with IfVersion set, which an HTTP layer fills from If-Match) found the
+// record at another version, so it changed nothing. It matches ErrConflict
+// (its code is conflict) and ErrStale, by which an HTTP layer can answer
+// 412 rather than 409.
+type StaleError struct {
+	What    string // "item" or "profile"
+	Want    int64  // the version the caller had
+	Current int64  // the version stored
+}
+
+// Error says which version was asked for and which is stored.
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("lifeops: conflict: the %s is at version %d, not %d", e.What, e.Current, e.Want)
+}
+
+// Is reports whether target is ErrConflict or ErrStale.
+func (e *StaleError) Is(target error) bool { return target == ErrConflict || target == ErrStale }
+
+func (e *StaleError) code() Code { return CodeConflict }
+
+func (e *StaleError) safeMessage() string {
+	return fmt.Sprintf("The %s was changed since you read it (it is at version %d, not %d); read it again.", e.What, e.Current, e.Want)
 }

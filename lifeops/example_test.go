@@ -118,23 +118,3 @@ func ExampleService_Sync() {
 	// daily_sleep 2026-03-08 to 2026-03-11
 	// heartrate 2026-03-08 to 2026-03-11
 }
-
-// A ledger summed by day, as the achievements read it: the level
-// achievements need only each day's points, and the achievements' own
-// entries say which have their XP.
-func ExampleSummarizeXP() {
-	d := civil.D(2026, 3, 10)
-	sum := lifeops.SummarizeXP([]lifeops.XPEntry{
-		{Key: "completion:a:2026-03-10", Date: d, Kind: "completion", Points: 6},
-		{Key: "achievement:first_completion", Date: d, Kind: "achievement", Points: 50},
-		{Key: "completion:a:2026-03-09", Date: d.AddDays(-1), Kind: "completion", Points: 5},
-	})
-	for _, day := range sum.Days {
-		fmt.Println(day.Date, day.Points)
-	}
-	fmt.Println(len(sum.Achievements), sum.Achievements[0].Key)
-	// Output:
-	// 2026-03-09 5
-	// 2026-03-10 56
-	// 1 achievement:first_completion
-}

@@ -367,6 +367,14 @@ type HealthBatch struct {
 	Days []HealthDay
 	// Documents are the provider's documents behind Days, kept whole.
 	Documents []RawDocument
+	// Complete names the document kinds (RawDocument.Kind) of which
+	// Documents holds every live document of Provider dated in the range
+	// asked for: a stored document of such a kind dated in the range and
+	// missing from Documents was deleted at the provider, and the Service
+	// marks it deleted. Kinds not named are left as stored.
+	Complete []string
+	// Provider is the provider of the documents; Complete needs it.
+	Provider string
 }
 
 // SyncState records how far a user's data of one kind has been synced. The

@@ -39,27 +39,35 @@ func (o *occState) movedTo(k occKey) civil.Date {
 	return k.date
 }
 
-// history is everything the Service reads to score days, count streaks,
-// evaluate achievements and build feeds for one person over a range of
-// their days. It lives for one call of the Service: nothing it holds is
-// kept across calls, so nothing can go stale.
+// history is what the Service read of one person, from one snapshot, to
+// score days, count streaks and achievements and build feeds. It lives for
+// one call of the Service: nothing it holds is kept across calls, so
+// nothing can go stale.
 type history struct {
 	person
-	goals    Goals
-	now      time.Time
-	today    civil.Date
-	from, to civil.Date  // the days loaded
-	items    []*itemPlan // by CreatedAt; their ActiveFrom clamped to the day they were created
-	byID     map[uuid.UUID]*itemPlan
-	events   []Event // in recorded order
-	occ      map[occKey]*occState
-	movedIn  map[civil.Date][]occKey
-	health   map[civil.Date]*HealthDay
-	work     map[civil.Date]*WorkDay
+	goals        Goals
+	rules        score.StreakRules
+	now          time.Time
+	today        civil.Date
+	read         SnapshotQuery // the spans the snapshot read, after Resume
+	xpTotal      int64
+	achievements []Achievement
+	items        []*itemPlan // by CreatedAt; their ActiveFrom clamped to the day they were created
+	byID         map[uuid.UUID]*itemPlan
+	events       []Event // in recorded order
+	occ          map[occKey]*occState
+	movedIn      map[civil.Date][]occKey
+	health       map[civil.Date]*HealthDay
+	work         map[civil.Date]*WorkDay
+	scores       map[civil.Date]*DayScores
+	// xp holds the ledger entries of the days read, by date and key, when
+	// the snapshot read them (writes); nil otherwise.
+	xp map[civil.Date]map[string]XPEntry
 	// zones are the person's zone changes, oldest first, for streaks;
 	// zoneFrom[i] is the first day lived in zones[i].To (see locOn).
 	zones    []score.ZoneChange
 	zoneFrom []civil.Date
+	jumped   map[civil.Date]bool // the days a zone change cut short or jumped over
 	// wholeDay caches habits(d, false); record and forget clear it.
 	wholeDay map[civil.Date]*score.Habits
 	// exists caches timeline.DayExists in the person's zone, by day number.
@@ -75,9 +83,14 @@ type history struct {
 type itemPlan struct {
 	Item
 	plan *timeline.Plan
+	freq *score.Frequency // nil for an item due once
 }
 
-func newItemPlan(it Item) *itemPlan { return &itemPlan{Item: it, plan: it.Item.Plan()} }
+func newItemPlan(it Item) *itemPlan {
+	ip := &itemPlan{Item: it, plan: it.Item.Plan()}
+	ip.freq = frequencyOf(ip)
+	return ip
+}
 
 // item returns the history's item with id, or a zero item (due on no day)
 // when it has none, as for an item deleted since.
@@ -88,56 +101,49 @@ func (h *history) item(id uuid.UUID) *itemPlan {
 	return newItemPlan(Item{})
 }
 
-// allDaysFrom is the first day of the widest range a history can load.
-func allDaysFrom() civil.Date { return civil.Date{Year: 1, Month: time.January, Day: 1} }
-
-// laterDays is how far past the person's current day a whole-history load
-// reads events: a flight west can put the calendar back by up to two days
-// (zone offsets span 26 hours), and what was done on those days before the
+// laterDays is how far past the person's current day the Service reads
+// events: a flight west can put the calendar back by up to two days (zone
+// offsets span 26 hours), and what was done on those days before the
 // flight still counts for streaks.
 const laterDays = 2
 
-// loadHistory loads the user and then their history, as historyOf does.
-func (s *Service) loadHistory(ctx context.Context, userID uuid.UUID, from, to civil.Date) (*history, error) {
-	p, err := s.person(ctx, userID)
+// snapshot reads what q selects of the person from st, a store or the
+// unit of work of a write, and makes a history of it.
+func (s *Service) snapshot(ctx context.Context, st SnapshotStore, userID uuid.UUID, q SnapshotQuery) (*history, error) {
+	snap, err := st.Snapshot(ctx, userID, q)
 	if err != nil {
 		return nil, err
 	}
-	return s.historyOf(ctx, p, from, to)
+	return s.historyOf(snap)
 }
 
-// historyOf loads the person's records needed for the days [from, to]: a
-// zero from means all of their history. Events are loaded from the start of
-// the feed window of from (through laterDays after to for all of history),
-// and health days from the day before from to the day after to, for
-// anchors.
-func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) (*history, error) {
-	userID := p.ID
-	goals, err := s.Goals(ctx, userID)
+// historyOf makes a history of what a snapshot read.
+func (s *Service) historyOf(snap Snapshot) (*history, error) {
+	u := snap.User
+	loc, err := u.Location()
 	if err != nil {
-		return nil, fmt.Errorf("load goals: %w", err)
+		return nil, fmt.Errorf("load zone of user %s: %w", u.ID, err)
+	}
+	p := person{u, loc}
+	goals := DefaultGoals(u.ID)
+	if snap.Goals != nil {
+		goals = *snap.Goals
 	}
 	now := s.now()
-	h := &history{person: p, goals: goals, now: now, today: p.dayOf(now), from: from, to: to,
+	h := &history{person: p, goals: goals, rules: s.streakRules, now: now, today: p.dayOf(now), read: snap.Read,
+		xpTotal: snap.XPTotal, achievements: snap.Achievements,
 		movedIn: map[civil.Date][]occKey{}, exists: map[int]bool{}}
-	moves, err := s.store.ZoneChanges(ctx, userID)
-	if err != nil {
-		return nil, fmt.Errorf("load zone changes: %w", err)
-	}
-	if h.zones, err = scoreZoneChanges(moves); err != nil {
-		return nil, fmt.Errorf("load zone changes of user %s: %w", userID, err)
+	if h.zones, err = scoreZoneChanges(snap.ZoneChanges); err != nil {
+		return nil, fmt.Errorf("load zone changes of user %s: %w", u.ID, err)
 	}
 	h.zoneFrom = make([]civil.Date, len(h.zones))
 	for i, c := range h.zones {
 		h.zoneFrom[i] = person{p.User, c.To}.dayOf(c.At)
 	}
-	items, err := s.store.Items(ctx, userID)
-	if err != nil {
-		return nil, fmt.Errorf("load items: %w", err)
-	}
-	h.items = make([]*itemPlan, 0, len(items))
-	h.byID = make(map[uuid.UUID]*itemPlan, len(items))
-	for _, it := range items {
+	h.jumped = score.JumpedDays(h.zones, u.DayStartHour)
+	h.items = make([]*itemPlan, 0, len(snap.Items))
+	h.byID = make(map[uuid.UUID]*itemPlan, len(snap.Items))
+	for _, it := range snap.Items {
 		if created := h.dayAt(it.CreatedAt); !it.CreatedAt.IsZero() && (it.ActiveFrom.IsZero() || it.ActiveFrom.Before(created)) {
 			it.ActiveFrom = created // an item is never due before it existed
 		}
@@ -145,15 +151,7 @@ func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) 
 		h.items = append(h.items, ip)
 		h.byID[it.ID] = ip
 	}
-	loFrom, hiTo, eventsTo := allDaysFrom(), to.AddDays(1), to.AddDays(laterDays)
-	if !from.IsZero() {
-		loFrom, _ = timeline.EventWindow(from)
-		eventsTo = to
-	}
-	events, err := s.store.Events(ctx, userID, loFrom, eventsTo)
-	if err != nil {
-		return nil, fmt.Errorf("load events: %w", err)
-	}
+	events := snap.Events
 	slices.SortStableFunc(events, func(a, b Event) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 			return c
@@ -184,27 +182,46 @@ func (s *Service) historyOf(ctx context.Context, p person, from, to civil.Date) 
 			}
 		}
 	}
-	lo := loFrom
-	if !from.IsZero() {
-		lo = from.AddDays(-1)
+	h.health = make(map[civil.Date]*HealthDay, len(snap.Days))
+	h.work = make(map[civil.Date]*WorkDay, len(snap.Days))
+	h.scores = make(map[civil.Date]*DayScores, len(snap.Days))
+	for _, d := range snap.Days {
+		if d.Health != nil {
+			h.health[d.Date] = d.Health
+		}
+		if d.Work != nil {
+			h.work[d.Date] = d.Work
+		}
+		if d.Scores != nil {
+			h.scores[d.Date] = d.Scores
+		}
 	}
-	health, err := s.store.HealthDays(ctx, userID, lo, hiTo)
-	if err != nil {
-		return nil, fmt.Errorf("load health days: %w", err)
-	}
-	h.health = make(map[civil.Date]*HealthDay, len(health))
-	for i := range health {
-		h.health[health[i].Date] = &health[i]
-	}
-	work, err := s.store.WorkDays(ctx, userID, lo, to)
-	if err != nil {
-		return nil, fmt.Errorf("load work days: %w", err)
-	}
-	h.work = make(map[civil.Date]*WorkDay, len(work))
-	for i := range work {
-		h.work[work[i].Date] = &work[i]
+	if snap.Read.XP {
+		h.xp = map[civil.Date]map[string]XPEntry{}
+		for _, e := range snap.XP {
+			h.setXP(e)
+		}
 	}
 	return h, nil
+}
+
+// setXP records that the ledger holds e.
+func (h *history) setXP(e XPEntry) {
+	day := h.xp[e.Date]
+	if day == nil {
+		day = map[string]XPEntry{}
+		h.xp[e.Date] = day
+	}
+	day[e.Key] = e
+}
+
+// xpOn returns the sum of the points of the entries dated d.
+func (h *history) xpOn(d civil.Date) int64 {
+	var sum int64
+	for _, e := range h.xp[d] {
+		sum += e.Points
+	}
+	return sum
 }
 
 // scoreZoneChanges loads the zones of the changes for the score package.
@@ -305,6 +322,9 @@ func (h *history) findFirstDay() civil.Date {
 	}
 	for k := range h.occ {
 		consider(k.date)
+	}
+	for d := range h.xp {
+		consider(d)
 	}
 	return first
 }
@@ -481,73 +501,6 @@ func (h *history) breakdown(d civil.Date, soFar bool) (score.Day, score.Breakdow
 		return in, score.Breakdown{}, translate(err)
 	}
 	return in, b, nil
-}
-
-// itemMarks returns the statuses of item it on every day from its first day
-// through the history's today, and on the days after today (after a flight
-// west) on which the occurrence was completed or skipped.
-func (h *history) itemMarks(it *itemPlan) []score.Mark {
-	first := it.ActiveFrom
-	if first.IsZero() || first.Before(h.firstDay()) {
-		first = h.firstDay()
-	}
-	marks := make([]score.Mark, 0, max(h.today.Sub(first)+1, 0))
-	for d := first; !d.After(h.today); d = d.AddDays(1) {
-		status := score.Rest
-		k := occKey{it.ID, d}
-		if h.dueOn(it, d) {
-			st := h.occ[k]
-			switch {
-			case st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted:
-				status = score.Done
-			case st != nil && st.outcome != nil:
-				status = score.Skipped
-			case !st.movedTo(k).Before(h.today):
-				status = score.Pending // today's, or moved to a day not over yet
-			default:
-				status = score.Missed
-			}
-		}
-		marks = append(marks, score.Mark{Date: d, Status: status})
-	}
-	for d := h.today.AddDays(1); !d.After(h.today.AddDays(laterDays)); d = d.AddDays(1) {
-		if st := h.occ[occKey{it.ID, d}]; st != nil && st.outcome != nil && h.dueOn(it, d) {
-			status := score.Skipped
-			if st.outcome.Kind == EventCompleted {
-				status = score.Done
-			}
-			marks = append(marks, score.Mark{Date: d, Status: status})
-		}
-	}
-	return marks
-}
-
-// dayGoalMarks returns the day-goal status of every day from the first day
-// of the history through today, and of the days after today (after a
-// flight west) whose goal was already met.
-func (h *history) dayGoalMarks() ([]score.Mark, error) {
-	var marks []score.Mark
-	g := scoreGoals(h.goals)
-	for d := h.firstDay(); !d.After(h.today.AddDays(laterDays)); d = d.AddDays(1) {
-		later := d.After(h.today)
-		st, err := score.DayGoalStatus(h.habits(d, false), g, d.Before(h.today))
-		if err != nil {
-			return nil, translate(err)
-		}
-		if later && st != score.Done {
-			continue
-		}
-		marks = append(marks, score.Mark{Date: d, Status: st})
-	}
-	return marks, nil
-}
-
-// streak counts a streak over marks as of today, in the person's days
-// across their zone changes.
-func (h *history) streak(marks []score.Mark, rules score.StreakRules) (score.Streak, error) {
-	st, err := score.CountStreak(score.StreakInput{Marks: marks, Today: h.today, Rules: rules,
-		ZoneChanges: h.zones, DayStartHour: h.DayStartHour})
-	return st, translate(err)
 }
 
 // timelineEvents returns the events of occurrences dated in [from, to] as

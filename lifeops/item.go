@@ -24,15 +24,20 @@ const (
 
 // Item is a timeline item as stored: the timeline package's definition
 // (title, kind, schedule, anchor, offset, duration, XP, missed policy,
-// active dates) plus its owner, difficulty and timestamps. Its JSON form is
-// the item of the HTTP API with "difficulty", "created_at" and "updated_at"
-// added. Keyed by ID; an item belongs to exactly one user.
+// active dates) plus its owner, difficulty, version and timestamps. Its JSON
+// form is the item of the HTTP API with "difficulty", "version",
+// "created_at" and "updated_at" added. Keyed by ID; an item belongs to
+// exactly one user.
 type Item struct {
 	timeline.Item
 	UserID     uuid.UUID
 	Difficulty Difficulty
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Version is 1 for a new item and goes up by one with every change; an
+	// HTTP layer shows it as the item's ETag (see ItemUpdate.IfVersion).
+	// Stores keep it as given, 0 as 1.
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Validate checks it: the timeline package's rules for the definition
@@ -59,12 +64,13 @@ func (it Item) Validate() error {
 // itemExtra is the part of an Item's JSON that timeline.Item does not carry.
 type itemExtra struct {
 	Difficulty Difficulty `json:"difficulty,omitempty"`
+	Version    int64      `json:"version,omitempty"`
 	CreatedAt  time.Time  `json:"created_at,omitzero"`
 	UpdatedAt  time.Time  `json:"updated_at,omitzero"`
 }
 
 // MarshalJSON encodes it as the HTTP API's item with "difficulty",
-// "created_at" and "updated_at" added. The owner is not encoded.
+// "version", "created_at" and "updated_at" added. The owner is not encoded.
 func (it Item) MarshalJSON() ([]byte, error) {
 	def, err := json.Marshal(it.Item)
 	if err != nil {
@@ -74,7 +80,7 @@ func (it Item) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(def, &fields); err != nil {
 		return nil, err
 	}
-	extra, err := json.Marshal(itemExtra{it.Difficulty, it.CreatedAt, it.UpdatedAt})
+	extra, err := json.Marshal(itemExtra{it.Difficulty, it.Version, it.CreatedAt, it.UpdatedAt})
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +101,6 @@ func (it *Item) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &extra); err != nil {
 		return &ValidationError{Field: "item", Reason: "must be a JSON object with valid difficulty and timestamps", Err: err}
 	}
-	it.Item, it.Difficulty, it.CreatedAt, it.UpdatedAt = def, extra.Difficulty, extra.CreatedAt, extra.UpdatedAt
+	it.Item, it.Difficulty, it.Version, it.CreatedAt, it.UpdatedAt = def, extra.Difficulty, extra.Version, extra.CreatedAt, extra.UpdatedAt
 	return nil
 }

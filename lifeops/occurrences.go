@@ -2,7 +2,6 @@ package lifeops
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,169 +14,34 @@ import (
 	"github.com/lifeops/lifeops/timeline"
 )
 
-// ---- items
-
-// CreateItem validates and stores a new timeline item of the user. A zero
-// ID gets a random one; an empty Difficulty becomes easy. Creating an item
-// again with the ID and definition of a stored one returns the stored item,
-// so a retried request is harmless; another definition under a taken ID is
-// ErrConflict.
-func (s *Service) CreateItem(ctx context.Context, userID uuid.UUID, it Item) (Item, error) {
-	if _, err := s.store.User(ctx, userID); err != nil {
-		return Item{}, err
-	}
-	now := s.now()
-	it.UserID, it.CreatedAt, it.UpdatedAt = userID, now, now
-	if it.ID == uuid.Nil {
-		it.ID = uuid.New()
-	}
-	if it.Difficulty == "" {
-		it.Difficulty = DifficultyEasy
-	}
-	if err := it.Validate(); err != nil {
-		return Item{}, err
-	}
-	err := s.store.CreateItem(ctx, it)
-	if errors.Is(err, ErrConflict) {
-		old, gerr := s.store.Item(ctx, userID, it.ID)
-		if gerr == nil && sameDefinition(old, it) {
-			return old, nil
-		}
-		return Item{}, Errorf(CodeConflict, "An item with this id exists.")
-	}
-	if err != nil {
-		return Item{}, fmt.Errorf("create item: %w", err)
-	}
-	return s.store.Item(ctx, userID, it.ID)
-}
-
-func sameDefinition(a, b Item) bool {
-	ja, err1 := jsonOf(a.Item)
-	jb, err2 := jsonOf(b.Item)
-	return err1 == nil && err2 == nil && ja == jb && a.Difficulty == b.Difficulty
-}
-
-// Item returns one of the user's items, or ErrNotFound.
-func (s *Service) Item(ctx context.Context, userID, itemID uuid.UUID) (Item, error) {
-	return s.store.Item(ctx, userID, itemID)
-}
-
-// Items returns the user's items, oldest first.
-func (s *Service) Items(ctx context.Context, userID uuid.UUID) ([]Item, error) {
-	if _, err := s.store.User(ctx, userID); err != nil {
-		return nil, err
-	}
-	return s.store.Items(ctx, userID)
-}
-
-// ItemUpdate changes some fields of an item; nil fields stay as they are.
-// ClearXP removes the item's own XP value, so its difficulty decides.
-type ItemUpdate struct {
-	Title           *string                `json:"title,omitempty"`
-	Kind            *timeline.Kind         `json:"kind,omitempty"`
-	Schedule        *timeline.Schedule     `json:"schedule,omitempty"`
-	Anchor          *timeline.Anchor       `json:"anchor,omitempty"`
-	OffsetMinutes   *int                   `json:"offset_minutes,omitempty"`
-	DurationMinutes *int                   `json:"duration_minutes,omitempty"`
-	XP              *int                   `json:"xp,omitempty"`
-	ClearXP         bool                   `json:"clear_xp,omitempty"`
-	Missed          *timeline.MissedPolicy `json:"missed,omitempty"`
-	ActiveFrom      *civil.Date            `json:"active_from,omitempty"`
-	ActiveUntil     *civil.Date            `json:"active_until,omitempty"`
-	Difficulty      *Difficulty            `json:"difficulty,omitempty"`
-}
-
-// UpdateItem applies up to the user's item and returns the result. Applying
-// the same update twice changes nothing the second time. The new definition
-// applies to every day, past ones included, when days are scored again.
-func (s *Service) UpdateItem(ctx context.Context, userID, itemID uuid.UUID, up ItemUpdate) (Item, error) {
-	it, err := s.store.Item(ctx, userID, itemID)
-	if err != nil {
-		return Item{}, err
-	}
-	next := it
-	next.Schedule.Days = append([]time.Weekday(nil), it.Schedule.Days...)
-	if up.Title != nil {
-		next.Title = *up.Title
-	}
-	if up.Kind != nil {
-		next.Kind = *up.Kind
-	}
-	if up.Schedule != nil {
-		next.Schedule = *up.Schedule
-	}
-	if up.Anchor != nil {
-		next.Anchor = *up.Anchor
-	}
-	if up.OffsetMinutes != nil {
-		next.OffsetMinutes = *up.OffsetMinutes
-	}
-	if up.DurationMinutes != nil {
-		next.DurationMinutes = *up.DurationMinutes
-	}
-	if up.XP != nil && up.ClearXP {
-		return Item{}, invalid("xp", "cannot be set and cleared at once")
-	}
-	if up.XP != nil {
-		v := *up.XP
-		next.XP = &v
-	}
-	if up.ClearXP {
-		next.XP = nil
-	}
-	if up.Missed != nil {
-		next.Missed = *up.Missed
-	}
-	if up.ActiveFrom != nil {
-		next.ActiveFrom = *up.ActiveFrom
-	}
-	if up.ActiveUntil != nil {
-		next.ActiveUntil = *up.ActiveUntil
-	}
-	if up.Difficulty != nil {
-		next.Difficulty = *up.Difficulty
-	}
-	if err := next.Validate(); err != nil {
-		return Item{}, err
-	}
-	if sameDefinition(it, next) {
-		return it, nil
-	}
-	next.UpdatedAt = s.now()
-	if err := s.store.UpdateItem(ctx, next); err != nil {
-		return Item{}, fmt.Errorf("update item: %w", err)
-	}
-	return s.store.Item(ctx, userID, itemID)
-}
-
-// DeleteItem deletes the user's item and its events. XP it earned stays.
-func (s *Service) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error {
-	if err := s.store.DeleteItem(ctx, userID, itemID); err != nil {
-		return fmt.Errorf("delete item: %w", err)
-	}
-	return nil
-}
-
 // ---- the feed
 
 // Feed returns the timeline of one of the person's days in view (empty means
 // the default view): each occurrence at its instant in the person's zone,
 // anchored to the day's measured wake time and bedtime when known, else the
-// profile's. A zero date means the person's current day.
+// profile's. A zero date means the person's current day. Feed only reads,
+// from one snapshot.
 func (s *Service) Feed(ctx context.Context, userID uuid.UUID, d civil.Date, view timeline.View) (timeline.Feed, error) {
-	p, err := s.person(ctx, userID)
-	if err != nil {
-		return timeline.Feed{}, err
-	}
-	if d, err = s.dayOrToday(p, d, "date"); err != nil {
-		return timeline.Feed{}, err
-	}
 	if _, err := timeline.ParseView(string(view)); err != nil {
 		return timeline.Feed{}, translate(err)
 	}
-	h, err := s.historyOf(ctx, p, d, d)
+	days := possibleDays(s.now())
+	if !d.IsZero() {
+		if !d.IsValid() {
+			return timeline.Feed{}, invalid("date", "must be a real date")
+		}
+		days = Span{From: d, To: d}
+	}
+	q := SnapshotQuery{
+		Days:   []Span{{From: days.From.AddDays(-2), To: days.To.AddDays(1)}},
+		Events: []Span{{From: days.From.AddDays(-timeline.MaxPostponeDays), To: days.To}},
+	}
+	h, err := s.snapshot(ctx, s.store, userID, q)
 	if err != nil {
 		return timeline.Feed{}, err
+	}
+	if d.IsZero() {
+		d = h.today
 	}
 	return s.feed(h, d, view)
 }
@@ -219,22 +83,25 @@ type Outcome struct {
 	NewAchievements []Achievement   `json:"new_achievements,omitzero"` // unlocked by this call
 }
 
-// occurrence loads the history for an operation on the occurrence of
-// itemID on day d (the person's current day when d is zero), and checks
-// that the occurrence exists and is not in the future. It returns the day.
-func (s *Service) occurrence(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (*history, *itemPlan, civil.Date, error) {
-	p, err := s.person(ctx, userID)
+// occurrence loads the person, in the unit of work, for an operation on the
+// occurrence of itemID on day d (the person's current day when d is zero),
+// and checks that the item is theirs, that the day has begun and that the
+// item is due on it. It returns the day.
+func (u *unit) occurrence(ctx context.Context, itemID uuid.UUID, d civil.Date) (*history, *itemPlan, civil.Date, error) {
+	if !d.IsZero() && !d.IsValid() {
+		return nil, nil, d, invalid("date", "must be a real date")
+	}
+	h, err := u.load(ctx, d)
 	if err != nil {
 		return nil, nil, d, err
 	}
-	if d, err = s.dayOrToday(p, d, "date"); err != nil {
-		return nil, nil, d, err
+	if d.IsZero() {
+		d = h.today
 	}
-	h, err := s.historyWith(ctx, p, itemID)
-	if err != nil {
-		return nil, nil, d, err
+	it, ok := h.byID[itemID]
+	if !ok {
+		return nil, nil, d, Errorf(CodeNotFound, "Item not found.")
 	}
-	it := h.byID[itemID]
 	if d.After(h.today) {
 		return nil, nil, d, invalid("date", "%s has not begun yet: today is %s", d, h.today)
 	}
@@ -242,25 +109,6 @@ func (s *Service) occurrence(ctx context.Context, userID, itemID uuid.UUID, d ci
 		return nil, nil, d, invalid("date", "%q is not due on %s", it.Title, d)
 	}
 	return h, it, d, nil
-}
-
-// historyWith loads the person's whole history, which must hold the item
-// itemID: an item the store does not have is its error (ErrNotFound), and
-// one created while the history was read is read again with it.
-func (s *Service) historyWith(ctx context.Context, p person, itemID uuid.UUID) (*history, error) {
-	for range 2 {
-		h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := h.byID[itemID]; ok {
-			return h, nil
-		}
-		if _, err := s.store.Item(ctx, p.ID, itemID); err != nil {
-			return nil, err
-		}
-	}
-	return nil, Errorf(CodeConflict, "The item is being changed by another request; try again.")
 }
 
 // record adds e to h as if it had been loaded.
@@ -324,8 +172,9 @@ func (h *history) forget(k occKey, kinds ...EventKind) {
 
 // Complete marks the occurrence of the item on day d (its scheduled day) as
 // done now and awards its XP: the item's difficulty or own XP, with bonuses
-// for being on time and for the item's streak. Then it rescores the day,
-// settles the day's bonuses and unlocks any achievement now earned.
+// for being on time and for the item's streak. In the same unit of work it
+// scores the day again, settles the day's bonuses and unlocks any
+// achievement now earned.
 //
 // Complete is idempotent: completing a completed occurrence changes nothing
 // and awards nothing, however many requests run at once. A skipped
@@ -333,83 +182,69 @@ func (h *history) forget(k occKey, kinds ...EventKind) {
 // current day, and days the item is not due on, are ErrInvalid. A zero d
 // means the person's current day.
 func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (Outcome, error) {
-	h, it, d, err := s.occurrence(ctx, userID, itemID, d)
-	if err != nil {
-		return Outcome{}, err
-	}
-	now := s.now()
-	e, created, err := s.store.AddEvent(ctx, Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: d,
-		Kind: EventCompleted, At: now, CreatedAt: now})
-	if err != nil {
-		return Outcome{}, fmt.Errorf("record completion: %w", err)
-	}
-	if e.Kind != EventCompleted {
-		return Outcome{}, Errorf(CodeConflict, "%q was skipped on %s; undo the skip to complete it.", it.Title, d)
-	}
-	if created {
-		h.record(e)
-	} else if st := h.occ[occKey{itemID, d}]; st == nil || st.outcome == nil {
-		h.record(e) // completed by a concurrent request after the history was loaded
-	}
-	streak, err := s.awardCompletion(ctx, h, it, d, e)
-	if err != nil {
-		return Outcome{}, err
-	}
-	// An undo that ran between storing the completion and its XP deleted
-	// the completion and maybe not yet the XP: take the XP back as that
-	// undo meant to, and report the occurrence as it is now.
-	if gone, err := s.completionGone(ctx, userID, itemID, d); err != nil || gone {
+	var out Outcome
+	err := s.update(ctx, userID, func(u *unit) error {
+		h, it, d, err := u.occurrence(ctx, itemID, d)
 		if err != nil {
-			return Outcome{}, err
+			return err
 		}
-		if _, err := s.store.DeleteXP(ctx, userID, score.CompletionKey(itemID.String(), d)); err != nil {
-			return Outcome{}, fmt.Errorf("take back completion XP: %w", err)
+		if st := h.occ[occKey{itemID, d}]; st != nil && st.outcome != nil {
+			if st.outcome.Kind != EventCompleted {
+				return Errorf(CodeConflict, "%q was skipped on %s; undo the skip to complete it.", it.Title, d)
+			}
+			out, err = u.unchanged(it, d)
+			return err
 		}
-		if h, err = s.historyOf(ctx, h.person, civil.Date{}, s.today(h.person)); err != nil {
-			return Outcome{}, err
+		now := s.now()
+		e, err := u.addEvent(ctx, Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: d, Kind: EventCompleted, At: now, CreatedAt: now})
+		if err != nil {
+			return err
 		}
-		return s.settle(ctx, h, h.item(itemID), d, nil, true)
-	}
-	if created {
+		streak := h.itemStreak(u.st, it)
+		a, err := score.CompletionAward(score.Completion{ItemID: it.ID.String(), Date: d,
+			Difficulty: score.Difficulty(it.Difficulty), BasePoints: it.XP, OnTime: h.onTime(it, occKey{it.ID, d}, e.At), Streak: streak.Current})
+		if err != nil {
+			return translate(err)
+		}
+		a.Reason = completionReason(it.Title, it.ID, a.Reason)
+		u.addXP(s.xpEntry(userID, a))
+		st, err := u.recount()
+		if err != nil {
+			return err
+		}
 		s.log.InfoContext(ctx, "completed", "user_id", userID, "item_id", itemID, "date", d)
-	}
-	return s.settle(ctx, h, it, d, &streak, false)
+		out, err = u.outcome(st, it, d)
+		return err
+	})
+	return out, err
 }
 
-// awardCompletion records the XP of the completion e of item it on day d,
-// counted over h, which holds e: the base points with the on-time and
-// streak bonuses. Recording it again changes nothing. It returns the
-// item's streak over h.
-func (s *Service) awardCompletion(ctx context.Context, h *history, it *itemPlan, d civil.Date, e Event) (score.Streak, error) {
-	streak, err := h.streak(h.itemMarks(it), s.streakRules)
+// addEvent stores e, which the unit's history says the occurrence has no
+// event of its slot for, and records it in the history.
+func (u *unit) addEvent(ctx context.Context, e Event) (Event, error) {
+	if err := e.Validate(); err != nil {
+		return Event{}, err
+	}
+	stored, created, err := u.tx.AddEvent(ctx, e)
 	if err != nil {
-		return score.Streak{}, err
+		return Event{}, fmt.Errorf("record %s: %w", e.Kind, err)
 	}
-	a, err := score.CompletionAward(score.Completion{ItemID: it.ID.String(), Date: d,
-		Difficulty: score.Difficulty(it.Difficulty), BasePoints: it.XP, OnTime: h.onTime(it, occKey{it.ID, d}, e.At), Streak: streak.Current})
-	if err != nil {
-		return score.Streak{}, translate(err)
+	if !created {
+		// Only a write outside the Service's units of work can get here.
+		return Event{}, Errorf(CodeConflict, "The occurrence was changed by another request; try again.")
 	}
-	a.Reason = completionReason(it.Title, it.ID, a.Reason)
-	if _, _, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
-		return score.Streak{}, fmt.Errorf("award completion: %w", err)
-	}
-	return streak, nil
+	u.h.record(stored)
+	return stored, nil
 }
 
-// completionGone reports whether the store no longer holds a completion of
-// the occurrence of itemID on day d.
-func (s *Service) completionGone(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (bool, error) {
-	events, err := s.store.Events(ctx, userID, d, d)
-	if err != nil {
-		return false, fmt.Errorf("load events: %w", err)
+// unchanged reports the occurrence of it on day d as it stands, for a
+// request that changes nothing.
+func (u *unit) unchanged(it *itemPlan, d civil.Date) (Outcome, error) {
+	st := u.st.clone()
+	if err := u.h.countTo(st); err != nil {
+		return Outcome{}, err
 	}
-	for _, e := range events {
-		if e.ItemID == itemID && e.Kind == EventCompleted {
-			return false, nil
-		}
-	}
-	return true, nil
+	return u.outcome(st, it, d)
 }
 
 // completionReason is the ledger reason of a completion: the score
@@ -435,26 +270,35 @@ func completionReason(title string, itemID uuid.UUID, reason string) string {
 // idempotent; a completed occurrence is ErrConflict (undo it first). A
 // zero d means the person's current day.
 func (s *Service) Skip(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, reason string) (Outcome, error) {
-	h, it, d, err := s.occurrence(ctx, userID, itemID, d)
-	if err != nil {
-		return Outcome{}, err
-	}
-	now := s.now()
-	ev := Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: d, Kind: EventSkipped, At: now, Reason: reason, CreatedAt: now}
-	if err := ev.Validate(); err != nil {
-		return Outcome{}, err
-	}
-	e, created, err := s.store.AddEvent(ctx, ev)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("record skip: %w", err)
-	}
-	if e.Kind != EventSkipped {
-		return Outcome{}, Errorf(CodeConflict, "%q was completed on %s; undo the completion to skip it.", it.Title, d)
-	}
-	if created || h.occ[occKey{itemID, d}] == nil || h.occ[occKey{itemID, d}].outcome == nil {
-		h.record(e)
-	}
-	return s.settle(ctx, h, it, d, nil, false)
+	var out Outcome
+	err := s.update(ctx, userID, func(u *unit) error {
+		h, it, d, err := u.occurrence(ctx, itemID, d)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		ev := Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: d, Kind: EventSkipped, At: now, Reason: reason, CreatedAt: now}
+		if err := ev.Validate(); err != nil {
+			return err
+		}
+		if st := h.occ[occKey{itemID, d}]; st != nil && st.outcome != nil {
+			if st.outcome.Kind != EventSkipped {
+				return Errorf(CodeConflict, "%q was completed on %s; undo the completion to skip it.", it.Title, d)
+			}
+			out, err = u.unchanged(it, d)
+			return err
+		}
+		if _, err := u.addEvent(ctx, ev); err != nil {
+			return err
+		}
+		st, err := u.recount()
+		if err != nil {
+			return err
+		}
+		out, err = u.outcome(st, it, d)
+		return err
+	})
+	return out, err
 }
 
 // Postponement says where a postponed occurrence goes; set exactly one
@@ -477,36 +321,42 @@ type Postponement struct {
 // place replaces the postponement. A completed or skipped occurrence is
 // ErrConflict. A zero d means the person's current day.
 func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, to Postponement) (Outcome, error) {
-	h, it, d, err := s.occurrence(ctx, userID, itemID, d)
-	if err != nil {
-		return Outcome{}, err
-	}
-	k := occKey{itemID, d}
-	if st := h.occ[k]; st != nil && st.outcome != nil {
-		return Outcome{}, Errorf(CodeConflict, "%q is already %s on %s; undo it to postpone it.", it.Title, st.outcome.Kind, d)
-	}
-	ev, err := s.postponement(h, it, d, to)
-	if err != nil {
-		return Outcome{}, err
-	}
-	for range 3 { // replace a different postponement; retried if another request wins the slot
-		e, created, err := s.store.AddEvent(ctx, ev)
+	var out Outcome
+	err := s.update(ctx, userID, func(u *unit) error {
+		h, it, d, err := u.occurrence(ctx, itemID, d)
 		if err != nil {
-			return Outcome{}, fmt.Errorf("record postponement: %w", err)
+			return err
 		}
-		if e.Kind != EventPostponed {
-			return Outcome{}, Errorf(CodeConflict, "%q is already %s on %s; undo it to postpone it.", it.Title, e.Kind, d)
+		k := occKey{itemID, d}
+		st := h.occ[k]
+		if st != nil && st.outcome != nil {
+			return Errorf(CodeConflict, "%q is already %s on %s; undo it to postpone it.", it.Title, st.outcome.Kind, d)
 		}
-		if created || (e.To.Equal(ev.To) && e.ToDate == ev.ToDate) {
+		ev, err := s.postponement(h, it, d, to)
+		if err != nil {
+			return err
+		}
+		if st != nil && st.postponed != nil {
+			if old := st.postponed; old.To.Equal(ev.To) && old.ToDate == ev.ToDate {
+				out, err = u.unchanged(it, d)
+				return err
+			}
+			if _, err := u.tx.DeleteEvent(ctx, userID, itemID, d, EventPostponed); err != nil {
+				return fmt.Errorf("replace postponement: %w", err)
+			}
 			h.forget(k, EventPostponed)
-			h.record(e)
-			return s.settle(ctx, h, it, d, nil, true)
 		}
-		if _, err := s.store.DeleteEvent(ctx, userID, itemID, d, EventPostponed); err != nil {
-			return Outcome{}, fmt.Errorf("replace postponement: %w", err)
+		if _, err := u.addEvent(ctx, ev); err != nil {
+			return err
 		}
-	}
-	return Outcome{}, Errorf(CodeConflict, "%q is being postponed by another request; try again.", it.Title)
+		st2, err := u.recount()
+		if err != nil {
+			return err
+		}
+		out, err = u.outcome(st2, it, d)
+		return err
+	})
+	return out, err
 }
 
 // postponement builds and checks the postponed event for to.
@@ -556,119 +406,83 @@ func (s *Service) postponement(h *history, it *itemPlan, d civil.Date, to Postpo
 }
 
 // Undo takes back every event of the occurrence of the item on day d: the
-// completion or skip and any postponement, and the completion's XP. The day
-// is scored again and its bonuses settled; achievements, once unlocked,
-// stay. Undoing an occurrence with no events changes nothing. A zero d
-// means the person's current day.
+// completion or skip and any postponement, and the completion's XP. In the
+// same unit of work the day is scored again and its bonuses settled;
+// achievements, once unlocked, stay. Undoing an occurrence with no events
+// changes nothing. A zero d means the person's current day.
 func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (Outcome, error) {
-	p, err := s.person(ctx, userID)
-	if err != nil {
-		return Outcome{}, err
+	if !d.IsZero() && !d.IsValid() {
+		return Outcome{}, invalid("date", "must be a real date")
 	}
-	if d, err = s.dayOrToday(p, d, "date"); err != nil {
-		return Outcome{}, err
-	}
-	if _, err := s.store.Item(ctx, userID, itemID); err != nil {
-		return Outcome{}, err
-	}
-	key := score.CompletionKey(itemID.String(), d)
-	// The XP goes first and again last: a crash in between, or a
-	// concurrent completion, is repaired by repeating the undo.
-	if _, err := s.store.DeleteXP(ctx, userID, key); err != nil {
-		return Outcome{}, fmt.Errorf("take back completion XP: %w", err)
-	}
-	removed := 0
-	for _, kind := range []EventKind{EventCompleted, EventSkipped, EventPostponed} {
-		ok, err := s.store.DeleteEvent(ctx, userID, itemID, d, kind)
+	var out Outcome
+	err := s.update(ctx, userID, func(u *unit) error {
+		h, err := u.load(ctx, d)
 		if err != nil {
-			return Outcome{}, fmt.Errorf("undo %s: %w", kind, err)
+			return err
 		}
-		if ok {
-			removed++
+		if d.IsZero() {
+			d = h.today
 		}
-	}
-	if _, err := s.store.DeleteXP(ctx, userID, key); err != nil {
-		return Outcome{}, fmt.Errorf("take back completion XP: %w", err)
-	}
-	if removed > 0 {
-		s.log.InfoContext(ctx, "undone", "user_id", userID, "item_id", itemID, "date", d, "events", removed)
-	}
-	h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
-	if err != nil {
-		return Outcome{}, err
-	}
-	it := h.item(itemID)
-	if st := h.occ[occKey{itemID, d}]; st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted {
-		// A completion that ran between the deletes above came after this
-		// undo, and the second delete took its XP: give it back.
-		if _, err := s.awardCompletion(ctx, h, it, d, *st.outcome); err != nil {
-			return Outcome{}, err
+		it, ok := h.byID[itemID]
+		if !ok {
+			return Errorf(CodeNotFound, "Item not found.")
 		}
-	}
-	return s.settle(ctx, h, it, d, nil, true)
-}
-
-// settle rescores day d and the day the occurrence of d is on now (moved
-// there by a postponement), settles the achievements, and reports the
-// occurrence's state. With left, the call may have taken the occurrence off
-// a day it had been moved to, which the stored events no longer tell, so
-// every day it could have been on is rescored: d through
-// timeline.MaxPostponeDays later, up to the person's current day. A retry
-// after a crash rescores them too. A non-nil streak is the item's streak
-// over h, already counted.
-func (s *Service) settle(ctx context.Context, h *history, it *itemPlan, d civil.Date, streak *score.Streak, left bool) (Outcome, error) {
-	k := occKey{it.ID, d}
-	days := []civil.Date{d}
-	if moved := h.occ[k].movedTo(k); moved != d {
-		days = append(days, moved)
-	}
-	if left {
-		days = days[:0]
-		for day := d; !day.After(d.AddDays(timeline.MaxPostponeDays)); day = day.AddDays(1) {
-			days = append(days, day)
+		k := occKey{itemID, d}
+		st := h.occ[k]
+		if st == nil || (st.outcome == nil && st.postponed == nil) {
+			out, err = u.unchanged(it, d)
+			return err
 		}
-	}
-	for _, day := range days {
-		if !day.After(h.today) {
-			if _, _, err := s.scoreDay(ctx, h, day); err != nil {
-				return Outcome{}, err
+		var kinds []EventKind
+		if st.outcome != nil {
+			kinds = append(kinds, st.outcome.Kind)
+		}
+		if st.postponed != nil {
+			kinds = append(kinds, EventPostponed)
+		}
+		for _, kind := range kinds {
+			if _, err := u.tx.DeleteEvent(ctx, userID, itemID, d, kind); err != nil {
+				return fmt.Errorf("undo %s: %w", kind, err)
 			}
 		}
-	}
-	unlocked, _, err := s.settleAchievements(ctx, h)
-	if err != nil {
-		return Outcome{}, err
-	}
-	out := Outcome{ItemID: it.ID, Date: d, Events: []Event{}, NewAchievements: unlocked}
+		h.forget(k, kinds...)
+		if e, ok := u.findXP(d, score.CompletionKey(itemID.String(), d)); ok {
+			u.removeXP(e)
+		}
+		st2, err := u.recount()
+		if err != nil {
+			return err
+		}
+		s.log.InfoContext(ctx, "undone", "user_id", userID, "item_id", itemID, "date", d, "events", len(kinds))
+		out, err = u.outcome(st2, it, d)
+		return err
+	})
+	return out, err
+}
+
+// outcome reports the occurrence of it on day d as the unit leaves it, with
+// st the person's standing as of today.
+func (u *unit) outcome(st *standing, it *itemPlan, d civil.Date) (Outcome, error) {
+	h := u.h
+	out := Outcome{ItemID: it.ID, Date: d, Events: []Event{}, NewAchievements: u.unlocked}
 	for _, e := range h.events {
 		if e.ItemID == it.ID && e.Date == d {
 			out.Events = append(out.Events, e)
 		}
 	}
-	if st := h.occ[k]; st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted {
-		entries, err := s.store.XPEntries(ctx, h.ID, XPQuery{From: d, To: d})
-		if err != nil {
-			return Outcome{}, fmt.Errorf("load XP: %w", err)
-		}
-		key := score.CompletionKey(it.ID.String(), d)
-		for i := range entries {
-			if entries[i].Key == key {
-				out.Award = &entries[i]
-			}
+	if st := h.occ[occKey{it.ID, d}]; st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted {
+		if e, ok := u.findXP(d, score.CompletionKey(it.ID.String(), d)); ok {
+			out.Award = &e
 		}
 	}
-	if out.XP, err = s.xpStatus(ctx, h.ID); err != nil {
+	var err error
+	if out.XP, err = u.xpStatus(); err != nil {
 		return Outcome{}, err
 	}
-	if streak == nil {
-		st, err := h.streak(h.itemMarks(it), s.streakRules)
-		if err != nil {
-			return Outcome{}, err
-		}
-		streak = &st
-	}
-	out.Streak = streak
-	if f, err := s.feed(h, d, timeline.ViewExpanded); err == nil {
+	_, streaks := h.streaks(st)
+	streak := streaks[it.ID]
+	out.Streak = &streak
+	if f, err := u.s.feed(h, d, timeline.ViewExpanded); err == nil {
 		for i := range f.Entries {
 			if e := f.Entries[i]; e.ItemID == it.ID && e.Date == d {
 				out.Entry = &f.Entries[i]

@@ -1,16 +1,13 @@
 package lifeops
 
 import (
-	"cmp"
 	"context"
 	"iter"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
-	"github.com/lifeops/lifeops/score"
 )
 
 // Page selects a slice of an ordered listing. Limit 0 means no limit.
@@ -65,6 +62,10 @@ type HealthStore interface {
 	// PutRawDocuments upserts each document on (UserID, Provider, Kind, ID),
 	// replacing a stored revision in place.
 	PutRawDocuments(ctx context.Context, docs []RawDocument) error
+	// MarkRawDocumentsDeleted marks deleted the user's documents of
+	// provider and kind dated in span whose ID is not in keep, and returns
+	// how many it marked; documents already marked are left as they are.
+	MarkRawDocumentsDeleted(ctx context.Context, userID uuid.UUID, provider, kind string, span Span, keep []string) (int, error)
 	// RawDocument returns one document, or ErrNotFound.
 	RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (RawDocument, error)
 	// RawDocuments lists the user's documents that match q, ordered by
@@ -109,13 +110,16 @@ type WorkStore interface {
 
 // ScoreStore keeps computed daily scores.
 type ScoreStore interface {
-	// PutScores upserts s on (UserID, Date), replacing every field.
-	PutScores(ctx context.Context, s DayScores) error
+	// PutScores upserts each of scores on (UserID, Date), replacing every
+	// field, all or nothing.
+	PutScores(ctx context.Context, scores ...DayScores) error
 	// Scores returns the user's scored days in [from, to] ordered by date.
 	Scores(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]DayScores, error)
 }
 
-// XPStore keeps the XP ledger.
+// XPStore keeps the XP ledger and, beside it, each user's total, which
+// every write of the ledger keeps equal to the sum of the user's entries in
+// the same atomic step, so reading the total never sums the ledger.
 type XPStore interface {
 	// AddXP inserts e unless the user has an entry with e.Key, atomically
 	// (see insert-if-absent on [Store]). It returns the stored entry, which
@@ -124,7 +128,13 @@ type XPStore interface {
 	// DeleteXP deletes the user's entry with key and reports whether there
 	// was one. Deleting a missing key is not an error.
 	DeleteXP(ctx context.Context, userID uuid.UUID, key string) (deleted bool, err error)
-	// XPTotal returns the sum of the Points of the user's entries.
+	// UpdateXP inserts each entry of add whose key the user has no entry
+	// with, and deletes the user's entries with the keys in remove, all or
+	// nothing. A key in both is refused (ErrInvalid). It is AddXP and
+	// DeleteXP for many entries at once.
+	UpdateXP(ctx context.Context, userID uuid.UUID, add []XPEntry, remove []string) error
+	// XPTotal returns the sum of the Points of the user's entries, or
+	// ErrNotFound for an unknown user.
 	XPTotal(ctx context.Context, userID uuid.UUID) (int64, error)
 	// XPEntries lists the user's entries that match q, ordered by Date,
 	// then CreatedAt, then Key.
@@ -135,71 +145,6 @@ type XPStore interface {
 type XPQuery struct {
 	From, To civil.Date
 	Page     Page
-}
-
-// XPSummaryStore is an optional extension of [XPStore]. The achievements
-// need of the ledger only the points of each day (for the level
-// achievements) and the achievements' own entries; a Store that can sum a
-// ledger where it lives implements this, and the Service then reads that
-// summary instead of the whole ledger on every write. Without it the
-// Service reads XPEntries and sums them itself, with the same results.
-type XPSummaryStore interface {
-	// XPSummary returns the user's ledger summed by day, or ErrNotFound
-	// for an unknown user.
-	XPSummary(ctx context.Context, userID uuid.UUID) (XPSummary, error)
-}
-
-// XPSummary is a person's XP ledger summed by day, with the entries that
-// achievements earned in full.
-type XPSummary struct {
-	// Days holds, for every date that has entries, the sum of their
-	// Points, ordered by Date.
-	Days []XPDay `json:"days"`
-	// Achievements are the entries of Kind "achievement", ordered as
-	// XPEntries orders entries.
-	Achievements []XPEntry `json:"achievements"`
-}
-
-// XPDay is the XP of one of a person's days: the sum of the Points of the
-// ledger entries dated that day.
-type XPDay struct {
-	Date   civil.Date `json:"date"`
-	Points int64      `json:"points"`
-}
-
-// SummarizeXP sums a ledger as [XPSummaryStore.XPSummary] does. The
-// entries may come in any order.
-func SummarizeXP(entries []XPEntry) XPSummary {
-	sums := map[civil.Date]int64{}
-	var out XPSummary
-	for _, e := range entries {
-		sums[e.Date] += e.Points
-		if e.Kind == xpKindAchievement {
-			out.Achievements = append(out.Achievements, e)
-		}
-	}
-	out.Days = make([]XPDay, 0, len(sums))
-	for d, p := range sums {
-		out.Days = append(out.Days, XPDay{Date: d, Points: p})
-	}
-	slices.SortFunc(out.Days, func(a, b XPDay) int { return a.Date.Compare(b.Date) })
-	slices.SortFunc(out.Achievements, compareXP)
-	return out
-}
-
-// xpKindAchievement is the Kind of the entries achievements earn.
-const xpKindAchievement = string(score.KindAchievement)
-
-// compareXP orders entries as XPEntries lists them: by Date, then
-// CreatedAt, then Key.
-func compareXP(a, b XPEntry) int {
-	if c := a.Date.Compare(b.Date); c != 0 {
-		return c
-	}
-	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Key, b.Key)
 }
 
 // AchievementStore keeps unlocked achievements.
@@ -292,11 +237,10 @@ type ZoneStore interface {
 // memory, and what the storetest package checks.
 //
 // The Service keeps its promises (complete, skip, postpone and undo are
-// idempotent; concurrent requests award nothing twice; a crash between two
-// writes is repaired by retrying the request) without transactions across
-// ports. Instead every write is idempotent on its own and the Service
-// orders its writes so that repeating a whole use case converges on the
-// same state. For that, a store guarantees:
+// idempotent; concurrent requests award nothing twice; a crash leaves
+// nothing half done) by running every write of a person's data as one unit
+// of work ([Transactor.Update]) and every read on one snapshot
+// ([SnapshotStore.Snapshot]). Besides, a store guarantees:
 //
 //   - Natural keys: each record type has the key its doc comment names, and
 //     "Put" methods upsert on it: writing the same record twice leaves one.
@@ -331,6 +275,8 @@ type ZoneStore interface {
 //   - Context: a cancelled or expired context stops the call with an error
 //     matching the context's error, and writes nothing.
 type Store interface {
+	Transactor
+	SnapshotStore
 	UserStore
 	HealthStore
 	HeartRateStore

@@ -3,7 +3,6 @@ package lifeops_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,79 +16,133 @@ import (
 	"github.com/lifeops/lifeops/score"
 )
 
-// crashingStore is a memstore whose chosen write fails once, as if the
-// process had died between two writes of a use case.
+// crashingStore is a store whose chosen write fails once, as if the
+// process had died in the middle of a unit of work. It wraps the store a
+// unit of work hands out too, where the Service does its writes.
 type crashingStore struct {
-	*memstore.Store
-	failAddXP       atomic.Bool
-	failDeleteEvent atomic.Bool
+	lifeops.Store
+	faults *faults
 }
 
-var _ lifeops.Store = (*crashingStore)(nil)
+type faults struct {
+	updateXP    atomic.Bool
+	deleteEvent atomic.Bool
+	putScores   atomic.Bool
+}
+
+var _ lifeops.Store = crashingStore{}
 
 var errCrash = errors.New("crash")
 
-func (s *crashingStore) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bool, error) {
-	if s.failAddXP.CompareAndSwap(true, false) {
-		return lifeops.XPEntry{}, false, errCrash
-	}
-	return s.Store.AddXP(ctx, e)
+func (s crashingStore) Update(ctx context.Context, userID uuid.UUID, fn func(tx lifeops.Store) error) error {
+	return s.Store.Update(ctx, userID, func(tx lifeops.Store) error { return fn(crashingStore{tx, s.faults}) })
 }
 
-func (s *crashingStore) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, kind lifeops.EventKind) (bool, error) {
-	if s.failDeleteEvent.CompareAndSwap(true, false) {
+func (s crashingStore) UpdateXP(ctx context.Context, userID uuid.UUID, add []lifeops.XPEntry, remove []string) error {
+	if s.faults.updateXP.CompareAndSwap(true, false) {
+		return errCrash
+	}
+	return s.Store.UpdateXP(ctx, userID, add, remove)
+}
+
+func (s crashingStore) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, kind lifeops.EventKind) (bool, error) {
+	if s.faults.deleteEvent.CompareAndSwap(true, false) {
 		return false, errCrash
 	}
 	return s.Store.DeleteEvent(ctx, userID, itemID, d, kind)
 }
 
-// TestRetryRepairsAnInterruptedWrite stops Complete between storing the
-// completion and its XP, and Undo between taking the XP back and deleting
-// the completion; repeating each request gives the state one clean request
-// gives.
-func TestRetryRepairsAnInterruptedWrite(t *testing.T) {
+func (s crashingStore) PutScores(ctx context.Context, scores ...lifeops.DayScores) error {
+	if s.faults.putScores.CompareAndSwap(true, false) {
+		return errCrash
+	}
+	return s.Store.PutScores(ctx, scores...)
+}
+
+// TestACrashInAUnitOfWorkLeavesNothing stops Complete and Undo at each of
+// their writes: the failed request leaves the store exactly as it was, and
+// sending it again gives the state one clean request gives.
+func TestACrashInAUnitOfWorkLeavesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	loc := berlin(t)
 	now := time.Date(2026, 3, 10, 7, 40, 0, 0, loc)
-	store := &crashingStore{Store: memstore.New()}
-	svc, err := lifeops.New(&lifeops.Config{Store: store, Clock: lifeops.ClockFunc(func() time.Time { return now })})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"}))
-	b := &bundle{svc: svc, store: store.Store}
-	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
+	for _, crash := range []string{"xp", "scores"} {
+		t.Run(crash, func(t *testing.T) {
+			t.Parallel()
+			mem := memstore.New()
+			store := crashingStore{mem, &faults{}}
+			svc, err := lifeops.New(&lifeops.Config{Store: store, Clock: lifeops.ClockFunc(func() time.Time { return now })})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"}))
+			b := &bundle{svc: svc, store: mem}
+			it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
+			before := exportOf(t, mem, u.ID)
 
-	store.failAddXP.Store(true)
-	if _, err := svc.Complete(ctx, u.ID, it.ID, day(10)); !errors.Is(err, errCrash) {
-		t.Fatalf("Complete with a crash = %v", err)
-	}
-	if hasXP(t, b, u.ID, "completion:"+it.ID.String()+":2026-03-10") {
-		t.Fatal("the crash did not happen between the two writes")
-	}
-	out := mustOK[lifeops.Outcome](t)(svc.Complete(ctx, u.ID, it.ID, day(10)))
-	if out.Award == nil || out.Award.Points != 6 || len(out.Events) != 1 {
-		t.Errorf("retried completion: award %+v, %d events", out.Award, len(out.Events))
-	}
+			arm := func() {
+				if crash == "xp" {
+					store.faults.updateXP.Store(true)
+				} else {
+					store.faults.putScores.Store(true)
+				}
+			}
+			arm()
+			if _, err := svc.Complete(ctx, u.ID, it.ID, day(10)); !errors.Is(err, errCrash) {
+				t.Fatalf("Complete with a crash = %v", err)
+			}
+			if diff := cmp.Diff(before, exportOf(t, mem, u.ID)); diff != "" {
+				t.Fatalf("a crashed Complete left writes behind (-before +after):\n%s", diff)
+			}
+			out := mustOK[lifeops.Outcome](t)(svc.Complete(ctx, u.ID, it.ID, day(10)))
 
-	// A clean run of the same request on another service, for comparison.
-	clean := setup(t, now)
-	cu := clean.user(t)
-	cit := clean.item(t, cu.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
-	want := mustOK[lifeops.Outcome](t)(clean.svc.Complete(ctx, cu.ID, cit.ID, day(10)))
-	if out.XP != want.XP {
-		t.Errorf("XP after a repaired completion = %+v, after a clean one = %+v", out.XP, want.XP)
-	}
+			clean := setup(t, now)
+			cu := clean.user(t)
+			cit := clean.item(t, cu.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
+			want := mustOK[lifeops.Outcome](t)(clean.svc.Complete(ctx, cu.ID, cit.ID, day(10)))
+			if out.Award == nil || out.Award.Points != want.Award.Points || len(out.Events) != 1 || out.XP != want.XP {
+				t.Errorf("retried completion: award %+v, %d events, XP %+v; a clean one: award %+v, XP %+v", out.Award, len(out.Events), out.XP, want.Award, want.XP)
+			}
 
-	store.failDeleteEvent.Store(true)
-	if _, err := svc.Undo(ctx, u.ID, it.ID, day(10)); !errors.Is(err, errCrash) {
-		t.Fatalf("Undo with a crash = %v", err)
+			completed := exportOf(t, mem, u.ID)
+			store.faults.deleteEvent.Store(true)
+			if _, err := svc.Undo(ctx, u.ID, it.ID, day(10)); !errors.Is(err, errCrash) {
+				t.Fatalf("Undo with a crash = %v", err)
+			}
+			if diff := cmp.Diff(completed, exportOf(t, mem, u.ID)); diff != "" {
+				t.Fatalf("a crashed Undo left writes behind (-before +after):\n%s", diff)
+			}
+			undone := mustOK[lifeops.Outcome](t)(svc.Undo(ctx, u.ID, it.ID, day(10)))
+			cleanUndone := mustOK[lifeops.Outcome](t)(clean.svc.Undo(ctx, cu.ID, cit.ID, day(10)))
+			if len(undone.Events) != 0 || undone.Award != nil || undone.XP != cleanUndone.XP {
+				t.Errorf("retried undo: %+v, want the state of a clean undo %+v", undone, cleanUndone)
+			}
+			if hasXP(t, b, u.ID, score.CompletionKey(it.ID.String(), day(10))) {
+				t.Error("the completion XP is still in the ledger after the undo")
+			}
+		})
 	}
-	undone := mustOK[lifeops.Outcome](t)(svc.Undo(ctx, u.ID, it.ID, day(10)))
-	cleanUndone := mustOK[lifeops.Outcome](t)(clean.svc.Undo(ctx, cu.ID, cit.ID, day(10)))
-	if len(undone.Events) != 0 || undone.Award != nil || undone.XP != cleanUndone.XP {
-		t.Errorf("retried undo: %+v, want the state of a clean undo %+v", undone, cleanUndone)
+}
+
+// ledgerState is what a crash test compares: the records a unit of work
+// writes.
+type ledgerState struct {
+	Events []lifeops.Event
+	XP     []lifeops.XPEntry
+	Total  int64
+	Scores []lifeops.DayScores
+}
+
+func exportOf(t *testing.T, s *memstore.Store, userID uuid.UUID) ledgerState {
+	t.Helper()
+	ctx := context.Background()
+	from, to := civil.D(2026, 1, 1), civil.D(2026, 12, 31)
+	return ledgerState{
+		Events: mustOK[[]lifeops.Event](t)(s.Events(ctx, userID, from, to)),
+		XP:     mustOK[[]lifeops.XPEntry](t)(s.XPEntries(ctx, userID, lifeops.XPQuery{})),
+		Total:  mustOK[int64](t)(s.XPTotal(ctx, userID)),
+		Scores: mustOK[[]lifeops.DayScores](t)(s.Scores(ctx, userID, from, to)),
 	}
 }
 
@@ -116,95 +169,5 @@ func TestScoringAndGoalsAreIdempotent(t *testing.T) {
 	g2 := mustOK[lifeops.Goals](t)(b.svc.SetGoals(ctx, u.ID, g))
 	if diff := cmp.Diff(g1, g2); diff != "" {
 		t.Errorf("setting goals twice (-first +second):\n%s", diff)
-	}
-}
-
-// raceStore is a memstore that runs a hook, once, just before a chosen
-// write, so a test can put another request exactly between two writes of a
-// use case.
-type raceStore struct {
-	*memstore.Store
-	beforeAddXP       atomic.Pointer[func()]
-	beforeSecondDelXP atomic.Pointer[func()]
-	delXP             atomic.Int32
-}
-
-func (s *raceStore) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bool, error) {
-	if f := s.beforeAddXP.Swap(nil); f != nil && strings.HasPrefix(e.Key, "completion:") {
-		(*f)()
-	}
-	return s.Store.AddXP(ctx, e)
-}
-
-func (s *raceStore) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
-	if strings.HasPrefix(key, "completion:") && s.delXP.Add(1) == 2 {
-		if f := s.beforeSecondDelXP.Swap(nil); f != nil {
-			(*f)()
-		}
-	}
-	return s.Store.DeleteXP(ctx, userID, key)
-}
-
-// TestCompleteRacingUndoKeepsXPWithItsCompletion: a completion and an undo
-// of the same occurrence that interleave their writes end as one of them
-// after the other would: completed with its XP, or undone without it;
-// never a completion without XP or XP without a completion.
-func TestCompleteRacingUndoKeepsXPWithItsCompletion(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	loc := berlin(t)
-	now := time.Date(2026, 3, 10, 7, 40, 0, 0, loc)
-	tests := []struct {
-		name string
-		// arm sets the hook on the store; first runs, and the hook runs
-		// the other request in the middle of it.
-		arm func(s *raceStore, other func())
-		// first is the request interrupted; other the one that runs inside.
-		firstUndo bool
-	}{
-		// Complete stores the completion; an undo runs whole before its
-		// XP is written.
-		{"undo between the completion and its XP", func(s *raceStore, other func()) { s.beforeAddXP.Store(&other) }, false},
-		// Undo deleted the events; a completion runs whole before the
-		// undo takes the XP back a second time.
-		{"complete between an undo's deletes", func(s *raceStore, other func()) { s.beforeSecondDelXP.Store(&other) }, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			store := &raceStore{Store: memstore.New()}
-			svc, err := lifeops.New(&lifeops.Config{Store: store, Clock: lifeops.ClockFunc(func() time.Time { return now })})
-			if err != nil {
-				t.Fatal(err)
-			}
-			u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"}))
-			b := &bundle{svc: svc, store: store.Store}
-			it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
-			complete := func() {
-				if _, err := svc.Complete(ctx, u.ID, it.ID, day(10)); err != nil {
-					t.Errorf("Complete: %v", err)
-				}
-			}
-			undo := func() {
-				if _, err := svc.Undo(ctx, u.ID, it.ID, day(10)); err != nil {
-					t.Errorf("Undo: %v", err)
-				}
-			}
-			if tt.firstUndo {
-				complete()
-				store.delXP.Store(0)
-				tt.arm(store, complete)
-				undo()
-			} else {
-				tt.arm(store, undo)
-				complete()
-			}
-			events := mustOK[[]lifeops.Event](t)(store.Events(ctx, u.ID, day(10), day(10)))
-			completed := len(events) == 1 && events[0].Kind == lifeops.EventCompleted
-			xp := hasXP(t, b, u.ID, score.CompletionKey(it.ID.String(), day(10)))
-			if completed != xp {
-				t.Errorf("completed %v but completion XP %v (events %+v)", completed, xp, events)
-			}
-		})
 	}
 }

@@ -1,6 +1,7 @@
 package lifeops
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,6 +68,12 @@ type DayScores struct {
 	WorkLife   *DomainScore     `json:"work_life"`
 	Habits     *DomainScore     `json:"habits"`
 	ComputedAt time.Time        `json:"computed_at"`
+	// State is what the Service counted through the end of the day
+	// (streaks, achievement measures, habit strength), so that it counts
+	// later days on from here; nil for a day not over when it was scored.
+	// Stores keep it byte for byte and never read it; it is derived, so
+	// an export leaves it out and the Service counts it again.
+	State json.RawMessage `json:"-"`
 }
 
 // Domain returns the score of d, nil when it is absent or d is unknown.

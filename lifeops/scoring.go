@@ -2,7 +2,6 @@ package lifeops
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/google/uuid"
@@ -12,29 +11,43 @@ import (
 	"github.com/lifeops/lifeops/score"
 )
 
-// ScoreDay computes the scores of one of the person's days from what is
-// stored (health, work, the timeline's completions), stores them, and
-// settles the day's bonus XP: the perfect-day and high-Life-Score awards are
-// recorded when earned and taken back when no longer earned. A zero date
-// means the person's current day; days after it are refused. Scoring a day
-// twice stores the same scores and awards nothing twice.
+// ScoreDay counts the person's day d again from what is stored (health,
+// work, the timeline's completions) and every day after it up to their
+// current day, in one unit of work: it stores their scores and standings
+// and settles the day bonuses (the perfect-day and high-Life-Score awards
+// are recorded when earned and taken back when no longer earned) and the
+// achievements reached. It returns the scores of d. A zero date means the
+// person's current day; days after it are refused. Scoring a day twice
+// stores the same scores and awards nothing twice. The Service scores the
+// days a write changes by itself; ScoreDay is for repairs and tests.
 func (s *Service) ScoreDay(ctx context.Context, userID uuid.UUID, d civil.Date) (DayScores, error) {
-	p, err := s.person(ctx, userID)
-	if err != nil {
-		return DayScores{}, err
+	if !d.IsZero() && !d.IsValid() {
+		return DayScores{}, invalid("date", "must be a real date")
 	}
-	if d, err = s.dayOrToday(p, d, "date"); err != nil {
-		return DayScores{}, err
-	}
-	h, err := s.historyOf(ctx, p, d, d)
-	if err != nil {
-		return DayScores{}, err
-	}
-	if d.After(h.today) {
-		return DayScores{}, invalid("date", "must not be after today (%s)", h.today)
-	}
-	sc, _, err := s.scoreDay(ctx, h, d)
-	return sc, err
+	var out DayScores
+	err := s.update(ctx, userID, func(u *unit) error {
+		h, err := u.load(ctx, d)
+		if err != nil {
+			return err
+		}
+		if d.IsZero() {
+			d = h.today
+		}
+		if d.After(h.today) {
+			return invalid("date", "must not be after today (%s)", h.today)
+		}
+		if _, err := u.recount(); err != nil {
+			return err
+		}
+		if sc := h.scores[d]; sc != nil {
+			out = *sc
+			out.State = nil
+		} else {
+			out = DayScores{UserID: userID, Date: d}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Scores returns the stored scores of the user's days in [from, to], at
@@ -46,41 +59,45 @@ func (s *Service) Scores(ctx context.Context, userID uuid.UUID, from, to civil.D
 	return s.store.Scores(ctx, userID, from, to)
 }
 
-// scoreDay scores day d of h, stores the scores and settles the day awards.
-// The scores of the current day count the timeline so far (see
-// history.habits); the day's bonuses always count the whole day, so they do
-// not come and go as the day's items fall due.
-func (s *Service) scoreDay(ctx context.Context, h *history, d civil.Date) (DayScores, score.Breakdown, error) {
-	_, b, err := h.breakdown(d, d == h.today)
-	if err != nil {
-		return DayScores{}, b, err
-	}
-	in, whole := h.scoreInput(d, false), b
-	if d == h.today {
-		if _, whole, err = h.breakdown(d, false); err != nil {
-			return DayScores{}, b, err
+// Settled says what [Service.Settle] did.
+type Settled struct {
+	// Through is the person's last day that is over: every day up to it is
+	// counted and stored with its standing.
+	Through civil.Date `json:"through"`
+	// Days is how many days this call counted; 0 when they were settled
+	// already.
+	Days int `json:"days"`
+	// NewAchievements are the achievements this call unlocked.
+	NewAchievements []Achievement `json:"new_achievements"`
+}
+
+// Settle settles the person's days that are over: their final scores,
+// the items missed, the streak freezes spent, the day bonuses and the
+// achievements reached, stored with each day's standing, so that reads
+// count on from yesterday. The Service settles the days every write
+// changes as part of that write; Settle is for the days nobody wrote to
+// (the person did nothing, or a day simply ended), for a scheduler to run
+// after each person's day ends. It is idempotent: a second call finds
+// nothing to do and writes nothing.
+func (s *Service) Settle(ctx context.Context, userID uuid.UUID) (Settled, error) {
+	var out Settled
+	err := s.update(ctx, userID, func(u *unit) error {
+		h, err := u.load(ctx, civil.Date{})
+		if err != nil {
+			return err
 		}
-	}
-	sc := dayScores(h.ID, b)
-	sc.ComputedAt = s.now()
-	if err := s.store.PutScores(ctx, sc); err != nil {
-		return DayScores{}, b, fmt.Errorf("store scores of %s: %w", d, err)
-	}
-	earned := map[string]bool{}
-	for _, a := range score.DayAwards(in, whole) {
-		earned[a.Key] = true
-		if _, _, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
-			return DayScores{}, b, fmt.Errorf("award %s: %w", a.Key, err)
+		out = Settled{Through: h.today.AddDays(-1), NewAchievements: []Achievement{}}
+		start := h.next(u.st)
+		if _, err := u.recount(); err != nil {
+			return err
 		}
-	}
-	for _, key := range []string{score.PerfectDayKey(d), score.HighLifeScoreKey(d)} {
-		if !earned[key] {
-			if _, err := s.store.DeleteXP(ctx, h.ID, key); err != nil {
-				return DayScores{}, b, fmt.Errorf("take back %s: %w", key, err)
-			}
+		if start.Before(h.today) {
+			out.Days = h.today.Sub(start)
 		}
-	}
-	return sc, b, nil
+		out.NewAchievements = append(out.NewAchievements, u.unlocked...)
+		return nil
+	})
+	return out, err
 }
 
 // xpEntry maps an award of the score package onto a ledger entry.

@@ -68,12 +68,9 @@ type Service struct {
 	streakRules score.StreakRules
 
 	// syncing serialises the syncs of one user within this process, so two
-	// overlapping syncs do not fetch and write the same data twice at once
-	// or advance a sync state from a stale reading of it.
+	// overlapping syncs do not fetch the same data twice at once. (Their
+	// writes are units of work, safe whatever runs at once.)
 	syncing userLocks
-	// updating serialises the profile updates of one user within this
-	// process, so two racing moves to the same zone record one change.
-	updating userLocks
 }
 
 // New returns a Service for cfg. It fails with ErrInvalid when cfg is nil,
@@ -224,13 +221,14 @@ type NewUser struct {
 	Bedtime      *civil.Clock `json:"bedtime,omitempty"`
 }
 
-// CreateUser creates a user and gives them [DefaultGoals]. Creating the same
-// ID again with the same profile returns the stored user (so a retried
-// request is harmless); with a different profile it is ErrConflict.
+// CreateUser creates a user, at version 1, and gives them [DefaultGoals].
+// Creating the same ID again with the same profile returns the stored user
+// (so a retried request is harmless); with a different profile it is
+// ErrConflict.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	now := s.now()
 	u := User{ID: in.ID, Name: in.Name, Zone: in.Zone, DayStartHour: DefaultDayStartHour,
-		WakeTime: defaultWakeTime(), Bedtime: defaultBedtime(), CreatedAt: now, UpdatedAt: now}
+		WakeTime: defaultWakeTime(), Bedtime: defaultBedtime(), Version: 1, CreatedAt: now, UpdatedAt: now}
 	if u.ID == uuid.Nil {
 		u.ID = uuid.New()
 	}
@@ -249,37 +247,33 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	err := s.store.CreateUser(ctx, u)
 	if errors.Is(err, ErrConflict) {
 		old, gerr := s.store.User(ctx, u.ID)
-		if gerr == nil && sameProfile(old, u) {
-			return old, s.ensureGoals(ctx, u.ID)
+		if gerr != nil || !sameProfile(old, u) {
+			return User{}, Errorf(CodeConflict, "A user with this id exists.")
 		}
-		return User{}, Errorf(CodeConflict, "A user with this id exists.")
-	}
-	if err != nil {
+	} else if err != nil {
 		return User{}, fmt.Errorf("create user: %w", err)
+	} else {
+		s.log.InfoContext(ctx, "user created", "user_id", u.ID)
 	}
-	if err := s.ensureGoals(ctx, u.ID); err != nil {
-		return User{}, err
-	}
-	s.log.InfoContext(ctx, "user created", "user_id", u.ID)
-	return s.store.User(ctx, u.ID)
+	var out User
+	err = s.update(ctx, u.ID, func(w *unit) error {
+		if _, err := w.tx.Goals(ctx, u.ID); errors.Is(err, ErrNotFound) {
+			g := DefaultGoals(u.ID)
+			g.UpdatedAt = s.now()
+			if err := w.tx.PutGoals(ctx, g); err != nil {
+				return fmt.Errorf("default goals: %w", err)
+			}
+		} else if err != nil {
+			return err
+		}
+		out, err = w.tx.User(ctx, u.ID)
+		return err
+	})
+	return out, err
 }
 
 func sameProfile(a, b User) bool {
 	return a.Name == b.Name && a.Zone == b.Zone && a.DayStartHour == b.DayStartHour && a.WakeTime == b.WakeTime && a.Bedtime == b.Bedtime
-}
-
-// ensureGoals stores the default goals unless the user has goals.
-func (s *Service) ensureGoals(ctx context.Context, userID uuid.UUID) error {
-	_, err := s.store.Goals(ctx, userID)
-	if errors.Is(err, ErrNotFound) {
-		g := DefaultGoals(userID)
-		g.UpdatedAt = s.now()
-		err = s.store.PutGoals(ctx, g)
-	}
-	if err != nil {
-		return fmt.Errorf("default goals: %w", err)
-	}
-	return nil
 }
 
 // Profile returns the user.
@@ -295,90 +289,118 @@ type ProfileUpdate struct {
 	DayStartHour *int         `json:"day_start_hour,omitempty"`
 	WakeTime     *civil.Clock `json:"wake_time,omitempty"`
 	Bedtime      *civil.Clock `json:"bedtime,omitempty"`
+	// IfVersion, when not zero, makes the update conditional: it applies
+	// only to the profile at this version (see [User.Version]), and is a
+	// *StaleError (ErrConflict) otherwise. An HTTP layer sets it from
+	// If-Match.
+	IfVersion int64 `json:"-"`
 }
 
-// UpdateProfile applies up to the user's profile and returns the result.
-// Applying the same update twice changes nothing the second time.
+// apply returns u with up applied.
+func (up ProfileUpdate) apply(u User) User {
+	if up.Name != nil {
+		u.Name = *up.Name
+	}
+	if up.Zone != nil {
+		u.Zone = *up.Zone
+	}
+	if up.DayStartHour != nil {
+		u.DayStartHour = *up.DayStartHour
+	}
+	if up.WakeTime != nil {
+		u.WakeTime = *up.WakeTime
+	}
+	if up.Bedtime != nil {
+		u.Bedtime = *up.Bedtime
+	}
+	return u
+}
+
+// UpdateProfile applies up to the user's profile (only the fields it sets)
+// and returns the result, one version later. Concurrent updates of
+// different fields all survive. Applying the same update twice changes
+// nothing the second time. With up.IfVersion set, a profile at another
+// version is a *StaleError.
 //
 // A new zone takes effect at once: the person's current day, and the feeds
 // of the day of the move and later, are computed in it. Records already
 // stored keep their dates, and earlier days keep the zone they were lived
-// in, so nothing done before the move changes day or time. The move is recorded as a
-// [ZoneChange] at the Clock's instant, once however often the request is
-// sent, and streaks use it: days a flight east jumps over do not break a
-// streak, and a date lived twice after a flight west counts once.
+// in, so nothing done before the move changes day or time. The move is
+// recorded as a [ZoneChange] at the Clock's instant, in the same unit of
+// work as the profile, so the zone history always ends with the profile's
+// zone; streaks use it: days a flight east jumps over do not break a
+// streak, and a date lived twice after a flight west counts once. A new
+// day-start hour, wake time or bedtime applies to every day: the days are
+// counted again in the same unit of work.
 func (s *Service) UpdateProfile(ctx context.Context, userID uuid.UUID, up ProfileUpdate) (User, error) {
-	// Serialise one user's updates in this process, so that two identical
-	// requests racing each other record one zone change.
-	defer s.updating.lock(userID)()
-
-	u, err := s.store.User(ctx, userID)
-	if err != nil {
-		return User{}, err
-	}
-	next := u
-	if up.Name != nil {
-		next.Name = *up.Name
-	}
-	if up.Zone != nil {
-		next.Zone = *up.Zone
-	}
-	if up.DayStartHour != nil {
-		next.DayStartHour = *up.DayStartHour
-	}
-	if up.WakeTime != nil {
-		next.WakeTime = *up.WakeTime
-	}
-	if up.Bedtime != nil {
-		next.Bedtime = *up.Bedtime
-	}
-	if err := next.Validate(); err != nil {
-		return User{}, err
-	}
-	if sameProfile(u, next) {
-		return u, nil
-	}
-	next.UpdatedAt = s.now()
-	if next.Zone != u.Zone {
-		if err := s.recordMove(ctx, u, next.Zone, next.UpdatedAt); err != nil {
-			return User{}, err
+	var out User
+	err := s.update(ctx, userID, func(w *unit) error {
+		u, err := w.tx.User(ctx, userID)
+		if err != nil {
+			return err
 		}
-	}
-	if err := s.store.UpdateUser(ctx, next); err != nil {
-		return User{}, fmt.Errorf("update user: %w", err)
-	}
-	return s.store.User(ctx, userID)
-}
-
-// recordMove records that u moves from their zone to zone at the instant
-// at. It runs before the profile is written, so a request cut short between
-// the two writes is repaired by sending it again: the retry finds the move
-// it recorded (same zones, recorded after the profile last changed) and
-// adds no second one. A move is recorded after every earlier one, a
-// microsecond later if the clock has not passed the last (a fixed clock in
-// tests, or clocks of several hosts), so the history keeps its order.
-func (s *Service) recordMove(ctx context.Context, u User, zone string, at time.Time) error {
-	changes, err := s.store.ZoneChanges(ctx, u.ID)
-	if err != nil {
-		return fmt.Errorf("load zone changes: %w", err)
-	}
-	if n := len(changes); n > 0 {
-		last := changes[n-1]
-		if last.From == u.Zone && last.To == zone && !last.At.Before(u.UpdatedAt) {
+		if up.IfVersion != 0 && up.IfVersion != u.Version {
+			return &StaleError{What: "profile", Want: up.IfVersion, Current: u.Version}
+		}
+		next := up.apply(u)
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		if sameProfile(u, next) {
+			out = u
 			return nil
 		}
-		if at = at.UTC().Truncate(time.Microsecond); !at.After(last.At) {
-			at = last.At.Add(time.Microsecond)
+		next.UpdatedAt, next.Version = s.now(), u.Version+1
+		var moved time.Time
+		if next.Zone != u.Zone {
+			if moved, err = s.recordMove(ctx, w.tx, u, next.Zone, next.UpdatedAt); err != nil {
+				return err
+			}
 		}
-	}
-	c, created, err := s.store.AddZoneChange(ctx, ZoneChange{UserID: u.ID, At: at, From: u.Zone, To: zone})
+		if err := w.tx.UpdateUser(ctx, next); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		switch {
+		case next.DayStartHour != u.DayStartHour || next.WakeTime != u.WakeTime || next.Bedtime != u.Bedtime:
+			if _, err := w.loadAll(ctx); err != nil {
+				return err
+			}
+			if _, err := w.recount(); err != nil {
+				return err
+			}
+		case !moved.IsZero():
+			// The day of the move in either zone, and the days a move
+			// east jumps over, count again.
+			if err := w.recountFrom(ctx, civil.DateOf(moved.UTC()).AddDays(-2)); err != nil {
+				return err
+			}
+		}
+		out, err = w.tx.User(ctx, userID)
+		return err
+	})
+	return out, err
+}
+
+// recordMove records in tx that u moves from their zone to zone at the
+// instant at, after every earlier move (a microsecond after the last when
+// the clock has not passed it: a fixed clock in tests, or the clocks of
+// several hosts), so the history keeps its order. It returns the instant
+// recorded.
+func (s *Service) recordMove(ctx context.Context, tx Store, u User, zone string, at time.Time) (time.Time, error) {
+	changes, err := tx.ZoneChanges(ctx, u.ID)
 	if err != nil {
-		return fmt.Errorf("record zone change: %w", err)
+		return time.Time{}, fmt.Errorf("load zone changes: %w", err)
 	}
-	if created {
-		s.log.InfoContext(ctx, "zone changed", "user_id", u.ID, "from", c.From, "to", c.To, "at", c.At)
+	at = at.UTC().Truncate(time.Microsecond)
+	if n := len(changes); n > 0 && !at.After(changes[n-1].At) {
+		at = changes[n-1].At.Add(time.Microsecond)
 	}
-	return nil
+	c, _, err := tx.AddZoneChange(ctx, ZoneChange{UserID: u.ID, At: at, From: u.Zone, To: zone})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("record zone change: %w", err)
+	}
+	s.log.InfoContext(ctx, "zone changed", "user_id", u.ID, "from", c.From, "to", c.To, "at", c.At)
+	return c.At, nil
 }
 
 // ZoneChanges returns the person's zone changes, oldest first: every move
@@ -419,7 +441,8 @@ func (s *Service) Goals(ctx context.Context, userID uuid.UUID) (Goals, error) {
 }
 
 // SetGoals validates and stores g as the user's goals, replacing the old
-// ones; g.UserID is set to userID. It returns the stored goals.
+// ones; g.UserID is set to userID. The goals apply to every day: the days
+// are counted again in the same unit of work. It returns the stored goals.
 func (s *Service) SetGoals(ctx context.Context, userID uuid.UUID, g Goals) (Goals, error) {
 	g.UserID = userID
 	if err := g.Validate(); err != nil {
@@ -429,10 +452,22 @@ func (s *Service) SetGoals(ctx context.Context, userID uuid.UUID, g Goals) (Goal
 		return Goals{}, err
 	}
 	g.UpdatedAt = s.now()
-	if err := s.store.PutGoals(ctx, g); err != nil {
-		return Goals{}, fmt.Errorf("store goals: %w", err)
-	}
-	return s.store.Goals(ctx, userID)
+	var out Goals
+	err := s.update(ctx, userID, func(w *unit) error {
+		if err := w.tx.PutGoals(ctx, g); err != nil {
+			return fmt.Errorf("store goals: %w", err)
+		}
+		if _, err := w.loadAll(ctx); err != nil {
+			return err
+		}
+		if _, err := w.recount(); err != nil {
+			return err
+		}
+		var err error
+		out, err = w.tx.Goals(ctx, userID)
+		return err
+	})
+	return out, err
 }
 
 // scoreGoals maps goals onto the score package's.
@@ -448,14 +483,11 @@ func scoreGoals(g Goals) score.Goals {
 // ---- work days and health reads
 
 // PutWorkDay validates and stores a work day entered by hand (Source
-// "manual" unless set), replacing the day's earlier entry. Dates after the
-// person's current day, or more than 3 years before it (as for Sync), are
-// refused. It returns the stored day.
+// "manual" unless set), replacing the day's earlier entry, and scores the
+// day again, in one unit of work. Dates after the person's current day, or
+// more than 3 years before it (as for Sync), are refused. It returns the
+// stored day.
 func (s *Service) PutWorkDay(ctx context.Context, w WorkDay) (WorkDay, error) {
-	p, err := s.person(ctx, w.UserID)
-	if err != nil {
-		return WorkDay{}, err
-	}
 	if w.Source == "" {
 		w.Source = "manual"
 	}
@@ -463,24 +495,39 @@ func (s *Service) PutWorkDay(ctx context.Context, w WorkDay) (WorkDay, error) {
 	if err := w.Validate(); err != nil {
 		return WorkDay{}, err
 	}
-	today := s.today(p)
-	if w.Date.After(today) {
-		return WorkDay{}, invalid("date", "must not be after today (%s)", today)
-	}
-	if earliest := today.AddDays(1 - maxSyncDays); w.Date.Before(earliest) {
+	// Refused before reading the person when it is 3 years before any
+	// zone's today; the exact bound is checked below.
+	if earliest := possibleDays(s.now()).From.AddDays(1 - maxSyncDays); w.Date.Before(earliest) {
 		return WorkDay{}, invalid("date", "must not be before %s (3 years back)", earliest)
 	}
-	if err := s.store.PutWorkDay(ctx, w); err != nil {
-		return WorkDay{}, fmt.Errorf("store work day: %w", err)
-	}
-	if _, err := s.ScoreDay(ctx, w.UserID, w.Date); err != nil {
-		return WorkDay{}, err
-	}
-	days, err := s.store.WorkDays(ctx, w.UserID, w.Date, w.Date)
-	if err != nil || len(days) != 1 {
-		return WorkDay{}, errors.Join(fmt.Errorf("read back work day %s", w.Date), err)
-	}
-	return days[0], nil
+	var out WorkDay
+	err := s.update(ctx, w.UserID, func(u *unit) error {
+		h, err := u.load(ctx, w.Date)
+		if err != nil {
+			return err
+		}
+		if w.Date.After(h.today) {
+			return invalid("date", "must not be after today (%s)", h.today)
+		}
+		if earliest := h.today.AddDays(1 - maxSyncDays); w.Date.Before(earliest) {
+			return invalid("date", "must not be before %s (3 years back)", earliest)
+		}
+		if err := u.tx.PutWorkDay(ctx, w); err != nil {
+			return fmt.Errorf("store work day: %w", err)
+		}
+		stored := w
+		h.work[w.Date] = &stored
+		if _, err := u.recount(); err != nil {
+			return err
+		}
+		days, err := u.tx.WorkDays(ctx, w.UserID, w.Date, w.Date)
+		if err != nil || len(days) != 1 {
+			return errors.Join(fmt.Errorf("read back work day %s", w.Date), err)
+		}
+		out = days[0]
+		return nil
+	})
+	return out, err
 }
 
 // WorkDays returns the user's work days in [from, to], at most 3 years.

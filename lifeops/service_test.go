@@ -56,7 +56,7 @@ func TestCreateUser(t *testing.T) {
 
 	u := b.user(t)
 	want := lifeops.User{ID: u.ID, Name: "Ada", Zone: "Europe/Berlin", DayStartHour: 4,
-		WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}, CreatedAt: b.clock.Now(), UpdatedAt: b.clock.Now()}
+		WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}, Version: 1, CreatedAt: b.clock.Now(), UpdatedAt: b.clock.Now()}
 	if diff := cmp.Diff(want, u); diff != "" {
 		t.Errorf("new user (-want +got):\n%s", diff)
 	}
@@ -94,7 +94,7 @@ func TestUpdateProfile(t *testing.T) {
 	up := lifeops.ProfileUpdate{Zone: ptr("Asia/Kolkata"), DayStartHour: ptr(5), Bedtime: &civil.Clock{Hour: 0, Minute: 30}}
 	got := mustOK[lifeops.User](t)(b.svc.UpdateProfile(ctx, u.ID, up))
 	want := u
-	want.Zone, want.DayStartHour, want.Bedtime, want.UpdatedAt = "Asia/Kolkata", 5, civil.Clock{Minute: 30}, b.clock.Now()
+	want.Zone, want.DayStartHour, want.Bedtime, want.UpdatedAt, want.Version = "Asia/Kolkata", 5, civil.Clock{Minute: 30}, b.clock.Now(), 2
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("updated profile (-want +got):\n%s", diff)
 	}
@@ -178,7 +178,7 @@ func TestItems(t *testing.T) {
 	up := lifeops.ItemUpdate{Title: ptr("Long stretch"), DurationMinutes: ptr(40), XP: &xp, Difficulty: ptr(lifeops.DifficultyHard)}
 	got := mustOK[lifeops.Item](t)(b.svc.UpdateItem(ctx, u.ID, it.ID, up))
 	want := it
-	want.Title, want.DurationMinutes, want.XP, want.Difficulty, want.UpdatedAt = "Long stretch", 40, &xp, lifeops.DifficultyHard, b.clock.Now()
+	want.Title, want.DurationMinutes, want.XP, want.Difficulty, want.UpdatedAt, want.Version = "Long stretch", 40, &xp, lifeops.DifficultyHard, b.clock.Now(), 2
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("updated item (-want +got):\n%s", diff)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,6 +38,19 @@ type SyncResult struct {
 	Partial bool             `json:"partial"` // some kinds failed; Errors says which
 	Errors  []SyncError      `json:"errors"`
 	Ranges  []SyncRange      `json:"ranges"` // in the order the kinds were fetched
+	// Rejected are the records the provider sent that could not be used
+	// (a sleep that ends before it starts, a document that is not JSON):
+	// each is left out, its documents kept raw where they can be, and the
+	// rest of its kind is stored as usual.
+	Rejected []SyncRejection `json:"rejected"`
+}
+
+// SyncRejection is one record of a sync that was set aside.
+type SyncRejection struct {
+	Kind     DataKind   `json:"kind"`
+	Date     civil.Date `json:"date,omitzero"`
+	Document string     `json:"document_id,omitempty"` // the provider's id of the document, when known
+	Reason   string     `json:"reason"`                // safe to show
 }
 
 // SyncRange is the range of days a sync fetched of one kind, both ends
@@ -121,7 +135,7 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 		return SyncResult{}, err
 	}
 
-	res := SyncResult{Counts: map[DataKind]int{}, Errors: []SyncError{}, Ranges: ranges}
+	res := SyncResult{Counts: map[DataKind]int{}, Errors: []SyncError{}, Ranges: ranges, Rejected: []SyncRejection{}}
 	rangeOf := map[DataKind]SyncRange{}
 	for i, r := range ranges {
 		rangeOf[r.Kind] = r
@@ -136,18 +150,11 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 		res.Errors = append(res.Errors, SyncError{Kind: kind, Code: ErrorCode(err), Message: ErrorMessage(err), Err: err})
 		s.log.WarnContext(ctx, "sync kind failed", "user_id", userID, "kind", kind, "err", err)
 	}
-	// advance records that r's kind is synced through upTo, when r joins
-	// what was synced before: a range that begins after the day after the
-	// kind's last synced day leaves a gap the state must not jump, so the
-	// next default sync fetches it.
-	advance := func(r SyncRange, upTo civil.Date) {
-		if old, ok := through[r.Kind]; ok && (!upTo.After(old) || r.From.After(old.AddDays(1))) {
-			return
+	reject := func(rs []SyncRejection) {
+		for _, r := range rs {
+			s.log.WarnContext(ctx, "sync record rejected", "user_id", userID, "kind", r.Kind, "date", r.Date, "document_id", r.Document, "reason", r.Reason)
 		}
-		st := SyncState{UserID: userID, Kind: r.Kind, Through: upTo, SyncedAt: s.now()}
-		if err := s.store.PutSyncState(ctx, st); err != nil {
-			fail(r.Kind, fmt.Errorf("store sync state: %w", err))
-		}
+		res.Rejected = append(res.Rejected, rs...)
 	}
 
 	for _, kind := range kinds {
@@ -156,46 +163,39 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 			continue
 		}
 		r := rangeOf[kind]
-		n, err := s.syncDays(ctx, userID, kind, r.From, r.To)
+		n, rejected, err := s.syncDays(ctx, userID, r)
 		res.Counts[kind] = n
+		reject(rejected)
 		if err != nil {
 			fail(kind, err)
-			continue
 		}
-		advance(r, r.To)
 	}
 
 	hr := rangeOf[KindHeartRate]
 	n, last, err := s.syncHeartRate(ctx, p, hr.From, hr.To)
 	res.Counts[KindHeartRate] = n
+	hrThrough := hr.To
 	if err != nil {
 		fail(KindHeartRate, err)
+		// The samples before the failure are stored; resume after the
+		// last day that was written whole.
+		hrThrough = civil.Date{}
 		if !last.IsZero() {
-			// The samples before the failure are stored; resume after the
-			// last day that was written whole.
-			if d := p.dayOf(last).AddDays(-1); !d.Before(hr.From) {
-				advance(hr, d)
-			}
+			hrThrough = p.dayOf(last).AddDays(-1)
 		}
-	} else {
-		advance(hr, hr.To)
+	}
+	if !hrThrough.IsZero() && !hrThrough.Before(hr.From) {
+		if err := s.update(ctx, userID, func(u *unit) error { return u.advance(ctx, hr, hrThrough) }); err != nil {
+			fail(KindHeartRate, err)
+		}
 	}
 
 	if s.work != nil {
 		w := rangeOf[KindWork]
-		n, err := s.syncWork(ctx, userID, w.From, w.To)
+		n, err := s.syncWork(ctx, userID, w)
 		res.Counts[KindWork] = n
 		if err != nil {
 			fail(KindWork, err)
-		} else {
-			advance(w, w.To)
-		}
-	}
-
-	for _, span := range joinRanges(ranges) {
-		if err := s.rescore(ctx, userID, span.From, span.To); err != nil {
-			fail("scores", err)
-			break
 		}
 	}
 	res.Partial = len(res.Errors) > 0
@@ -299,45 +299,61 @@ func joinRanges(ranges []SyncRange) []SyncRange {
 	return out
 }
 
-// syncDays fetches one day-level kind and stores it: the documents whole,
-// then the kind's fields of each day in the range. It returns the number of
-// records received.
-func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, kind DataKind, from, to civil.Date) (int, error) {
+// advance records, in the unit of work, that r's kind is synced through
+// upTo, when r joins what was synced before and moves the state forward: a
+// range that begins after the day after the kind's last synced day leaves
+// a gap the state must not jump, so the next default sync fetches it, and
+// a state never moves back (two syncs of different ranges can finish in
+// any order).
+func (u *unit) advance(ctx context.Context, r SyncRange, upTo civil.Date) error {
+	states, err := u.tx.SyncStates(ctx, u.userID)
+	if err != nil {
+		return fmt.Errorf("load sync state: %w", err)
+	}
+	for _, st := range states {
+		if st.Kind == r.Kind && (!upTo.After(st.Through) || r.From.After(st.Through.AddDays(1))) {
+			return nil
+		}
+	}
+	st := SyncState{UserID: u.userID, Kind: r.Kind, Through: upTo, SyncedAt: u.s.now()}
+	if err := u.tx.PutSyncState(ctx, st); err != nil {
+		return fmt.Errorf("store sync state: %w", err)
+	}
+	return nil
+}
+
+// syncDays fetches one day-level kind over r and stores it in one unit of
+// work: the documents whole (the ones the provider no longer has marked
+// deleted), the kind's fields of each day in the range, the kind's sync
+// state, and the scores of the days it changed. A record the provider sent
+// that cannot be used is set aside and reported; the rest is stored. It
+// returns the number of records received.
+func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, r SyncRange) (int, []SyncRejection, error) {
+	kind, from, to := r.Kind, r.From, r.To
 	batch, err := s.health.Days(ctx, userID, kind, from, to)
 	if err != nil {
-		return 0, fmt.Errorf("fetch %s: %w", kind, err)
+		return 0, nil, fmt.Errorf("fetch %s: %w", kind, err)
 	}
 	n := len(batch.Documents)
 	if n == 0 {
 		n = len(batch.Days)
 	}
 	now := s.now()
-	docs := make([]RawDocument, len(batch.Documents))
-	for i, d := range batch.Documents {
+	var rejected []SyncRejection
+	var docs []RawDocument
+	docsOn := map[civil.Date][]string{}
+	for _, d := range batch.Documents {
 		d.UserID = userID
 		if d.FetchedAt.IsZero() {
 			d.FetchedAt = now
 		}
-		docs[i] = d
-	}
-	var p problems
-	var valid []RawDocument
-	for i, d := range docs {
 		if err := d.Validate(); err != nil {
-			p.addErr(fmt.Errorf("document %d (%s %q): %w", i, d.Kind, d.ID, err))
+			rejected = append(rejected, SyncRejection{Kind: kind, Date: d.Date, Document: safeID(d.ID), Reason: ErrorMessage(err)})
 			continue
 		}
-		valid = append(valid, d)
+		docs = append(docs, d)
+		docsOn[d.Date] = append(docsOn[d.Date], d.ID)
 	}
-	if len(valid) > 0 {
-		if err := s.store.PutRawDocuments(ctx, valid); err != nil {
-			return n, fmt.Errorf("store %s documents: %w", kind, err)
-		}
-	}
-	if err := p.err(); err != nil {
-		return n, WrapError(CodeUnavailable, err, "The provider sent documents that could not be read.")
-	}
-
 	fetched := map[civil.Date]HealthDay{}
 	for _, d := range batch.Days {
 		if d.Date.Before(from) || d.Date.After(to) {
@@ -345,48 +361,101 @@ func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, kind DataKind,
 		}
 		d.UserID = userID
 		if err := d.Validate(); err != nil {
-			return n, WrapError(CodeUnavailable, fmt.Errorf("%s of %s: %w", kind, d.Date, err), fmt.Sprintf("The provider sent invalid %s data for %s.", kind, d.Date))
+			// The day's own documents stay stored raw; its fields of
+			// this kind are left as they were.
+			ids := docsOn[d.Date]
+			if len(ids) == 0 {
+				ids = []string{""}
+			}
+			for _, id := range ids {
+				rejected = append(rejected, SyncRejection{Kind: kind, Date: d.Date, Document: id, Reason: ErrorMessage(err)})
+			}
+			fetched[d.Date] = HealthDay{Date: d.Date, UserID: userID, Source: "rejected"}
+			continue
 		}
 		fetched[d.Date] = d
 	}
-	// The stored days tell which days this write would change; the write
-	// itself touches only this kind's fields, in the store, so a sync of
-	// another kind running at the same time (here or in another process)
-	// keeps its own.
-	stored, err := s.store.HealthDays(ctx, userID, from, to)
-	if err != nil {
-		return n, fmt.Errorf("load health days: %w", err)
-	}
-	existing := map[civil.Date]HealthDay{}
-	for _, d := range stored {
-		existing[d.Date] = d
-	}
-	var write []HealthDay
-	for d := from; !d.After(to); d = d.AddDays(1) {
-		old, had := existing[d]
-		src, got := fetched[d]
-		if !got {
-			src = HealthDay{UserID: userID, Date: d} // no data: clears the kind's fields
-		}
-		if !had && !src.Has(kind) {
-			continue
-		}
-		if had {
-			next := old
-			next.Merge(kind, src)
-			if healthEqual(old, next) {
-				continue
+	err = s.update(ctx, userID, func(u *unit) error {
+		if len(docs) > 0 {
+			if err := u.tx.PutRawDocuments(ctx, docs); err != nil {
+				return fmt.Errorf("store %s documents: %w", kind, err)
 			}
 		}
-		src.UpdatedAt = now
-		write = append(write, src)
-	}
-	if len(write) > 0 {
-		if err := s.store.MergeHealthDays(ctx, kind, write); err != nil {
-			return n, fmt.Errorf("store %s days: %w", kind, err)
+		byKind := map[string][]string{}
+		for _, d := range docs {
+			byKind[d.Kind] = append(byKind[d.Kind], d.ID)
+		}
+		for _, k := range batch.Complete {
+			if batch.Provider == "" {
+				break
+			}
+			if _, err := u.tx.MarkRawDocumentsDeleted(ctx, userID, batch.Provider, k, Span{From: from, To: to}, byKind[k]); err != nil {
+				return fmt.Errorf("mark deleted %s documents: %w", k, err)
+			}
+		}
+		// The stored days tell which days this write changes; the write
+		// itself touches only this kind's fields.
+		stored, err := u.tx.HealthDays(ctx, userID, from, to)
+		if err != nil {
+			return fmt.Errorf("load health days: %w", err)
+		}
+		existing := map[civil.Date]HealthDay{}
+		for _, d := range stored {
+			existing[d.Date] = d
+		}
+		var write []HealthDay
+		var dirty civil.Date
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			old, had := existing[d]
+			src, got := fetched[d]
+			if got && src.Source == "rejected" {
+				continue
+			}
+			if !got {
+				src = HealthDay{UserID: userID, Date: d} // no data: clears the kind's fields
+			}
+			if !had && !src.Has(kind) {
+				continue
+			}
+			if had {
+				next := old
+				next.Merge(kind, src)
+				if healthEqual(old, next) {
+					continue
+				}
+			}
+			src.UpdatedAt = now
+			write = append(write, src)
+			if dirty.IsZero() {
+				dirty = d
+			}
+		}
+		if len(write) > 0 {
+			if err := u.tx.MergeHealthDays(ctx, kind, write); err != nil {
+				return fmt.Errorf("store %s days: %w", kind, err)
+			}
+			if err := u.recountFrom(ctx, dirty); err != nil {
+				return err
+			}
+		}
+		return u.advance(ctx, r, to)
+	})
+	return n, rejected, err
+}
+
+// safeID returns a provider's document id fit to show and log: at most 64
+// bytes of letters, digits and ._- (anything else is left out).
+func safeID(id string) string {
+	var b strings.Builder
+	for _, r := range id {
+		if b.Len() >= 64 {
+			break
+		}
+		if r < 128 && (r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
 		}
 	}
-	return n, nil
+	return b.String()
 }
 
 // healthEqual reports whether two days hold the same data.
@@ -437,9 +506,10 @@ func (s *Service) syncHeartRate(ctx context.Context, p person, from, to civil.Da
 			}
 			return n, last, fmt.Errorf("fetch heart rate: %w", err)
 		}
+		now := s.now()
 		for _, x := range batch {
-			if x.At.Before(start) || !x.At.Before(end) {
-				continue
+			if x.At.Before(start) || !x.At.Before(end) || x.At.After(now) {
+				continue // outside the range, or not measured yet
 			}
 			if err := x.Validate(); err != nil {
 				return n, last, WrapError(CodeUnavailable, fmt.Errorf("heart-rate sample at %s: %w", x.At, err), "The provider sent an invalid heart-rate sample.")
@@ -455,26 +525,19 @@ func (s *Service) syncHeartRate(ctx context.Context, p person, from, to civil.Da
 	return n, last, flush()
 }
 
-// syncWork fetches work days and stores them. A day entered by hand
-// (Source "manual") is kept: a source never overwrites a person's own entry.
-func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, from, to civil.Date) (int, error) {
-	days, err := s.work.WorkDays(ctx, userID, from, to)
+// syncWork fetches work days over r and stores them in one unit of work,
+// with the kind's sync state and the scores of the days it changed. A day
+// entered by hand (Source "manual") is kept: a source never overwrites a
+// person's own entry.
+func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (int, error) {
+	days, err := s.work.WorkDays(ctx, userID, r.From, r.To)
 	if err != nil {
 		return 0, fmt.Errorf("fetch work days: %w", err)
 	}
-	stored, err := s.store.WorkDays(ctx, userID, from, to)
-	if err != nil {
-		return len(days), fmt.Errorf("load work days: %w", err)
-	}
-	manual := map[civil.Date]bool{}
-	for _, w := range stored {
-		if w.Source == "manual" {
-			manual[w.Date] = true
-		}
-	}
 	now := s.now()
+	var write []WorkDay
 	for _, w := range days {
-		if w.Date.Before(from) || w.Date.After(to) || manual[w.Date] {
+		if w.Date.Before(r.From) || w.Date.After(r.To) {
 			continue
 		}
 		w.UserID, w.UpdatedAt = userID, now
@@ -484,24 +547,36 @@ func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, from, to civil
 		if err := w.Validate(); err != nil {
 			return len(days), WrapError(CodeUnavailable, fmt.Errorf("work day %s: %w", w.Date, err), "The work-stats source sent an invalid day.")
 		}
-		if err := s.store.PutWorkDay(ctx, w); err != nil {
-			return len(days), fmt.Errorf("store work day: %w", err)
+		write = append(write, w)
+	}
+	return len(days), s.update(ctx, userID, func(u *unit) error {
+		stored, err := u.tx.WorkDays(ctx, userID, r.From, r.To)
+		if err != nil {
+			return fmt.Errorf("load work days: %w", err)
 		}
-	}
-	return len(days), nil
-}
-
-// rescore recomputes and stores the scores of every day in [from, to] up to
-// the person's current day.
-func (s *Service) rescore(ctx context.Context, userID uuid.UUID, from, to civil.Date) error {
-	h, err := s.loadHistory(ctx, userID, from, to)
-	if err != nil {
-		return err
-	}
-	for d := from; !d.After(to) && !d.After(h.today); d = d.AddDays(1) {
-		if _, _, err := s.scoreDay(ctx, h, d); err != nil {
-			return fmt.Errorf("score %s: %w", d, err)
+		manual := map[civil.Date]bool{}
+		for _, w := range stored {
+			if w.Source == "manual" {
+				manual[w.Date] = true
+			}
 		}
-	}
-	return nil
+		var dirty civil.Date
+		for _, w := range write {
+			if manual[w.Date] {
+				continue
+			}
+			if err := u.tx.PutWorkDay(ctx, w); err != nil {
+				return fmt.Errorf("store work day: %w", err)
+			}
+			if dirty.IsZero() || w.Date.Before(dirty) {
+				dirty = w.Date
+			}
+		}
+		if !dirty.IsZero() {
+			if err := u.recountFrom(ctx, dirty); err != nil {
+				return err
+			}
+		}
+		return u.advance(ctx, r, r.To)
+	})
 }

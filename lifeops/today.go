@@ -3,6 +3,7 @@ package lifeops
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -89,7 +90,7 @@ type TodayDomains struct {
 }
 
 // StreakView is one streak as Today shows it: the day-goal streak (Kind
-// "day_goal") or one item's (Kind "item").
+// "day_goal") or one item's (Kind "item"), with the item's habit strength.
 type StreakView struct {
 	Kind    string     `json:"kind"`
 	ItemID  uuid.UUID  `json:"item_id,omitzero"`
@@ -99,6 +100,11 @@ type StreakView struct {
 	AtRisk  bool       `json:"at_risk"`
 	Freezes int        `json:"freezes"`
 	Start   civil.Date `json:"start,omitzero"`
+	// Strength is the item's habit strength on 0–100 (see
+	// score.HabitStrength): how established the habit is, rising with each
+	// completion and decaying gently, never reset by one miss. Nil for the
+	// day goal and for an item due once.
+	Strength *Number `json:"strength,omitempty"`
 }
 
 // AchievementView is an achievement of the catalog with the person's
@@ -130,76 +136,67 @@ type Today struct {
 
 // Today builds the summary of one of the person's days (a zero date means
 // their current day, from the Clock, their zone and their day-start hour):
-// the day's scores with their contributors, computed and stored afresh; XP
-// and level; the day-goal streak and every item's streak; the achievements
-// unlocked that day, unlocking any newly earned; the day's message; and the
-// default view of its feed.
+// the day's scores with their contributors, computed from what is stored
+// (the current day counts the occurrences due so far); XP and level; the
+// day-goal streak and every active item's streak and habit strength; the
+// achievements unlocked that day; the day's message; and the default view
+// of its feed. Today only reads: it reads one consistent snapshot of the
+// person, in a fixed number of statements however long their history, and
+// writes nothing.
 func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (Today, error) {
-	p, err := s.person(ctx, userID)
+	if !d.IsZero() && !d.IsValid() {
+		return Today{}, invalid("date", "must be a real date")
+	}
+	q := s.standingQuery()
+	if !d.IsZero() {
+		from, to := timeline.EventWindow(d)
+		q.Days = append(q.Days, Span{From: d.AddDays(-2), To: d.AddDays(1)})
+		q.Events = append(q.Events, Span{From: from, To: to})
+	}
+	h, st, err := s.standingNow(ctx, userID, q)
 	if err != nil {
 		return Today{}, err
 	}
-	if d, err = s.dayOrToday(p, d, "date"); err != nil {
-		return Today{}, err
-	}
-	h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
-	if err != nil {
-		return Today{}, err
+	if d.IsZero() {
+		d = h.today
 	}
 	if d.After(h.today) {
 		return Today{}, invalid("date", "must not be after today (%s)", h.today)
 	}
-	_, b, err := s.scoreDay(ctx, h, d)
-	if err != nil {
-		return Today{}, err
+	if !h.loaded(d) {
+		return Today{}, Errorf(CodeConflict, "The day changed while it was read; try again.")
 	}
-	_, ev, err := s.settleAchievements(ctx, h)
+	_, b, err := h.breakdown(d, d == h.today)
 	if err != nil {
 		return Today{}, err
 	}
 	out := Today{Date: d, Timezone: h.locOn(d).String(), Streaks: []StreakView{}, NewAchievements: []AchievementView{}}
 	out.LifeScore, out.Domains = todayScores(b)
-	if out.XP, err = s.xpStatus(ctx, userID); err != nil {
+	if out.XP, err = xpStatus(h.xpTotal); err != nil {
 		return Today{}, err
 	}
-
-	marks, err := h.dayGoalMarks()
-	if err != nil {
-		return Today{}, err
-	}
-	dayGoal, err := h.streak(marks, s.streakRules)
-	if err != nil {
-		return Today{}, err
-	}
-	out.Streaks = append(out.Streaks, streakView("day_goal", uuid.Nil, "Day goal", dayGoal))
+	dayGoal, items := h.streaks(st)
+	out.Streaks = append(out.Streaks, streakView("day_goal", uuid.Nil, "Day goal", dayGoal, nil))
 	for _, it := range h.items {
-		if !it.Active(h.today) {
-			continue
+		if it.Active(h.today) {
+			out.Streaks = append(out.Streaks, streakView("item", it.ID, it.Title, items[it.ID], strengthOf(st, it)))
 		}
-		st, err := h.streak(h.itemMarks(it), s.streakRules)
-		if err != nil {
-			return Today{}, err
-		}
-		out.Streaks = append(out.Streaks, streakView("item", it.ID, it.Title, st))
 	}
 
 	var newToday []score.Unlock
-	for _, v := range achievementViews(ev) {
+	for _, v := range achievementViews(st.Tally.Progress(h.unlocks())) {
 		if v.Unlocked && v.UnlockedOn == d {
 			out.NewAchievements = append(out.NewAchievements, v)
 			newToday = append(newToday, score.Unlock{Code: v.Code, Date: d})
 		}
 	}
-
 	in := score.MessageInput{Today: b, New: newToday}
 	if d == h.today {
 		in.Streak = &dayGoal
 	}
-	if prev, err := s.store.Scores(ctx, userID, d.AddDays(-1), d.AddDays(-1)); err == nil && len(prev) == 1 {
-		y := breakdownOf(prev[0])
+	if prev := h.scores[d.AddDays(-1)]; prev != nil {
+		y := breakdownOf(*prev)
 		in.Yesterday = &y
-	} else if err != nil {
-		return Today{}, fmt.Errorf("load yesterday's scores: %w", err)
 	}
 	msg, err := score.TodayMessage(in)
 	if err != nil {
@@ -215,9 +212,58 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	return out, nil
 }
 
-func streakView(kind string, id uuid.UUID, title string, st score.Streak) StreakView {
+// standingQuery selects what counting a person's standing through their
+// current day needs: the days from the latest stored standing before it,
+// with their events.
+func (s *Service) standingQuery() SnapshotQuery {
+	now := possibleDays(s.now())
+	from := now.From.AddDays(-2) // the previous day's anchors, a skipped day apart
+	return SnapshotQuery{
+		Days:   []Span{{From: from}},
+		Events: []Span{{From: from.AddDays(-timeline.MaxPostponeDays)}},
+		Resume: now.To.AddDays(1),
+	}
+}
+
+// standingNow reads q (a standingQuery, maybe with more spans) and counts
+// the person's standing through their current day. When no stored standing
+// can be counted on from, it reads every day and counts from the first.
+func (s *Service) standingNow(ctx context.Context, userID uuid.UUID, q SnapshotQuery) (*history, *standing, error) {
+	h, err := s.snapshot(ctx, s.store, userID, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := h.resume(h.today)
+	if errors.Is(err, errStaleState) {
+		q.Days[0], q.Events[0], q.Resume = Span{}, Span{}, civil.Date{}
+		if h, err = s.snapshot(ctx, s.store, userID, q); err != nil {
+			return nil, nil, err
+		}
+		st, err = h.resume(h.today)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.countTo(st); err != nil {
+		return nil, nil, err
+	}
+	return h, st, nil
+}
+
+// loaded reports whether the snapshot read day d with the days around it
+// that its feed and scores need.
+func (h *history) loaded(d civil.Date) bool {
+	for _, sp := range h.read.Days {
+		if sp.Contains(d.AddDays(-2)) && sp.Contains(d.AddDays(1)) {
+			return true
+		}
+	}
+	return false
+}
+
+func streakView(kind string, id uuid.UUID, title string, st score.Streak, strength *Number) StreakView {
 	return StreakView{Kind: kind, ItemID: id, Title: title, Current: st.Current, Longest: st.Longest,
-		AtRisk: st.AtRisk, Freezes: st.Freezes, Start: st.Start}
+		AtRisk: st.AtRisk, Freezes: st.Freezes, Start: st.Start, Strength: strength}
 }
 
 // todayScores maps a breakdown onto Today's shapes.
@@ -251,12 +297,8 @@ func viewContributors(cs []Contributor) []TodayContributor {
 	return out
 }
 
-// xpStatus reads the person's XP total and places it on the level curve.
-func (s *Service) xpStatus(ctx context.Context, userID uuid.UUID) (XPStatus, error) {
-	total, err := s.store.XPTotal(ctx, userID)
-	if err != nil {
-		return XPStatus{}, fmt.Errorf("load XP total: %w", err)
-	}
+// xpStatus places an XP total on the level curve.
+func xpStatus(total int64) (XPStatus, error) {
 	lv, err := score.LevelFor(max(total, 0))
 	if err != nil {
 		return XPStatus{}, translate(err)
@@ -273,9 +315,6 @@ type XPLedger struct {
 // XP returns the person's XP status and the ledger entries that match q,
 // oldest first.
 func (s *Service) XP(ctx context.Context, userID uuid.UUID, q XPQuery) (XPLedger, error) {
-	if _, err := s.store.User(ctx, userID); err != nil {
-		return XPLedger{}, err
-	}
 	var p problems
 	if !q.From.IsZero() && !q.From.IsValid() {
 		p.add("from", "must be a real date")
@@ -289,7 +328,11 @@ func (s *Service) XP(ctx context.Context, userID uuid.UUID, q XPQuery) (XPLedger
 	if err := p.err(); err != nil {
 		return XPLedger{}, err
 	}
-	st, err := s.xpStatus(ctx, userID)
+	total, err := s.store.XPTotal(ctx, userID)
+	if err != nil {
+		return XPLedger{}, err
+	}
+	st, err := xpStatus(total)
 	if err != nil {
 		return XPLedger{}, err
 	}
@@ -305,161 +348,33 @@ func (s *Service) XP(ctx context.Context, userID uuid.UUID, q XPQuery) (XPLedger
 
 // Achievements returns every achievement of the catalog, in catalog order,
 // with the person's progress: the unlocked ones with their day, the locked
-// ones with how far along they are.
+// ones with how far along they are. It only reads.
 func (s *Service) Achievements(ctx context.Context, userID uuid.UUID) ([]AchievementView, error) {
-	p, err := s.person(ctx, userID)
+	h, st, err := s.standingNow(ctx, userID, s.standingQuery())
 	if err != nil {
 		return nil, err
 	}
-	h, err := s.historyOf(ctx, p, civil.Date{}, s.today(p))
-	if err != nil {
-		return nil, err
-	}
-	ev, _, err := s.evaluate(ctx, h, s.scoreHistory(h))
-	if err != nil {
-		return nil, err
-	}
-	return achievementViews(ev), nil
+	// The awards of the days counted here join the last: the level
+	// measure needs only the total they reach.
+	st.Tally.AddXP(h.xpTotal - st.Tally.XP)
+	return achievementViews(st.Tally.Progress(h.unlocks())), nil
 }
 
-func achievementViews(ev score.Evaluation) []AchievementView {
-	out := make([]AchievementView, 0, len(ev.Progress))
-	for _, pr := range ev.Progress {
+func achievementViews(progress []score.Progress) []AchievementView {
+	out := make([]AchievementView, 0, len(progress))
+	for _, pr := range progress {
 		out = append(out, AchievementView{Code: pr.Code, Title: pr.Title, Description: pr.Description, Target: pr.Target,
 			Current: pr.Current, Percent: pr.Percent, Unlocked: pr.Unlocked, UnlockedOn: pr.UnlockedOn})
 	}
 	return out
 }
 
-// scoreHistory maps h's whole history onto the score package's, all but
-// the awards, which evaluate reads afresh each time.
-func (s *Service) scoreHistory(h *history) score.History {
-	hist := score.History{Goals: scoreGoals(h.goals), Rules: s.streakRules, AsOf: h.today,
-		ZoneChanges: h.zones, DayStartHour: h.DayStartHour}
-	first := h.firstDay()
-	hist.Days = make([]score.Day, 0, max(h.today.Sub(first)+1, 0))
-	for d := first; !d.After(h.today); d = d.AddDays(1) {
-		hist.Days = append(hist.Days, h.scoreInput(d, false))
+// unlocks returns the person's stored achievements as the score package
+// takes them.
+func (h *history) unlocks() []score.Unlock {
+	out := make([]score.Unlock, 0, len(h.achievements))
+	for _, a := range h.achievements {
+		out = append(out, score.Unlock{Code: a.Code, Date: a.Date})
 	}
-	return hist
-}
-
-// xpSummary reads the person's ledger summed by day: from the store when
-// it sums (XPSummaryStore), else from the whole ledger.
-func (s *Service) xpSummary(ctx context.Context, userID uuid.UUID) (XPSummary, error) {
-	if ss, ok := s.store.(XPSummaryStore); ok {
-		return ss.XPSummary(ctx, userID)
-	}
-	ledger, err := s.store.XPEntries(ctx, userID, XPQuery{})
-	if err != nil {
-		return XPSummary{}, err
-	}
-	return SummarizeXP(ledger), nil
-}
-
-// evaluate runs the achievement catalog over hist, the days of h (see
-// scoreHistory), with the stored unlocks and ledger. It returns the
-// ledger's summary too.
-func (s *Service) evaluate(ctx context.Context, h *history, hist score.History) (score.Evaluation, XPSummary, error) {
-	ledger, err := s.xpSummary(ctx, h.ID)
-	if err != nil {
-		return score.Evaluation{}, ledger, fmt.Errorf("load XP ledger: %w", err)
-	}
-	stored, err := s.store.Achievements(ctx, h.ID)
-	if err != nil {
-		return score.Evaluation{}, ledger, fmt.Errorf("load achievements: %w", err)
-	}
-	known := map[string]bool{}
-	for _, a := range score.Catalog() {
-		known[a.Code] = true
-	}
-	var unlocked []score.Unlock
-	for _, a := range stored {
-		if known[a.Code] { // codes retired from the catalog stay stored but are not evaluated
-			unlocked = append(unlocked, score.Unlock{Code: a.Code, Date: a.Date})
-		}
-	}
-	// The awards count for the level achievements by the running total at
-	// the end of each day (score.History), which one award a day with the
-	// day's points gives exactly.
-	hist.Awards = make([]score.Award, len(ledger.Days))
-	for i, d := range ledger.Days {
-		hist.Awards[i] = score.Award{Date: d.Date, Points: d.Points}
-	}
-	ev, err := score.Evaluate(hist, unlocked)
-	if err != nil {
-		return score.Evaluation{}, ledger, translate(err)
-	}
-	return ev, ledger, nil
-}
-
-// settleAchievements unlocks the achievements h now earns, each dated the day
-// it was earned, and makes sure every unlocked achievement has its XP. The
-// XP of one unlock can earn a level achievement, so it evaluates again until
-// nothing new unlocks. It returns the achievements this call unlocked and
-// the last evaluation, which reflects every unlock.
-func (s *Service) settleAchievements(ctx context.Context, h *history) ([]Achievement, score.Evaluation, error) {
-	var out []Achievement
-	var ev score.Evaluation
-	hist := s.scoreHistory(h) // the days do not change between rounds
-	for range 5 {
-		var ledger XPSummary
-		var err error
-		ev, ledger, err = s.evaluate(ctx, h, hist)
-		if err != nil {
-			return nil, ev, err
-		}
-		// An entry of another kind under an achievement's key is not
-		// seen here; adding the award then finds it and changes nothing.
-		have := map[string]bool{}
-		for _, e := range ledger.Achievements {
-			have[e.Key] = true
-		}
-		changed := false
-		for _, u := range ev.New {
-			a, created, err := s.store.UnlockAchievement(ctx, Achievement{UserID: h.ID, Code: u.Code, Date: u.Date, UnlockedAt: s.now()})
-			if err != nil {
-				return nil, ev, fmt.Errorf("unlock %s: %w", u.Code, err)
-			}
-			if created {
-				out = append(out, a)
-				s.log.InfoContext(ctx, "achievement unlocked", "user_id", h.ID, "code", a.Code, "date", a.Date)
-			}
-			changed = true
-		}
-		for _, p := range ev.Progress {
-			if !p.Unlocked && !containsUnlock(ev.New, p.Code) {
-				continue
-			}
-			if have[score.AchievementKey(p.Code)] {
-				continue
-			}
-			date := p.UnlockedOn
-			if date.IsZero() {
-				date = h.today
-			}
-			a, err := score.AchievementAward(score.Unlock{Code: p.Code, Date: date})
-			if err != nil {
-				return nil, ev, translate(err)
-			}
-			if _, created, err := s.store.AddXP(ctx, s.xpEntry(h.ID, a)); err != nil {
-				return nil, ev, fmt.Errorf("award %s: %w", a.Key, err)
-			} else if created {
-				changed = true
-			}
-		}
-		if !changed {
-			break
-		}
-	}
-	return out, ev, nil
-}
-
-func containsUnlock(us []score.Unlock, code string) bool {
-	for _, u := range us {
-		if u.Code == code {
-			return true
-		}
-	}
-	return false
+	return out
 }

@@ -38,8 +38,12 @@ type User struct {
 	DayStartHour int         `json:"day_start_hour"` // 0–23; the hour the person's day begins
 	WakeTime     civil.Clock `json:"wake_time"`      // usual wake time, used when no sleep was measured
 	Bedtime      civil.Clock `json:"bedtime"`        // usual bedtime, used when no sleep was measured
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
+	// Version is 1 for a new user and goes up by one with every change of
+	// the profile; an HTTP layer shows it as the profile's ETag (see
+	// ProfileUpdate.IfVersion). Stores keep it as given, 0 as 1.
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate checks every field of u. It returns nil, or one

@@ -2,6 +2,7 @@ package score
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -219,6 +220,18 @@ func buildHistory(marks []Mark, through civil.Date, keepLater bool) (history, er
 	return h, nil
 }
 
+// JumpedDays returns the person's days that zone changes cut short or
+// jumped over: from the day of each change in the old zone up to, not
+// including, the day of the change in the new zone. A streak counts a
+// missed day among them as rest (see [StreakInput.ZoneChanges]).
+func JumpedDays(changes []ZoneChange, dayStartHour int) map[civil.Date]bool {
+	out := map[civil.Date]bool{}
+	for d := range jumped(changes, dayStartHour) {
+		out[civil.FromDays(d)] = true
+	}
+	return out
+}
+
 // jumped returns the day numbers that zone changes cut short or jumped
 // over: from the day of the change in the old zone up to, not including,
 // the day of the change in the new zone.
@@ -351,7 +364,9 @@ func (s *StreakState) step(rules StreakRules, day int, st code) {
 		case s.Current == 0:
 		case s.Freezes > 0:
 			s.Freezes--
-			s.Frozen = append(s.Frozen, civil.FromDays(day))
+			// Clipped first, so a copy of the state sharing the slice
+			// never sees this append.
+			s.Frozen = append(slices.Clip(s.Frozen), civil.FromDays(day))
 		default:
 			s.Current = 0
 			s.Earned = 0

@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +35,7 @@ type scoresRow struct {
 	Habits               decimal.NullDecimal `bun:"habits"`
 	HabitsContributors   jsonText            `bun:"habits_contributors"`
 	ComputedAt           instant             `bun:"computed_at"`
+	State                jsonText            `bun:"state"`
 }
 
 // domainColumns pairs each domain of a DayScores with its two columns.
@@ -50,7 +55,7 @@ func (r *scoresRow) domains(s *lifeops.DayScores) []domainColumns {
 }
 
 func toScoresRow(s lifeops.DayScores) (scoresRow, error) {
-	r := scoresRow{UserID: s.UserID, Day: day(s.Date), ComputedAt: instant(s.ComputedAt)}
+	r := scoresRow{UserID: s.UserID, Day: day(s.Date), ComputedAt: instant(s.ComputedAt), State: jsonText(s.State)}
 	if s.Life != nil {
 		r.Life = decimal.NewNullDecimal(*s.Life)
 	}
@@ -71,7 +76,7 @@ func toScoresRow(s lifeops.DayScores) (scoresRow, error) {
 }
 
 func (r scoresRow) scores() (lifeops.DayScores, error) {
-	s := lifeops.DayScores{UserID: r.UserID, Date: civil.Date(r.Day), ComputedAt: utc(time.Time(r.ComputedAt))}
+	s := lifeops.DayScores{UserID: r.UserID, Date: civil.Date(r.Day), ComputedAt: utc(time.Time(r.ComputedAt)), State: json.RawMessage(r.State)}
 	if r.Life.Valid {
 		v := r.Life.Decimal
 		s.Life = &v
@@ -91,22 +96,27 @@ func (r scoresRow) scores() (lifeops.DayScores, error) {
 	return s, nil
 }
 
-// PutScores upserts s on (UserID, Date), replacing every field.
-func (db *DB) PutScores(ctx context.Context, s lifeops.DayScores) error {
-	if err := s.Validate(); err != nil {
-		return err
+// PutScores upserts each of scores on (UserID, Date), replacing every
+// field, all or nothing, in multi-row statements.
+func (db *DB) PutScores(ctx context.Context, scores ...lifeops.DayScores) error {
+	rows := make([]scoresRow, 0, len(scores))
+	for _, s := range scores {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		row, err := toScoresRow(s)
+		if err != nil {
+			return wrapErr("put scores", err)
+		}
+		rows = append(rows, row)
 	}
-	row, err := toScoresRow(s)
-	if err != nil {
-		return wrapErr("put scores", err)
-	}
-	if err := checkRow(&row); err != nil {
-		return err
-	}
-	return db.retry(ctx, "put scores", func(ctx context.Context) error {
-		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "day").Exec(ctx)
-		return err
+	rows = lastPerKey(rows, func(a, b scoresRow) int {
+		return cmp.Or(bytes.Compare(a.UserID[:], b.UserID[:]), civil.Date(a.Day).Compare(civil.Date(b.Day)))
 	})
+	if err := checkRow(rows); err != nil {
+		return err
+	}
+	return writeRows(ctx, db, "put scores", rows, "user_id", "day")
 }
 
 // Scores returns the user's scored days in [from, to] ordered by date.
@@ -142,28 +152,44 @@ func (r xpRow) entry() (lifeops.XPEntry, error) {
 	return e, unmarshalJSON(r.Parts, &e.Parts)
 }
 
-// AddXP inserts e unless the user has an entry with e.Key, atomically, and
-// returns the stored entry.
-func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bool, error) {
-	if err := e.Validate(); err != nil {
-		return lifeops.XPEntry{}, false, err
-	}
+// toXPRow maps an entry onto its row.
+func toXPRow(e lifeops.XPEntry) (xpRow, error) {
 	row := xpRow{
 		UserID: e.UserID, Key: e.Key, Day: day(e.Date), Kind: e.Kind, Points: e.Points, Reason: e.Reason,
 		Code: e.Code, CreatedAt: instant(e.CreatedAt), ItemID: uuid.NullUUID{UUID: e.ItemID, Valid: e.ItemID != uuid.Nil},
 	}
 	var err error
-	if row.Parts, err = marshalJSON(e.Parts, e.Parts == nil); err != nil {
+	row.Parts, err = marshalJSON(e.Parts, e.Parts == nil)
+	return row, err
+}
+
+// AddXP inserts e unless the user has an entry with e.Key, atomically, and
+// returns the stored entry; the user's total follows in the same
+// transaction.
+func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bool, error) {
+	if err := e.Validate(); err != nil {
+		return lifeops.XPEntry{}, false, err
+	}
+	row, err := toXPRow(e)
+	if err != nil {
 		return lifeops.XPEntry{}, false, wrapErr("add xp", err)
 	}
 	if err := checkRow(&row); err != nil {
 		return lifeops.XPEntry{}, false, err
 	}
 	var stored xpRow
-	created, err := insertIfAbsent(ctx, db, "add xp", &row, &stored, []string{"user_id", "key"},
-		func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("user_id = ? AND key = ?", e.UserID, e.Key)
-		})
+	var created bool
+	err = db.InTx(ctx, func(tx *DB) error {
+		var err error
+		created, err = insertIfAbsent(ctx, tx, "add xp", &row, &stored, []string{"user_id", "key"},
+			func(q *bun.SelectQuery) *bun.SelectQuery {
+				return q.Where("user_id = ? AND key = ?", e.UserID, e.Key)
+			})
+		if err == nil && created {
+			err = tx.addXPTotal(ctx, "add xp", e.UserID, e.Points)
+		}
+		return err
+	})
 	if err != nil {
 		return lifeops.XPEntry{}, false, err
 	}
@@ -172,24 +198,112 @@ func (db *DB) AddXP(ctx context.Context, e lifeops.XPEntry) (lifeops.XPEntry, bo
 }
 
 // DeleteXP deletes the user's entry with key and reports whether there was
-// one.
+// one; the user's total follows in the same transaction.
 func (db *DB) DeleteXP(ctx context.Context, userID uuid.UUID, key string) (bool, error) {
 	if !storableKeys(key) {
 		return false, db.requireUser(ctx, "delete xp", userID)
 	}
-	return deleteOne(ctx, db, "delete xp", userID, (*xpRow)(nil), "key = ?", key)
+	var deleted bool
+	err := db.InTx(ctx, func(tx *DB) error {
+		points, err := tx.deleteXP(ctx, userID, []string{key})
+		if err != nil {
+			return err
+		}
+		deleted = len(points) > 0
+		if !deleted {
+			return tx.requireUser(ctx, "delete xp", userID)
+		}
+		return tx.addXPTotal(ctx, "delete xp", userID, -sum(points))
+	})
+	return deleted, err
 }
 
-// XPTotal returns the sum of the Points of the user's entries.
+// UpdateXP inserts the entries of add whose key the user has no entry
+// with and deletes the entries with the keys in remove, all in one
+// transaction with the user's total.
+func (db *DB) UpdateXP(ctx context.Context, userID uuid.UUID, add []lifeops.XPEntry, remove []string) error {
+	rows := make([]xpRow, 0, len(add))
+	for _, e := range add {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if e.UserID != userID {
+			return &lifeops.ValidationError{Field: "user_id", Reason: "an XP entry of another person cannot be added"}
+		}
+		if slices.Contains(remove, e.Key) {
+			return &lifeops.ValidationError{Field: "key", Reason: "cannot be added and removed at once"}
+		}
+		row, err := toXPRow(e)
+		if err != nil {
+			return wrapErr("update xp", err)
+		}
+		rows = append(rows, row)
+	}
+	rows = lastPerKey(rows, func(a, b xpRow) int { return strings.Compare(a.Key, b.Key) })
+	if err := checkRow(rows); err != nil {
+		return err
+	}
+	keys := slices.DeleteFunc(slices.Clone(remove), func(k string) bool { return !storableKeys(k) })
+	return db.InTx(ctx, func(tx *DB) error {
+		var delta int64
+		if len(keys) > 0 {
+			points, err := tx.deleteXP(ctx, userID, keys)
+			if err != nil {
+				return err
+			}
+			delta -= sum(points)
+		}
+		for start := 0; start < len(rows); start += batchRows {
+			chunk := rows[start:min(start+batchRows, len(rows))]
+			var points []int64
+			err := tx.idb().NewInsert().Model(&chunk).On("CONFLICT (user_id, key) DO NOTHING").
+				Returning("points").Scan(ctx, &points)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return wrapErr("update xp", err)
+			}
+			delta += sum(points)
+		}
+		return tx.addXPTotal(ctx, "update xp", userID, delta)
+	})
+}
+
+// deleteXP deletes the user's entries with keys and returns their points.
+func (db *DB) deleteXP(ctx context.Context, userID uuid.UUID, keys []string) ([]int64, error) {
+	var points []int64
+	err := db.idb().NewDelete().Model((*xpRow)(nil)).Where("user_id = ? AND key IN (?)", userID, bun.In(keys)).
+		Returning("points").Scan(ctx, &points)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return points, wrapErr("delete xp", err)
+}
+
+// addXPTotal moves the user's XP total by delta; an unknown user is
+// ErrNotFound. Every write of the ledger calls it in its transaction.
+func (db *DB) addXPTotal(ctx context.Context, op string, userID uuid.UUID, delta int64) error {
+	res, err := db.idb().NewUpdate().Model((*userRow)(nil)).Set("xp_total = xp_total + ?", delta).
+		Where("id = ?", userID).Exec(ctx)
+	if err := affected(res, err); err != nil {
+		return wrapErr(op, err)
+	}
+	return nil
+}
+
+func sum(xs []int64) int64 {
+	var s int64
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// XPTotal returns the sum of the Points of the user's entries, which the
+// writes of the ledger keep on the user's row.
 func (db *DB) XPTotal(ctx context.Context, userID uuid.UUID) (int64, error) {
 	var total int64
 	err := db.read(ctx, "xp total", func(ctx context.Context) error {
-		return db.idb().NewSelect().Model((*xpRow)(nil)).ColumnExpr("COALESCE(SUM(points), 0)").
-			Where("user_id = ?", userID).Scan(ctx, &total)
+		return db.idb().NewSelect().Model((*userRow)(nil)).Column("xp_total").Where("id = ?", userID).Scan(ctx, &total)
 	})
-	if err == nil && total == 0 {
-		err = db.requireUser(ctx, "xp total", userID)
-	}
 	return total, err
 }
 
@@ -209,46 +323,6 @@ func (db *DB) XPEntries(ctx context.Context, userID uuid.UUID, q lifeops.XPQuery
 		return paginate(sel.Order("day", "created_at", "key"), q.Page)
 	}, xpRow.entry)
 }
-
-// XPSummary returns the user's ledger summed by day, and the entries of
-// kind "achievement", summed and filtered in the database.
-func (db *DB) XPSummary(ctx context.Context, userID uuid.UUID) (lifeops.XPSummary, error) {
-	var days []struct {
-		Day    day   `bun:"day"`
-		Points int64 `bun:"points"`
-	}
-	var rows []xpRow
-	err := db.read(ctx, "xp summary", func(ctx context.Context) error {
-		err := db.idb().NewSelect().Model((*xpRow)(nil)).ColumnExpr("day, SUM(points) AS points").
-			Where("user_id = ?", userID).Group("day").Order("day").Scan(ctx, &days)
-		if err != nil {
-			return err
-		}
-		return db.idb().NewSelect().Model(&rows).Where("user_id = ? AND kind = ?", userID, xpKindAchievement).
-			Order("day", "created_at", "key").Scan(ctx)
-	})
-	if err != nil {
-		return lifeops.XPSummary{}, err
-	}
-	if len(days) == 0 {
-		return lifeops.XPSummary{}, db.requireUser(ctx, "xp summary", userID)
-	}
-	out := lifeops.XPSummary{Days: make([]lifeops.XPDay, len(days))}
-	for i, d := range days {
-		out.Days[i] = lifeops.XPDay{Date: civil.Date(d.Day), Points: d.Points}
-	}
-	for _, r := range rows {
-		e, err := r.entry()
-		if err != nil {
-			return lifeops.XPSummary{}, wrapErr("xp summary", err)
-		}
-		out.Achievements = append(out.Achievements, e)
-	}
-	return out, nil
-}
-
-// xpKindAchievement is the Kind of the ledger entries achievements earn.
-const xpKindAchievement = "achievement"
 
 type achievementRow struct {
 	bun.BaseModel `bun:"table:achievements"`

@@ -255,6 +255,41 @@ func (db *DB) PutRawDocuments(ctx context.Context, docs []lifeops.RawDocument) e
 	return putRows(ctx, db, "put raw documents", rows, "user_id", "provider", "kind", "doc_id")
 }
 
+// MarkRawDocumentsDeleted marks deleted the user's documents of provider
+// and kind dated in span whose ID is not in keep.
+func (db *DB) MarkRawDocumentsDeleted(ctx context.Context, userID uuid.UUID, provider, kind string, span lifeops.Span, keep []string) (int, error) {
+	if err := span.Validate(); err != nil {
+		return 0, err
+	}
+	if !storableKeys(provider, kind) {
+		return 0, db.requireUser(ctx, "mark raw documents deleted", userID)
+	}
+	var n int64
+	err := db.retry(ctx, "mark raw documents deleted", func(ctx context.Context) error {
+		q := db.idb().NewUpdate().Model((*rawDocumentRow)(nil)).Set("deleted = ?", true).
+			Where("user_id = ? AND provider = ? AND kind = ? AND NOT deleted AND day IS NOT NULL", userID, provider, kind)
+		if !span.From.IsZero() {
+			q = q.Where("day >= ?", day(span.From))
+		}
+		if !span.To.IsZero() {
+			q = q.Where("day <= ?", day(span.To))
+		}
+		if ids := slices.DeleteFunc(slices.Clone(keep), func(id string) bool { return !storableKeys(id) }); len(ids) > 0 {
+			q = q.Where("doc_id NOT IN (?)", bun.In(ids))
+		}
+		res, err := q.Exec(ctx)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err == nil && n == 0 {
+		err = db.requireUser(ctx, "mark raw documents deleted", userID)
+	}
+	return int(n), err
+}
+
 // RawDocument returns one document.
 func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (lifeops.RawDocument, error) {
 	if !storableKeys(provider, kind, id) {
@@ -362,12 +397,14 @@ func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 func (db *DB) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
 	return listOf(ctx, db, "list work days", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return whereDays(q, "day", from, to).Order("day")
-	}, infallible(func(r workDayRow) lifeops.WorkDay {
-		return lifeops.WorkDay{
-			UserID: r.UserID, Date: civil.Date(r.Day), WorkMinutes: r.WorkMinutes, AfterHoursMinutes: r.AfterHoursMinutes,
-			MeetingMinutes: r.MeetingMinutes, BreakMinutes: r.BreakMinutes, Source: r.Source, UpdatedAt: utc(time.Time(r.UpdatedAt)),
-		}
-	}))
+	}, infallible(workDayRow.workDay))
+}
+
+func (r workDayRow) workDay() lifeops.WorkDay {
+	return lifeops.WorkDay{
+		UserID: r.UserID, Date: civil.Date(r.Day), WorkMinutes: r.WorkMinutes, AfterHoursMinutes: r.AfterHoursMinutes,
+		MeetingMinutes: r.MeetingMinutes, BreakMinutes: r.BreakMinutes, Source: r.Source, UpdatedAt: utc(time.Time(r.UpdatedAt)),
+	}
 }
 
 // putRows upserts rows on the conflict columns in one transaction, in

@@ -22,6 +22,7 @@ type itemRow struct {
 	UserID     uuid.UUID `bun:"user_id"`
 	Difficulty string    `bun:"difficulty"`
 	Definition jsonText  `bun:"definition"`
+	Version    int64     `bun:"version"`
 	CreatedAt  instant   `bun:"created_at"`
 	UpdatedAt  instant   `bun:"updated_at"`
 }
@@ -29,14 +30,14 @@ type itemRow struct {
 func toItemRow(it lifeops.Item) (itemRow, error) {
 	def, err := json.Marshal(it.Item)
 	return itemRow{
-		ID: it.ID, UserID: it.UserID, Difficulty: string(it.Difficulty), Definition: def,
+		ID: it.ID, UserID: it.UserID, Difficulty: string(it.Difficulty), Definition: def, Version: max(it.Version, 1),
 		CreatedAt: instant(it.CreatedAt), UpdatedAt: instant(it.UpdatedAt),
 	}, err
 }
 
 func (r itemRow) item() (lifeops.Item, error) {
 	it := lifeops.Item{
-		UserID: r.UserID, Difficulty: lifeops.Difficulty(r.Difficulty),
+		UserID: r.UserID, Difficulty: lifeops.Difficulty(r.Difficulty), Version: r.Version,
 		CreatedAt: utc(time.Time(r.CreatedAt)), UpdatedAt: utc(time.Time(r.UpdatedAt)),
 	}
 	var def timeline.Item
@@ -92,7 +93,7 @@ func (db *DB) UpdateItem(ctx context.Context, it lifeops.Item) error {
 		return err
 	}
 	return db.retry(ctx, "update item", func(ctx context.Context) error {
-		res, err := db.idb().NewUpdate().Model(&row).Column("difficulty", "definition", "updated_at").
+		res, err := db.idb().NewUpdate().Model(&row).Column("difficulty", "definition", "version", "updated_at").
 			Where("id = ? AND user_id = ?", it.ID, it.UserID).Exec(ctx)
 		return affected(res, err)
 	})

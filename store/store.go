@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
@@ -96,6 +97,8 @@ type DB struct {
 	// query runs in tx, on conn.
 	tx   *bun.Tx
 	conn *bun.Conn
+	// unit is the person whose unit of work tx is (see Update), or zero.
+	unit uuid.UUID
 
 	// migrationFS replaces the embedded migrations, in tests.
 	migrationFS fs.FS
@@ -324,8 +327,7 @@ func sqliteDSN(dsn string, busy time.Duration) (string, error) {
 	return u.String(), nil
 }
 
-// DB implements every store port of the core, and the optional
-// XPSummaryStore.
+// DB implements every store port of the core.
 var (
 	_ lifeops.Store            = (*DB)(nil)
 	_ lifeops.ItemStore        = (*DB)(nil)
@@ -340,5 +342,4 @@ var (
 	_ lifeops.EventStore       = (*DB)(nil)
 	_ lifeops.CredentialStore  = (*DB)(nil)
 	_ lifeops.ZoneStore        = (*DB)(nil)
-	_ lifeops.XPSummaryStore   = (*DB)(nil)
 )

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"github.com/lifeops/lifeops/lifeops"
 )
 
 // idb is what queries run on: the pool, or the transaction of a DB made by
@@ -38,10 +41,78 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error {
 			return err
 		}
 		txdb := &DB{bun: db.bun, dialect: db.dialect, opts: db.opts, migrateMu: db.migrateMu, tx: &tx, conn: &conn}
+		committed := false
+		defer func() {
+			if !committed {
+				// fn panicked: end the transaction before the
+				// connection goes back to the pool, so no lock outlives
+				// the panic.
+				_ = tx.Rollback()
+			}
+		}()
 		if err := fn(txdb); err != nil {
+			committed = true
 			return errors.Join(err, ignoreDone(tx.Rollback()))
 		}
+		committed = true
 		return tx.Commit()
+	})
+}
+
+// Update implements [lifeops.Transactor]: fn runs in one transaction
+// (retried from the start after a serialization failure or deadlock, as
+// InTx does) that first takes the person's lock: on Postgres the user's
+// row, SELECT … FOR UPDATE, so units of work of different people run side
+// by side; on SQLite the database's write lock, which BEGIN IMMEDIATE
+// takes at once (SQLite has one writer at a time). Inside fn, Update for
+// the same user joins the transaction.
+func (db *DB) Update(ctx context.Context, userID uuid.UUID, fn func(tx lifeops.Store) error) error {
+	if db.tx != nil {
+		if db.unit != uuid.Nil {
+			if db.unit != userID {
+				return &Error{Op: "update", Kind: KindInvalid, Err: errors.New("a unit of work of one person cannot change another's")}
+			}
+			return fn(db)
+		}
+	}
+	return db.InTx(ctx, func(tx *DB) error {
+		unit := &DB{bun: tx.bun, dialect: tx.dialect, opts: tx.opts, migrateMu: tx.migrateMu, tx: tx.tx, conn: tx.conn, unit: userID}
+		if err := unit.lockUser(ctx, userID); err != nil {
+			return err
+		}
+		return fn(unit)
+	})
+}
+
+// lockUser takes the person's lock in the transaction, or reports an
+// unknown person.
+func (db *DB) lockUser(ctx context.Context, userID uuid.UUID) error {
+	q := db.idb().NewSelect().Model((*userRow)(nil)).Column("id").Where("id = ?", userID)
+	if db.dialect == Postgres {
+		q = q.For("UPDATE")
+	}
+	var id uuid.UUID
+	if err := q.Scan(ctx, &id); err != nil {
+		return wrapErr("lock user", err)
+	}
+	return nil
+}
+
+// writeRows upserts rows on the conflict columns, all or nothing, in
+// multi-row statements of batchRows rows: in the caller's transaction, or
+// in one of its own.
+func writeRows[T any](ctx context.Context, db *DB, op string, rows []T, conflict ...string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return db.InTx(ctx, func(tx *DB) error {
+		for start := 0; start < len(rows); start += batchRows {
+			chunk := rows[start:min(start+batchRows, len(rows))]
+			if _, err := upsert(tx.idb().NewInsert().Model(&chunk), conflict...).Exec(ctx); err != nil {
+				return wrapErr(op, err)
+			}
+		}
+		return nil
 	})
 }
 

@@ -23,14 +23,18 @@ type userRow struct {
 	DayStartHour int       `bun:"day_start_hour"`
 	WakeMinute   int       `bun:"wake_minute"`
 	BedMinute    int       `bun:"bed_minute"`
-	CreatedAt    instant   `bun:"created_at"`
-	UpdatedAt    instant   `bun:"updated_at"`
+	Version      int64     `bun:"version"`
+	// XPTotal is the sum of the user's ledger, which only the ledger's
+	// writes change (see addXPTotal).
+	XPTotal   int64   `bun:"xp_total"`
+	CreatedAt instant `bun:"created_at"`
+	UpdatedAt instant `bun:"updated_at"`
 }
 
 func toUserRow(u lifeops.User) userRow {
 	return userRow{
 		ID: u.ID, Name: u.Name, Zone: u.Zone, DayStartHour: u.DayStartHour,
-		WakeMinute: u.WakeTime.Minutes(), BedMinute: u.Bedtime.Minutes(),
+		WakeMinute: u.WakeTime.Minutes(), BedMinute: u.Bedtime.Minutes(), Version: max(u.Version, 1),
 		CreatedAt: instant(u.CreatedAt), UpdatedAt: instant(u.UpdatedAt),
 	}
 }
@@ -39,7 +43,7 @@ func (r userRow) user() lifeops.User {
 	return lifeops.User{
 		ID: r.ID, Name: r.Name, Zone: r.Zone, DayStartHour: r.DayStartHour,
 		WakeTime: civil.ClockFromMinutes(r.WakeMinute), Bedtime: civil.ClockFromMinutes(r.BedMinute),
-		CreatedAt: utc(time.Time(r.CreatedAt)), UpdatedAt: utc(time.Time(r.UpdatedAt)),
+		Version: r.Version, CreatedAt: utc(time.Time(r.CreatedAt)), UpdatedAt: utc(time.Time(r.UpdatedAt)),
 	}
 }
 
@@ -80,7 +84,7 @@ func (db *DB) UpdateUser(ctx context.Context, u lifeops.User) error {
 		return err
 	}
 	return db.retry(ctx, "update user", func(ctx context.Context) error {
-		res, err := db.idb().NewUpdate().Model(&row).ExcludeColumn("id", "created_at").WherePK().Exec(ctx)
+		res, err := db.idb().NewUpdate().Model(&row).ExcludeColumn("id", "created_at", "xp_total").WherePK().Exec(ctx)
 		return affected(res, err)
 	})
 }
@@ -139,6 +143,10 @@ func (db *DB) Goals(ctx context.Context, userID uuid.UUID) (lifeops.Goals, error
 	if err != nil {
 		return lifeops.Goals{}, err
 	}
+	return r.goals(), nil
+}
+
+func (r goalsRow) goals() lifeops.Goals {
 	return lifeops.Goals{
 		UserID: r.UserID, SleepMinutes: r.SleepMinutes, Steps: r.Steps, WorkMinutes: r.WorkMinutes,
 		AfterHoursMinutes: r.AfterHoursMinutes, RestingHeartRate: r.RestingHeartRate, DayGoalPercent: r.DayGoalPercent,
@@ -146,7 +154,7 @@ func (db *DB) Goals(ctx context.Context, userID uuid.UUID) (lifeops.Goals, error
 			Sleep: r.WeightSleep, Activity: r.WeightActivity, WorkLife: r.WeightWorkLife, Habits: r.WeightHabits,
 		},
 		UpdatedAt: utc(time.Time(r.UpdatedAt)),
-	}, nil
+	}
 }
 
 // PutGoals stores g for g.UserID, replacing earlier goals.

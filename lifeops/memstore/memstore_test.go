@@ -2,7 +2,6 @@ package memstore_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -24,55 +23,6 @@ func TestConformance(t *testing.T) {
 
 // TestXPSummary: the store's summary of a ledger is the one
 // lifeops.SummarizeXP makes of the same ledger read whole, and an unknown
-// user is ErrNotFound.
-func TestXPSummary(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s := memstore.New()
-	u := lifeops.User{ID: uuid.New(), Name: "Ada", Zone: "UTC", WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}
-	if err := s.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	entries := []lifeops.XPEntry{
-		{Key: "completion:a:2026-03-02", Date: civil.D(2026, 3, 2), Kind: "completion", Points: 6},
-		{Key: "achievement:first_completion", Date: civil.D(2026, 3, 2), Kind: "achievement", Points: 50},
-		{Key: "perfect_day:2026-03-01", Date: civil.D(2026, 3, 1), Kind: "perfect_day", Points: 25},
-		{Key: "achievement:perfect_day", Date: civil.D(2026, 3, 1), Kind: "achievement", Points: 50},
-		{Key: "grant:back", Date: civil.D(2026, 3, 2), Kind: "grant", Points: -10},
-	}
-	for i, e := range entries {
-		e.UserID, e.CreatedAt = u.ID, base.Add(time.Duration(-i)*time.Minute)
-		if _, _, err := s.AddXP(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := s.XPSummary(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ledger, err := s.XPEntries(ctx, u.ID, lifeops.XPQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(lifeops.SummarizeXP(ledger), got); diff != "" {
-		t.Errorf("summary (-from the ledger +from the store):\n%s", diff)
-	}
-	wantDays := []lifeops.XPDay{{Date: civil.D(2026, 3, 1), Points: 75}, {Date: civil.D(2026, 3, 2), Points: 46}}
-	if diff := cmp.Diff(wantDays, got.Days); diff != "" {
-		t.Errorf("days (-want +got):\n%s", diff)
-	}
-	var keys []string
-	for _, e := range got.Achievements {
-		keys = append(keys, e.Key)
-	}
-	if diff := cmp.Diff([]string{"achievement:perfect_day", "achievement:first_completion"}, keys); diff != "" {
-		t.Errorf("achievement entries (-want +got):\n%s", diff)
-	}
-	if _, err := s.XPSummary(ctx, uuid.New()); !errors.Is(err, lifeops.ErrNotFound) {
-		t.Errorf("summary of an unknown user: %v, want ErrNotFound", err)
-	}
-}
 
 // TestScoresDoNotAlias: the store keeps its own copy of every slice of a
 // day's scores, as a SQL store does: changing the slices of a stored or a

@@ -20,7 +20,7 @@ func newItem(userID uuid.UUID, title string) lifeops.Item {
 			Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
 			OffsetMinutes: 30, DurationMinutes: 10,
 		},
-		UserID: userID, Difficulty: lifeops.DifficultyEasy,
+		UserID: userID, Difficulty: lifeops.DifficultyEasy, Version: 1,
 		CreatedAt: at(2026, 3, 1, 6, 0), UpdatedAt: at(2026, 3, 1, 6, 0),
 	}
 }

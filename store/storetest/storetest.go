@@ -53,7 +53,9 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Scores", testScores},
 		{"XP", testXP},
 		{"Achievements", testAchievements},
-		{"XPSummary", testXPSummary},
+		{"XPTotal", testXPTotal},
+		{"Update", testUpdate},
+		{"Snapshot", testSnapshot},
 		{"Items", testItems},
 		{"Events", testEvents},
 		{"Credentials", testCredentials},
@@ -154,7 +156,7 @@ func newUser(name string) lifeops.User {
 	return lifeops.User{
 		ID: uuid.New(), Name: name, Zone: "Europe/Berlin", DayStartHour: 4,
 		WakeTime: civil.Clock{Hour: 6, Minute: 45}, Bedtime: civil.Clock{Hour: 22, Minute: 30},
-		CreatedAt: created, UpdatedAt: created,
+		Version: 1, CreatedAt: created, UpdatedAt: created,
 	}
 }
 
@@ -171,3 +173,10 @@ func mustUser(t *testing.T, s lifeops.Store, name string) lifeops.User {
 func ctx(t *testing.T) context.Context { return t.Context() }
 
 func name(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// contextCancelled returns a context that is already cancelled.
+func contextCancelled(t *testing.T) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(t.Context())
+	cancel()
+	return c, cancel
+}
