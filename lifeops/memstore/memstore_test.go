@@ -12,6 +12,7 @@ import (
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/lifeops/memstore"
+	"github.com/lifeops/lifeops/lifeops/servicetest"
 	"github.com/lifeops/lifeops/store/storetest"
 )
 
@@ -21,8 +22,12 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(*testing.T) lifeops.Store { return memstore.New() })
 }
 
-// TestXPSummary: the store's summary of a ledger is the one
-// lifeops.SummarizeXP makes of the same ledger read whole, and an unknown
+// TestService runs the Service's concurrency scenarios on the in-memory
+// store.
+func TestService(t *testing.T) {
+	t.Parallel()
+	servicetest.Run(t, servicetest.Backend{New: func(*testing.T) (lifeops.Store, string) { return memstore.New(), "" }})
+}
 
 // TestScoresDoNotAlias: the store keeps its own copy of every slice of a
 // day's scores, as a SQL store does: changing the slices of a stored or a
