@@ -310,7 +310,8 @@ type Response struct {
 	*http.Response
 	// Attempts is how many HTTP attempts the call made, refreshes included.
 	Attempts int
-	// RequestID is the id Oura's edge gave the last attempt, if any.
+	// RequestID is the id Oura's edge gave the last attempt, if it was
+	// a safe id (see [APIError.RequestID]).
 	RequestID string
 }
 
