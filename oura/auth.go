@@ -335,6 +335,20 @@ func (s *OAuthTokenSource) Refresh(ctx context.Context, rejected *oauth2.Token) 
 	return s.refresh(ctx)
 }
 
+// Current returns a copy of the token the source holds now, without
+// refreshing it (nil when it holds none), and whether that token is
+// pending: obtained by a refresh whose persist has not succeeded yet, so
+// storage still holds an older token.
+func (s *OAuthTokenSource) Current() (tok *oauth2.Token, pending bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return nil, s.unsaved
+	}
+	cp := *s.cur
+	return &cp, s.unsaved
+}
+
 // Refreshes returns how many times the source refreshed its token.
 func (s *OAuthTokenSource) Refreshes() int {
 	s.mu.Lock()

@@ -246,8 +246,15 @@ func TestOAuth_PersistFailureIsRetried(t *testing.T) {
 	ts := newTokenServer(t)
 	p := persisted{fail: errors.New("disk full")}
 	src := ts.config().TokenSource(&oauth2.Token{AccessToken: "old", RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Hour)}, p.save)
+	if cur, pending := src.Current(); cur.AccessToken != "old" || pending {
+		t.Errorf("before any refresh: Current() = %q, pending %t", cur.AccessToken, pending)
+	}
 	if _, err := src.Token(t.Context()); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err = %v, want the persist failure", err)
+	}
+	// The source holds the rotated token, pending until it is stored.
+	if cur, pending := src.Current(); cur.RefreshToken != "refresh-1" || !pending {
+		t.Errorf("after a failed persist: Current() = %q, pending %t", cur.RefreshToken, pending)
 	}
 	p.mu.Lock()
 	p.fail = nil
@@ -264,6 +271,12 @@ func TestOAuth_PersistFailureIsRetried(t *testing.T) {
 	}
 	if ts.count() != 1 {
 		t.Errorf("refreshes = %d: the rotated token must be kept, not refreshed again", ts.count())
+	}
+	if cur, pending := src.Current(); cur.RefreshToken != "refresh-1" || pending {
+		t.Errorf("once stored: Current() = %q, pending %t", cur.RefreshToken, pending)
+	}
+	if cur, _ := ts.config().TokenSource(nil, nil).Current(); cur != nil {
+		t.Errorf("a source without a token: Current() = %v", cur)
 	}
 	if diff := cmp.Diff([]string{"refresh-1"}, p.refreshTokens()); diff != "" {
 		t.Errorf("persisted (-want +got):\n%s", diff)
