@@ -250,13 +250,50 @@ func (c *OAuthConfig) Exchange(ctx context.Context, code string, opts ...oauth2.
 // the new one must be stored (atomically) before it is used.
 type PersistFunc func(ctx context.Context, t *oauth2.Token) error
 
+// LoadFunc reads the token as storage holds it now, the counterpart of
+// [PersistFunc] for a token that several processes share; nil (with a nil
+// error) when storage holds none.
+type LoadFunc func(ctx context.Context) (*oauth2.Token, error)
+
+// TokenSourceOption configures a source made by [OAuthConfig.TokenSource].
+type TokenSourceOption func(*OAuthTokenSource)
+
+// DefaultReloadWait is how long a source made with [WithReload] waits, by
+// default, for another process to store the token that replaced a refused
+// refresh token.
+const DefaultReloadWait = 5 * time.Second
+
+// WithReload makes a source share its token with other processes through
+// the storage its persist function writes and load reads.
+//
+// Oura rotates refresh tokens and refuses a used one with invalid_grant.
+// When two processes find the shared token expired at once, both refresh
+// with the same refresh token: Oura answers the first and refuses the
+// second, although the first is about to store a token that works. After
+// an invalid_grant the source therefore calls load, and when storage holds
+// a token with another refresh token it adopts that token (refreshing it in
+// turn if it has expired too). While storage still holds the refused
+// refresh token (the other process may not have stored its token yet) it
+// reads again, backing off, for up to wait (zero means
+// [DefaultReloadWait]). Only a refresh token that is still the stored one
+// after that is reported refused, matching [ErrUnauthorized].
+func WithReload(load LoadFunc, wait time.Duration) TokenSourceOption {
+	return func(s *OAuthTokenSource) {
+		if wait <= 0 {
+			wait = DefaultReloadWait
+		}
+		s.load, s.reloadWait = load, wait
+	}
+}
+
 // TokenSource returns a source that supplies tok while it is fresh and
 // refreshes it RefreshBefore its expiry and once when Oura answers 401.
 // persist is called with every refreshed token before it is used; when it
 // fails the call fails, the new token is kept in memory and persist is tried
 // again on the next call. persist may be nil only when losing a rotated
-// refresh token is acceptable.
-func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc) *OAuthTokenSource {
+// refresh token is acceptable. When other processes use the same token,
+// add [WithReload].
+func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc, opts ...TokenSourceOption) *OAuthTokenSource {
 	early := c.RefreshBefore
 	if early <= 0 {
 		early = 5 * time.Minute
@@ -270,8 +307,14 @@ func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc) *OAuth
 	if now == nil {
 		now = time.Now
 	}
-	return &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: now,
+	s := &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: now,
 		turn: make(chan struct{}, 1)}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(s)
+		}
+	}
+	return s
 }
 
 // OAuthTokenSource is a refreshing [TokenSource] built by
@@ -284,6 +327,9 @@ type OAuthTokenSource struct {
 	early   time.Duration
 	persist PersistFunc
 	now     func() time.Time
+	// load and reloadWait come from WithReload; load is nil without it.
+	load       LoadFunc
+	reloadWait time.Duration
 
 	// turn is held by the one caller that refreshes or persists; taking it
 	// honours the caller's context.
@@ -373,17 +419,26 @@ func (s *OAuthTokenSource) endTurn() { <-s.turn }
 func (s *OAuthTokenSource) usable() *oauth2.Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.unsaved || s.cur == nil || s.cur.AccessToken == "" {
+	if s.unsaved || !s.fresh(s.cur) {
 		return nil
 	}
-	if s.cur.Expiry.IsZero() || s.now().Add(s.early).Before(s.cur.Expiry) {
-		return s.cur
-	}
-	return nil
+	return s.cur
 }
 
-// refresh trades the refresh token for a new token and persists it. The
-// caller holds the turn.
+// fresh reports whether t has an access token that does not expire within
+// the refresh margin.
+func (s *OAuthTokenSource) fresh(t *oauth2.Token) bool {
+	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || s.now().Add(s.early).Before(t.Expiry))
+}
+
+// maxAdoptions bounds how many stored tokens one refresh adopts after
+// invalid_grant answers, should every one of them be refused in turn.
+const maxAdoptions = 4
+
+// refresh trades the refresh token for a new token and persists it. When
+// the token endpoint refuses the refresh token as invalid_grant and the
+// source reloads (WithReload), it adopts a token another process stored
+// instead. The caller holds the turn.
 func (s *OAuthTokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
 	s.mu.Lock()
 	cur := s.cur
@@ -391,10 +446,34 @@ func (s *OAuthTokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
 	if cur == nil || cur.RefreshToken == "" {
 		return nil, fmt.Errorf("oura: token expired and no refresh token is set: %w", ErrUnauthorized)
 	}
-	rctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
-	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: cur.RefreshToken}).Token()
-	if err != nil {
-		return nil, tokenError("refresh token", err, cur.RefreshToken, cur.AccessToken, s.conf.ClientSecret)
+	refused := map[string]bool{}
+	var t *oauth2.Token
+	for {
+		var err error
+		if t, err = s.exchange(ctx, cur); err == nil {
+			break
+		}
+		if s.load == nil || !grantRefused(err) || len(refused) >= maxAdoptions {
+			return nil, err
+		}
+		refused[cur.RefreshToken] = true
+		next, lerr := s.reload(ctx, refused)
+		if lerr != nil {
+			return nil, fmt.Errorf("%v, and reading the stored token failed: %w", err, lerr)
+		}
+		if next == nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		s.cur = next
+		s.mu.Unlock()
+		if s.fresh(next) {
+			return next, nil
+		}
+		if next.RefreshToken == "" {
+			return nil, fmt.Errorf("oura: the stored token expired and has no refresh token: %w", ErrUnauthorized)
+		}
+		cur = next
 	}
 	if t.RefreshToken == "" {
 		t.RefreshToken = cur.RefreshToken
@@ -407,6 +486,57 @@ func (s *OAuthTokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// exchange asks the token endpoint for a new token for cur's refresh token.
+func (s *OAuthTokenSource) exchange(ctx context.Context, cur *oauth2.Token) (*oauth2.Token, error) {
+	rctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
+	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: cur.RefreshToken}).Token()
+	if err != nil {
+		return nil, tokenError("refresh token", err, cur.RefreshToken, cur.AccessToken, s.conf.ClientSecret)
+	}
+	return t, nil
+}
+
+// grantRefused reports whether the token endpoint refused the refresh token
+// itself (invalid_grant): used, rotated away or revoked.
+func grantRefused(err error) bool {
+	var te *TokenError
+	return errors.As(err, &te) && te.Code == "invalid_grant"
+}
+
+// reload reads the stored token until it carries a refresh token that is
+// not among refused, backing off between reads, for up to reloadWait. It
+// returns nil when storage holds no token, or still a refused one when the
+// wait is over.
+func (s *OAuthTokenSource) reload(ctx context.Context, refused map[string]bool) (*oauth2.Token, error) {
+	deadline := time.Now().Add(s.reloadWait)
+	pause := 10 * time.Millisecond
+	for {
+		t, err := s.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil || t.AccessToken == "" {
+			return nil, nil
+		}
+		if !refused[t.RefreshToken] {
+			cp := *t
+			return &cp, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, nil
+		}
+		timer := time.NewTimer(min(pause, left))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, fmt.Errorf("oura: wait for the stored token: %w", ctx.Err())
+		case <-timer.C:
+		}
+		pause = min(2*pause, 250*time.Millisecond)
+	}
 }
 
 // saveUnsaved persists the current token if a refresh left it unsaved. The

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -371,6 +372,57 @@ func ExampleOAuthConfig() {
 	// true
 	// persist new refresh token: true
 	// ouratest-user 1
+}
+
+// Two processes share one user's token through a database. When the token
+// expires in both at once, both refresh with the same refresh token; Oura
+// rotates it for one and refuses the other, which then reads the token the
+// first stored instead of failing.
+func ExampleWithReload() {
+	srv, err := ouratest.NewServer(ouratest.WithTime(now))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	conf := &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: srv.Client(), Now: srv.Now,
+		Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+	issued, err := srv.IssueToken(ouratest.DefaultUserID)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The shared storage: a database row in real life.
+	var mu sync.Mutex
+	stored := &oauth2.Token{AccessToken: issued.AccessToken, RefreshToken: issued.RefreshToken, Expiry: issued.Expiry}
+	persist := func(_ context.Context, t *oauth2.Token) error {
+		mu.Lock()
+		defer mu.Unlock()
+		stored = t
+		return nil
+	}
+	load := func(context.Context) (*oauth2.Token, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return stored, nil
+	}
+
+	// Each process builds its source from what it read.
+	first := conf.TokenSource(stored, persist, oura.WithReload(load, 0))
+	second := conf.TokenSource(stored, persist, oura.WithReload(load, 0))
+	srv.Advance(25 * time.Hour) // the access token expires for both
+
+	a, err := first.Token(ctx) // refreshes and stores the rotated token
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := second.Token(ctx) // refused as invalid_grant; adopts the stored token
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(a.AccessToken == b.AccessToken, first.Refreshes(), second.Refreshes())
+	// Output:
+	// true 1 0
 }
 
 func ExampleWebhookService_Create() {

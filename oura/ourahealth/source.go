@@ -43,6 +43,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of credential updates; nil means time.Now.
 	Now func() time.Time
+	// ReloadWait is how long, after Oura refuses a refresh token as already
+	// used, the adapter waits for another process (sharing Credentials) to
+	// store the token that replaced it before it reports the credential
+	// refused; zero means oura.DefaultReloadWait. See [oura.WithReload].
+	ReloadWait time.Duration
 }
 
 // Source is the adapter between the Oura API and LifeOps: it
@@ -56,6 +61,8 @@ type Source struct {
 	breaker *oura.CircuitBreaker
 	logger  *slog.Logger
 	now     func() time.Time
+	// reloadWait is Config.ReloadWait.
+	reloadWait time.Duration
 
 	mu    sync.Mutex
 	users map[uuid.UUID]*userClient
@@ -89,6 +96,8 @@ func New(cfg Config) (*Source, error) {
 		logger:  cfg.Logger,
 		now:     cfg.Now,
 		users:   map[uuid.UUID]*userClient{},
+
+		reloadWait: cfg.ReloadWait,
 	}
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
@@ -437,7 +446,7 @@ func (h *Source) client(ctx context.Context, userID uuid.UUID) (*oura.Client, er
 	if h.oauth != nil && cred.RefreshToken != "" {
 		tok := &oauth2.Token{AccessToken: cred.AccessToken, RefreshToken: cred.RefreshToken, TokenType: cred.TokenType, Expiry: cred.Expiry}
 		base, prev := cred, cred.RefreshToken
-		uc.src = h.oauth.TokenSource(tok, func(ctx context.Context, t *oauth2.Token) error {
+		persist := func(ctx context.Context, t *oauth2.Token) error {
 			next := credentialOf(base, t, h.now())
 			if err := h.creds.PutCredential(ctx, next); err != nil {
 				return err
@@ -449,7 +458,30 @@ func (h *Source) client(ctx context.Context, userID uuid.UUID) (*oura.Client, er
 			h.mu.Unlock()
 			h.logger.LogAttrs(ctx, slog.LevelInfo, "oura: refreshed token stored", slog.String("user_id", userID.String()))
 			return nil
-		})
+		}
+		// After Oura refuses the refresh token as used, the source reads the
+		// stored credential: another process that refreshed with the same
+		// token at the same moment has stored the one that replaced it.
+		load := func(ctx context.Context) (*oauth2.Token, error) {
+			stored, err := h.creds.Credential(ctx, userID, Provider)
+			if errors.Is(err, lifeops.ErrNotFound) {
+				return nil, nil // disconnected meanwhile
+			}
+			if err != nil {
+				return nil, err
+			}
+			h.mu.Lock()
+			adopted := stored.RefreshToken != prev
+			if adopted {
+				uc.retired[prev], prev = true, stored.RefreshToken
+			}
+			h.mu.Unlock()
+			if adopted {
+				h.logger.LogAttrs(ctx, slog.LevelInfo, "oura: token refreshed by another process adopted", slog.String("user_id", userID.String()))
+			}
+			return &oauth2.Token{AccessToken: stored.AccessToken, RefreshToken: stored.RefreshToken, TokenType: stored.TokenType, Expiry: stored.Expiry}, nil
+		}
+		uc.src = h.oauth.TokenSource(tok, persist, oura.WithReload(load, h.reloadWait))
 		ts = uc.src
 	} else {
 		uc.access = cred.AccessToken

@@ -58,6 +58,9 @@ func newHealth(t *testing.T, withOAuth bool, opts ...ouratest.Option) *healthBun
 		ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client()),
 			oura.WithRetryPolicy(oura.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond})},
 		Now: srv.Now,
+		// A refresh token Oura refuses is reported once the store has not
+		// changed for this long; no other process shares these stores.
+		ReloadWait: 20 * time.Millisecond,
 	}
 	cred := lifeops.Credential{UserID: hb.user, Provider: lifeops.ProviderOura, ExternalID: "oura-u1", AccessToken: "static-tok", UpdatedAt: serverNow}
 	if withOAuth {
