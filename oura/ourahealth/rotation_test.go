@@ -21,6 +21,7 @@ import (
 	"github.com/lifeops/lifeops/oura/ourahealth"
 	"github.com/lifeops/lifeops/oura/ouratest"
 	"github.com/lifeops/lifeops/store"
+	"github.com/lifeops/lifeops/store/pgtest"
 )
 
 // credStore is what a process of these tests needs of its store.
@@ -36,42 +37,50 @@ type sharedBackend struct {
 	open func(t *testing.T) func(t *testing.T) credStore
 }
 
-// sharedBackends are memstore (one instance, as one database) and SQLite,
-// where every process opens the file on its own and each credential goes
-// through encryption at rest and back.
+// sharedBackends are memstore (one instance, as one database), SQLite and
+// Postgres (store/pgtest), where every process opens the database on its
+// own and each credential goes through encryption at rest and back.
 var sharedBackends = []sharedBackend{
 	{"memstore", func(t *testing.T) func(t *testing.T) credStore {
 		st := memstore.New()
 		return func(*testing.T) credStore { return st }
 	}},
 	{"sqlite", func(t *testing.T) func(t *testing.T) credStore {
-		path := filepath.Join(t.TempDir(), "lifeops.db")
-		ring, err := store.NewKeyring(store.Key{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		first, err := store.Open(t.Context(), path, &store.Options{Keys: ring})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = first.Close() })
-		if _, err := first.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		opened := false
-		return func(t *testing.T) credStore {
-			if !opened {
-				opened = true
-				return first
-			}
-			db, err := store.Open(t.Context(), path, &store.Options{Keys: ring})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = db.Close() })
-			return db
-		}
+		return openShared(t, filepath.Join(t.TempDir(), "lifeops.db"))
 	}},
+	{"postgres", func(t *testing.T) func(t *testing.T) credStore {
+		return openShared(t, pgtest.Schema(t))
+	}},
+}
+
+// openShared migrates the database at dsn and returns a function that gives
+// each process its own store.Store on it, all with one encryption key.
+func openShared(t *testing.T, dsn string) func(t *testing.T) credStore {
+	ring, err := store.NewKeyring(store.Key{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := store.Open(t.Context(), dsn, &store.Options{Keys: ring})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = first.Close() })
+	if _, err := first.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	opened := false
+	return func(t *testing.T) credStore {
+		if !opened {
+			opened = true
+			return first
+		}
+		db, err := store.Open(t.Context(), dsn, &store.Options{Keys: ring})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = db.Close() })
+		return db
+	}
 }
 
 // rotation is a fake Oura, a store shared by several processes, one user
