@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -143,17 +144,18 @@ type Refresher interface {
 }
 
 // StaticToken returns a TokenSource that always supplies the same bearer
-// token, for the sandbox and tests. It never refreshes.
-func StaticToken(accessToken Secret) TokenSource { return staticToken{tok: accessToken} }
+// token (a personal access token, or a token for the sandbox and tests),
+// held as a [Secret]. It never refreshes.
+func StaticToken(accessToken string) TokenSource { return staticToken{tok: NewSecret(accessToken)} }
 
 type staticToken struct{ tok Secret }
 
 // Token returns the static token.
 func (s staticToken) Token(context.Context) (*oauth2.Token, error) {
-	if s.tok == "" {
+	if s.tok.IsZero() {
 		return nil, fmt.Errorf("%w: empty static token", ErrNotConfigured)
 	}
-	return &oauth2.Token{AccessToken: string(s.tok), TokenType: "Bearer"}, nil
+	return &oauth2.Token{AccessToken: s.tok.Reveal(), TokenType: "Bearer"}, nil
 }
 
 // String describes the source without its token.
@@ -167,6 +169,9 @@ func (s staticToken) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, s
 
 // LogValue implements [slog.LogValuer] without the token.
 func (s staticToken) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON encodes String.
+func (s staticToken) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 
 // OAuthConfig is an Oura OAuth2 application: the authorization-code flow,
 // the token exchange and refreshing token sources.
@@ -188,21 +193,35 @@ type OAuthConfig struct {
 	Now func() time.Time
 }
 
-// String describes the configuration without its secret.
-func (c *OAuthConfig) String() string {
+// String describes the configuration without its secret. It and the other
+// forms below have value receivers, so an OAuthConfig redacts itself
+// whether it is printed as a value or through a pointer.
+func (c OAuthConfig) String() string {
 	return fmt.Sprintf("oura.OAuthConfig{ClientID: %q, ClientSecret: %s, RedirectURL: %q, Scopes: %v}",
 		c.ClientID, redacted, c.RedirectURL, c.Scopes)
 }
 
 // GoString is String.
-func (c *OAuthConfig) GoString() string { return c.String() }
+func (c OAuthConfig) GoString() string { return c.String() }
 
 // Format writes String for every verb.
-func (c *OAuthConfig) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+func (c OAuthConfig) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue implements [slog.LogValuer] without the secret.
-func (c *OAuthConfig) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("client_id", c.ClientID), slog.String("redirect_url", c.RedirectURL))
+func (c OAuthConfig) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("client_id", c.ClientID), slog.String("client_secret", redacted),
+		slog.String("redirect_url", c.RedirectURL), slog.Any("scopes", c.Scopes))
+}
+
+// MarshalJSON encodes what LogValue shows, so a configuration logged inside
+// another value by slog's JSON handler shows no secret either.
+func (c OAuthConfig) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ClientID     string  `json:"client_id"`
+		ClientSecret string  `json:"client_secret"`
+		RedirectURL  string  `json:"redirect_url,omitempty"`
+		Scopes       []Scope `json:"scopes,omitempty"`
+	}{c.ClientID, redacted, c.RedirectURL, c.Scopes})
 }
 
 func (c *OAuthConfig) oauth2() *oauth2.Config {
@@ -214,7 +233,7 @@ func (c *OAuthConfig) oauth2() *oauth2.Config {
 	for i, s := range c.Scopes {
 		scopes[i] = string(s)
 	}
-	return &oauth2.Config{ClientID: c.ClientID, ClientSecret: string(c.ClientSecret), Endpoint: ep, RedirectURL: c.RedirectURL, Scopes: scopes}
+	return &oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(), Endpoint: ep, RedirectURL: c.RedirectURL, Scopes: scopes}
 }
 
 func (c *OAuthConfig) httpClient() *http.Client {
@@ -248,6 +267,8 @@ func (c *OAuthConfig) Exchange(ctx context.Context, code string, opts ...oauth2.
 // PersistFunc stores a token the source obtained by refreshing. Oura rotates
 // refresh tokens: the old one stops working once the new one is issued, so
 // the new one must be stored (atomically) before it is used.
+// The *oauth2.Token it is given is x/oauth2's type, which prints its tokens:
+// store it, never log it.
 type PersistFunc func(ctx context.Context, t *oauth2.Token) error
 
 // LoadFunc reads the token as storage holds it now, the counterpart of
@@ -579,6 +600,15 @@ func (s *OAuthTokenSource) Format(f fmt.State, verb rune) { _, _ = io.WriteStrin
 
 // LogValue implements [slog.LogValuer] without any token.
 func (s *OAuthTokenSource) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON encodes String.
+func (s *OAuthTokenSource) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+var (
+	_ redactor = OAuthConfig{}
+	_ redactor = staticToken{}
+	_ redactor = (*OAuthTokenSource)(nil)
+)
 
 // TokenError is a failure of the token endpoint. It carries the OAuth2 error
 // code and description, never the request or response body. Codes that mean

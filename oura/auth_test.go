@@ -100,7 +100,7 @@ func (ts *tokenServer) count() int {
 
 func (ts *tokenServer) config() *OAuthConfig {
 	return &OAuthConfig{
-		ClientID: "app-1", ClientSecret: testClientSecret, RedirectURL: "https://app.example/callback",
+		ClientID: "app-1", ClientSecret: NewSecret(testClientSecret), RedirectURL: "https://app.example/callback",
 		Scopes:     []Scope{ScopeDaily, ScopeHeartRate, ScopeSpO2},
 		Endpoint:   oauth2.Endpoint{AuthURL: "https://auth.example/oauth/authorize", TokenURL: ts.srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams},
 		HTTPClient: ts.srv.Client(),
@@ -450,7 +450,7 @@ func TestOAuth_WaitingForARefreshHonoursTheContext(t *testing.T) {
 		writeJSON(w, http.StatusOK, `{"access_token":"access-1","token_type":"bearer","expires_in":3600,"refresh_token":"refresh-1"}`)
 	}))
 	t.Cleanup(slow.Close)
-	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: testClientSecret, HTTPClient: slow.Client(),
+	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: NewSecret(testClientSecret), HTTPClient: slow.Client(),
 		Endpoint: oauth2.Endpoint{AuthURL: slow.URL + "/a", TokenURL: slow.URL + "/t", AuthStyle: oauth2.AuthStyleInParams}}
 	src := conf.TokenSource(&oauth2.Token{AccessToken: "expired", RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Minute)}, nil)
 	refreshed := make(chan error, 1)
@@ -685,7 +685,7 @@ func TestOAuth_ReloadAfterInvalidGrant(t *testing.T) {
 		var st sharedStorage
 		st.set(&oauth2.Token{AccessToken: "access-9", RefreshToken: "refresh-9"})
 		conf := ts.config()
-		conf.ClientSecret = "wrong"
+		conf.ClientSecret = NewSecret("wrong")
 		src := conf.TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, time.Hour))
 		if _, err := src.Token(t.Context()); !errors.Is(err, ErrUnauthorized) || st.loaded() != 0 {
 			t.Fatalf("invalid_client: err = %v after %d loads, want ErrUnauthorized after none", err, st.loaded())

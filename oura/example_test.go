@@ -308,7 +308,7 @@ func ExampleWithRateLimiter() {
 	limiter := oura.NewRateLimiter()
 	breaker := oura.NewCircuitBreaker(oura.DefaultBreakerThreshold, oura.DefaultBreakerCooldown)
 	var clients []*oura.Client
-	for _, token := range []oura.Secret{"token-of-ann", "token-of-bob"} {
+	for _, token := range []string{"token-of-ann", "token-of-bob"} {
 		c, err := oura.NewClient(oura.WithTokenSource(oura.StaticToken(token)), oura.WithRateLimiter(limiter), oura.WithCircuitBreaker(breaker))
 		if err != nil {
 			log.Fatal(err)
@@ -330,7 +330,7 @@ func ExampleOAuthConfig() {
 
 	conf := &oura.OAuthConfig{
 		ClientID:     ouratest.DefaultClientID,
-		ClientSecret: ouratest.DefaultClientSecret,
+		ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret),
 		RedirectURL:  "https://app.example/oura/callback",
 		Scopes:       []oura.Scope{oura.ScopeDaily, oura.ScopeHeartRate, oura.ScopeSpO2},
 		// Oura's URLs by default; here the fake's.
@@ -385,7 +385,7 @@ func ExampleWithReload() {
 	}
 	defer srv.Close()
 	ctx := context.Background()
-	conf := &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: srv.Client(), Now: srv.Now,
+	conf := &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: srv.Client(), Now: srv.Now,
 		Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
 	issued, err := srv.IssueToken(ouratest.DefaultUserID)
 	if err != nil {
@@ -433,8 +433,8 @@ func ExampleWebhookService_Create() {
 	// The callback URL serves the webhook handler.
 	events := make(chan *oura.WebhookEvent, 1)
 	h, err := oura.NewWebhookHandler(oura.WebhookConfig{
-		ClientSecret:      ouratest.DefaultClientSecret,
-		VerificationToken: "verify-me",
+		ClientSecret:      oura.NewSecret(ouratest.DefaultClientSecret),
+		VerificationToken: oura.NewSecret("verify-me"),
 		Now:               srv.Now,
 		OnEvent: func(ctx context.Context, e *oura.WebhookEvent) error {
 			events <- e // hand off; fetch the document elsewhere
@@ -449,7 +449,7 @@ func ExampleWebhookService_Create() {
 
 	sub, _, err := c.Webhooks.Create(ctx, &oura.CreateWebhookRequest{
 		CallbackURL:       callback.URL,
-		VerificationToken: "verify-me",
+		VerificationToken: oura.NewSecret("verify-me"),
 		EventType:         oura.EventTypeUpdate,
 		DataType:          oura.DataTypeSleep,
 	})
@@ -474,7 +474,7 @@ func ExampleWebhookService_RenewExpiring() {
 	ctx := context.Background()
 
 	for _, dt := range []oura.DataType{oura.DataTypeSleep, oura.DataTypeDailyReadiness} {
-		if _, _, err := c.Webhooks.Create(ctx, &oura.CreateWebhookRequest{CallbackURL: "https://app.example/hook", VerificationToken: "v", EventType: oura.EventTypeCreate, DataType: dt}); err != nil {
+		if _, _, err := c.Webhooks.Create(ctx, &oura.CreateWebhookRequest{CallbackURL: "https://app.example/hook", VerificationToken: oura.NewSecret("v"), EventType: oura.EventTypeCreate, DataType: dt}); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -491,8 +491,8 @@ func ExampleWebhookService_RenewExpiring() {
 
 func ExampleNewWebhookHandler() {
 	h, err := oura.NewWebhookHandler(oura.WebhookConfig{
-		ClientSecret:      "client-secret",
-		VerificationToken: "verify-me",
+		ClientSecret:      oura.NewSecret("client-secret"),
+		VerificationToken: oura.NewSecret("verify-me"),
 		OnEvent:           func(ctx context.Context, e *oura.WebhookEvent) error { return nil },
 	})
 	if err != nil {
@@ -512,7 +512,7 @@ func ExampleNewWebhookHandler() {
 }
 
 func ExampleSignatureHeader() {
-	fmt.Println(oura.SignatureHeader("key", "1700000000", []byte("{}")))
+	fmt.Println(oura.SignatureHeader(oura.NewSecret("key"), "1700000000", []byte("{}")))
 	// Output:
 	// 8BF94835BBBCEF46F74A1250C47850EDE3FA88090E59F1B0BC6AF31209A97CA9
 }
@@ -539,12 +539,20 @@ func ExampleMissingScopes() {
 }
 
 func ExampleSecret() {
-	s := oura.Secret("hunter2")
-	fmt.Printf("%v %s %q %x %#v\n", s, s, s, s, s)
-	fmt.Println(len(string(s)))
+	s := oura.NewSecret("hunter2")
+	fmt.Printf("%v %s %q %x %d %#v\n", s, s, s, s, s, s)
+	// Inside a value of your own, even in an unexported field that fmt
+	// prints by reflection, the value does not show.
+	type settings struct {
+		name  string
+		token oura.Secret
+	}
+	fmt.Println(strings.Contains(fmt.Sprintf("%+v %#v", settings{name: "ann", token: s}, settings{token: s}), "hunter2"))
+	fmt.Println(len(s.Reveal()), s.Equal(oura.NewSecret("hunter2")))
 	// Output:
-	// [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED]
-	// 7
+	// [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED]
+	// false
+	// 7 true
 }
 
 func ExampleParseLocalDateTime() {
@@ -588,7 +596,7 @@ func ExampleDefaultEndpoint() {
 	fmt.Println(ep.TokenURL)
 	// Apps of the newer developer portal may need another token URL.
 	ep.TokenURL = "https://example.com/oauth/token"
-	conf := &oura.OAuthConfig{ClientID: "id", ClientSecret: "secret", Endpoint: ep, Scopes: oura.AllScopes()}
+	conf := &oura.OAuthConfig{ClientID: "id", ClientSecret: oura.NewSecret("secret"), Endpoint: ep, Scopes: oura.AllScopes()}
 	fmt.Println(conf)
 	// Output:
 	// https://cloud.ouraring.com/oauth/authorize

@@ -127,7 +127,7 @@ func newRotation(t *testing.T, b sharedBackend, n int, cfg func(*ourahealth.Conf
 			Credentials: p.creds,
 			ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client()), oura.WithRetryPolicy(oura.NoRetry()),
 				oura.WithRateLimiter(nil)},
-			OAuth: &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret,
+			OAuth: &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret),
 				HTTPClient: &http.Client{Transport: p.token, Timeout: time.Minute}, Now: srv.Now,
 				Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}},
 			Now: srv.Now,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"reflect"
@@ -50,6 +51,36 @@ type Config struct {
 	ReloadWait time.Duration
 }
 
+// String describes the configuration without its secrets: the OAuth2
+// application shows as oura.OAuthConfig does, the credential store by its
+// type only.
+func (c Config) String() string {
+	oauth := "nil"
+	if c.OAuth != nil {
+		oauth = c.OAuth.String()
+	}
+	return fmt.Sprintf("ourahealth.Config{Credentials: %T, OAuth: %s, ClientOptions: %d, ReloadWait: %s}",
+		c.Credentials, oauth, len(c.ClientOptions), c.ReloadWait)
+}
+
+// GoString is String.
+func (c Config) GoString() string { return c.String() }
+
+// Format writes String for every verb.
+func (c Config) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue implements [slog.LogValuer] without the secrets.
+func (c Config) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("credentials", fmt.Sprintf("%T", c.Credentials))}
+	if c.OAuth != nil {
+		attrs = append(attrs, slog.Any("oauth", c.OAuth.LogValue()))
+	}
+	return slog.GroupValue(append(attrs, slog.Duration("reload_wait", c.ReloadWait))...)
+}
+
+// MarshalJSON encodes String.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
 // Source is the adapter between the Oura API and LifeOps: it
 // implements [lifeops.HealthSource] for every user whose Oura credential is
 // in the credential store. Safe for concurrent use.
@@ -81,6 +112,26 @@ type userClient struct {
 }
 
 var _ lifeops.HealthSource = (*Source)(nil)
+
+// String describes the source without the tokens it holds.
+func (h *Source) String() string {
+	h.mu.Lock()
+	n := len(h.users)
+	h.mu.Unlock()
+	return fmt.Sprintf("ourahealth.Source{Credentials: %T, OAuth: %t, clients: %d}", h.creds, h.oauth != nil, n)
+}
+
+// GoString is String.
+func (h *Source) GoString() string { return h.String() }
+
+// Format writes String for every verb.
+func (h *Source) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, h.String()) }
+
+// LogValue implements [slog.LogValuer] without the tokens.
+func (h *Source) LogValue() slog.Value { return slog.StringValue(h.String()) }
+
+// MarshalJSON encodes String.
+func (h *Source) MarshalJSON() ([]byte, error) { return json.Marshal(h.String()) }
 
 // New returns the adapter.
 func New(cfg Config) (*Source, error) {
@@ -408,7 +459,7 @@ func (h *Source) Connect(ctx context.Context, userID uuid.UUID, tok *oauth2.Toke
 	if tok == nil || tok.AccessToken == "" {
 		return lifeops.Credential{}, lifeops.Errorf(lifeops.CodeInvalid, "The Oura token is empty.")
 	}
-	c, err := h.newClient(oura.StaticToken(oura.Secret(tok.AccessToken)))
+	c, err := h.newClient(oura.StaticToken(tok.AccessToken))
 	if err != nil {
 		return lifeops.Credential{}, err
 	}
@@ -485,7 +536,7 @@ func (h *Source) client(ctx context.Context, userID uuid.UUID) (*oura.Client, er
 		ts = uc.src
 	} else {
 		uc.access = cred.AccessToken
-		ts = oura.StaticToken(oura.Secret(cred.AccessToken))
+		ts = oura.StaticToken(cred.AccessToken)
 	}
 	c, err := h.newClient(ts)
 	if err != nil {

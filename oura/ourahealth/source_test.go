@@ -69,7 +69,7 @@ func newHealth(t *testing.T, withOAuth bool, opts ...ouratest.Option) *healthBun
 			t.Fatal(err)
 		}
 		cred.AccessToken, cred.RefreshToken, cred.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
-		cfg.OAuth = &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: srv.Client(), Now: srv.Now,
+		cfg.OAuth = &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: srv.Client(), Now: srv.Now,
 			Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
 	}
 	if err := st.PutCredential(ctx, cred); err != nil {
@@ -682,7 +682,7 @@ func TestSource_StaleCredentialKeepsTheNewerToken(t *testing.T) {
 	src, err := ourahealth.New(ourahealth.Config{
 		Credentials:   stale,
 		ClientOptions: []oura.Option{oura.WithBaseURL(hb.srv.URL), oura.WithHTTPClient(hb.srv.Client())},
-		OAuth: &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: hb.srv.Client(), Now: hb.srv.Now,
+		OAuth: &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: hb.srv.Client(), Now: hb.srv.Now,
 			Endpoint: oauth2.Endpoint{AuthURL: hb.srv.URL + "/oauth/authorize", TokenURL: hb.srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}},
 		Now: hb.srv.Now,
 	})
