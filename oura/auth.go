@@ -405,7 +405,8 @@ func (s *OAuthTokenSource) Refresh(ctx context.Context, rejected *oauth2.Token) 
 // Current returns a copy of the token the source holds now, without
 // refreshing it (nil when it holds none), and whether that token is
 // pending: obtained by a refresh whose persist has not succeeded yet, so
-// storage still holds an older token.
+// storage still holds an older token. The copy is x/oauth2's type, which prints its
+// tokens: compare it, never log it.
 func (s *OAuthTokenSource) Current() (tok *oauth2.Token, pending bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
