@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -143,17 +144,18 @@ type Refresher interface {
 }
 
 // StaticToken returns a TokenSource that always supplies the same bearer
-// token, for the sandbox and tests. It never refreshes.
-func StaticToken(accessToken Secret) TokenSource { return staticToken{tok: accessToken} }
+// token (a personal access token, or a token for the sandbox and tests),
+// held as a [Secret]. It never refreshes.
+func StaticToken(accessToken string) TokenSource { return staticToken{tok: NewSecret(accessToken)} }
 
 type staticToken struct{ tok Secret }
 
 // Token returns the static token.
 func (s staticToken) Token(context.Context) (*oauth2.Token, error) {
-	if s.tok == "" {
+	if s.tok.IsZero() {
 		return nil, fmt.Errorf("%w: empty static token", ErrNotConfigured)
 	}
-	return &oauth2.Token{AccessToken: string(s.tok), TokenType: "Bearer"}, nil
+	return &oauth2.Token{AccessToken: s.tok.Reveal(), TokenType: "Bearer"}, nil
 }
 
 // String describes the source without its token.
@@ -167,6 +169,9 @@ func (s staticToken) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, s
 
 // LogValue implements [slog.LogValuer] without the token.
 func (s staticToken) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON encodes String.
+func (s staticToken) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 
 // OAuthConfig is an Oura OAuth2 application: the authorization-code flow,
 // the token exchange and refreshing token sources.
@@ -188,21 +193,35 @@ type OAuthConfig struct {
 	Now func() time.Time
 }
 
-// String describes the configuration without its secret.
-func (c *OAuthConfig) String() string {
+// String describes the configuration without its secret. It and the other
+// forms below have value receivers, so an OAuthConfig redacts itself
+// whether it is printed as a value or through a pointer.
+func (c OAuthConfig) String() string {
 	return fmt.Sprintf("oura.OAuthConfig{ClientID: %q, ClientSecret: %s, RedirectURL: %q, Scopes: %v}",
 		c.ClientID, redacted, c.RedirectURL, c.Scopes)
 }
 
 // GoString is String.
-func (c *OAuthConfig) GoString() string { return c.String() }
+func (c OAuthConfig) GoString() string { return c.String() }
 
 // Format writes String for every verb.
-func (c *OAuthConfig) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+func (c OAuthConfig) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue implements [slog.LogValuer] without the secret.
-func (c *OAuthConfig) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("client_id", c.ClientID), slog.String("redirect_url", c.RedirectURL))
+func (c OAuthConfig) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("client_id", c.ClientID), slog.String("client_secret", redacted),
+		slog.String("redirect_url", c.RedirectURL), slog.Any("scopes", c.Scopes))
+}
+
+// MarshalJSON encodes what LogValue shows, so a configuration logged inside
+// another value by slog's JSON handler shows no secret either.
+func (c OAuthConfig) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ClientID     string  `json:"client_id"`
+		ClientSecret string  `json:"client_secret"`
+		RedirectURL  string  `json:"redirect_url,omitempty"`
+		Scopes       []Scope `json:"scopes,omitempty"`
+	}{c.ClientID, redacted, c.RedirectURL, c.Scopes})
 }
 
 func (c *OAuthConfig) oauth2() *oauth2.Config {
@@ -214,7 +233,7 @@ func (c *OAuthConfig) oauth2() *oauth2.Config {
 	for i, s := range c.Scopes {
 		scopes[i] = string(s)
 	}
-	return &oauth2.Config{ClientID: c.ClientID, ClientSecret: string(c.ClientSecret), Endpoint: ep, RedirectURL: c.RedirectURL, Scopes: scopes}
+	return &oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(), Endpoint: ep, RedirectURL: c.RedirectURL, Scopes: scopes}
 }
 
 func (c *OAuthConfig) httpClient() *http.Client {
@@ -248,15 +267,54 @@ func (c *OAuthConfig) Exchange(ctx context.Context, code string, opts ...oauth2.
 // PersistFunc stores a token the source obtained by refreshing. Oura rotates
 // refresh tokens: the old one stops working once the new one is issued, so
 // the new one must be stored (atomically) before it is used.
+// The *oauth2.Token it is given is x/oauth2's type, which prints its tokens:
+// store it, never log it.
 type PersistFunc func(ctx context.Context, t *oauth2.Token) error
+
+// LoadFunc reads the token as storage holds it now, the counterpart of
+// [PersistFunc] for a token that several processes share; nil (with a nil
+// error) when storage holds none.
+type LoadFunc func(ctx context.Context) (*oauth2.Token, error)
+
+// TokenSourceOption configures a source made by [OAuthConfig.TokenSource].
+type TokenSourceOption func(*OAuthTokenSource)
+
+// DefaultReloadWait is how long a source made with [WithReload] waits, by
+// default, for another process to store the token that replaced a refused
+// refresh token.
+const DefaultReloadWait = 5 * time.Second
+
+// WithReload makes a source share its token with other processes through
+// the storage its persist function writes and load reads.
+//
+// Oura rotates refresh tokens and refuses a used one with invalid_grant.
+// When two processes find the shared token expired at once, both refresh
+// with the same refresh token: Oura answers the first and refuses the
+// second, although the first is about to store a token that works. After
+// an invalid_grant the source therefore calls load, and when storage holds
+// a token with another refresh token it adopts that token (refreshing it in
+// turn if it has expired too). While storage still holds the refused
+// refresh token (the other process may not have stored its token yet) it
+// reads again, backing off, for up to wait (zero means
+// [DefaultReloadWait]). Only a refresh token that is still the stored one
+// after that is reported refused, matching [ErrUnauthorized].
+func WithReload(load LoadFunc, wait time.Duration) TokenSourceOption {
+	return func(s *OAuthTokenSource) {
+		if wait <= 0 {
+			wait = DefaultReloadWait
+		}
+		s.load, s.reloadWait = load, wait
+	}
+}
 
 // TokenSource returns a source that supplies tok while it is fresh and
 // refreshes it RefreshBefore its expiry and once when Oura answers 401.
 // persist is called with every refreshed token before it is used; when it
 // fails the call fails, the new token is kept in memory and persist is tried
 // again on the next call. persist may be nil only when losing a rotated
-// refresh token is acceptable.
-func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc) *OAuthTokenSource {
+// refresh token is acceptable. When other processes use the same token,
+// add [WithReload].
+func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc, opts ...TokenSourceOption) *OAuthTokenSource {
 	early := c.RefreshBefore
 	if early <= 0 {
 		early = 5 * time.Minute
@@ -270,8 +328,14 @@ func (c *OAuthConfig) TokenSource(tok *oauth2.Token, persist PersistFunc) *OAuth
 	if now == nil {
 		now = time.Now
 	}
-	return &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: now,
+	s := &OAuthTokenSource{conf: c.oauth2(), hc: c.httpClient(), early: early, persist: persist, cur: cur, now: now,
 		turn: make(chan struct{}, 1)}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(s)
+		}
+	}
+	return s
 }
 
 // OAuthTokenSource is a refreshing [TokenSource] built by
@@ -284,6 +348,9 @@ type OAuthTokenSource struct {
 	early   time.Duration
 	persist PersistFunc
 	now     func() time.Time
+	// load and reloadWait come from WithReload; load is nil without it.
+	load       LoadFunc
+	reloadWait time.Duration
 
 	// turn is held by the one caller that refreshes or persists; taking it
 	// honours the caller's context.
@@ -335,6 +402,21 @@ func (s *OAuthTokenSource) Refresh(ctx context.Context, rejected *oauth2.Token) 
 	return s.refresh(ctx)
 }
 
+// Current returns a copy of the token the source holds now, without
+// refreshing it (nil when it holds none), and whether that token is
+// pending: obtained by a refresh whose persist has not succeeded yet, so
+// storage still holds an older token. The copy is x/oauth2's type, which prints its
+// tokens: compare it, never log it.
+func (s *OAuthTokenSource) Current() (tok *oauth2.Token, pending bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return nil, s.unsaved
+	}
+	cp := *s.cur
+	return &cp, s.unsaved
+}
+
 // Refreshes returns how many times the source refreshed its token.
 func (s *OAuthTokenSource) Refreshes() int {
 	s.mu.Lock()
@@ -359,17 +441,26 @@ func (s *OAuthTokenSource) endTurn() { <-s.turn }
 func (s *OAuthTokenSource) usable() *oauth2.Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.unsaved || s.cur == nil || s.cur.AccessToken == "" {
+	if s.unsaved || !s.fresh(s.cur) {
 		return nil
 	}
-	if s.cur.Expiry.IsZero() || s.now().Add(s.early).Before(s.cur.Expiry) {
-		return s.cur
-	}
-	return nil
+	return s.cur
 }
 
-// refresh trades the refresh token for a new token and persists it. The
-// caller holds the turn.
+// fresh reports whether t has an access token that does not expire within
+// the refresh margin.
+func (s *OAuthTokenSource) fresh(t *oauth2.Token) bool {
+	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || s.now().Add(s.early).Before(t.Expiry))
+}
+
+// maxAdoptions bounds how many stored tokens one refresh adopts after
+// invalid_grant answers, should every one of them be refused in turn.
+const maxAdoptions = 4
+
+// refresh trades the refresh token for a new token and persists it. When
+// the token endpoint refuses the refresh token as invalid_grant and the
+// source reloads (WithReload), it adopts a token another process stored
+// instead. The caller holds the turn.
 func (s *OAuthTokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
 	s.mu.Lock()
 	cur := s.cur
@@ -377,10 +468,34 @@ func (s *OAuthTokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
 	if cur == nil || cur.RefreshToken == "" {
 		return nil, fmt.Errorf("oura: token expired and no refresh token is set: %w", ErrUnauthorized)
 	}
-	rctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
-	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: cur.RefreshToken}).Token()
-	if err != nil {
-		return nil, tokenError("refresh token", err, cur.RefreshToken, cur.AccessToken, s.conf.ClientSecret)
+	refused := map[string]bool{}
+	var t *oauth2.Token
+	for {
+		var err error
+		if t, err = s.exchange(ctx, cur); err == nil {
+			break
+		}
+		if s.load == nil || !grantRefused(err) || len(refused) >= maxAdoptions {
+			return nil, err
+		}
+		refused[cur.RefreshToken] = true
+		next, lerr := s.reload(ctx, refused)
+		if lerr != nil {
+			return nil, fmt.Errorf("%v, and reading the stored token failed: %w", err, lerr)
+		}
+		if next == nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		s.cur = next
+		s.mu.Unlock()
+		if s.fresh(next) {
+			return next, nil
+		}
+		if next.RefreshToken == "" {
+			return nil, fmt.Errorf("oura: the stored token expired and has no refresh token: %w", ErrUnauthorized)
+		}
+		cur = next
 	}
 	if t.RefreshToken == "" {
 		t.RefreshToken = cur.RefreshToken
@@ -393,6 +508,57 @@ func (s *OAuthTokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// exchange asks the token endpoint for a new token for cur's refresh token.
+func (s *OAuthTokenSource) exchange(ctx context.Context, cur *oauth2.Token) (*oauth2.Token, error) {
+	rctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
+	t, err := s.conf.TokenSource(rctx, &oauth2.Token{RefreshToken: cur.RefreshToken}).Token()
+	if err != nil {
+		return nil, tokenError("refresh token", err, cur.RefreshToken, cur.AccessToken, s.conf.ClientSecret)
+	}
+	return t, nil
+}
+
+// grantRefused reports whether the token endpoint refused the refresh token
+// itself (invalid_grant): used, rotated away or revoked.
+func grantRefused(err error) bool {
+	var te *TokenError
+	return errors.As(err, &te) && te.Code == "invalid_grant"
+}
+
+// reload reads the stored token until it carries a refresh token that is
+// not among refused, backing off between reads, for up to reloadWait. It
+// returns nil when storage holds no token, or still a refused one when the
+// wait is over.
+func (s *OAuthTokenSource) reload(ctx context.Context, refused map[string]bool) (*oauth2.Token, error) {
+	deadline := time.Now().Add(s.reloadWait)
+	pause := 10 * time.Millisecond
+	for {
+		t, err := s.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil || t.AccessToken == "" {
+			return nil, nil
+		}
+		if !refused[t.RefreshToken] {
+			cp := *t
+			return &cp, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, nil
+		}
+		timer := time.NewTimer(min(pause, left))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, fmt.Errorf("oura: wait for the stored token: %w", ctx.Err())
+		case <-timer.C:
+		}
+		pause = min(2*pause, 250*time.Millisecond)
+	}
 }
 
 // saveUnsaved persists the current token if a refresh left it unsaved. The
@@ -435,6 +601,15 @@ func (s *OAuthTokenSource) Format(f fmt.State, verb rune) { _, _ = io.WriteStrin
 
 // LogValue implements [slog.LogValuer] without any token.
 func (s *OAuthTokenSource) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON encodes String.
+func (s *OAuthTokenSource) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+var (
+	_ redactor = OAuthConfig{}
+	_ redactor = staticToken{}
+	_ redactor = (*OAuthTokenSource)(nil)
+)
 
 // TokenError is a failure of the token endpoint. It carries the OAuth2 error
 // code and description, never the request or response body. Codes that mean

@@ -100,7 +100,7 @@ func (ts *tokenServer) count() int {
 
 func (ts *tokenServer) config() *OAuthConfig {
 	return &OAuthConfig{
-		ClientID: "app-1", ClientSecret: testClientSecret, RedirectURL: "https://app.example/callback",
+		ClientID: "app-1", ClientSecret: NewSecret(testClientSecret), RedirectURL: "https://app.example/callback",
 		Scopes:     []Scope{ScopeDaily, ScopeHeartRate, ScopeSpO2},
 		Endpoint:   oauth2.Endpoint{AuthURL: "https://auth.example/oauth/authorize", TokenURL: ts.srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams},
 		HTTPClient: ts.srv.Client(),
@@ -246,8 +246,15 @@ func TestOAuth_PersistFailureIsRetried(t *testing.T) {
 	ts := newTokenServer(t)
 	p := persisted{fail: errors.New("disk full")}
 	src := ts.config().TokenSource(&oauth2.Token{AccessToken: "old", RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Hour)}, p.save)
+	if cur, pending := src.Current(); cur.AccessToken != "old" || pending {
+		t.Errorf("before any refresh: Current() = %q, pending %t", cur.AccessToken, pending)
+	}
 	if _, err := src.Token(t.Context()); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err = %v, want the persist failure", err)
+	}
+	// The source holds the rotated token, pending until it is stored.
+	if cur, pending := src.Current(); cur.RefreshToken != "refresh-1" || !pending {
+		t.Errorf("after a failed persist: Current() = %q, pending %t", cur.RefreshToken, pending)
 	}
 	p.mu.Lock()
 	p.fail = nil
@@ -264,6 +271,12 @@ func TestOAuth_PersistFailureIsRetried(t *testing.T) {
 	}
 	if ts.count() != 1 {
 		t.Errorf("refreshes = %d: the rotated token must be kept, not refreshed again", ts.count())
+	}
+	if cur, pending := src.Current(); cur.RefreshToken != "refresh-1" || pending {
+		t.Errorf("once stored: Current() = %q, pending %t", cur.RefreshToken, pending)
+	}
+	if cur, _ := ts.config().TokenSource(nil, nil).Current(); cur != nil {
+		t.Errorf("a source without a token: Current() = %v", cur)
 	}
 	if diff := cmp.Diff([]string{"refresh-1"}, p.refreshTokens()); diff != "" {
 		t.Errorf("persisted (-want +got):\n%s", diff)
@@ -437,7 +450,7 @@ func TestOAuth_WaitingForARefreshHonoursTheContext(t *testing.T) {
 		writeJSON(w, http.StatusOK, `{"access_token":"access-1","token_type":"bearer","expires_in":3600,"refresh_token":"refresh-1"}`)
 	}))
 	t.Cleanup(slow.Close)
-	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: testClientSecret, HTTPClient: slow.Client(),
+	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: NewSecret(testClientSecret), HTTPClient: slow.Client(),
 		Endpoint: oauth2.Endpoint{AuthURL: slow.URL + "/a", TokenURL: slow.URL + "/t", AuthStyle: oauth2.AuthStyleInParams}}
 	src := conf.TokenSource(&oauth2.Token{AccessToken: "expired", RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Minute)}, nil)
 	refreshed := make(chan error, 1)
@@ -546,4 +559,148 @@ func TestClient_RefusedRefreshIsNotRetried(t *testing.T) {
 	if calls != 1 || n.Load() != 0 || len(b.waits()) != 0 {
 		t.Errorf("token calls %d, API requests %d, waits %v; want 1, 0, none", calls, n.Load(), b.waits())
 	}
+}
+
+// sharedStorage is the storage several processes keep one token in.
+type sharedStorage struct {
+	mu    sync.Mutex
+	tok   *oauth2.Token
+	loads int
+}
+
+func (s *sharedStorage) persist(_ context.Context, t *oauth2.Token) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp := *t
+	s.tok = &cp
+	return nil
+}
+
+func (s *sharedStorage) load(context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loads++
+	if s.tok == nil {
+		return nil, nil
+	}
+	cp := *s.tok
+	return &cp, nil
+}
+
+func (s *sharedStorage) set(t *oauth2.Token) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tok = t
+}
+
+func (s *sharedStorage) loaded() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loads
+}
+
+// TestOAuth_ReloadAfterInvalidGrant: two sources (two processes) share a
+// token through storage. The one Oura refuses as invalid_grant adopts the
+// token the other stored, refreshing it in turn when it has expired too; a
+// refresh token that stays the stored one is dead, and other refusals are
+// not reloaded at all.
+func TestOAuth_ReloadAfterInvalidGrant(t *testing.T) {
+	t.Parallel()
+	expired := func(refresh string) *oauth2.Token {
+		return &oauth2.Token{AccessToken: "old", RefreshToken: refresh, Expiry: time.Now().Add(-time.Hour)}
+	}
+	t.Run("adopts the stored token", func(t *testing.T) {
+		t.Parallel()
+		ts := newTokenServer(t)
+		var st sharedStorage
+		st.set(expired(testRefresh0))
+		a := ts.config().TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, time.Minute))
+		b := ts.config().TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, time.Minute))
+		if tok, err := a.Token(t.Context()); err != nil || tok.AccessToken != "access-1" {
+			t.Fatalf("first: %v, %v", tok, err)
+		}
+		tok, err := b.Token(t.Context())
+		if err != nil || tok.AccessToken != "access-1" || tok.RefreshToken != "refresh-1" {
+			t.Fatalf("second: %v, %v", tok, err)
+		}
+		if ts.count() != 1 || b.Refreshes() != 0 || st.loaded() != 1 {
+			t.Errorf("refreshes at Oura %d, by the second %d, loads %d; want 1, 0, 1", ts.count(), b.Refreshes(), st.loaded())
+		}
+		if cur, pending := b.Current(); cur.RefreshToken != "refresh-1" || pending {
+			t.Errorf("the second holds %q (pending %t)", cur.RefreshToken, pending)
+		}
+		// A 401 for the token the second held before makes no new refresh.
+		if tok, err := b.Refresh(t.Context(), &oauth2.Token{AccessToken: "old"}); err != nil || tok.AccessToken != "access-1" {
+			t.Errorf("Refresh after adopting: %v, %v", tok, err)
+		}
+	})
+	t.Run("refreshes an adopted token that expired", func(t *testing.T) {
+		t.Parallel()
+		ts := newTokenServer(t)
+		var st sharedStorage
+		a := ts.config().TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, time.Minute))
+		b := ts.config().TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, time.Minute))
+		if _, err := a.Token(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		st.set(expired("refresh-1")) // stored long ago, expired since
+		tok, err := b.Token(t.Context())
+		if err != nil || tok.AccessToken != "access-2" {
+			t.Fatalf("second: %v, %v", tok, err)
+		}
+		st.mu.Lock()
+		got := st.tok.RefreshToken
+		st.mu.Unlock()
+		if got != "refresh-2" || ts.count() != 2 {
+			t.Errorf("stored %q after %d refreshes; want refresh-2 after 2", got, ts.count())
+		}
+	})
+	t.Run("a refresh token that stays stored is dead", func(t *testing.T) {
+		t.Parallel()
+		ts := newTokenServer(t)
+		ts.fail = "invalid_grant"
+		var st sharedStorage
+		st.set(expired(testRefresh0))
+		src := ts.config().TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, 30*time.Millisecond))
+		if _, err := src.Token(t.Context()); !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("err = %v, want ErrUnauthorized", err)
+		}
+		if st.loaded() < 2 {
+			t.Errorf("%d loads: the storage was not read again while waiting", st.loaded())
+		}
+	})
+	t.Run("empty storage", func(t *testing.T) {
+		t.Parallel()
+		ts := newTokenServer(t)
+		ts.fail = "invalid_grant"
+		var st sharedStorage
+		src := ts.config().TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, time.Hour))
+		if _, err := src.Token(t.Context()); !errors.Is(err, ErrUnauthorized) || st.loaded() != 1 {
+			t.Fatalf("err = %v after %d loads, want ErrUnauthorized after 1", err, st.loaded())
+		}
+	})
+	t.Run("other refusals are not reloaded", func(t *testing.T) {
+		t.Parallel()
+		ts := newTokenServer(t)
+		var st sharedStorage
+		st.set(&oauth2.Token{AccessToken: "access-9", RefreshToken: "refresh-9"})
+		conf := ts.config()
+		conf.ClientSecret = NewSecret("wrong")
+		src := conf.TokenSource(expired(testRefresh0), st.persist, WithReload(st.load, time.Hour))
+		if _, err := src.Token(t.Context()); !errors.Is(err, ErrUnauthorized) || st.loaded() != 0 {
+			t.Fatalf("invalid_client: err = %v after %d loads, want ErrUnauthorized after none", err, st.loaded())
+		}
+	})
+	t.Run("storage that cannot be read", func(t *testing.T) {
+		t.Parallel()
+		ts := newTokenServer(t)
+		ts.fail = "invalid_grant"
+		boom := errors.New("storage down")
+		src := ts.config().TokenSource(expired(testRefresh0), nil,
+			WithReload(func(context.Context) (*oauth2.Token, error) { return nil, boom }, time.Hour))
+		_, err := src.Token(t.Context())
+		if !errors.Is(err, boom) || errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("err = %v, want the storage error and not ErrUnauthorized", err)
+		}
+	})
 }

@@ -66,6 +66,20 @@ func newDocumentService[T any](c *Client, name string, day func(*T) civil.Date) 
 	return &DocumentService[T]{client: c, name: name, day: day, fields: sync.OnceValue(jsonFields[T])}
 }
 
+// Name returns the collection's name, the last segment of its route, e.g.
+// "sleep" or "vO2_max".
+func (s *DocumentService[T]) Name() string { return s.name }
+
+// Day returns the day of document d, the one ListOptions filters on, and
+// true; for a collection without a day filter (ring_configuration) it
+// returns the zero date and false.
+func (s *DocumentService[T]) Day(d *T) (civil.Date, bool) {
+	if s.day == nil || d == nil {
+		return civil.Date{}, false
+	}
+	return s.day(d), true
+}
+
 // Route returns the route of the collection, e.g. "/v2/usercollection/sleep".
 func (s *DocumentService[T]) Route() string { return "/" + s.client.collectionPath(s.name) }
 

@@ -40,7 +40,10 @@
 // status (a refused grant is unauthorized too); [ErrNotConfigured] is a call
 // that needs credentials the client was not given, and [ErrCircuitOpen] one
 // refused while Oura looks down. Tokens and secrets never appear in errors,
-// logs or fmt output.
+// logs or fmt output: they are held as [Secret] values, and every type that
+// holds one redacts itself under every fmt verb, slog and JSON, however
+// deeply it is nested. A request id taken from a response header is kept
+// only when it is a short token of letters, digits, '.', '_' and '-'.
 //
 // # Webhooks
 //

@@ -69,7 +69,10 @@ type APIError struct {
 	Detail string
 	// Validation lists the 422 validation errors, if any.
 	Validation []ValidationError
-	// RequestID is the request id Oura's edge returned, for support tickets.
+	// RequestID is the request id Oura's edge returned, for support
+	// tickets; empty unless the header held a safe id: 1 to 64 ASCII
+	// letters, digits, '.', '_' or '-' (an id is never quoted as sent
+	// when it is anything else).
 	RequestID string
 	// RetryAfter is the wait the Retry-After header asked for (Oura sends
 	// it with 429 and 503 answers), zero when absent.
@@ -151,7 +154,7 @@ type RateLimitError struct {
 	Limit  int           // X-RateLimit-Limit: the ceiling of the window
 	Window time.Duration // X-RateLimit-Window: the length of the window
 	Reset  time.Time     // X-RateLimit-Reset: when the quota is restored (zero when not sent)
-	Tier   string        // X-RateLimit-Tier: which limit fired (token or application)
+	Tier   string        // X-RateLimit-Tier: which limit fired (token or application); empty unless a safe id, as RequestID
 }
 
 // Error implements error.
@@ -204,7 +207,10 @@ func CheckResponse(resp *http.Response, body []byte) error {
 	if resp.StatusCode != http.StatusTooManyRequests {
 		return e
 	}
-	rl := &RateLimitError{APIError: e, Tier: resp.Header.Get("X-RateLimit-Tier")}
+	rl := &RateLimitError{APIError: e}
+	if tier := resp.Header.Get("X-RateLimit-Tier"); safeID(tier) {
+		rl.Tier = tier
+	}
 	if n, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("X-RateLimit-Limit"))); err == nil && n > 0 {
 		rl.Limit = n
 	}
@@ -215,15 +221,46 @@ func CheckResponse(resp *http.Response, body []byte) error {
 	return rl
 }
 
+// maxRequestID bounds the length of a request id the client keeps.
+const maxRequestID = 64
+
 // requestID returns the request id of a response from the headers Oura's
-// edge is known to set.
+// edge is known to set, the first that is a safe id (see [safeID]). A
+// header whose value is anything else (a line break, an escape sequence,
+// text too long to be an id) is skipped: whatever a server or a proxy
+// echoes in it never reaches an error message or a log. Of Google's
+// X-Cloud-Trace-Context ("TRACE_ID/SPAN_ID;o=1") the trace id is kept.
 func requestID(h http.Header) string {
 	for _, k := range []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amz-Cf-Id", "X-Cloud-Trace-Context"} {
-		if v := h.Get(k); v != "" {
+		v := h.Get(k)
+		if k == "X-Cloud-Trace-Context" {
+			v, _, _ = strings.Cut(v, "/")
+		}
+		if safeID(v) {
 			return v
 		}
 	}
 	return ""
+}
+
+// safeID reports whether v is a short token that is safe to print: 1 to 64
+// bytes of ASCII letters, digits, '.', '_' and '-', optionally ending in at
+// most two '=' (the base64 padding of CloudFront's ids).
+func safeID(v string) bool {
+	if v == "" || len(v) > maxRequestID {
+		return false
+	}
+	body := strings.TrimRight(v, "=")
+	if body == "" || len(v)-len(body) > 2 {
+		return false
+	}
+	for i := range len(body) {
+		c := body[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // parseErrorBody extracts Oura's "detail" from an error body: a string, or the

@@ -7,15 +7,13 @@ import (
 	"log"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	"golang.org/x/oauth2"
 	"golang.org/x/time/rate"
 
-	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
-	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/oura"
 	"github.com/lifeops/lifeops/oura/ouratest"
 )
@@ -310,7 +308,7 @@ func ExampleWithRateLimiter() {
 	limiter := oura.NewRateLimiter()
 	breaker := oura.NewCircuitBreaker(oura.DefaultBreakerThreshold, oura.DefaultBreakerCooldown)
 	var clients []*oura.Client
-	for _, token := range []oura.Secret{"token-of-ann", "token-of-bob"} {
+	for _, token := range []string{"token-of-ann", "token-of-bob"} {
 		c, err := oura.NewClient(oura.WithTokenSource(oura.StaticToken(token)), oura.WithRateLimiter(limiter), oura.WithCircuitBreaker(breaker))
 		if err != nil {
 			log.Fatal(err)
@@ -332,7 +330,7 @@ func ExampleOAuthConfig() {
 
 	conf := &oura.OAuthConfig{
 		ClientID:     ouratest.DefaultClientID,
-		ClientSecret: ouratest.DefaultClientSecret,
+		ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret),
 		RedirectURL:  "https://app.example/oura/callback",
 		Scopes:       []oura.Scope{oura.ScopeDaily, oura.ScopeHeartRate, oura.ScopeSpO2},
 		// Oura's URLs by default; here the fake's.
@@ -376,6 +374,57 @@ func ExampleOAuthConfig() {
 	// ouratest-user 1
 }
 
+// Two processes share one user's token through a database. When the token
+// expires in both at once, both refresh with the same refresh token; Oura
+// rotates it for one and refuses the other, which then reads the token the
+// first stored instead of failing.
+func ExampleWithReload() {
+	srv, err := ouratest.NewServer(ouratest.WithTime(now))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	conf := &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: srv.Client(), Now: srv.Now,
+		Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+	issued, err := srv.IssueToken(ouratest.DefaultUserID)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The shared storage: a database row in real life.
+	var mu sync.Mutex
+	stored := &oauth2.Token{AccessToken: issued.AccessToken, RefreshToken: issued.RefreshToken, Expiry: issued.Expiry}
+	persist := func(_ context.Context, t *oauth2.Token) error {
+		mu.Lock()
+		defer mu.Unlock()
+		stored = t
+		return nil
+	}
+	load := func(context.Context) (*oauth2.Token, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return stored, nil
+	}
+
+	// Each process builds its source from what it read.
+	first := conf.TokenSource(stored, persist, oura.WithReload(load, 0))
+	second := conf.TokenSource(stored, persist, oura.WithReload(load, 0))
+	srv.Advance(25 * time.Hour) // the access token expires for both
+
+	a, err := first.Token(ctx) // refreshes and stores the rotated token
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := second.Token(ctx) // refused as invalid_grant; adopts the stored token
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(a.AccessToken == b.AccessToken, first.Refreshes(), second.Refreshes())
+	// Output:
+	// true 1 0
+}
+
 func ExampleWebhookService_Create() {
 	srv, c := newFake()
 	defer srv.Close()
@@ -384,8 +433,8 @@ func ExampleWebhookService_Create() {
 	// The callback URL serves the webhook handler.
 	events := make(chan *oura.WebhookEvent, 1)
 	h, err := oura.NewWebhookHandler(oura.WebhookConfig{
-		ClientSecret:      ouratest.DefaultClientSecret,
-		VerificationToken: "verify-me",
+		ClientSecret:      oura.NewSecret(ouratest.DefaultClientSecret),
+		VerificationToken: oura.NewSecret("verify-me"),
 		Now:               srv.Now,
 		OnEvent: func(ctx context.Context, e *oura.WebhookEvent) error {
 			events <- e // hand off; fetch the document elsewhere
@@ -400,7 +449,7 @@ func ExampleWebhookService_Create() {
 
 	sub, _, err := c.Webhooks.Create(ctx, &oura.CreateWebhookRequest{
 		CallbackURL:       callback.URL,
-		VerificationToken: "verify-me",
+		VerificationToken: oura.NewSecret("verify-me"),
 		EventType:         oura.EventTypeUpdate,
 		DataType:          oura.DataTypeSleep,
 	})
@@ -425,7 +474,7 @@ func ExampleWebhookService_RenewExpiring() {
 	ctx := context.Background()
 
 	for _, dt := range []oura.DataType{oura.DataTypeSleep, oura.DataTypeDailyReadiness} {
-		if _, _, err := c.Webhooks.Create(ctx, &oura.CreateWebhookRequest{CallbackURL: "https://app.example/hook", VerificationToken: "v", EventType: oura.EventTypeCreate, DataType: dt}); err != nil {
+		if _, _, err := c.Webhooks.Create(ctx, &oura.CreateWebhookRequest{CallbackURL: "https://app.example/hook", VerificationToken: oura.NewSecret("v"), EventType: oura.EventTypeCreate, DataType: dt}); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -442,8 +491,8 @@ func ExampleWebhookService_RenewExpiring() {
 
 func ExampleNewWebhookHandler() {
 	h, err := oura.NewWebhookHandler(oura.WebhookConfig{
-		ClientSecret:      "client-secret",
-		VerificationToken: "verify-me",
+		ClientSecret:      oura.NewSecret("client-secret"),
+		VerificationToken: oura.NewSecret("verify-me"),
 		OnEvent:           func(ctx context.Context, e *oura.WebhookEvent) error { return nil },
 	})
 	if err != nil {
@@ -463,7 +512,7 @@ func ExampleNewWebhookHandler() {
 }
 
 func ExampleSignatureHeader() {
-	fmt.Println(oura.SignatureHeader("key", "1700000000", []byte("{}")))
+	fmt.Println(oura.SignatureHeader(oura.NewSecret("key"), "1700000000", []byte("{}")))
 	// Output:
 	// 8BF94835BBBCEF46F74A1250C47850EDE3FA88090E59F1B0BC6AF31209A97CA9
 }
@@ -490,12 +539,20 @@ func ExampleMissingScopes() {
 }
 
 func ExampleSecret() {
-	s := oura.Secret("hunter2")
-	fmt.Printf("%v %s %q %x %#v\n", s, s, s, s, s)
-	fmt.Println(len(string(s)))
+	s := oura.NewSecret("hunter2")
+	fmt.Printf("%v %s %q %x %d %#v\n", s, s, s, s, s, s)
+	// Inside a value of your own, even in an unexported field that fmt
+	// prints by reflection, the value does not show.
+	type settings struct {
+		name  string
+		token oura.Secret
+	}
+	fmt.Println(strings.Contains(fmt.Sprintf("%+v %#v", settings{name: "ann", token: s}, settings{token: s}), "hunter2"))
+	fmt.Println(len(s.Reveal()), s.Equal(oura.NewSecret("hunter2")))
 	// Output:
-	// [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED]
-	// 7
+	// [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED]
+	// false
+	// 7 true
 }
 
 func ExampleParseLocalDateTime() {
@@ -533,49 +590,13 @@ func ExampleNewCircuitBreaker() {
 	// true closed
 }
 
-func ExampleNewHealthSource() {
-	srv, _ := newFake()
-	defer srv.Close()
-	ctx := context.Background()
-
-	// LifeOps keeps each user's Oura tokens in its credential store.
-	store := memstore.New()
-	user := uuid.MustParse("00000000-0000-4000-8000-000000000001")
-	if err := store.CreateUser(ctx, lifeops.User{ID: user, Name: "Ann", Zone: "America/New_York", DayStartHour: 4,
-		WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}); err != nil {
-		log.Fatal(err)
-	}
-	if err := store.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: lifeops.ProviderOura, AccessToken: "token-1"}); err != nil {
-		log.Fatal(err)
-	}
-	source, err := oura.NewHealthSource(oura.HealthSourceConfig{
-		Credentials:   store,
-		ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	batch, err := source.Days(ctx, user, lifeops.KindSleep, civil.D(2024, 3, 10), civil.D(2024, 3, 11))
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, d := range batch.Days {
-		fmt.Println(d.Date, "bed", d.Bedtime.Format("15:04"), "wake", d.WakeTime.Format("15:04"))
-	}
-	fmt.Println(len(batch.Documents), "sleep documents kept whole")
-	// Output:
-	// 2024-03-10 bed 23:29 wake 07:47
-	// 2024-03-11 bed 23:11 wake 07:51
-	// 2 sleep documents kept whole
-}
-
 func ExampleDefaultEndpoint() {
 	ep := oura.DefaultEndpoint()
 	fmt.Println(ep.AuthURL)
 	fmt.Println(ep.TokenURL)
 	// Apps of the newer developer portal may need another token URL.
 	ep.TokenURL = "https://example.com/oauth/token"
-	conf := &oura.OAuthConfig{ClientID: "id", ClientSecret: "secret", Endpoint: ep, Scopes: oura.AllScopes()}
+	conf := &oura.OAuthConfig{ClientID: "id", ClientSecret: oura.NewSecret("secret"), Endpoint: ep, Scopes: oura.AllScopes()}
 	fmt.Println(conf)
 	// Output:
 	// https://cloud.ouraring.com/oauth/authorize

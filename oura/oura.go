@@ -218,12 +218,12 @@ func WithTokenSource(ts TokenSource) Option {
 
 // WithAppCredentials sets the application's OAuth client id and secret, which
 // the webhook subscription routes take instead of a user's token.
-func WithAppCredentials(clientID string, clientSecret Secret) Option {
+func WithAppCredentials(clientID, clientSecret string) Option {
 	return func(c *Client) error {
 		if clientID == "" || clientSecret == "" {
 			return &ParamError{Param: "WithAppCredentials", Reason: "client id and secret are required"}
 		}
-		c.app = &appCredentials{id: clientID, secret: clientSecret}
+		c.app = &appCredentials{id: clientID, secret: NewSecret(clientSecret)}
 		return nil
 	}
 }
@@ -304,15 +304,48 @@ func (c *Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base", c.baseURL.Redacted()), slog.Bool("sandbox", c.sandbox))
 }
 
+// MarshalJSON encodes String.
+func (c *Client) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
 // Response is the HTTP response of a call. Its body has been read and closed;
 // the decoded value is returned beside it.
 type Response struct {
 	*http.Response
 	// Attempts is how many HTTP attempts the call made, refreshes included.
 	Attempts int
-	// RequestID is the id Oura's edge gave the last attempt, if any.
+	// RequestID is the id Oura's edge gave the last attempt, if it was
+	// a safe id (see [APIError.RequestID]).
 	RequestID string
 }
+
+// String describes the response by its status, attempts and request id.
+// The embedded response leads to the request, whose headers carry the
+// bearer token or the application's secret, so a Response never prints its
+// fields: read them explicitly.
+func (r Response) String() string {
+	status := 0
+	if r.Response != nil {
+		status = r.StatusCode
+	}
+	return fmt.Sprintf("oura.Response{status: %d, attempts: %d, request id: %q}", status, r.Attempts, r.RequestID)
+}
+
+// GoString is String.
+func (r Response) GoString() string { return r.String() }
+
+// Format writes String for every verb.
+func (r Response) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, r.String()) }
+
+// LogValue implements [slog.LogValuer] without the request.
+func (r Response) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// MarshalJSON encodes String.
+func (r Response) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
+
+var (
+	_ redactor = (*Client)(nil)
+	_ redactor = Response{}
+)
 
 // authKind says which credentials a request carries.
 type authKind int
@@ -371,7 +404,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *request, tok string) (*h
 		req.Header.Set("Authorization", "Bearer "+tok)
 	case authApp:
 		req.Header.Set("x-client-id", c.app.id)
-		req.Header.Set("x-client-secret", string(c.app.secret))
+		req.Header.Set("x-client-secret", c.app.secret.Reveal())
 	}
 	return req, nil
 }
@@ -566,7 +599,7 @@ func (c *Client) attempt(ctx context.Context, r *request, v any, n int) (*Respon
 func (c *Client) redactAnswer(r *request, tok string, hres *http.Response, body []byte) error {
 	secrets := append([]string{tok}, r.secrets...)
 	if r.auth == authApp {
-		secrets = append(secrets, string(c.app.secret))
+		secrets = append(secrets, c.app.secret.Reveal())
 	}
 	for _, s := range secrets {
 		if s != "" {

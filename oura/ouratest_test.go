@@ -183,7 +183,7 @@ func TestLapsedMembershipAndUnknownToken(t *testing.T) {
 	t.Parallel()
 	srv := ouratest.Start(t, ouratest.WithUser(ouratest.User{ID: "lapsed", Token: "t1", Lapsed: true}))
 	ctx := context.Background()
-	for tok, want := range map[oura.Secret]error{"t1": oura.ErrForbidden, "unknown": oura.ErrUnauthorized} {
+	for tok, want := range map[string]error{"t1": oura.ErrForbidden, "unknown": oura.ErrUnauthorized} {
 		c, err := oura.NewClient(oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client()), oura.WithTokenSource(oura.StaticToken(tok)))
 		if err != nil {
 			t.Fatal(err)
@@ -206,7 +206,7 @@ func TestRevokedGrantRefreshes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf := &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: srv.Client(), Now: srv.Now}
+	conf := &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: srv.Client(), Now: srv.Now}
 	conf.Endpoint.TokenURL = srv.URL + "/oauth/token"
 	conf.Endpoint.AuthURL = srv.URL + "/oauth/authorize"
 	var saved []string

@@ -1,12 +1,11 @@
 package oura
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/lifeops/lifeops/oura/internal/redacttest"
 )
 
 // secrets that must never show.
@@ -28,41 +29,97 @@ func assertNoSecret(t *testing.T, where, s string) {
 	}
 }
 
+// TestSecretsNeverPrint walks every type of the package that holds a
+// secret through every fmt verb, slog's text and JSON handlers and
+// encoding/json, bare and nested (a slice, a map, exported and unexported
+// struct fields, several levels deep).
 func TestSecretsNeverPrint(t *testing.T) {
 	t.Parallel()
 	ts := newTokenServer(t)
 	conf := ts.config()
-	src := conf.TokenSource(&oauth2.Token{AccessToken: testToken, RefreshToken: testRefresh0, Expiry: time.Now().Add(time.Hour)}, nil)
-	b := setup(t, WithTokenSource(src))
-	type holder struct{ Key Secret }
-	values := map[string]any{
-		"Secret":               Secret(testToken),
-		"struct":               holder{Key: Secret(testToken)},
-		"OAuthConfig":          conf,
-		"OAuthTokenSource":     src,
-		"StaticToken":          StaticToken(testToken),
-		"Client":               b.client,
-		"CreateWebhookRequest": &CreateWebhookRequest{CallbackURL: "https://x", VerificationToken: "verif-tok-5511"},
-		"WebhookConfig":        WebhookConfig{ClientSecret: testClientSecret, VerificationToken: "verif-tok-5511"},
+	// A source that has refreshed once holds access-1 and refresh-1.
+	src := conf.TokenSource(&oauth2.Token{AccessToken: testToken, RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Hour)}, nil)
+	if tok, err := src.Token(t.Context()); err != nil || tok.RefreshToken != "refresh-1" {
+		t.Fatalf("refresh: %v, %v", tok, err)
 	}
-	for name, v := range values {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
-			got := fmt.Sprintf(verb, v)
-			assertNoSecret(t, name+" "+verb, got)
-		}
-		var jbuf, tbuf bytes.Buffer
-		slog.New(slog.NewJSONHandler(&jbuf, nil)).Info("value", "v", v)
-		slog.New(slog.NewTextHandler(&tbuf, nil)).Info("value", "v", v)
-		assertNoSecret(t, name+" slog JSON", jbuf.String())
-		assertNoSecret(t, name+" slog text", tbuf.String())
-	}
-	enc, err := json.Marshal(map[string]any{"s": Secret(testToken), "w": holder{Key: testClientSecret}, "r": CreateWebhookRequest{VerificationToken: "verif-tok-5511"}})
+	b := setup(t, WithTokenSource(StaticToken(testToken)), WithAppCredentials("app-1", "app-secret-9d8c7b"))
+	b.mux.HandleFunc("/v2/usercollection/personal_info", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, string(mustRead(t, "personal_info.json")))
+	})
+	_, resp, err := b.client.PersonalInfo.Get(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoSecret(t, "JSON", string(enc))
-	if txt, _ := Secret("x").MarshalText(); string(txt) != "[REDACTED]" || !Secret("").IsZero() || Secret("x").String() != "[REDACTED]" {
-		t.Error("Secret text forms")
+	if resp.Request.Header.Get("Authorization") != "Bearer "+testToken {
+		t.Fatal("the response does not lead to the request's token; the Response case tests nothing")
+	}
+	hook, err := NewWebhookHandler(WebhookConfig{ClientSecret: NewSecret(testClientSecret), VerificationToken: NewSecret("verif-tok-5511"),
+		OnEvent: func(context.Context, *WebhookEvent) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type holder struct{ Key Secret }
+	tests := []struct {
+		name string
+		v    any
+		want string // what the value's %v shows instead
+	}{
+		{"Secret", NewSecret(testToken), "[REDACTED]"},
+		{"*Secret", ptr(NewSecret(testToken)), "[REDACTED]"},
+		{"struct with a Secret", holder{Key: NewSecret(testToken)}, "{[REDACTED]}"},
+		{"StaticToken", StaticToken(testToken), "oura.StaticToken([REDACTED])"},
+		{"*OAuthConfig", conf, "ClientSecret: [REDACTED]"},
+		{"OAuthConfig", *conf, "ClientSecret: [REDACTED]"},
+		{"*OAuthTokenSource", src, "token: [REDACTED]"},
+		{"*Client", b.client, "app credentials: true"},
+		{"*Response", resp, "status: 200"},
+		{"Response", *resp, "status: 200"},
+		{"WebhookConfig", WebhookConfig{ClientSecret: NewSecret(testClientSecret), VerificationToken: NewSecret("verif-tok-5511")}, "VerificationToken: [REDACTED]"},
+		{"*WebhookHandler", hook, "ClientSecret: [REDACTED]"},
+		{"*CreateWebhookRequest", &CreateWebhookRequest{CallbackURL: "https://x", VerificationToken: NewSecret("verif-tok-5511")}, "[REDACTED]"},
+		{"UpdateWebhookRequest", UpdateWebhookRequest{VerificationToken: NewSecret("verif-tok-5511")}, "[REDACTED]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			redacttest.Check(t, tt.name, tt.v, secrets...)
+			if got := fmt.Sprintf("%v", tt.v); !strings.Contains(got, tt.want) {
+				t.Errorf("%%v = %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSecret_ValueAndForms: a Secret gives its value only through Reveal,
+// compares by value in constant time, reads back from JSON and text, and
+// marshals as [REDACTED].
+func TestSecret_ValueAndForms(t *testing.T) {
+	t.Parallel()
+	s := NewSecret("hunter2")
+	if s.Reveal() != "hunter2" || s.IsZero() || !s.Equal(NewSecret("hunter2")) || s.Equal(NewSecret("hunter3")) {
+		t.Errorf("value: Reveal %q, IsZero %t", s.Reveal(), s.IsZero())
+	}
+	var zero Secret
+	if !zero.IsZero() || zero.Reveal() != "" || !NewSecret("").IsZero() || !zero.Equal(NewSecret("")) {
+		t.Error("the zero Secret is not the empty secret")
+	}
+	for _, f := range []func() ([]byte, error){s.MarshalText, s.MarshalJSON} {
+		if b, err := f(); err != nil || !strings.Contains(string(b), "[REDACTED]") || strings.Contains(string(b), "hunter2") {
+			t.Errorf("marshal: %s, %v", b, err)
+		}
+	}
+	var cfg struct {
+		Token Secret `json:"token"`
+		Empty Secret `json:"empty"`
+	}
+	if err := json.Unmarshal([]byte(`{"token":"from-a-file","empty":null}`), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Token.Reveal() != "from-a-file" || !cfg.Empty.IsZero() {
+		t.Errorf("unmarshal: %q, %q", cfg.Token.Reveal(), cfg.Empty.Reveal())
+	}
+	if err := json.Unmarshal([]byte(`{"token":42}`), &cfg); err == nil {
+		t.Error("a number read as a secret")
 	}
 }
 
@@ -89,7 +146,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	errs = append(errs, err)
 	_, _, err = b.client.Webhooks.List(t.Context())
 	errs = append(errs, err)
-	_, _, err = b.client.Webhooks.Create(t.Context(), &CreateWebhookRequest{CallbackURL: "https://x.example/h", VerificationToken: "verif-tok-5511", EventType: EventTypeCreate, DataType: DataTypeSleep})
+	_, _, err = b.client.Webhooks.Create(t.Context(), &CreateWebhookRequest{CallbackURL: "https://x.example/h", VerificationToken: NewSecret("verif-tok-5511"), EventType: EventTypeCreate, DataType: DataTypeSleep})
 	errs = append(errs, err)
 	for i, err := range errs {
 		if err == nil {
@@ -133,9 +190,9 @@ func TestSecretsEchoedByOuraAreRedacted(t *testing.T) {
 	errs = append(errs, err)
 	_, _, err = b.client.DailySleep.List(t.Context(), nil)
 	errs = append(errs, err)
-	_, _, err = b.client.Webhooks.Create(t.Context(), &CreateWebhookRequest{CallbackURL: "https://x.example/h", VerificationToken: "verif-tok-5511", EventType: EventTypeCreate, DataType: DataTypeSleep})
+	_, _, err = b.client.Webhooks.Create(t.Context(), &CreateWebhookRequest{CallbackURL: "https://x.example/h", VerificationToken: NewSecret("verif-tok-5511"), EventType: EventTypeCreate, DataType: DataTypeSleep})
 	errs = append(errs, err)
-	_, _, err = b.client.Webhooks.Update(t.Context(), "sub-1", &UpdateWebhookRequest{VerificationToken: "verif-tok-5511"})
+	_, _, err = b.client.Webhooks.Update(t.Context(), "sub-1", &UpdateWebhookRequest{VerificationToken: NewSecret("verif-tok-5511")})
 	errs = append(errs, err)
 	for i, err := range errs {
 		if err == nil {
@@ -157,7 +214,7 @@ func TestSecretsEchoedByOuraAreRedacted(t *testing.T) {
 			"refresh token "+r.PostForm.Get("refresh_token")+" or code "+r.PostForm.Get("code")+" unknown to client with secret "+r.PostForm.Get("client_secret")))
 	}))
 	t.Cleanup(tokenSrv.Close)
-	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: testClientSecret, HTTPClient: tokenSrv.Client(),
+	conf := &OAuthConfig{ClientID: "app-1", ClientSecret: NewSecret(testClientSecret), HTTPClient: tokenSrv.Client(),
 		Endpoint: oauth2.Endpoint{AuthURL: tokenSrv.URL + "/a", TokenURL: tokenSrv.URL + "/t", AuthStyle: oauth2.AuthStyleInParams}}
 	_, err = conf.TokenSource(&oauth2.Token{AccessToken: testToken, RefreshToken: testRefresh0, Expiry: time.Now().Add(-time.Hour)}, nil).Token(t.Context())
 	if !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "[REDACTED]") {

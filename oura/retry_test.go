@@ -287,7 +287,7 @@ func TestRetry_CancellationDuringRequest(t *testing.T) {
 
 func TestRetry_PostOnlyWhenSafe(t *testing.T) {
 	t.Parallel()
-	create := &CreateWebhookRequest{CallbackURL: "https://example.com/h", VerificationToken: "v", EventType: EventTypeCreate, DataType: DataTypeSleep}
+	create := &CreateWebhookRequest{CallbackURL: "https://example.com/h", VerificationToken: NewSecret("v"), EventType: EventTypeCreate, DataType: DataTypeSleep}
 	sub := string(mustRead(t, "webhook_subscription.json"))
 	t.Run("500 is not retried", func(t *testing.T) {
 		t.Parallel()

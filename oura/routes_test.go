@@ -96,7 +96,17 @@ func testDocumentRoute[T any](t *testing.T, svc func(*Client) *DocumentService[T
 				t.Errorf("%s documents (-want +got):\n%s", name, diff)
 			}
 		}
+		if s.Name() != name {
+			t.Errorf("Name() = %q, want %q", s.Name(), name)
+		}
+		if _, ok := s.Day(nil); ok {
+			t.Errorf("%s Day(nil) reports a day", name)
+		}
 		for i := range got.Data {
+			day, ok := s.Day(&got.Data[i])
+			if ok != dated || dated && (day.Before(lo.StartDate) || day.After(lo.EndDate)) || !dated && !day.IsZero() {
+				t.Errorf("%s document %d: Day() = %s, %t; want a day in [%s, %s] exactly when dated (%t)", name, i, day, ok, lo.StartDate, lo.EndDate, dated)
+			}
 			if diff := cmp.Diff(string(docs[i]), string(rawOf(&got.Data[i]))); diff != "" {
 				t.Errorf("%s document %d raw JSON (-want +got):\n%s", name, i, diff)
 			}

@@ -163,7 +163,7 @@ func routeTable() map[string]routeCall {
 		return v, err
 	}}
 	m["POST /v2/webhook/subscription"] = routeCall{reply: sub, status: http.StatusCreated, call: func(ctx context.Context, c *Client) (any, error) {
-		v, _, err := c.Webhooks.Create(ctx, &CreateWebhookRequest{CallbackURL: "https://example.com/h", VerificationToken: "vt", EventType: EventTypeCreate, DataType: DataTypeSleep})
+		v, _, err := c.Webhooks.Create(ctx, &CreateWebhookRequest{CallbackURL: "https://example.com/h", VerificationToken: NewSecret("vt"), EventType: EventTypeCreate, DataType: DataTypeSleep})
 		return v, err
 	}}
 	m["GET /v2/webhook/subscription/{id}"] = routeCall{reply: sub, call: func(ctx context.Context, c *Client) (any, error) {
@@ -171,7 +171,7 @@ func routeTable() map[string]routeCall {
 		return v, err
 	}}
 	m["PUT /v2/webhook/subscription/{id}"] = routeCall{reply: sub, call: func(ctx context.Context, c *Client) (any, error) {
-		v, _, err := c.Webhooks.Update(ctx, "p1", &UpdateWebhookRequest{VerificationToken: "vt", CallbackURL: "https://example.com/h", EventType: EventTypeUpdate, DataType: DataTypeTag})
+		v, _, err := c.Webhooks.Update(ctx, "p1", &UpdateWebhookRequest{VerificationToken: NewSecret("vt"), CallbackURL: "https://example.com/h", EventType: EventTypeUpdate, DataType: DataTypeTag})
 		return v, err
 	}}
 	m["DELETE /v2/webhook/subscription/{id}"] = routeCall{status: http.StatusNoContent, call: func(ctx context.Context, c *Client) (any, error) {

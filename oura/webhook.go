@@ -64,7 +64,7 @@ func (s *WebhookService) Create(ctx context.Context, req *CreateWebhookRequest) 
 		return nil, nil, &ParamError{Param: "CreateWebhookRequest", Reason: "nil"}
 	}
 	for _, f := range []struct{ name, v string }{
-		{"CallbackURL", req.CallbackURL}, {"VerificationToken", string(req.VerificationToken)},
+		{"CallbackURL", req.CallbackURL}, {"VerificationToken", req.VerificationToken.Reveal()},
 		{"EventType", string(req.EventType)}, {"DataType", string(req.DataType)},
 	} {
 		if f.v == "" {
@@ -76,7 +76,7 @@ func (s *WebhookService) Create(ctx context.Context, req *CreateWebhookRequest) 
 	}
 	body, err := json.Marshal(map[string]string{
 		"callback_url":       req.CallbackURL,
-		"verification_token": string(req.VerificationToken),
+		"verification_token": req.VerificationToken.Reveal(),
 		"event_type":         string(req.EventType),
 		"data_type":          string(req.DataType),
 	})
@@ -85,7 +85,7 @@ func (s *WebhookService) Create(ctx context.Context, req *CreateWebhookRequest) 
 	}
 	v := new(WebhookSubscription)
 	resp, err := s.client.do(ctx, &request{method: http.MethodPost, path: webhookPath, body: body, auth: authApp,
-		secrets: []string{string(req.VerificationToken)}}, v)
+		secrets: []string{req.VerificationToken.Reveal()}}, v)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -97,10 +97,10 @@ func (s *WebhookService) Update(ctx context.Context, id string, req *UpdateWebho
 	if err := checkID(id); err != nil {
 		return nil, nil, err
 	}
-	if req == nil || req.VerificationToken == "" {
+	if req == nil || req.VerificationToken.IsZero() {
 		return nil, nil, &ParamError{Param: "VerificationToken", Reason: "required"}
 	}
-	wire := map[string]string{"verification_token": string(req.VerificationToken)}
+	wire := map[string]string{"verification_token": req.VerificationToken.Reveal()}
 	if req.CallbackURL != "" {
 		if err := checkCallbackURL(req.CallbackURL); err != nil {
 			return nil, nil, err
@@ -119,7 +119,7 @@ func (s *WebhookService) Update(ctx context.Context, id string, req *UpdateWebho
 	}
 	v := new(WebhookSubscription)
 	resp, err := s.client.do(ctx, &request{method: http.MethodPut, path: webhookPath + "/" + url.PathEscape(id), body: body, auth: authApp,
-		secrets: []string{string(req.VerificationToken)}}, v)
+		secrets: []string{req.VerificationToken.Reveal()}}, v)
 	if err != nil {
 		return nil, resp, err
 	}

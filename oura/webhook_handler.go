@@ -93,6 +93,30 @@ type WebhookConfig struct {
 	Now func() time.Time
 }
 
+// String describes the configuration without its secrets.
+func (c WebhookConfig) String() string {
+	return fmt.Sprintf("oura.WebhookConfig{ClientSecret: %s, VerificationToken: %s, Tolerance: %s, Timeout: %s}",
+		redacted, redacted, c.Tolerance, c.Timeout)
+}
+
+// GoString is String.
+func (c WebhookConfig) GoString() string { return c.String() }
+
+// Format writes String for every verb.
+func (c WebhookConfig) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue implements [slog.LogValuer] without the secrets.
+func (c WebhookConfig) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("client_secret", redacted), slog.String("verification_token", redacted),
+		slog.Duration("tolerance", c.Tolerance), slog.Duration("timeout", c.Timeout))
+}
+
+// MarshalJSON encodes what LogValue shows.
+func (c WebhookConfig) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"client_secret": redacted, "verification_token": redacted,
+		"tolerance": c.Tolerance.String(), "timeout": c.Timeout.String()})
+}
+
 // WebhookHandler is the http.Handler of a webhook callback URL. Build it
 // with [NewWebhookHandler].
 type WebhookHandler struct {
@@ -105,7 +129,26 @@ type WebhookHandler struct {
 	taken map[[sha256.Size]byte]time.Time
 }
 
-var _ http.Handler = (*WebhookHandler)(nil)
+var (
+	_ http.Handler = (*WebhookHandler)(nil)
+	_ redactor     = WebhookConfig{}
+	_ redactor     = (*WebhookHandler)(nil)
+)
+
+// String describes the handler without its secrets.
+func (h *WebhookHandler) String() string { return "oura.WebhookHandler{" + h.cfg.String() + "}" }
+
+// GoString is String.
+func (h *WebhookHandler) GoString() string { return h.String() }
+
+// Format writes String for every verb.
+func (h *WebhookHandler) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, h.String()) }
+
+// LogValue implements [slog.LogValuer] without the secrets.
+func (h *WebhookHandler) LogValue() slog.Value { return h.cfg.LogValue() }
+
+// MarshalJSON encodes the configuration's JSON form.
+func (h *WebhookHandler) MarshalJSON() ([]byte, error) { return h.cfg.MarshalJSON() }
 
 // NewWebhookHandler returns a handler that answers Oura's GET verification
 // challenge when the verification token matches (in constant time), and on
@@ -120,9 +163,9 @@ var _ http.Handler = (*WebhookHandler)(nil)
 // signature or timestamp, 405 for other methods, 413 for a body over 1 MiB.
 func NewWebhookHandler(cfg WebhookConfig) (*WebhookHandler, error) {
 	switch {
-	case cfg.ClientSecret == "":
+	case cfg.ClientSecret.IsZero():
 		return nil, &ParamError{Param: "ClientSecret", Reason: "required to verify signatures"}
-	case cfg.VerificationToken == "":
+	case cfg.VerificationToken.IsZero():
 		return nil, &ParamError{Param: "VerificationToken", Reason: "required to answer the verification challenge"}
 	case cfg.OnEvent == nil:
 		return nil, &ParamError{Param: "OnEvent", Reason: "required"}
@@ -162,7 +205,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *WebhookHandler) challenge(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	token, challenge := q.Get("verification_token"), q.Get("challenge")
-	if subtle.ConstantTimeCompare([]byte(token), []byte(h.cfg.VerificationToken)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(token), []byte(h.cfg.VerificationToken.Reveal())) != 1 {
 		h.refuse(r, http.StatusUnauthorized, "verification token mismatch")
 		http.Error(w, "invalid verification token", http.StatusUnauthorized)
 		return
@@ -301,7 +344,7 @@ func (h *WebhookHandler) release(sig [sha256.Size]byte) {
 // client secret: the raw form of x-oura-signature (which is its uppercase
 // hex). It is exported for tests and fake servers that sign deliveries.
 func Sign(clientSecret Secret, timestamp string, body []byte) []byte {
-	m := hmac.New(sha256.New, []byte(clientSecret))
+	m := hmac.New(sha256.New, []byte(clientSecret.Reveal()))
 	m.Write([]byte(timestamp))
 	m.Write(body)
 	return m.Sum(nil)

@@ -17,9 +17,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const (
-	hookSecret = Secret("client-secret-77f1")
-	hookToken  = Secret("verif-tok-5511")
+var (
+	hookSecret = NewSecret("client-secret-77f1")
+	hookToken  = NewSecret("verif-tok-5511")
 )
 
 var hookNow = time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
@@ -136,7 +136,7 @@ func TestWebhookHandler_Delivery(t *testing.T) {
 		}, 401, 0},
 		{"signed with another secret", func() *http.Request {
 			r := signedRequest(hookBody, hookNow)
-			r.Header.Set("x-oura-signature", SignatureHeader("other", stamp, []byte(hookBody)))
+			r.Header.Set("x-oura-signature", SignatureHeader(NewSecret("other"), stamp, []byte(hookBody)))
 			return r
 		}, 401, 0},
 		{"no signature", func() *http.Request {
@@ -327,11 +327,11 @@ func TestNewWebhookHandler_Validation(t *testing.T) {
 		cfg   WebhookConfig
 		param string
 	}{
-		{WebhookConfig{VerificationToken: "v", OnEvent: ok}, "ClientSecret"},
-		{WebhookConfig{ClientSecret: "s", OnEvent: ok}, "VerificationToken"},
-		{WebhookConfig{ClientSecret: "s", VerificationToken: "v"}, "OnEvent"},
-		{WebhookConfig{ClientSecret: "s", VerificationToken: "v", OnEvent: ok, Tolerance: -1}, "Tolerance"},
-		{WebhookConfig{ClientSecret: "s", VerificationToken: "v", OnEvent: ok, Timeout: -1}, "Timeout"},
+		{WebhookConfig{VerificationToken: NewSecret("v"), OnEvent: ok}, "ClientSecret"},
+		{WebhookConfig{ClientSecret: NewSecret("s"), OnEvent: ok}, "VerificationToken"},
+		{WebhookConfig{ClientSecret: NewSecret("s"), VerificationToken: NewSecret("v")}, "OnEvent"},
+		{WebhookConfig{ClientSecret: NewSecret("s"), VerificationToken: NewSecret("v"), OnEvent: ok, Tolerance: -1}, "Tolerance"},
+		{WebhookConfig{ClientSecret: NewSecret("s"), VerificationToken: NewSecret("v"), OnEvent: ok, Timeout: -1}, "Timeout"},
 	}
 	for _, tt := range tests {
 		var pe *ParamError
@@ -339,7 +339,7 @@ func TestNewWebhookHandler_Validation(t *testing.T) {
 			t.Errorf("err = %v, want ParamError %s", err, tt.param)
 		}
 	}
-	h, err := NewWebhookHandler(WebhookConfig{ClientSecret: "s", VerificationToken: "v", OnEvent: ok})
+	h, err := NewWebhookHandler(WebhookConfig{ClientSecret: NewSecret("s"), VerificationToken: NewSecret("v"), OnEvent: ok})
 	if err != nil || h.cfg.Tolerance != DefaultWebhookTolerance || h.cfg.Timeout != DefaultWebhookTimeout || h.cfg.Now == nil || h.cfg.Logger == nil {
 		t.Errorf("defaults: %+v, %v", h.cfg, err)
 	}
@@ -350,7 +350,7 @@ func TestSignature(t *testing.T) {
 	// HMAC-SHA256 with key "key" over "1700000000" + "{}", computed with
 	// Python's hmac module.
 	const want = "8BF94835BBBCEF46F74A1250C47850EDE3FA88090E59F1B0BC6AF31209A97CA9"
-	if got := SignatureHeader("key", "1700000000", []byte("{}")); got != want {
+	if got := SignatureHeader(NewSecret("key"), "1700000000", []byte("{}")); got != want {
 		t.Errorf("signature %q, want %q", got, want)
 	}
 }

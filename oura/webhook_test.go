@@ -84,7 +84,7 @@ func TestWebhooks_CreateGetUpdateRenewDelete(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	ctx := t.Context()
-	created, resp, err := b.client.Webhooks.Create(ctx, &CreateWebhookRequest{CallbackURL: "https://example.com/oura/webhook", VerificationToken: "verif-tok-5511", EventType: EventTypeUpdate, DataType: DataTypeSleep})
+	created, resp, err := b.client.Webhooks.Create(ctx, &CreateWebhookRequest{CallbackURL: "https://example.com/oura/webhook", VerificationToken: NewSecret("verif-tok-5511"), EventType: EventTypeUpdate, DataType: DataTypeSleep})
 	if err != nil || resp.StatusCode != http.StatusCreated {
 		t.Fatalf("Create: %v", err)
 	}
@@ -98,7 +98,7 @@ func TestWebhooks_CreateGetUpdateRenewDelete(t *testing.T) {
 	if diff := cmp.Diff(wantSub, got, equateTime); diff != "" {
 		t.Errorf("Get (-want +got):\n%s", diff)
 	}
-	if _, _, err := b.client.Webhooks.Update(ctx, id, &UpdateWebhookRequest{VerificationToken: "verif-tok-5511", DataType: DataTypeSleep}); err != nil {
+	if _, _, err := b.client.Webhooks.Update(ctx, id, &UpdateWebhookRequest{VerificationToken: NewSecret("verif-tok-5511"), DataType: DataTypeSleep}); err != nil {
 		t.Fatal(err)
 	}
 	renewed, _, err := b.client.Webhooks.Renew(ctx, id)
@@ -118,7 +118,7 @@ func TestWebhooks_BadArguments(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := t.Context()
-	good := CreateWebhookRequest{CallbackURL: "https://example.com/h", VerificationToken: "v", EventType: EventTypeCreate, DataType: DataTypeTag}
+	good := CreateWebhookRequest{CallbackURL: "https://example.com/h", VerificationToken: NewSecret("v"), EventType: EventTypeCreate, DataType: DataTypeTag}
 	tests := []struct {
 		name  string
 		call  func() error
@@ -139,7 +139,7 @@ func TestWebhooks_BadArguments(t *testing.T) {
 		}, "CallbackURL"},
 		{"no token", func() error {
 			r := good
-			r.VerificationToken = ""
+			r.VerificationToken = Secret{}
 			_, _, err := b.client.Webhooks.Create(ctx, &r)
 			return err
 		}, "VerificationToken"},
@@ -148,12 +148,12 @@ func TestWebhooks_BadArguments(t *testing.T) {
 		{"update without token", func() error { _, _, err := b.client.Webhooks.Update(ctx, "x", &UpdateWebhookRequest{}); return err }, "VerificationToken"},
 		{"update nil", func() error { _, _, err := b.client.Webhooks.Update(ctx, "x", nil); return err }, "VerificationToken"},
 		{"update bad callback", func() error {
-			_, _, err := b.client.Webhooks.Update(ctx, "x", &UpdateWebhookRequest{VerificationToken: "v", CallbackURL: "ftp://x"})
+			_, _, err := b.client.Webhooks.Update(ctx, "x", &UpdateWebhookRequest{VerificationToken: NewSecret("v"), CallbackURL: "ftp://x"})
 			return err
 		}, "CallbackURL"},
 		{"get no id", func() error { _, _, err := b.client.Webhooks.Get(ctx, ""); return err }, "id"},
 		{"update no id", func() error {
-			_, _, err := b.client.Webhooks.Update(ctx, "", &UpdateWebhookRequest{VerificationToken: "v"})
+			_, _, err := b.client.Webhooks.Update(ctx, "", &UpdateWebhookRequest{VerificationToken: NewSecret("v")})
 			return err
 		}, "id"},
 		{"renew no id", func() error { _, _, err := b.client.Webhooks.Renew(ctx, ".."); return err }, "id"},
@@ -180,7 +180,7 @@ func TestWebhooks_Errors(t *testing.T) {
 	if _, _, err := b.client.Webhooks.Renew(t.Context(), "nope"); !errors.Is(err, ErrForbidden) {
 		t.Errorf("Renew: err = %v", err)
 	}
-	if _, _, err := b.client.Webhooks.Update(t.Context(), "nope", &UpdateWebhookRequest{VerificationToken: "v"}); !errors.Is(err, ErrForbidden) {
+	if _, _, err := b.client.Webhooks.Update(t.Context(), "nope", &UpdateWebhookRequest{VerificationToken: NewSecret("v")}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("Update: err = %v", err)
 	}
 	b2 := setup(t)

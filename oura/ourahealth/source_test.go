@@ -1,4 +1,4 @@
-package oura_test
+package ourahealth_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/oura"
+	"github.com/lifeops/lifeops/oura/ourahealth"
 	"github.com/lifeops/lifeops/oura/ouratest"
 )
 
@@ -30,7 +31,7 @@ var serverNow = time.Date(2024, 4, 20, 12, 0, 0, 0, time.UTC)
 type healthBundle struct {
 	srv    *ouratest.Server
 	store  *memstore.Store
-	source *oura.HealthSource
+	source *ourahealth.Source
 	user   uuid.UUID
 }
 
@@ -52,11 +53,14 @@ func newHealth(t *testing.T, withOAuth bool, opts ...ouratest.Option) *healthBun
 		WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}, CreatedAt: serverNow, UpdatedAt: serverNow}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := oura.HealthSourceConfig{
+	cfg := ourahealth.Config{
 		Credentials: st,
 		ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client()),
 			oura.WithRetryPolicy(oura.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond})},
 		Now: srv.Now,
+		// A refresh token Oura refuses is reported once the store has not
+		// changed for this long; no other process shares these stores.
+		ReloadWait: 20 * time.Millisecond,
 	}
 	cred := lifeops.Credential{UserID: hb.user, Provider: lifeops.ProviderOura, ExternalID: "oura-u1", AccessToken: "static-tok", UpdatedAt: serverNow}
 	if withOAuth {
@@ -65,13 +69,13 @@ func newHealth(t *testing.T, withOAuth bool, opts ...ouratest.Option) *healthBun
 			t.Fatal(err)
 		}
 		cred.AccessToken, cred.RefreshToken, cred.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
-		cfg.OAuth = &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: srv.Client(), Now: srv.Now,
+		cfg.OAuth = &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: srv.Client(), Now: srv.Now,
 			Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
 	}
 	if err := st.PutCredential(ctx, cred); err != nil {
 		t.Fatal(err)
 	}
-	hb.source, err = oura.NewHealthSource(cfg)
+	hb.source, err = ourahealth.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,24 +90,24 @@ func (hb *healthBundle) client(t *testing.T) *oura.Client {
 	return c
 }
 
-func TestHealthSource_Kinds(t *testing.T) {
+func TestSource_Kinds(t *testing.T) {
 	t.Parallel()
 	hb := newHealth(t, false)
 	if diff := cmp.Diff(lifeops.DayKinds(), hb.source.Kinds()); diff != "" {
 		t.Errorf("Kinds (-want +got):\n%s", diff)
 	}
 	var pe *oura.ParamError
-	if _, err := oura.NewHealthSource(oura.HealthSourceConfig{}); !errors.As(err, &pe) || pe.Param != "Credentials" {
+	if _, err := ourahealth.New(ourahealth.Config{}); !errors.As(err, &pe) || pe.Param != "Credentials" {
 		t.Errorf("no credentials: err = %v", err)
 	}
-	if _, err := oura.NewHealthSource(oura.HealthSourceConfig{Credentials: memstore.New(), ClientOptions: []oura.Option{oura.WithBaseURL("nope")}}); !errors.As(err, &pe) {
+	if _, err := ourahealth.New(ourahealth.Config{Credentials: memstore.New(), ClientOptions: []oura.Option{oura.WithBaseURL("nope")}}); !errors.As(err, &pe) {
 		t.Errorf("bad client option: err = %v", err)
 	}
 }
 
-// TestHealthSource_DailyKinds checks each daily kind against the documents
+// TestSource_DailyKinds checks each daily kind against the documents
 // the client reads directly.
-func TestHealthSource_DailyKinds(t *testing.T) {
+func TestSource_DailyKinds(t *testing.T) {
 	t.Parallel()
 	hb := newHealth(t, false)
 	ctx := t.Context()
@@ -189,9 +193,9 @@ func contributors(kv ...any) map[string]int {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestHealthSource_MainSleep uses hand-written sleep periods: several a day,
+// TestSource_MainSleep uses hand-written sleep periods: several a day,
 // a deleted main sleep, naps only, two long sleeps.
-func TestHealthSource_MainSleep(t *testing.T) {
+func TestSource_MainSleep(t *testing.T) {
 	t.Parallel()
 	period := func(id, day, typ, start, end string, total int) string {
 		return fmt.Sprintf(`{"id":%q,"day":%q,"type":%q,"period":0,"bedtime_start":%q,"bedtime_end":%q,"time_in_bed":%d,"total_sleep_duration":%d,
@@ -224,7 +228,7 @@ func TestHealthSource_MainSleep(t *testing.T) {
 	if err := st.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: "oura", AccessToken: "t"}); err != nil {
 		t.Fatal(err)
 	}
-	src, err := oura.NewHealthSource(oura.HealthSourceConfig{Credentials: st, ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())}})
+	src, err := ourahealth.New(ourahealth.Config{Credentials: st, ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,12 +265,12 @@ func TestHealthSource_MainSleep(t *testing.T) {
 	}
 }
 
-// TestHealthSource_MainSleepUsesTheLatestVersion: a period revised while
+// TestSource_MainSleepUsesTheLatestVersion: a period revised while
 // the pages are walked comes twice; its later version decides, so a night
 // deleted in the meantime is not the main sleep. A period whose wake time
 // is not after its bedtime gives no bedtime or wake time, rather than a day
 // the Service must refuse.
-func TestHealthSource_MainSleepUsesTheLatestVersion(t *testing.T) {
+func TestSource_MainSleepUsesTheLatestVersion(t *testing.T) {
 	t.Parallel()
 	period := func(id, day, typ, start, end string, total int) string {
 		return fmt.Sprintf(`{"id":%q,"day":%q,"type":%q,"period":0,"bedtime_start":%q,"bedtime_end":%q,"time_in_bed":%d,"total_sleep_duration":%d,
@@ -296,7 +300,7 @@ func TestHealthSource_MainSleepUsesTheLatestVersion(t *testing.T) {
 	if err := st.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: "oura", AccessToken: "t"}); err != nil {
 		t.Fatal(err)
 	}
-	src, err := oura.NewHealthSource(oura.HealthSourceConfig{Credentials: st, ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())}})
+	src, err := ourahealth.New(ourahealth.Config{Credentials: st, ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +339,7 @@ func tmust(s string) time.Time {
 	return t
 }
 
-func TestHealthSource_HeartRate(t *testing.T) {
+func TestSource_HeartRate(t *testing.T) {
 	t.Parallel()
 	hb := newHealth(t, false)
 	ctx := t.Context()
@@ -389,7 +393,7 @@ func TestHealthSource_HeartRate(t *testing.T) {
 	}
 }
 
-func TestHealthSource_Errors(t *testing.T) {
+func TestSource_Errors(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	t.Run("not connected", func(t *testing.T) {
@@ -478,7 +482,7 @@ func TestHealthSource_Errors(t *testing.T) {
 	})
 }
 
-func TestHealthSource_RefreshesAndStoresTokens(t *testing.T) {
+func TestSource_RefreshesAndStoresTokens(t *testing.T) {
 	t.Parallel()
 	hb := newHealth(t, true)
 	ctx := t.Context()
@@ -541,7 +545,7 @@ func TestHealthSource_RefreshesAndStoresTokens(t *testing.T) {
 	}
 }
 
-func TestHealthSource_RawDocumentsAndWebhooks(t *testing.T) {
+func TestSource_RawDocumentsAndWebhooks(t *testing.T) {
 	t.Parallel()
 	hb := newHealth(t, false)
 	ctx := t.Context()
@@ -595,15 +599,15 @@ func TestHealthSource_RawDocumentsAndWebhooks(t *testing.T) {
 	if err != nil || len(only) != kinds["vO2_max"] {
 		t.Errorf("one collection: %d documents, %v", len(only), err)
 	}
-	if got := oura.Collections(); len(got) != 16 {
+	if got := ourahealth.Collections(); len(got) != 16 {
 		t.Errorf("Collections() = %v", got)
 	}
 }
 
-// TestHealthSource_ServiceSync runs the LifeOps Service on the adapter: a
+// TestSource_ServiceSync runs the LifeOps Service on the adapter: a
 // sync stores the health days, with wake time and bedtime from the main
 // sleep, the heart rate and every document.
-func TestHealthSource_ServiceSync(t *testing.T) {
+func TestSource_ServiceSync(t *testing.T) {
 	t.Parallel()
 	hb := newHealth(t, true)
 	ctx := t.Context()
@@ -666,19 +670,19 @@ func (s *staleStore) Credential(ctx context.Context, userID uuid.UUID, provider 
 	return s.CredentialStore.Credential(ctx, userID, provider)
 }
 
-// TestHealthSource_StaleCredentialKeepsTheNewerToken: a credential read
+// TestSource_StaleCredentialKeepsTheNewerToken: a credential read
 // that raced with a refresh names a refresh token Oura has already rotated
 // away. The adapter keeps the client holding the newer token instead of
 // going back to the retired one, which Oura would refuse as invalid_grant.
-func TestHealthSource_StaleCredentialKeepsTheNewerToken(t *testing.T) {
+func TestSource_StaleCredentialKeepsTheNewerToken(t *testing.T) {
 	t.Parallel()
 	hb := newHealth(t, true)
 	ctx := t.Context()
 	stale := &staleStore{CredentialStore: hb.store}
-	src, err := oura.NewHealthSource(oura.HealthSourceConfig{
+	src, err := ourahealth.New(ourahealth.Config{
 		Credentials:   stale,
 		ClientOptions: []oura.Option{oura.WithBaseURL(hb.srv.URL), oura.WithHTTPClient(hb.srv.Client())},
-		OAuth: &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: ouratest.DefaultClientSecret, HTTPClient: hb.srv.Client(), Now: hb.srv.Now,
+		OAuth: &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: hb.srv.Client(), Now: hb.srv.Now,
 			Endpoint: oauth2.Endpoint{AuthURL: hb.srv.URL + "/oauth/authorize", TokenURL: hb.srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}},
 		Now: hb.srv.Now,
 	})

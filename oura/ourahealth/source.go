@@ -1,10 +1,11 @@
-package oura
+package ourahealth
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"reflect"
@@ -19,42 +20,80 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/oura"
 )
 
 // Provider is the provider name of everything the adapter delivers:
 // lifeops.ProviderOura.
 const Provider = lifeops.ProviderOura
 
-// HealthSourceConfig configures [NewHealthSource].
-type HealthSourceConfig struct {
+// Config configures [New].
+type Config struct {
 	// Credentials holds each user's Oura tokens (provider "oura") and
 	// receives every refreshed token. Required.
 	Credentials lifeops.CredentialStore
 	// OAuth is the application, used to refresh expired tokens. Nil uses the
 	// stored access token as it is, never refreshing it.
-	OAuth *OAuthConfig
+	OAuth *oura.OAuthConfig
 	// ClientOptions configure every user's client: base URL, HTTP client,
 	// sandbox, retry policy, logger. By default the clients of all users
 	// share one rate limiter and one circuit breaker, because Oura limits
 	// the application as a whole; options here may replace them.
-	ClientOptions []Option
+	ClientOptions []oura.Option
 	// Logger receives the adapter's own lines; nil discards.
 	Logger *slog.Logger
 	// Now is the clock of credential updates; nil means time.Now.
 	Now func() time.Time
+	// ReloadWait is how long, after Oura refuses a refresh token as already
+	// used, the adapter waits for another process (sharing Credentials) to
+	// store the token that replaced it before it reports the credential
+	// refused; zero means oura.DefaultReloadWait. See [oura.WithReload].
+	ReloadWait time.Duration
 }
 
-// HealthSource is the adapter between the Oura API and LifeOps: it
+// String describes the configuration without its secrets: the OAuth2
+// application shows as oura.OAuthConfig does, the credential store by its
+// type only.
+func (c Config) String() string {
+	oauth := "nil"
+	if c.OAuth != nil {
+		oauth = c.OAuth.String()
+	}
+	return fmt.Sprintf("ourahealth.Config{Credentials: %T, OAuth: %s, ClientOptions: %d, ReloadWait: %s}",
+		c.Credentials, oauth, len(c.ClientOptions), c.ReloadWait)
+}
+
+// GoString is String.
+func (c Config) GoString() string { return c.String() }
+
+// Format writes String for every verb.
+func (c Config) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue implements [slog.LogValuer] without the secrets.
+func (c Config) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("credentials", fmt.Sprintf("%T", c.Credentials))}
+	if c.OAuth != nil {
+		attrs = append(attrs, slog.Any("oauth", c.OAuth.LogValue()))
+	}
+	return slog.GroupValue(append(attrs, slog.Duration("reload_wait", c.ReloadWait))...)
+}
+
+// MarshalJSON encodes String.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// Source is the adapter between the Oura API and LifeOps: it
 // implements [lifeops.HealthSource] for every user whose Oura credential is
 // in the credential store. Safe for concurrent use.
-type HealthSource struct {
+type Source struct {
 	creds   lifeops.CredentialStore
-	oauth   *OAuthConfig
-	opts    []Option
+	oauth   *oura.OAuthConfig
+	opts    []oura.Option
 	limiter *rate.Limiter
-	breaker *CircuitBreaker
+	breaker *oura.CircuitBreaker
 	logger  *slog.Logger
 	now     func() time.Time
+	// reloadWait is Config.ReloadWait.
+	reloadWait time.Duration
 
 	mu    sync.Mutex
 	users map[uuid.UUID]*userClient
@@ -63,31 +102,53 @@ type HealthSource struct {
 // userClient is the cached client of one user and the token source behind
 // it, reused while the stored credential is the one it holds.
 type userClient struct {
-	client *Client
-	src    *OAuthTokenSource // nil for a static token
-	access string            // the static token, when src is nil
+	client *oura.Client
+	src    *oura.OAuthTokenSource // nil for a static token
+	access string                 // the static token, when src is nil
 	// retired are the refresh tokens src has rotated away from; a stored
 	// credential naming one was read before the newest token was stored.
-	// Guarded by HealthSource.mu.
+	// Guarded by Source.mu.
 	retired map[string]bool
 }
 
-var _ lifeops.HealthSource = (*HealthSource)(nil)
+var _ lifeops.HealthSource = (*Source)(nil)
 
-// NewHealthSource returns the adapter.
-func NewHealthSource(cfg HealthSourceConfig) (*HealthSource, error) {
+// String describes the source without the tokens it holds.
+func (h *Source) String() string {
+	h.mu.Lock()
+	n := len(h.users)
+	h.mu.Unlock()
+	return fmt.Sprintf("ourahealth.Source{Credentials: %T, OAuth: %t, clients: %d}", h.creds, h.oauth != nil, n)
+}
+
+// GoString is String.
+func (h *Source) GoString() string { return h.String() }
+
+// Format writes String for every verb.
+func (h *Source) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, h.String()) }
+
+// LogValue implements [slog.LogValuer] without the tokens.
+func (h *Source) LogValue() slog.Value { return slog.StringValue(h.String()) }
+
+// MarshalJSON encodes String.
+func (h *Source) MarshalJSON() ([]byte, error) { return json.Marshal(h.String()) }
+
+// New returns the adapter.
+func New(cfg Config) (*Source, error) {
 	if cfg.Credentials == nil {
-		return nil, &ParamError{Param: "Credentials", Reason: "required"}
+		return nil, &oura.ParamError{Param: "Credentials", Reason: "required"}
 	}
-	h := &HealthSource{
+	h := &Source{
 		creds:   cfg.Credentials,
 		oauth:   cfg.OAuth,
 		opts:    slices.Clone(cfg.ClientOptions),
-		limiter: NewRateLimiter(),
-		breaker: NewCircuitBreaker(DefaultBreakerThreshold, DefaultBreakerCooldown),
+		limiter: oura.NewRateLimiter(),
+		breaker: oura.NewCircuitBreaker(oura.DefaultBreakerThreshold, oura.DefaultBreakerCooldown),
 		logger:  cfg.Logger,
 		now:     cfg.Now,
 		users:   map[uuid.UUID]*userClient{},
+
+		reloadWait: cfg.ReloadWait,
 	}
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
@@ -96,20 +157,20 @@ func NewHealthSource(cfg HealthSourceConfig) (*HealthSource, error) {
 		h.now = time.Now
 	}
 	// Check the options once, so a bad one fails here and not on every call.
-	if _, err := h.newClient(StaticToken("check")); err != nil {
+	if _, err := h.newClient(oura.StaticToken("check")); err != nil {
 		return nil, err
 	}
 	return h, nil
 }
 
-func (h *HealthSource) newClient(ts TokenSource) (*Client, error) {
-	opts := append([]Option{WithRateLimiter(h.limiter), WithCircuitBreaker(h.breaker)}, h.opts...)
-	return NewClient(append(opts, WithTokenSource(ts))...)
+func (h *Source) newClient(ts oura.TokenSource) (*oura.Client, error) {
+	opts := append([]oura.Option{oura.WithRateLimiter(h.limiter), oura.WithCircuitBreaker(h.breaker)}, h.opts...)
+	return oura.NewClient(append(opts, oura.WithTokenSource(ts))...)
 }
 
 // Kinds returns the day-level kinds Oura serves, in the order a sync fetches
 // them.
-func (h *HealthSource) Kinds() []lifeops.DataKind {
+func (h *Source) Kinds() []lifeops.DataKind {
 	return []lifeops.DataKind{lifeops.KindDailySleep, lifeops.KindDailyReadiness, lifeops.KindDailyActivity, lifeops.KindSleep}
 }
 
@@ -124,7 +185,7 @@ func (h *HealthSource) Kinds() []lifeops.DataKind {
 // WakeTime are the main period's bedtime_start and bedtime_end, with their
 // local offsets, left out when it does not end after it begins within a
 // day. Deleted periods are still returned as documents, marked Deleted.
-func (h *HealthSource) Days(ctx context.Context, userID uuid.UUID, kind lifeops.DataKind, from, to civil.Date) (lifeops.HealthBatch, error) {
+func (h *Source) Days(ctx context.Context, userID uuid.UUID, kind lifeops.DataKind, from, to civil.Date) (lifeops.HealthBatch, error) {
 	if from.IsZero() || to.IsZero() || !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return lifeops.HealthBatch{}, lifeops.Errorf(lifeops.CodeInvalid, "The date range %s to %s is not valid.", from, to)
 	}
@@ -132,15 +193,15 @@ func (h *HealthSource) Days(ctx context.Context, userID uuid.UUID, kind lifeops.
 	if err != nil {
 		return lifeops.HealthBatch{}, err
 	}
-	opts := &ListOptions{StartDate: from, EndDate: to}
+	opts := &oura.ListOptions{StartDate: from, EndDate: to}
 	var batch lifeops.HealthBatch
 	switch kind {
 	case lifeops.KindDailySleep:
-		err = collect(ctx, c.DailySleep, opts, string(kind), &batch, func(d *DailySleep) docInfo {
+		err = collect(ctx, c.DailySleep, opts, string(kind), &batch, func(d *oura.DailySleep) docInfo {
 			return docInfo{id: d.ID, day: d.Day, raw: d.Raw, score: providerScore(d.Score, d.Contributors), at: d.Timestamp}
 		}, func(day *lifeops.HealthDay, s *lifeops.ProviderScore) { day.Sleep = s })
 	case lifeops.KindDailyReadiness:
-		err = collect(ctx, c.DailyReadiness, opts, string(kind), &batch, func(d *DailyReadiness) docInfo {
+		err = collect(ctx, c.DailyReadiness, opts, string(kind), &batch, func(d *oura.DailyReadiness) docInfo {
 			return docInfo{id: d.ID, day: d.Day, raw: d.Raw, score: providerScore(d.Score, d.Contributors), at: d.Timestamp}
 		}, func(day *lifeops.HealthDay, s *lifeops.ProviderScore) { day.Readiness = s })
 	case lifeops.KindDailyActivity:
@@ -188,7 +249,7 @@ func (ds *documents) add(d lifeops.RawDocument) {
 // collect walks a daily collection: every document becomes a raw document,
 // and each day with a score a health day. When a day has several documents
 // the latest by timestamp wins.
-func collect[T any](ctx context.Context, s *DocumentService[T], opts *ListOptions, kind string, batch *lifeops.HealthBatch,
+func collect[T any](ctx context.Context, s *oura.DocumentService[T], opts *oura.ListOptions, kind string, batch *lifeops.HealthBatch,
 	info func(*T) docInfo, set func(*lifeops.HealthDay, *lifeops.ProviderScore)) error {
 	latest := map[civil.Date]docInfo{}
 	var docs documents
@@ -215,8 +276,8 @@ func collect[T any](ctx context.Context, s *DocumentService[T], opts *ListOption
 	return nil
 }
 
-func (h *HealthSource) activity(ctx context.Context, c *Client, opts *ListOptions, batch *lifeops.HealthBatch) error {
-	latest := map[civil.Date]*DailyActivity{}
+func (h *Source) activity(ctx context.Context, c *oura.Client, opts *oura.ListOptions, batch *lifeops.HealthBatch) error {
+	latest := map[civil.Date]*oura.DailyActivity{}
 	var docs documents
 	for d, err := range c.DailyActivity.All(ctx, opts) {
 		if err != nil {
@@ -237,23 +298,23 @@ func (h *HealthSource) activity(ctx context.Context, c *Client, opts *ListOption
 	return nil
 }
 
-func (h *HealthSource) sleep(ctx context.Context, c *Client, opts *ListOptions, batch *lifeops.HealthBatch) error {
+func (h *Source) sleep(ctx context.Context, c *oura.Client, opts *oura.ListOptions, batch *lifeops.HealthBatch) error {
 	// Only the latest version of a period counts: one revised while the
 	// pages are walked (a bedtime edit, a deletion) comes twice.
-	latest := map[string]*Sleep{}
+	latest := map[string]*oura.Sleep{}
 	var docs documents
 	for d, err := range c.Sleep.All(ctx, opts) {
 		if err != nil {
 			return err
 		}
 		latest[d.ID] = &d
-		docs.add(rawDocument(string(lifeops.KindSleep), d.ID, d.Day, d.SleepType() == SleepTypeDeleted, d.Raw))
+		docs.add(rawDocument(string(lifeops.KindSleep), d.ID, d.Day, d.SleepType() == oura.SleepTypeDeleted, d.Raw))
 	}
 	batch.Documents = docs.list
-	main := map[civil.Date]*Sleep{}
+	main := map[civil.Date]*oura.Sleep{}
 	for _, doc := range docs.list {
 		d := latest[doc.ID]
-		if d.SleepType() != SleepTypeLongSleep {
+		if d.SleepType() != oura.SleepTypeLongSleep {
 			continue
 		}
 		if old, ok := main[d.Day]; !ok || sleepLength(d) > sleepLength(old) {
@@ -276,7 +337,7 @@ func (h *HealthSource) sleep(ctx context.Context, c *Client, opts *ListOptions, 
 }
 
 // sleepLength orders sleep periods: total sleep, else time in bed.
-func sleepLength(s *Sleep) int {
+func sleepLength(s *oura.Sleep) int {
 	if s.TotalSleepDuration != nil {
 		return *s.TotalSleepDuration
 	}
@@ -285,7 +346,7 @@ func sleepLength(s *Sleep) int {
 
 // HeartRate yields the user's heart-rate samples in [start, end), one page
 // of Oura's at a time, each batch ordered by time.
-func (h *HealthSource) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) iter.Seq2[[]lifeops.HeartRateSample, error] {
+func (h *Source) HeartRate(ctx context.Context, userID uuid.UUID, start, end time.Time) iter.Seq2[[]lifeops.HeartRateSample, error] {
 	return func(yield func([]lifeops.HeartRateSample, error) bool) {
 		if start.IsZero() || end.IsZero() || !end.After(start) {
 			yield(nil, lifeops.Errorf(lifeops.CodeInvalid, "The heart-rate interval %s to %s is not valid.", start, end))
@@ -296,7 +357,7 @@ func (h *HealthSource) HeartRate(ctx context.Context, userID uuid.UUID, start, e
 			yield(nil, err)
 			return
 		}
-		for page, err := range c.HeartRate.Pages(ctx, &TimeSeriesOptions{Start: start, End: end}) {
+		for page, err := range c.HeartRate.Pages(ctx, &oura.TimeSeriesOptions{Start: start, End: end}) {
 			if err != nil {
 				yield(nil, translate(fmt.Errorf("oura heartrate: %w", err)))
 				return
@@ -317,7 +378,7 @@ func (h *HealthSource) HeartRate(ctx context.Context, userID uuid.UUID, start, e
 }
 
 // Collections are the names of every user collection with documents, as
-// [HealthSource.RawDocuments] and [HealthSource.Document] take them.
+// [Source.RawDocuments] and [Source.Document] take them.
 func Collections() []string {
 	return []string{"daily_activity", "daily_cardiovascular_age", "daily_readiness", "daily_resilience", "daily_sleep",
 		"daily_spo2", "daily_stress", "enhanced_tag", "rest_mode_period", "ring_configuration", "session", "sleep",
@@ -329,7 +390,7 @@ func Collections() []string {
 // and once per id in its latest version, so a store can keep what the day-level kinds do not read: workouts,
 // sessions, tags, stress, SpO2 and the rest. ring_configuration has no day
 // and is returned whole whatever the range.
-func (h *HealthSource) RawDocuments(ctx context.Context, userID uuid.UUID, from, to civil.Date, collections ...string) ([]lifeops.RawDocument, error) {
+func (h *Source) RawDocuments(ctx context.Context, userID uuid.UUID, from, to civil.Date, collections ...string) ([]lifeops.RawDocument, error) {
 	if from.IsZero() || to.IsZero() || !from.IsValid() || !to.IsValid() || to.Before(from) {
 		return nil, lifeops.Errorf(lifeops.CodeInvalid, "The date range %s to %s is not valid.", from, to)
 	}
@@ -359,8 +420,8 @@ func (h *HealthSource) RawDocuments(ctx context.Context, userID uuid.UUID, from,
 // collection is the event's data type (vo2_max is accepted for vO2_max). A
 // document Oura no longer has is an error matching lifeops.ErrNotFound: the
 // caller should mark what it stored for it deleted.
-func (h *HealthSource) Document(ctx context.Context, userID uuid.UUID, collection, id string) (lifeops.RawDocument, error) {
-	if collection == string(DataTypeVO2Max) {
+func (h *Source) Document(ctx context.Context, userID uuid.UUID, collection, id string) (lifeops.RawDocument, error) {
+	if collection == string(oura.DataTypeVO2Max) {
 		collection = "vO2_max"
 	}
 	c, err := h.client(ctx, userID)
@@ -380,7 +441,7 @@ func (h *HealthSource) Document(ctx context.Context, userID uuid.UUID, collectio
 
 // UserOf returns the LifeOps user a webhook event is about, through the
 // credential whose ExternalID is the event's user_id.
-func (h *HealthSource) UserOf(ctx context.Context, e *WebhookEvent) (uuid.UUID, error) {
+func (h *Source) UserOf(ctx context.Context, e *oura.WebhookEvent) (uuid.UUID, error) {
 	if e == nil || e.UserID == "" {
 		return uuid.Nil, lifeops.Errorf(lifeops.CodeInvalid, "The webhook event names no user.")
 	}
@@ -394,11 +455,11 @@ func (h *HealthSource) UserOf(ctx context.Context, e *WebhookEvent) (uuid.UUID, 
 // Connect stores the token a user granted in the OAuth2 flow as their Oura
 // credential, with their Oura user id (read from personal_info) as its
 // ExternalID, so webhook events can be routed to them.
-func (h *HealthSource) Connect(ctx context.Context, userID uuid.UUID, tok *oauth2.Token) (lifeops.Credential, error) {
+func (h *Source) Connect(ctx context.Context, userID uuid.UUID, tok *oauth2.Token) (lifeops.Credential, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return lifeops.Credential{}, lifeops.Errorf(lifeops.CodeInvalid, "The Oura token is empty.")
 	}
-	c, err := h.newClient(StaticToken(Secret(tok.AccessToken)))
+	c, err := h.newClient(oura.StaticToken(tok.AccessToken))
 	if err != nil {
 		return lifeops.Credential{}, err
 	}
@@ -418,7 +479,7 @@ func (h *HealthSource) Connect(ctx context.Context, userID uuid.UUID, tok *oauth
 
 // client returns the user's client, reusing the cached one while the stored
 // credential is the one it holds.
-func (h *HealthSource) client(ctx context.Context, userID uuid.UUID) (*Client, error) {
+func (h *Source) client(ctx context.Context, userID uuid.UUID) (*oura.Client, error) {
 	cred, err := h.creds.Credential(ctx, userID, Provider)
 	if err != nil {
 		if errors.Is(err, lifeops.ErrNotFound) {
@@ -432,11 +493,11 @@ func (h *HealthSource) client(ctx context.Context, userID uuid.UUID) (*Client, e
 		return uc.client, nil
 	}
 	uc := &userClient{retired: map[string]bool{}}
-	var ts TokenSource
+	var ts oura.TokenSource
 	if h.oauth != nil && cred.RefreshToken != "" {
 		tok := &oauth2.Token{AccessToken: cred.AccessToken, RefreshToken: cred.RefreshToken, TokenType: cred.TokenType, Expiry: cred.Expiry}
 		base, prev := cred, cred.RefreshToken
-		uc.src = h.oauth.TokenSource(tok, func(ctx context.Context, t *oauth2.Token) error {
+		persist := func(ctx context.Context, t *oauth2.Token) error {
 			next := credentialOf(base, t, h.now())
 			if err := h.creds.PutCredential(ctx, next); err != nil {
 				return err
@@ -448,11 +509,34 @@ func (h *HealthSource) client(ctx context.Context, userID uuid.UUID) (*Client, e
 			h.mu.Unlock()
 			h.logger.LogAttrs(ctx, slog.LevelInfo, "oura: refreshed token stored", slog.String("user_id", userID.String()))
 			return nil
-		})
+		}
+		// After Oura refuses the refresh token as used, the source reads the
+		// stored credential: another process that refreshed with the same
+		// token at the same moment has stored the one that replaced it.
+		load := func(ctx context.Context) (*oauth2.Token, error) {
+			stored, err := h.creds.Credential(ctx, userID, Provider)
+			if errors.Is(err, lifeops.ErrNotFound) {
+				return nil, nil // disconnected meanwhile
+			}
+			if err != nil {
+				return nil, err
+			}
+			h.mu.Lock()
+			adopted := stored.RefreshToken != prev
+			if adopted {
+				uc.retired[prev], prev = true, stored.RefreshToken
+			}
+			h.mu.Unlock()
+			if adopted {
+				h.logger.LogAttrs(ctx, slog.LevelInfo, "oura: token refreshed by another process adopted", slog.String("user_id", userID.String()))
+			}
+			return &oauth2.Token{AccessToken: stored.AccessToken, RefreshToken: stored.RefreshToken, TokenType: stored.TokenType, Expiry: stored.Expiry}, nil
+		}
+		uc.src = h.oauth.TokenSource(tok, persist, oura.WithReload(load, h.reloadWait))
 		ts = uc.src
 	} else {
 		uc.access = cred.AccessToken
-		ts = StaticToken(Secret(cred.AccessToken))
+		ts = oura.StaticToken(cred.AccessToken)
 	}
 	c, err := h.newClient(ts)
 	if err != nil {
@@ -468,7 +552,7 @@ func (h *HealthSource) client(ctx context.Context, userID uuid.UUID) (*Client, e
 // newest token could not be stored, or when the stored credential was read
 // before the newest one was stored (it names a refresh token the source
 // rotated away from); such a source is kept, as Oura has retired the older
-// refresh token. Called with HealthSource.mu held.
+// refresh token. Called with Source.mu held.
 func (uc *userClient) holds(cred lifeops.Credential) bool {
 	if uc.src == nil {
 		return uc.access == cred.AccessToken && cred.RefreshToken == ""
@@ -476,9 +560,8 @@ func (uc *userClient) holds(cred lifeops.Credential) bool {
 	if uc.retired[cred.RefreshToken] {
 		return true
 	}
-	uc.src.mu.Lock()
-	defer uc.src.mu.Unlock()
-	return uc.src.unsaved || (uc.src.cur != nil && uc.src.cur.RefreshToken == cred.RefreshToken)
+	cur, pending := uc.src.Current()
+	return pending || (cur != nil && cur.RefreshToken == cred.RefreshToken)
 }
 
 // credentialOf returns base with the tokens of t.
@@ -488,7 +571,7 @@ func credentialOf(base lifeops.Credential, t *oauth2.Token, now time.Time) lifeo
 	if c.TokenType == "" {
 		c.TokenType = "Bearer"
 	}
-	if scopes := GrantedScopes(t); scopes != nil {
+	if scopes := oura.GrantedScopes(t); scopes != nil {
 		c.Scopes = make([]string, len(scopes))
 		for i, s := range scopes {
 			c.Scopes[i] = string(s)
@@ -543,21 +626,18 @@ type walker struct {
 // documentWalker reads the collection of s; idRaw gives a document's id and
 // raw JSON. The day comes from the collection's day filter (none for
 // ring_configuration), and a sleep period of type deleted is marked Deleted.
-func documentWalker[T any](s *DocumentService[T], idRaw func(*T) (string, json.RawMessage)) walker {
+func documentWalker[T any](s *oura.DocumentService[T], idRaw func(*T) (string, json.RawMessage)) walker {
 	doc := func(d *T) lifeops.RawDocument {
 		id, raw := idRaw(d)
-		var day civil.Date
-		if s.day != nil {
-			day = s.day(d)
-		}
-		sl, ok := any(d).(*Sleep)
-		return rawDocument(s.name, id, day, ok && sl.SleepType() == SleepTypeDeleted, raw)
+		day, _ := s.Day(d)
+		sl, ok := any(d).(*oura.Sleep)
+		return rawDocument(s.Name(), id, day, ok && sl.SleepType() == oura.SleepTypeDeleted, raw)
 	}
 	return walker{
 		all: func(ctx context.Context, from, to civil.Date) ([]lifeops.RawDocument, error) {
-			opts := &ListOptions{StartDate: from, EndDate: to}
-			if s.day == nil {
-				opts = nil
+			var opts *oura.ListOptions
+			if _, dated := s.Day(new(T)); dated {
+				opts = &oura.ListOptions{StartDate: from, EndDate: to}
 			}
 			var docs documents
 			for d, err := range s.All(ctx, opts) {
@@ -578,24 +658,24 @@ func documentWalker[T any](s *DocumentService[T], idRaw func(*T) (string, json.R
 	}
 }
 
-func documentWalkers(c *Client) map[string]walker {
+func documentWalkers(c *oura.Client) map[string]walker {
 	return map[string]walker{
-		"daily_activity":           documentWalker(c.DailyActivity, func(d *DailyActivity) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"daily_cardiovascular_age": documentWalker(c.DailyCardiovascularAge, func(d *DailyCardiovascularAge) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"daily_readiness":          documentWalker(c.DailyReadiness, func(d *DailyReadiness) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"daily_resilience":         documentWalker(c.DailyResilience, func(d *DailyResilience) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"daily_sleep":              documentWalker(c.DailySleep, func(d *DailySleep) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"daily_spo2":               documentWalker(c.DailySpO2, func(d *DailySpO2) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"daily_stress":             documentWalker(c.DailyStress, func(d *DailyStress) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"enhanced_tag":             documentWalker(c.EnhancedTag, func(d *EnhancedTag) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"rest_mode_period":         documentWalker(c.RestModePeriod, func(d *RestModePeriod) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"ring_configuration":       documentWalker(c.RingConfiguration, func(d *RingConfiguration) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"session":                  documentWalker(c.Session, func(d *Session) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"sleep":                    documentWalker(c.Sleep, func(d *Sleep) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"sleep_time":               documentWalker(c.SleepTime, func(d *SleepTime) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"tag":                      documentWalker(c.Tag, func(d *Tag) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"vO2_max":                  documentWalker(c.VO2Max, func(d *VO2Max) (string, json.RawMessage) { return d.ID, d.Raw }),
-		"workout":                  documentWalker(c.Workout, func(d *Workout) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_activity":           documentWalker(c.DailyActivity, func(d *oura.DailyActivity) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_cardiovascular_age": documentWalker(c.DailyCardiovascularAge, func(d *oura.DailyCardiovascularAge) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_readiness":          documentWalker(c.DailyReadiness, func(d *oura.DailyReadiness) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_resilience":         documentWalker(c.DailyResilience, func(d *oura.DailyResilience) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_sleep":              documentWalker(c.DailySleep, func(d *oura.DailySleep) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_spo2":               documentWalker(c.DailySpO2, func(d *oura.DailySpO2) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"daily_stress":             documentWalker(c.DailyStress, func(d *oura.DailyStress) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"enhanced_tag":             documentWalker(c.EnhancedTag, func(d *oura.EnhancedTag) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"rest_mode_period":         documentWalker(c.RestModePeriod, func(d *oura.RestModePeriod) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"ring_configuration":       documentWalker(c.RingConfiguration, func(d *oura.RingConfiguration) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"session":                  documentWalker(c.Session, func(d *oura.Session) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"sleep":                    documentWalker(c.Sleep, func(d *oura.Sleep) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"sleep_time":               documentWalker(c.SleepTime, func(d *oura.SleepTime) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"tag":                      documentWalker(c.Tag, func(d *oura.Tag) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"vO2_max":                  documentWalker(c.VO2Max, func(d *oura.VO2Max) (string, json.RawMessage) { return d.ID, d.Raw }),
+		"workout":                  documentWalker(c.Workout, func(d *oura.Workout) (string, json.RawMessage) { return d.ID, d.Raw }),
 	}
 }
 
@@ -606,27 +686,27 @@ func documentWalkers(c *Client) map[string]walker {
 // missing document is not found. Context errors and anything else pass
 // through unchanged.
 func translate(err error) error {
-	var te *TokenError
+	var te *oura.TokenError
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return err
-	case errors.Is(err, ErrUnauthorized):
+	case errors.Is(err, oura.ErrUnauthorized):
 		return lifeops.WrapError(lifeops.CodeUnauthorized, err, "Oura refused the credentials; connect Oura again.")
-	case errors.Is(err, ErrForbidden):
+	case errors.Is(err, oura.ErrForbidden):
 		return lifeops.WrapError(lifeops.CodeUnauthorized, err, "Oura refused access: a permission is missing or the Oura membership has lapsed.")
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, oura.ErrNotFound):
 		return lifeops.WrapError(lifeops.CodeNotFound, err, "Oura has no such document.")
-	case errors.Is(err, ErrRateLimited), errors.Is(err, ErrCircuitOpen), errors.Is(err, ErrNotConfigured), errors.As(err, &te):
+	case errors.Is(err, oura.ErrRateLimited), errors.Is(err, oura.ErrCircuitOpen), errors.Is(err, oura.ErrNotConfigured), errors.As(err, &te):
 		return lifeops.WrapError(lifeops.CodeUnavailable, err, "Oura is unavailable; try again later.")
 	}
-	var ne *NetworkError
-	var ae *APIError
+	var ne *oura.NetworkError
+	var ae *oura.APIError
 	if errors.As(err, &ne) || (errors.As(err, &ae) && ae.StatusCode >= 500) {
 		return lifeops.WrapError(lifeops.CodeUnavailable, err, "Oura is unavailable; try again later.")
 	}
-	var de *DecodeError
+	var de *oura.DecodeError
 	if errors.As(err, &de) {
 		return lifeops.WrapError(lifeops.CodeUnavailable, err, "Oura sent data that could not be read.")
 	}
