@@ -214,6 +214,9 @@ func (h *Source) Days(ctx context.Context, userID uuid.UUID, kind lifeops.DataKi
 	if err != nil {
 		return lifeops.HealthBatch{}, translate(fmt.Errorf("oura %s: %w", kind, err))
 	}
+	// The walk listed every document of the kind's collection dated in
+	// the range: one the store has and Oura no longer lists was deleted.
+	batch.Provider, batch.Complete = Provider, []string{string(kind)}
 	return batch, nil
 }
 
