@@ -29,16 +29,22 @@ func TestLayerRule(t *testing.T) {
 	}
 
 	bun := "github.com/uptrace/bun"
-	pure := []string{module + "/lifeops", module + "/oura", module + "/store", module + "/examples", bun, "net/http", "database/sql"}
+	pure := []string{module + "/lifeops", module + "/oura", module + "/store", module + "/workstats", module + "/examples", bun, "net/http", "database/sql"}
 	rules := []struct {
 		layer     string   // package path prefix the rule applies to
 		forbidden []string // package path prefixes none of its dependencies may have
 	}{
 		{module + "/score", append(slices.Clone(pure), module+"/timeline")},
 		{module + "/timeline", append(slices.Clone(pure), module+"/score")},
-		{module + "/lifeops", []string{module + "/oura", module + "/store", module + "/examples", bun, "net/http"}},
-		{module + "/oura", []string{module + "/store", module + "/examples"}},
-		{module + "/store", []string{module + "/oura", module + "/examples"}},
+		{module + "/lifeops", []string{module + "/oura", module + "/store", module + "/workstats", module + "/examples", bun, "net/http"}},
+		{module + "/oura", []string{module + "/store", module + "/workstats", module + "/examples"}},
+		{module + "/store", []string{module + "/oura", module + "/workstats", module + "/examples"}},
+		// The work-life adapters import lifeops, timeline and civil; the
+		// shared workstats package and its internal packages sit under
+		// them, and no source imports another.
+		{module + "/workstats", []string{module + "/oura", module + "/store", module + "/examples", bun}},
+		{module + "/workstats/activitywatch", []string{module + "/workstats/ical"}},
+		{module + "/workstats/ical", []string{module + "/workstats/activitywatch"}},
 	}
 	checked := 0
 	for _, p := range pkgs {
