@@ -159,7 +159,9 @@ func (x *expansion) event(e *event) {
 				break
 			}
 			if e.start.loc == nil {
-				t = wallOf(t, time.UTC).resolve(x.floating(civil.DateOf(t)))
+				w := wallOf(t, time.UTC)
+				w.loc = nil
+				t = x.resolve(w)
 			}
 			t = t.Add(time.Duration(e.start.sec%60) * time.Second)
 			if t.After(stop) {
