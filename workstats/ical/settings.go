@@ -22,9 +22,10 @@ const redacted = "[REDACTED]"
 // and in JSON. [URL.Reveal] gives the address where it is needed (to fetch
 // the feed, or to seal it in a store). The zero URL is no address.
 type URL struct {
-	// v is a pointer so that even fmt's reflection of an unexported field
-	// shows an address, never the text.
-	v *urlValue
+	// v holds the address behind a function, which fmt prints as a code
+	// address whatever the verb, even when it reaches an unexported field
+	// by reflection and cannot call the methods below.
+	v func() *urlValue
 }
 
 type urlValue struct {
@@ -67,7 +68,8 @@ func ParseURL(s string) (URL, error) {
 		return bad("must name a host")
 	}
 	u.Fragment = ""
-	return URL{v: &urlValue{raw: u.String(), u: u}}, nil
+	val := &urlValue{raw: u.String(), u: u}
+	return URL{v: func() *urlValue { return val }}, nil
 }
 
 // MustParseURL is ParseURL for tests and examples; it panics on a bad URL.
@@ -84,7 +86,7 @@ func (u URL) Reveal() string {
 	if u.v == nil {
 		return ""
 	}
-	return u.v.raw
+	return u.v().raw
 }
 
 // Host returns the host (and port) of the address, which is not secret:
@@ -93,7 +95,7 @@ func (u URL) Host() string {
 	if u.v == nil {
 		return ""
 	}
-	return u.v.u.Host
+	return u.v().u.Host
 }
 
 // IsZero reports whether u holds no address.
@@ -103,7 +105,7 @@ func (u URL) IsZero() bool { return u.v == nil }
 func (u URL) Equal(o URL) bool { return u.Reveal() == o.Reveal() }
 
 func (u URL) url() *url.URL {
-	c := *u.v.u
+	c := *u.v().u
 	return &c
 }
 
