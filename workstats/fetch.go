@@ -204,6 +204,10 @@ func (f *Fetcher) Get(ctx context.Context, r *Request) (*Response, error) {
 		if callCtx.Err() != nil {
 			return stopped()
 		}
+		if errors.Is(err, ErrCircuitOpen) && lastErr != nil {
+			// The circuit opened during this call: say why as well.
+			err = fmt.Errorf("%w; the attempt before: %w", err, lastErr)
+		}
 		lastErr = err
 		wait, retry := retryWait(err, n, pol, f.jitter)
 		if !retry {
