@@ -138,3 +138,18 @@ func TestParseRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestStrayPropertyBetweenEvents: a property between two events, which
+// some producers write, does not lose the feed.
+func TestStrayPropertyBetweenEvents(t *testing.T) {
+	t.Parallel()
+	feed := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" +
+		"BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nEND:VEVENT\r\n" +
+		"X-STRAY:1\r\n" +
+		"BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20250304T090000Z\r\nDTEND:20250304T100000Z\r\nEND:VEVENT\r\n" +
+		"END:VCALENDAR\r\n"
+	cal, err := Parse(bytes.NewReader([]byte(feed)), Limits{})
+	if err != nil || cal.Events() != 2 {
+		t.Fatalf("%v", err)
+	}
+}

@@ -250,7 +250,10 @@ func parseICS(data []byte) (cal *ics.Calendar, err error) {
 			cal, err = nil, fmt.Errorf("the parser failed: %v", r)
 		}
 	}()
-	return ics.ParseCalendar(bytes.NewReader(data))
+	// Properties between components break RFC 5545 but occur in real
+	// feeds; they are kept as calendar properties rather than failing the
+	// feed.
+	return ics.ParseCalendarWithOptions(bytes.NewReader(data), ics.WithUnknownPropertyHandler(ics.AcceptUnknownPropertyHandler))
 }
 
 // maxDepth bounds the nesting of components: VCALENDAR, VEVENT, VALARM and
