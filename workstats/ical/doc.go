@@ -27,8 +27,8 @@
 // window (a daily meeting for 54 years; an unbounded rule that would need
 // more is cut and reported), at most 200,000 meetings an expansion, and
 // timed events longer than a day are not meetings. A 100,000-event feed
-// (14 MiB) parses and expands in about 3 s on a 2-core machine, 1.4× the
-// time the library alone takes to parse it; see BenchmarkParseExpand.
+// (14 MiB) parses and expands in about 3 s on a 2-core machine, 1.4 to 1.7
+// times what the library alone takes to parse it; see BenchmarkParseExpand.
 //
 // # The source
 //
