@@ -18,7 +18,7 @@ type listedPackage struct {
 	Deps       []string
 }
 
-// TestLayerRule guards the arrows of DESIGN.md: they point down only. It reads
+// TestLayerRule guards the layers of the package map: arrows point down only. It reads
 // the transitive dependencies of every package in the module (tests excluded)
 // and fails when one reaches a package above it or an adapter it must not know.
 func TestLayerRule(t *testing.T) {
@@ -29,7 +29,7 @@ func TestLayerRule(t *testing.T) {
 	}
 
 	bun := "github.com/uptrace/bun"
-	pure := []string{module + "/lifeops", module + "/oura", module + "/store", module + "/examples", bun, "net/http", "database/sql"}
+	pure := []string{module + "/lifeops", module + "/oura", module + "/store", module + "/workstats", module + "/examples", bun, "net/http", "database/sql"}
 	// The Oura client and its fake serve programs that want Oura and not
 	// the LifeOps domain; only the adapter, oura/ourahealth, brings it.
 	domain := []string{module + "/lifeops", module + "/score", module + "/timeline", "github.com/shopspring/decimal"}
@@ -41,11 +41,17 @@ func TestLayerRule(t *testing.T) {
 	}{
 		{module + "/score", false, append(slices.Clone(pure), module+"/timeline"), ""},
 		{module + "/timeline", false, append(slices.Clone(pure), module+"/score"), ""},
-		{module + "/lifeops", false, []string{module + "/oura", module + "/store", module + "/examples", bun, "net/http"}, ""},
-		{module + "/oura", false, []string{module + "/store", module + "/examples"}, ""},
+		{module + "/lifeops", false, []string{module + "/oura", module + "/store", module + "/workstats", module + "/examples", bun, "net/http"}, ""},
+		{module + "/oura", false, []string{module + "/store", module + "/workstats", module + "/examples"}, ""},
 		{module + "/oura", true, domain, "the Oura client brings no LifeOps domain; the adapter is oura/ourahealth"},
 		{module + "/oura/ouratest", true, domain, "the fake Oura brings no LifeOps domain"},
-		{module + "/store", false, []string{module + "/oura", module + "/examples"}, ""},
+		{module + "/store", false, []string{module + "/oura", module + "/workstats", module + "/examples"}, ""},
+		// The work-life adapters import lifeops, timeline and civil; the
+		// shared workstats package and its internal packages sit under
+		// them, and no source imports another.
+		{module + "/workstats", false, []string{module + "/oura", module + "/store", module + "/examples", bun}, ""},
+		{module + "/workstats/activitywatch", false, []string{module + "/workstats/ical"}, ""},
+		{module + "/workstats/ical", false, []string{module + "/workstats/activitywatch"}, ""},
 	}
 	checked := 0
 	for _, p := range pkgs {
@@ -74,7 +80,7 @@ func TestLayerRule(t *testing.T) {
 					if r.why != "" {
 						t.Errorf("%s depends on %s: %s", p.ImportPath, d, r.why)
 					} else {
-						t.Errorf("%s depends on %s: arrows point down only (see DESIGN.md)", p.ImportPath, d)
+						t.Errorf("%s depends on %s: arrows point down only (see the package map in README.md)", p.ImportPath, d)
 					}
 				}
 			}

@@ -134,6 +134,23 @@ func ExampleRule_Between() {
 	// 2025-03-10 02:30:00 -0400 EDT
 }
 
+func ExampleRule_Instants() {
+	ny := mustLoad("America/New_York")
+	r, _ := timeline.ParseRule("FREQ=WEEKLY;BYDAY=MO,TH") // no end: the caller stops
+	end := time.Date(2025, 3, 14, 0, 0, 0, 0, ny)
+	for t := range r.Instants(civil.D(2025, 3, 3), civil.MustParseClock("09:30"), ny) {
+		if t.After(end) {
+			break
+		}
+		fmt.Println(t.Format("Mon 2006-01-02 15:04 MST"))
+	}
+	// Output:
+	// Mon 2025-03-03 09:30 EST
+	// Thu 2025-03-06 09:30 EST
+	// Mon 2025-03-10 09:30 EDT
+	// Thu 2025-03-13 09:30 EDT
+}
+
 func ExampleParseView() {
 	v, _ := timeline.ParseView("")
 	_, err := timeline.ParseView("all")

@@ -3,6 +3,7 @@ package timeline
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strconv"
@@ -523,6 +524,59 @@ func (r *Rule) Between(start civil.Date, at civil.Clock, loc *time.Location, fro
 		dedup = append(dedup, t)
 	}
 	return dedup
+}
+
+// Instants yields the instants of the rule started at wall clock at on date
+// start in loc (its DTSTART), from the first on, for as long as the caller
+// keeps asking: the rule may be unbounded, so the caller decides where to
+// stop. Each wall clock the rule yields is resolved with [Resolve]; a wall
+// clock that resolves to the instant yielded just before it (both inside one
+// DST gap) is yielded once, and an UNTIL written in UTC is compared with the
+// resolved instants, as in [Rule.Between].
+//
+// The instants come in the order of their wall clocks. Resolving keeps that
+// order except inside a DST gap, where a wall clock moved forward may land
+// after the next one: an instant is never earlier than one yielded before it
+// by more than the length of a gap (at most a day), so a caller may stop
+// once an instant lies a day past the end of what it wants.
+func (r *Rule) Instants(start civil.Date, at civil.Clock, loc *time.Location) iter.Seq[time.Time] {
+	return func(yield func(time.Time) bool) {
+		if loc == nil {
+			loc = time.UTC
+		}
+		if !start.IsValid() || !at.IsValid() {
+			return
+		}
+		opts := r.opts
+		opts.Dtstart = floating(start, at.Minutes()*60)
+		switch r.untilKind {
+		case untilDate, untilFloating:
+			opts.Until = r.untilWall
+		case untilUTC:
+			opts.Until = floatingOf(r.untilUTC.In(loc)).Add(24 * time.Hour)
+		}
+		rr, err := rrule.NewRRule(opts)
+		if err != nil {
+			return
+		}
+		next := rr.Iterator()
+		var last time.Time
+		for {
+			w, ok := next()
+			if !ok {
+				return
+			}
+			d := dateOfFloating(w)
+			t := resolveWall(wallSeconds(d, w.Hour()*3600+w.Minute()*60+w.Second()), loc).Time
+			if (r.untilKind == untilUTC && t.After(r.untilUTC)) || t.Equal(last) {
+				continue
+			}
+			last = t
+			if !yield(t) {
+				return
+			}
+		}
+	}
 }
 
 // floatingOf writes the wall clock of t (in t's location) as UTC.
