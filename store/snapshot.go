@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -19,16 +21,17 @@ import (
 // Snapshot implements [lifeops.SnapshotStore]: one read transaction
 // (REPEATABLE READ and read only on Postgres; a deferred transaction on
 // SQLite, which in WAL mode reads one snapshot and blocks no writer), or the
-// unit of work it is called in, of four statements, five with q.XP:
+// unit of work it is called in, of two statements, three with q.XP, so four
+// round trips with the transaction's begin and end:
 //
-//  1. the person: the user joined with their goals, their zone changes and
-//     achievements as JSON arrays, and the latest day before q.Resume whose
-//     scores hold a state;
-//  2. their items;
-//  3. their events dated in q.Events (moved back with Resume);
-//  4. their days in q.Days: the dates of any health day, work day or scores
-//     in the spans, each joined with all three;
-//  5. with q.XP, their ledger entries dated in q.Days.
+//  1. the person: the user joined with their goals, with their zone
+//     changes, achievements, items and the events dated in q.Events as JSON
+//     arrays, and the latest day before q.Resume whose scores hold a state
+//     (the event span moves back with it, in the same statement);
+//  2. their days in q.Days, moved back with Resume: the dates of any
+//     health day, work day or scores in the spans, each joined with all
+//     three;
+//  3. with q.XP, their ledger entries dated in q.Days.
 func (db *DB) Snapshot(ctx context.Context, userID uuid.UUID, q lifeops.SnapshotQuery) (lifeops.Snapshot, error) {
 	if err := q.Validate(); err != nil {
 		return lifeops.Snapshot{}, err
@@ -44,39 +47,14 @@ func (db *DB) Snapshot(ctx context.Context, userID uuid.UUID, q lifeops.Snapshot
 
 func (db *DB) snapshot(ctx context.Context, userID uuid.UUID, q lifeops.SnapshotQuery) (lifeops.Snapshot, error) {
 	var out lifeops.Snapshot
-	latest, err := db.readPerson(ctx, userID, q.Resume, &out)
+	q, err := db.readPerson(ctx, userID, q, &out)
 	if err != nil {
 		return out, err
 	}
-	q = q.Resumed(latest)
 	out.Read = q
-
-	var items []itemRow
-	if err := db.idb().NewSelect().Model(&items).Where("user_id = ?", userID).Order("created_at", "id").Scan(ctx); err != nil {
-		return out, wrapErr("snapshot items", err)
-	}
-	for _, r := range items {
-		it, err := r.item()
-		if err != nil {
-			return out, wrapErr("snapshot items", err)
-		}
-		out.Items = append(out.Items, it)
-	}
-
-	var events []eventRow
-	where, args := spansWhere("day", q.Events)
-	if err := db.idb().NewSelect().Model(&events).Where("user_id = ?", userID).Where(where, args...).
-		Order("day", "created_at", "id").Scan(ctx); err != nil {
-		return out, wrapErr("snapshot events", err)
-	}
-	for _, r := range events {
-		out.Events = append(out.Events, r.event())
-	}
-
 	if out.Days, err = db.readDays(ctx, userID, q.Days); err != nil {
 		return out, err
 	}
-
 	if q.XP {
 		var xp []xpRow
 		where, args := spansWhere("day", q.Days)
@@ -119,66 +97,162 @@ func (db *DB) view(ctx context.Context, op string, fn func(tx *DB) error) error 
 	})
 }
 
-// readPerson reads statement 1 into out and returns the latest day before
-// resume whose scores hold a state (zero when resume is zero or there is
-// none).
-func (db *DB) readPerson(ctx context.Context, userID uuid.UUID, resume civil.Date, out *lifeops.Snapshot) (civil.Date, error) {
+// readPerson reads statement 1 into out and returns q with Resume
+// applied. The events are selected in the statement from the span that
+// Resume moves, so the statement finds the latest state and the events
+// before it at once.
+func (db *DB) readPerson(ctx context.Context, userID uuid.UUID, q lifeops.SnapshotQuery, out *lifeops.Snapshot) (lifeops.SnapshotQuery, error) {
 	u := db.part("u", reflect.TypeFor[userRow]())
 	g := db.part("g", reflect.TypeFor[goalsRow]())
-	agg := db.jsonArrayAgg
-	query := "SELECT " + u.columns() + ", " + g.columns() + ", " +
+	agg, doc := db.jsonArrayAgg, db.jsonDoc
+	// r holds the latest day before q.Resume whose scores hold a state
+	// (NULL without Resume or without such a day).
+	var before any
+	if !q.Resume.IsZero() {
+		before = day(q.Resume)
+	}
+	with := "WITH r AS (SELECT MAX(day) AS latest FROM daily_scores WHERE user_id = ? AND state IS NOT NULL AND day < ?) "
+	args := []any{userID, before}
+	// The events: the first span moves back with the resumed days (see
+	// lifeops.SnapshotQuery.Resumed), worked out in the statement from r;
+	// the others are as given.
+	var conds []string
+	for i, sp := range q.Events {
+		from, to := spanBounds(sp)
+		if i > 0 || q.Resume.IsZero() {
+			conds = append(conds, "e.day BETWEEN ? AND ?")
+			args = append(args, day(from), day(to))
+			continue
+		}
+		lower := "?" // no day to move back by: the span as given
+		largs := []any{day(from)}
+		if f := q.Days[0].From; !f.IsZero() && !sp.From.IsZero() {
+			lower = "CASE WHEN r.latest < ? THEN " + db.daysBefore("r.latest", f.Sub(sp.From)) + " ELSE ? END"
+			largs = []any{day(f), day(from)}
+		}
+		conds = append(conds, "e.day <= ? AND e.day >= (SELECT CASE WHEN r.latest IS NULL THEN ? ELSE "+lower+" END FROM r)")
+		args = append(append(args, day(to), day(minDay)), largs...)
+	}
+	eventsWhere := "1 = 0"
+	if len(conds) > 0 {
+		eventsWhere = "(" + strings.Join(conds, ") OR (") + ")"
+	}
+	query := with + "SELECT " + u.columns() + ", " + g.columns() + ", " +
 		"(SELECT " + agg("z.at, z.from_zone, z.to_zone") + " FROM zone_changes AS z WHERE z.user_id = u.id) AS zones, " +
 		"(SELECT " + agg("a.code, a.day, a.unlocked_at") + " FROM achievements AS a WHERE a.user_id = u.id) AS achievements, " +
-		"(SELECT MAX(s.day) FROM daily_scores AS s WHERE s.user_id = u.id AND s.state IS NOT NULL AND s.day < ?) AS resume " +
+		"(SELECT " + agg("i.id, i.difficulty, "+doc("i.definition")+", i.version, i.created_at, i.updated_at") + " FROM timeline_items AS i WHERE i.user_id = u.id) AS items, " +
+		"(SELECT " + agg("e.id, e.item_id, e.day, e.kind, e.at, e.reason, e.postponed_to, e.postponed_to_date, e.created_at") +
+		" FROM occurrence_events AS e WHERE e.user_id = u.id AND (" + eventsWhere + ")) AS events, " +
+		"(SELECT latest FROM r) AS resume " +
 		"FROM users AS u LEFT JOIN goals AS g ON g.user_id = u.id WHERE u.id = ?"
-	var before any // NULL: no resume
-	if !resume.IsZero() {
-		before = day(resume)
-	}
-	var zones, achievements jsonText
-	var latest nullDay
-	found, err := db.queryParts(ctx, "snapshot person", query, []any{before, userID}, []*part{u, g}, func() []any {
-		return []any{&zones, &achievements, &latest}
+	args = append(args, userID)
+	var zones, achievements, items, events jsonText
+	var resume nullDay
+	found, err := db.queryParts(ctx, "snapshot person", query, args, []*part{u, g}, func() []any {
+		return []any{&zones, &achievements, &items, &events, &resume}
 	}, nil)
 	if err != nil {
-		return civil.Date{}, err
+		return q, err
 	}
 	if !found {
-		return civil.Date{}, &Error{Op: "snapshot", Kind: KindNotFound, Err: errNoUser}
+		return q, &Error{Op: "snapshot", Kind: KindNotFound, Err: errNoUser}
 	}
+	q = q.Resumed(civil.Date(resume))
 	out.User = u.row.Interface().(userRow).user()
 	out.XPTotal = u.row.Interface().(userRow).XPTotal
 	if g.found {
 		goals := g.row.Interface().(goalsRow).goals()
 		out.Goals = &goals
 	}
-	for _, z := range decodeTuples(zones) {
-		var c zoneChangeRow
-		if err := scanTuple(z, &c.At, &c.From, &c.To); err != nil {
-			return civil.Date{}, wrapErr("snapshot zone changes", err)
+	err = eachTuple(zones, func(vals []json.RawMessage) error {
+		c := zoneChangeRow{UserID: userID}
+		if err := scanTuple(vals, &c.At, &c.From, &c.To); err != nil {
+			return err
 		}
-		c.UserID = userID
 		out.ZoneChanges = append(out.ZoneChanges, c.change())
+		return nil
+	})
+	if err != nil {
+		return q, wrapErr("snapshot zone changes", err)
 	}
 	slices.SortFunc(out.ZoneChanges, func(a, b lifeops.ZoneChange) int { return a.At.Compare(b.At) })
-	for _, a := range decodeTuples(achievements) {
-		var r achievementRow
-		if err := scanTuple(a, &r.Code, &r.Day, &r.UnlockedAt); err != nil {
-			return civil.Date{}, wrapErr("snapshot achievements", err)
+	err = eachTuple(achievements, func(vals []json.RawMessage) error {
+		r := achievementRow{UserID: userID}
+		if err := scanTuple(vals, &r.Code, &r.Day, &r.UnlockedAt); err != nil {
+			return err
 		}
-		r.UserID = userID
 		out.Achievements = append(out.Achievements, r.achievement())
+		return nil
+	})
+	if err != nil {
+		return q, wrapErr("snapshot achievements", err)
 	}
 	slices.SortFunc(out.Achievements, func(a, b lifeops.Achievement) int {
-		if c := a.UnlockedAt.Compare(b.UnlockedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Code, b.Code)
+		return cmp.Or(a.UnlockedAt.Compare(b.UnlockedAt), strings.Compare(a.Code, b.Code))
 	})
-	return civil.Date(latest), nil
+	err = eachTuple(items, func(vals []json.RawMessage) error {
+		r := itemRow{UserID: userID}
+		if err := scanTuple(vals, &r.ID, &r.Difficulty, &r.Definition, &r.Version, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			return err
+		}
+		it, err := r.item()
+		out.Items = append(out.Items, it)
+		return err
+	})
+	if err != nil {
+		return q, wrapErr("snapshot items", err)
+	}
+	slices.SortFunc(out.Items, func(a, b lifeops.Item) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), bytes.Compare(a.ID[:], b.ID[:]))
+	})
+	err = eachTuple(events, func(vals []json.RawMessage) error {
+		r := eventRow{UserID: userID}
+		if err := scanTuple(vals, &r.ID, &r.ItemID, &r.Day, &r.Kind, &r.At, &r.Reason, &r.PostponedTo, &r.ToDate, &r.CreatedAt); err != nil {
+			return err
+		}
+		out.Events = append(out.Events, r.event())
+		return nil
+	})
+	if err != nil {
+		return q, wrapErr("snapshot events", err)
+	}
+	slices.SortFunc(out.Events, func(a, b lifeops.Event) int {
+		return cmp.Or(a.Date.Compare(b.Date), a.CreatedAt.Compare(b.CreatedAt), bytes.Compare(a.ID[:], b.ID[:]))
+	})
+	return q, nil
 }
 
-// readDays reads statement 4.
+// daysBefore returns the SQL expression of the date n days before the
+// date expression d.
+func (db *DB) daysBefore(d string, n int) string {
+	if db.dialect == Postgres {
+		return fmt.Sprintf("(%s - %d)", d, n)
+	}
+	return fmt.Sprintf("date(%s, '-%d days')", d, n)
+}
+
+// jsonDoc returns the SQL expression that puts the JSON column col into a
+// JSON array as a document, not as a string.
+func (db *DB) jsonDoc(col string) string {
+	if db.dialect == Postgres {
+		return col
+	}
+	return "json(" + col + ")"
+}
+
+// spanBounds returns the span's ends, clamped to the days a store holds.
+func spanBounds(sp lifeops.Span) (civil.Date, civil.Date) {
+	from, to := sp.From, sp.To
+	if from.IsZero() || from.Before(minDay) {
+		from = minDay
+	}
+	if to.IsZero() || to.After(maxDay) {
+		to = maxDay
+	}
+	return from, to
+}
+
+// readDays reads statement 2.
 func (db *DB) readDays(ctx context.Context, userID uuid.UUID, spans []lifeops.Span) ([]lifeops.DayRecord, error) {
 	h := db.part("h", reflect.TypeFor[healthDayRow]())
 	w := db.part("w", reflect.TypeFor[workDayRow]())
@@ -308,32 +382,59 @@ func (db *DB) jsonArrayAgg(cols string) string {
 	return "COALESCE(json_group_array(json_array(" + cols + ")), '[]')"
 }
 
-// decodeTuples splits a JSON array of arrays, as jsonArrayAgg makes.
-func decodeTuples(j jsonText) [][]any {
-	var out [][]any
-	if len(j) > 0 {
-		_ = json.Unmarshal(j, &out) // the database wrote it
+// eachTuple calls f with each tuple of a JSON array of arrays, as
+// jsonArrayAgg makes.
+func eachTuple(j jsonText, f func(vals []json.RawMessage) error) error {
+	if len(j) == 0 {
+		return nil
 	}
-	return out
+	var tuples [][]json.RawMessage
+	if err := json.Unmarshal(j, &tuples); err != nil {
+		return err
+	}
+	for _, t := range tuples {
+		if err := f(t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// scanTuple scans the values of one tuple into dest, each a
-// sql.Scanner or a *string.
-func scanTuple(vals []any, dest ...any) error {
+// scanTuple scans the JSON values of one tuple into dest: a *string, an
+// *int64, or a sql.Scanner, which gets nil for null, a string for a JSON
+// string, and the JSON text of anything else.
+func scanTuple(vals []json.RawMessage, dest ...any) error {
 	if len(vals) != len(dest) {
 		return fmt.Errorf("a tuple of %d values, want %d", len(vals), len(dest))
 	}
 	for i, d := range dest {
+		v := vals[i]
+		var src any
+		switch {
+		case string(v) == "null":
+		case len(v) > 0 && v[0] == '"':
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+			src = s
+		default:
+			src = []byte(v)
+		}
 		switch d := d.(type) {
 		case *string:
-			s, ok := vals[i].(string)
+			s, ok := src.(string)
 			if !ok {
-				return fmt.Errorf("value %d is %T, want a string", i, vals[i])
+				return fmt.Errorf("value %d is %s, want a string", i, v)
 			}
 			*d = s
+		case *int64:
+			if err := json.Unmarshal(v, d); err != nil {
+				return fmt.Errorf("value %d: %w", i, err)
+			}
 		case sql.Scanner:
-			if err := d.Scan(vals[i]); err != nil {
-				return err
+			if err := d.Scan(src); err != nil {
+				return fmt.Errorf("value %d: %w", i, err)
 			}
 		default:
 			return fmt.Errorf("cannot scan into %T", d)
@@ -351,13 +452,7 @@ func spansWhere(column string, spans []lifeops.Span) (string, []any) {
 	conds := make([]string, 0, len(spans))
 	var args []any
 	for _, sp := range spans {
-		from, to := sp.From, sp.To
-		if from.IsZero() || from.Before(minDay) {
-			from = minDay
-		}
-		if to.IsZero() || to.After(maxDay) {
-			to = maxDay
-		}
+		from, to := spanBounds(sp)
 		conds = append(conds, column+" BETWEEN ? AND ?")
 		args = append(args, day(from), day(to))
 	}
