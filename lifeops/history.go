@@ -120,7 +120,7 @@ func (s *Service) snapshot(ctx context.Context, st SnapshotStore, userID uuid.UU
 // historyOf makes a history of what a snapshot read.
 func (s *Service) historyOf(snap Snapshot) (*history, error) {
 	u := snap.User
-	loc, err := u.Location()
+	loc, err := s.zones.load(u.Zone)
 	if err != nil {
 		return nil, fmt.Errorf("load zone of user %s: %w", u.ID, err)
 	}
@@ -133,7 +133,7 @@ func (s *Service) historyOf(snap Snapshot) (*history, error) {
 	h := &history{person: p, goals: goals, rules: s.streakRules, now: now, today: p.dayOf(now), read: snap.Read,
 		xpTotal: snap.XPTotal, achievements: snap.Achievements,
 		movedIn: map[civil.Date][]occKey{}, exists: map[int]bool{}}
-	if h.zones, err = scoreZoneChanges(snap.ZoneChanges); err != nil {
+	if h.zones, err = s.scoreZoneChanges(snap.ZoneChanges); err != nil {
 		return nil, fmt.Errorf("load zone changes of user %s: %w", u.ID, err)
 	}
 	h.zoneFrom = make([]civil.Date, len(h.zones))
@@ -225,19 +225,11 @@ func (h *history) xpOn(d civil.Date) int64 {
 }
 
 // scoreZoneChanges loads the zones of the changes for the score package.
-func scoreZoneChanges(changes []ZoneChange) ([]score.ZoneChange, error) {
+func (s *Service) scoreZoneChanges(changes []ZoneChange) ([]score.ZoneChange, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	zones := map[string]*time.Location{}
-	load := func(name string) (*time.Location, error) {
-		if loc, ok := zones[name]; ok {
-			return loc, nil
-		}
-		loc, err := LoadZone(name)
-		zones[name] = loc
-		return loc, err
-	}
+	load := s.zones.load
 	out := make([]score.ZoneChange, 0, len(changes))
 	for _, c := range changes {
 		from, err := load(c.From)

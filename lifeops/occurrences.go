@@ -34,7 +34,7 @@ func (s *Service) Feed(ctx context.Context, userID uuid.UUID, d civil.Date, view
 	}
 	q := SnapshotQuery{
 		Days:   []Span{{From: days.From.AddDays(-2), To: days.To.AddDays(1)}},
-		Events: []Span{{From: days.From.AddDays(-timeline.MaxPostponeDays), To: days.To}},
+		Events: []Span{{From: days.From.AddDays(-2), To: days.To}}, // the previous feed day's carry over
 	}
 	h, err := s.snapshot(ctx, s.store, userID, q)
 	if err != nil {

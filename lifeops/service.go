@@ -71,6 +71,9 @@ type Service struct {
 	// overlapping syncs do not fetch the same data twice at once. (Their
 	// writes are units of work, safe whatever runs at once.)
 	syncing userLocks
+	// zones caches the zones loaded, by name: loading one reads the zone
+	// database.
+	zones zoneCache
 }
 
 // New returns a Service for cfg. It fails with ErrInvalid when cfg is nil,
@@ -150,7 +153,7 @@ func (s *Service) person(ctx context.Context, userID uuid.UUID) (person, error) 
 	if err != nil {
 		return person{}, fmt.Errorf("load user: %w", err)
 	}
-	loc, err := u.Location()
+	loc, err := s.zones.load(u.Zone)
 	if err != nil {
 		return person{}, fmt.Errorf("load zone of user %s: %w", userID, err)
 	}

@@ -78,8 +78,10 @@ type SnapshotQuery struct {
 	// Days selects the dates whose health day, work day and scores are
 	// read: any date in one of the spans.
 	Days []Span
-	// Events selects the events by their Date: any date in one of the
-	// spans.
+	// Events selects the events of the occurrences dated in one of the
+	// spans (Event.Date), and of the occurrences a postponement moved into
+	// one of them (Event.ToDate) from up to timeline.MaxPostponeDays
+	// before: every event the days of the spans count.
 	Events []Span
 	// Resume, when set, moves the start of Days[0] back to the latest date
 	// before Resume whose stored scores hold a State, or to the earliest

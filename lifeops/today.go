@@ -149,9 +149,8 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	}
 	q := s.standingQuery()
 	if !d.IsZero() {
-		from, to := timeline.EventWindow(d)
 		q.Days = append(q.Days, Span{From: d.AddDays(-2), To: d.AddDays(1)})
-		q.Events = append(q.Events, Span{From: from, To: to})
+		q.Events = append(q.Events, Span{From: d.AddDays(-2), To: d}) // with the previous feed day's carry over
 	}
 	h, st, err := s.standingNow(ctx, userID, q)
 	if err != nil {
@@ -218,9 +217,12 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 func (s *Service) standingQuery() SnapshotQuery {
 	now := possibleDays(s.now())
 	from := now.From.AddDays(-2) // the previous day's anchors, a skipped day apart
+	// Through the days after today a flight west can bring back, and the
+	// next day's bedtime anchor.
+	to := now.To.AddDays(laterDays + 1)
 	return SnapshotQuery{
-		Days:   []Span{{From: from}},
-		Events: []Span{{From: from.AddDays(-timeline.MaxPostponeDays)}},
+		Days:   []Span{{From: from, To: to}},
+		Events: []Span{{From: from, To: to}},
 		Resume: now.To.AddDays(1),
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/score"
-	"github.com/lifeops/lifeops/timeline"
 )
 
 // unit is one unit of work of the Service: a write use case of one person,
@@ -63,7 +62,10 @@ func (u *unit) load(ctx context.Context, dirty civil.Date) (*history, error) {
 	if !dirty.IsZero() && dirty.Before(lo) {
 		lo, resume = dirty, dirty
 	}
-	q := SnapshotQuery{Days: []Span{{From: lo}}, Events: []Span{{From: lo.AddDays(-timeline.MaxPostponeDays)}}, Resume: resume, XP: true}
+	// Through a week after today: the days after it a flight west can
+	// bring back, and any standing stored ahead by a clock ahead of ours.
+	hi := now.To.AddDays(7)
+	q := SnapshotQuery{Days: []Span{{From: lo, To: hi}}, Events: []Span{{From: lo, To: hi}}, Resume: resume, XP: true}
 	return u.read(ctx, q, dirty, false)
 }
 

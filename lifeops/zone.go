@@ -2,6 +2,7 @@ package lifeops
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,4 +48,22 @@ func (c ZoneChange) Validate() error {
 		p.add("to", "must differ from from (%s)", quote(c.From))
 	}
 	return p.err()
+}
+
+// zoneCache keeps the zones LoadZone loaded, by name. A *time.Location
+// never changes, so one loaded serves every later call. The zero value is
+// ready to use.
+type zoneCache struct{ m sync.Map }
+
+// load returns LoadZone(name), loading each name once.
+func (c *zoneCache) load(name string) (*time.Location, error) {
+	if loc, ok := c.m.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := LoadZone(name)
+	if err != nil {
+		return nil, err
+	}
+	c.m.Store(name, loc)
+	return loc, nil
 }

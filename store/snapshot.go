@@ -16,6 +16,7 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/timeline"
 )
 
 // Snapshot implements [lifeops.SnapshotStore]: one read transaction
@@ -115,34 +116,38 @@ func (db *DB) readPerson(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 	args := []any{userID, before}
 	// The events: the first span moves back with the resumed days (see
 	// lifeops.SnapshotQuery.Resumed), worked out in the statement from r;
-	// the others are as given.
-	var conds []string
+	// the others are as given. Each span brings the events dated in it and
+	// those of the occurrences postponed into it, found from their
+	// postponements of up to MaxPostponeDays before.
+	var dated, moved []string
 	for i, sp := range q.Events {
 		from, to := spanBounds(sp)
-		if i > 0 || q.Resume.IsZero() {
-			conds = append(conds, "e.day BETWEEN ? AND ?")
-			args = append(args, day(from), day(to))
-			continue
+		lower := db.dayLiteral(from)
+		if i == 0 && !q.Resume.IsZero() {
+			resumed := db.dayLiteral(from) // no day to move back by: the span as given
+			if f := q.Days[0].From; !f.IsZero() && !sp.From.IsZero() {
+				resumed = "CASE WHEN r.latest < " + db.dayLiteral(f) + " THEN " + db.daysBefore("r.latest", f.Sub(sp.From)) + " ELSE " + db.dayLiteral(from) + " END"
+			}
+			lower = "(SELECT CASE WHEN r.latest IS NULL THEN " + db.dayLiteral(minDay) + " ELSE " + resumed + " END FROM r)"
 		}
-		lower := "?" // no day to move back by: the span as given
-		largs := []any{day(from)}
-		if f := q.Days[0].From; !f.IsZero() && !sp.From.IsZero() {
-			lower = "CASE WHEN r.latest < ? THEN " + db.daysBefore("r.latest", f.Sub(sp.From)) + " ELSE ? END"
-			largs = []any{day(f), day(from)}
-		}
-		conds = append(conds, "e.day <= ? AND e.day >= (SELECT CASE WHEN r.latest IS NULL THEN ? ELSE "+lower+" END FROM r)")
-		args = append(append(args, day(to), day(minDay)), largs...)
+		upper := db.dayLiteral(to)
+		dated = append(dated, "day >= "+lower+" AND day <= "+upper)
+		moved = append(moved, "p.postponed_to_date >= "+lower+" AND p.postponed_to_date <= "+upper+
+			" AND p.day >= "+db.daysBefore(lower, timeline.MaxPostponeDays)+" AND p.day <= "+upper)
 	}
-	eventsWhere := "1 = 0"
-	if len(conds) > 0 {
-		eventsWhere = "(" + strings.Join(conds, ") OR (") + ")"
+	eventRows := "SELECT * FROM occurrence_events WHERE 1 = 0"
+	if len(dated) > 0 {
+		eventRows = "SELECT * FROM occurrence_events WHERE user_id = ? AND ((" + strings.Join(dated, ") OR (") + ")) UNION " +
+			"SELECT e.* FROM occurrence_events AS p JOIN occurrence_events AS e ON e.item_id = p.item_id AND e.day = p.day " +
+			"WHERE p.user_id = ? AND p.slot = 'postponed' AND ((" + strings.Join(moved, ") OR (") + "))"
+		args = append(args, userID, userID)
 	}
 	query := with + "SELECT " + u.columns() + ", " + g.columns() + ", " +
 		"(SELECT " + agg("z.at, z.from_zone, z.to_zone") + " FROM zone_changes AS z WHERE z.user_id = u.id) AS zones, " +
 		"(SELECT " + agg("a.code, a.day, a.unlocked_at") + " FROM achievements AS a WHERE a.user_id = u.id) AS achievements, " +
 		"(SELECT " + agg("i.id, i.difficulty, "+doc("i.definition")+", i.version, i.created_at, i.updated_at") + " FROM timeline_items AS i WHERE i.user_id = u.id) AS items, " +
 		"(SELECT " + agg("e.id, e.item_id, e.day, e.kind, e.at, e.reason, e.postponed_to, e.postponed_to_date, e.created_at") +
-		" FROM occurrence_events AS e WHERE e.user_id = u.id AND (" + eventsWhere + ")) AS events, " +
+		" FROM (" + eventRows + ") AS e) AS events, " +
 		"(SELECT latest FROM r) AS resume " +
 		"FROM users AS u LEFT JOIN goals AS g ON g.user_id = u.id WHERE u.id = ?"
 	args = append(args, userID)
@@ -229,6 +234,15 @@ func (db *DB) daysBefore(d string, n int) string {
 		return fmt.Sprintf("(%s - %d)", d, n)
 	}
 	return fmt.Sprintf("date(%s, '-%d days')", d, n)
+}
+
+// dayLiteral returns d as an SQL date literal (a date's text has nothing
+// to escape): typed on Postgres, so date arithmetic on it works.
+func (db *DB) dayLiteral(d civil.Date) string {
+	if db.dialect == Postgres {
+		return "DATE '" + d.String() + "'"
+	}
+	return "'" + d.String() + "'"
 }
 
 // jsonDoc returns the SQL expression that puts the JSON column col into a

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/lifeops/lifeops/timeline"
+
 	"github.com/google/uuid"
 
 	"github.com/lifeops/lifeops/lifeops"
@@ -40,11 +42,7 @@ func (s *Store) Snapshot(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 			out.Items = append(out.Items, cloneItem(it))
 		}
 		slices.SortFunc(out.Items, compareItems)
-		for _, e := range d.events {
-			if lifeops.InSpans(e.Date, q.Events) {
-				out.Events = append(out.Events, cloneEvent(e))
-			}
-		}
+		out.Events = eventsIn(d, q.Events)
 		slices.SortFunc(out.Events, compareEvents)
 		days := map[civil.Date]*lifeops.DayRecord{}
 		at := func(date civil.Date) *lifeops.DayRecord {
@@ -55,24 +53,18 @@ func (s *Store) Snapshot(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 			}
 			return r
 		}
-		for date, h := range d.health {
-			if lifeops.InSpans(date, q.Days) {
-				c := cloneHealthDay(h)
-				at(date).Health = &c
-			}
-		}
-		for date, w := range d.work {
-			if lifeops.InSpans(date, q.Days) {
-				c := cloneWork(w)
-				at(date).Work = &c
-			}
-		}
-		for date, sc := range d.scores {
-			if lifeops.InSpans(date, q.Days) {
-				c := cloneScores(sc)
-				at(date).Scores = &c
-			}
-		}
+		inSpans(d.health, q.Days, func(date civil.Date, h lifeops.HealthDay) {
+			c := cloneHealthDay(h)
+			at(date).Health = &c
+		})
+		inSpans(d.work, q.Days, func(date civil.Date, w lifeops.WorkDay) {
+			c := cloneWork(w)
+			at(date).Work = &c
+		})
+		inSpans(d.scores, q.Days, func(date civil.Date, sc lifeops.DayScores) {
+			c := cloneScores(sc)
+			at(date).Scores = &c
+		})
 		for _, r := range days {
 			out.Days = append(out.Days, *r)
 		}
@@ -91,12 +83,113 @@ func (s *Store) Snapshot(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 }
 
 // resume applies q.Resume (see lifeops.SnapshotQuery) to the first spans.
+// It looks back day by day from Resume, which finds a recent state at
+// once, and reads every stored day instead once that would take longer.
 func resume(d *userData, q *lifeops.SnapshotQuery) {
 	var latest civil.Date
+	date := q.Resume.AddDays(-1)
+	for range len(d.scores) {
+		if sc, ok := d.scores[date]; ok && sc.State != nil {
+			*q = q.Resumed(date)
+			return
+		}
+		date = date.AddDays(-1)
+	}
 	for date, sc := range d.scores {
 		if sc.State != nil && date.Before(q.Resume) && date.After(latest) {
 			latest = date
 		}
 	}
 	*q = q.Resumed(latest)
+}
+
+// eventsIn returns the events of d's occurrences dated in spans, and of
+// those a postponement moved into them (see lifeops.SnapshotQuery.Events).
+func eventsIn(d *userData, spans []lifeops.Span) []lifeops.Event {
+	var out []lifeops.Event
+	seen := map[eventKey]bool{}
+	add := func(k eventKey, e lifeops.Event) {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, cloneEvent(e))
+		}
+	}
+	// The occurrences moved into the spans: their postponements, then all
+	// their events.
+	var moved []eventKey
+	if dates, ok := spanDates(spans, len(d.events)/max(2*len(d.items), 1)); ok {
+		for _, date := range dates {
+			for id := range d.items {
+				for _, slot := range []string{"outcome", "postponed"} {
+					if e, ok := d.events[eventKey{id, date, slot}]; ok {
+						add(eventKey{id, date, slot}, e)
+					}
+				}
+			}
+		}
+		for _, sp := range spans {
+			for date := sp.From.AddDays(-timeline.MaxPostponeDays); !date.After(sp.To); date = date.AddDays(1) {
+				for id := range d.items {
+					if p, ok := d.events[eventKey{id, date, "postponed"}]; ok && !p.ToDate.IsZero() && lifeops.InSpans(p.ToDate, spans) {
+						moved = append(moved, eventKey{id, date, ""})
+					}
+				}
+			}
+		}
+	} else {
+		for k, e := range d.events {
+			if lifeops.InSpans(e.Date, spans) {
+				add(k, e)
+			} else if e.Kind == lifeops.EventPostponed && !e.ToDate.IsZero() && lifeops.InSpans(e.ToDate, spans) {
+				moved = append(moved, eventKey{k.item, k.date, ""})
+			}
+		}
+	}
+	for _, m := range moved {
+		for _, slot := range []string{"outcome", "postponed"} {
+			if e, ok := d.events[eventKey{m.item, m.date, slot}]; ok {
+				add(eventKey{m.item, m.date, slot}, e)
+			}
+		}
+	}
+	return out
+}
+
+// spanDates returns the dates of spans, when they are all bounded and hold
+// at most limit dates between them.
+func spanDates(spans []lifeops.Span, limit int) ([]civil.Date, bool) {
+	n := 0
+	for _, sp := range spans {
+		if sp.From.IsZero() || sp.To.IsZero() {
+			return nil, false
+		}
+		if n += sp.To.Sub(sp.From) + 1; n > limit {
+			return nil, false
+		}
+	}
+	var out []civil.Date
+	for _, sp := range spans {
+		for date := sp.From; !date.After(sp.To); date = date.AddDays(1) {
+			out = append(out, date)
+		}
+	}
+	return out, true
+}
+
+// inSpans calls f with each day of m in spans: by looking the spans' dates
+// up when they are fewer than the days stored, else by walking m.
+func inSpans[T any](m map[civil.Date]T, spans []lifeops.Span, f func(civil.Date, T)) {
+	if dates, ok := spanDates(spans, len(m)); ok {
+		for _, date := range dates {
+			if v, ok := m[date]; ok {
+				f(date, v)
+			}
+		}
+		return
+	}
+	for date, v := range m {
+		if lifeops.InSpans(date, spans) {
+			f(date, v)
+		}
+	}
 }

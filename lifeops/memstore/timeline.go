@@ -16,9 +16,9 @@ import (
 
 // ---- items
 
-// cloneItem copies it through the timeline definition's JSON form, as a SQL
-// store that keeps the definition in a JSON column does.
-func cloneItem(it lifeops.Item) lifeops.Item {
+// storedItem copies it through the timeline definition's JSON form, as a
+// SQL store that keeps the definition in a JSON column does, for storing.
+func storedItem(it lifeops.Item) lifeops.Item {
 	b, err := json.Marshal(it.Item)
 	if err == nil {
 		var def timeline.Item
@@ -38,6 +38,16 @@ func cloneItem(it lifeops.Item) lifeops.Item {
 	return it
 }
 
+// cloneItem copies a stored item for a caller, sharing nothing with it.
+func cloneItem(it lifeops.Item) lifeops.Item {
+	it.Schedule.Days = slices.Clone(it.Schedule.Days)
+	if it.XP != nil {
+		v := *it.XP
+		it.XP = &v
+	}
+	return it
+}
+
 // CreateItem implements [lifeops.ItemStore].
 func (s *Store) CreateItem(ctx context.Context, it lifeops.Item) error {
 	if err := it.Validate(); err != nil {
@@ -48,7 +58,7 @@ func (s *Store) CreateItem(ctx context.Context, it lifeops.Item) error {
 			return lifeops.Errorf(lifeops.CodeConflict, "An item with this id exists.")
 		}
 		set(d, s.itemOwner, it.ID, it.UserID)
-		set(d, d.items, it.ID, cloneItem(it))
+		set(d, d.items, it.ID, storedItem(it))
 		return nil
 	})
 }
@@ -78,7 +88,7 @@ func (s *Store) UpdateItem(ctx context.Context, it lifeops.Item) error {
 			return notFound("Item")
 		}
 		it.CreatedAt = old.CreatedAt
-		set(d, d.items, it.ID, cloneItem(it))
+		set(d, d.items, it.ID, storedItem(it))
 		return nil
 	})
 }

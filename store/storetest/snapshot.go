@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"encoding/json"
+	"fmt"
+	"time"
 	"testing"
 
 	"github.com/google/uuid"
@@ -155,6 +157,43 @@ func testSnapshot(t *testing.T, s lifeops.Store) {
 			if first := snap.Events[0].Date; !tt.wantEvents.IsZero() && first != tt.wantEvents || tt.wantEvents.IsZero() && first != day(1) {
 				t.Errorf("%s: first event read %s", tt.name, first)
 			}
+		}
+	})
+	t.Run("EventsOfOccurrencesMovedIn", func(t *testing.T) {
+		t.Parallel()
+		u := mustUser(t, s, "MovedIn")
+		a, b := mustItem(t, s, u.ID, "A"), mustItem(t, s, u.ID, "B")
+		moved := newEvent(u.ID, a, day(1), lifeops.EventPostponed)
+		moved.To, moved.ToDate = time.Time{}, day(5)
+		kept := newEvent(u.ID, b, day(2), lifeops.EventPostponed) // moved within its own day
+		far := newEvent(u.ID, b, day(3), lifeops.EventPostponed)
+		far.To, far.ToDate = time.Time{}, day(9)
+		for i, e := range []lifeops.Event{moved, newEvent(u.ID, a, day(1), lifeops.EventCompleted), kept,
+			newEvent(u.ID, b, day(2), lifeops.EventCompleted), far, newEvent(u.ID, a, day(5), lifeops.EventSkipped), newEvent(u.ID, a, day(6), lifeops.EventCompleted)} {
+			e.CreatedAt = e.CreatedAt.Add(time.Duration(i) * time.Minute) // listed in the order added, on each day
+			_, _, err := s.AddEvent(ctx(t), e)
+			must(t, "AddEvent", err)
+		}
+		for _, tt := range []struct {
+			span lifeops.Span
+			want []string // item and date of each event, in order
+		}{
+			{lifeops.Span{From: day(5), To: day(5)}, []string{"A 1 postponed", "A 1 completed", "A 5 skipped"}},
+			{lifeops.Span{From: day(4), To: day(6)}, []string{"A 1 postponed", "A 1 completed", "A 5 skipped", "A 6 completed"}},
+			{lifeops.Span{From: day(2), To: day(2)}, []string{"B 2 postponed", "B 2 completed"}},
+			{lifeops.Span{From: day(7)}, []string{"B 3 postponed"}},
+		} {
+			snap, err := s.Snapshot(ctx(t), u.ID, lifeops.SnapshotQuery{Events: []lifeops.Span{tt.span}})
+			must(t, "Snapshot", err)
+			var got []string
+			for _, e := range snap.Events {
+				name := "A"
+				if e.ItemID == b {
+					name = "B"
+				}
+				got = append(got, name+" "+fmt.Sprint(e.Date.Day)+" "+string(e.Kind))
+			}
+			diff(t, name("events of %+v (dated in it, or moved into it)", tt.span), tt.want, got)
 		}
 	})
 	t.Run("UnknownUserIsNotFound", func(t *testing.T) {
