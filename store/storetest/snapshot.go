@@ -3,8 +3,8 @@ package storetest
 import (
 	"encoding/json"
 	"fmt"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
