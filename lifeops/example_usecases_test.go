@@ -176,7 +176,7 @@ func ExampleService_ScoreDay() {
 	ctx := context.Background()
 	svc, clock, ada, _, _ := exampleSetup()
 	clock.t = clock.t.Add(14 * time.Hour) // 21:00
-	svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: ada.ID, Date: civil.D(2026, 3, 10), WorkMinutes: 540, AfterHoursMinutes: 30})
+	svc.PutWorkDay(ctx, ada.ID, lifeops.WorkDay{Date: civil.D(2026, 3, 10), WorkMinutes: 540, AfterHoursMinutes: 30})
 	sc, _ := svc.ScoreDay(ctx, ada.ID, civil.Date{})
 	fmt.Println(sc.Date, "work-life", sc.WorkLife.Value, "missing", sc.Missing())
 	stored, _ := svc.Scores(ctx, ada.ID, sc.Date, sc.Date)
@@ -192,16 +192,16 @@ func ExampleService_ScoreDay() {
 }
 
 // Goals are validated field by field; the stored goals come back.
-func ExampleService_SetGoals() {
+func ExampleService_PutGoals() {
 	ctx := context.Background()
 	svc, _, ada, _, _ := exampleSetup()
 	g := lifeops.DefaultGoals(ada.ID)
 	g.Steps = 12000
 	g.Weights.Sleep = decimal.NewFromInt(2)
-	stored, _ := svc.SetGoals(ctx, ada.ID, g)
+	stored, _ := svc.PutGoals(ctx, ada.ID, g)
 	fmt.Println(stored.Steps, stored.Weights.Sleep)
 	g.SleepMinutes = 60
-	_, err := svc.SetGoals(ctx, ada.ID, g)
+	_, err := svc.PutGoals(ctx, ada.ID, g)
 	for _, fe := range lifeops.FieldErrors(err) {
 		fmt.Println(fe.Field, fe.Reason)
 	}
@@ -216,9 +216,9 @@ func ExampleService_SetGoals() {
 func ExampleService_PutWorkDay() {
 	ctx := context.Background()
 	svc, _, ada, _, _ := exampleSetup()
-	w, _ := svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: ada.ID, Date: civil.D(2026, 3, 9), WorkMinutes: 480, MeetingMinutes: new(120)})
+	w, _ := svc.PutWorkDay(ctx, ada.ID, lifeops.WorkDay{Date: civil.D(2026, 3, 9), WorkMinutes: 480, MeetingMinutes: new(120)})
 	fmt.Println(w.Date, w.WorkMinutes, *w.MeetingMinutes, w.BreakMinutes == nil, w.Source)
-	_, err := svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: ada.ID, Date: civil.D(2026, 3, 11), WorkMinutes: 480})
+	_, err := svc.PutWorkDay(ctx, ada.ID, lifeops.WorkDay{Date: civil.D(2026, 3, 11), WorkMinutes: 480})
 	fmt.Println(lifeops.ErrorMessage(err))
 	// Output:
 	// 2026-03-09 480 120 true manual

@@ -202,7 +202,7 @@ func TestZeroDateIsToday(t *testing.T) {
 		t.Errorf("postponed entry = %+v, want a start at 21:30 on Mar 10", moved.Entry)
 	}
 	// So do the reads of one day.
-	mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 400}))
+	mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 400}))
 	if err := b.store.PutHealthDays(ctx, []lifeops.HealthDay{{UserID: u.ID, Date: day(10), Steps: ptr(5000)}}); err != nil {
 		t.Fatal(err)
 	}

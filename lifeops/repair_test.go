@@ -165,8 +165,8 @@ func TestScoringAndGoalsAreIdempotent(t *testing.T) {
 	}
 	g := lifeops.DefaultGoals(u.ID)
 	g.Steps = 12000
-	g1 := mustOK[lifeops.Goals](t)(b.svc.SetGoals(ctx, u.ID, g))
-	g2 := mustOK[lifeops.Goals](t)(b.svc.SetGoals(ctx, u.ID, g))
+	g1 := mustOK[lifeops.Goals](t)(b.svc.PutGoals(ctx, u.ID, g))
+	g2 := mustOK[lifeops.Goals](t)(b.svc.PutGoals(ctx, u.ID, g))
 	if diff := cmp.Diff(g1, g2); diff != "" {
 		t.Errorf("setting goals twice (-first +second):\n%s", diff)
 	}

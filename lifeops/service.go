@@ -443,10 +443,10 @@ func (s *Service) Goals(ctx context.Context, userID uuid.UUID) (Goals, error) {
 	return g, err
 }
 
-// SetGoals validates and stores g as the user's goals, replacing the old
+// PutGoals validates and stores g as the user's goals, replacing the old
 // ones; g.UserID is set to userID. The goals apply to every day: the days
 // are counted again in the same unit of work. It returns the stored goals.
-func (s *Service) SetGoals(ctx context.Context, userID uuid.UUID, g Goals) (Goals, error) {
+func (s *Service) PutGoals(ctx context.Context, userID uuid.UUID, g Goals) (Goals, error) {
 	g.UserID = userID
 	if err := g.Validate(); err != nil {
 		return Goals{}, err
@@ -485,12 +485,13 @@ func scoreGoals(g Goals) score.Goals {
 
 // ---- work days and health reads
 
-// PutWorkDay validates and stores a work day entered by hand (Source
-// "manual" unless set), replacing the day's earlier entry, and scores the
-// day again, in one unit of work. Dates after the person's current day, or
+// PutWorkDay validates and stores a work day of the user entered by hand
+// (Source "manual" unless set), replacing the day's earlier entry, and
+// scores the day again, in one unit of work; w.UserID is set to userID. Dates after the person's current day, or
 // more than 3 years before it (as for Sync), are refused. It returns the
 // stored day.
-func (s *Service) PutWorkDay(ctx context.Context, w WorkDay) (WorkDay, error) {
+func (s *Service) PutWorkDay(ctx context.Context, userID uuid.UUID, w WorkDay) (WorkDay, error) {
+	w.UserID = userID
 	if w.Source == "" {
 		w.Source = "manual"
 	}

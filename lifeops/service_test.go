@@ -122,14 +122,14 @@ func TestGoals(t *testing.T) {
 	g := lifeops.DefaultGoals(uuid.Nil)
 	g.Steps, g.RestingHeartRate = 11000, 52
 	g.Weights.Sleep = decimal.RequireFromString("2.5")
-	got := mustOK[lifeops.Goals](t)(b.svc.SetGoals(ctx, u.ID, g))
+	got := mustOK[lifeops.Goals](t)(b.svc.PutGoals(ctx, u.ID, g))
 	g.UserID, g.UpdatedAt = u.ID, b.clock.Now()
 	if diff := cmp.Diff(g, got); diff != "" {
 		t.Errorf("stored goals (-want +got):\n%s", diff)
 	}
 	bad := g
 	bad.Steps, bad.Weights = 10, lifeops.DomainWeights{}
-	_, err := b.svc.SetGoals(ctx, u.ID, bad)
+	_, err := b.svc.PutGoals(ctx, u.ID, bad)
 	if diff := cmp.Diff([]string{"steps", "weights"}, fields(err)); diff != "" {
 		t.Errorf("invalid goals fields (-want +got):\n%s", diff)
 	}
@@ -586,7 +586,7 @@ func TestTodayScoresEveryDomain(t *testing.T) {
 		Steps: ptr(9200), TotalSleepSeconds: ptr(7*3600 + 30*60), Efficiency: ptr(90), RestingHeartRate: ptr(52),
 		Bedtime: &bed, WakeTime: &wake}}))
 	b.clock.Set(time.Date(2026, 3, 10, 19, 0, 0, 0, loc))
-	mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 510, AfterHoursMinutes: 20}))
+	mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(10), WorkMinutes: 510, AfterHoursMinutes: 20}))
 	wakeItem := mustOK[lifeops.Item](t)(b.svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{Title: "Water", Kind: timeline.KindHabit,
 		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: time.Monday},
 		Anchor:   timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 10}}))
@@ -634,20 +634,20 @@ func TestWorkDays(t *testing.T) {
 	loc := berlin(t)
 	b := setup(t, time.Date(2026, 3, 10, 19, 0, 0, 0, loc))
 	u := b.user(t)
-	w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90)}))
+	w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90)}))
 	want := lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90), Source: "manual", UpdatedAt: b.clock.Now().UTC()}
 	if diff := cmp.Diff(want, w); diff != "" {
 		t.Errorf("stored work day (-want +got):\n%s", diff)
 	}
-	again := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, want))
+	again := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, u.ID, want))
 	if diff := cmp.Diff(want, again); diff != "" {
 		t.Errorf("work day stored twice (-want +got):\n%s", diff)
 	}
-	_, err := b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(11), WorkMinutes: 60})
+	_, err := b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(11), WorkMinutes: 60})
 	if diff := cmp.Diff([]string{"date"}, fields(err)); diff != "" {
 		t.Errorf("future work day fields (-want +got):\n%s", diff)
 	}
-	_, err = b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(9), WorkMinutes: -1, BreakMinutes: new(2000)})
+	_, err = b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(9), WorkMinutes: -1, BreakMinutes: new(2000)})
 	if diff := cmp.Diff([]string{"work_minutes", "break_minutes"}, fields(err)); diff != "" {
 		t.Errorf("invalid work day fields (-want +got):\n%s", diff)
 	}
@@ -689,7 +689,7 @@ func TestWorkLifeLeavesOutMinutesNotEntered(t *testing.T) {
 			ctx := context.Background()
 			b := setup(t, time.Date(2026, 3, 10, 19, 0, 0, 0, berlin(t)))
 			u := b.user(t)
-			w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(10),
+			w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(10),
 				WorkMinutes: 540, AfterHoursMinutes: 30, MeetingMinutes: tt.meet, BreakMinutes: tt.brk}))
 			if diff := cmp.Diff([]*int{tt.meet, tt.brk}, []*int{w.MeetingMinutes, w.BreakMinutes}); diff != "" {
 				t.Errorf("stored meeting and break minutes (-want +got):\n%s", diff)
@@ -832,7 +832,7 @@ func TestAncientRecordsDoNotBreakToday(t *testing.T) {
 	b := setup(t, time.Date(2026, 3, 10, 19, 0, 0, 0, berlin(t)))
 	u := b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 18})
-	_, err := b.svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: civil.D(1, 1, 1), WorkMinutes: 60})
+	_, err := b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{UserID: u.ID, Date: civil.D(1, 1, 1), WorkMinutes: 60})
 	if diff := cmp.Diff([]string{"date"}, fields(err)); diff != "" {
 		t.Errorf("a work day in the year 1: fields (-want +got):\n%s", diff)
 	}

@@ -96,13 +96,14 @@ func (e SyncError) Unwrap() error { return e.Err }
 // ([HealthStore.MergeHealthDays]), so syncs running at the same time, in
 // this process or in another, never undo each other's kinds.
 //
-// Sync returns an error, and no result, for bad input, an unknown user or a
-// missing health source (ErrUnavailable); and an error together with the
+// Sync returns an error, and no result, for bad input, an unknown user or
+// no source at all (ErrUnavailable: with only a work-stats source it
+// syncs the work days); and an error together with the
 // result when every kind failed, its code taken from the first failure.
 // Syncing the same range twice stores the same data once.
 func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (SyncResult, error) {
-	if s.health == nil {
-		return SyncResult{}, Errorf(CodeUnavailable, "No health data source is configured.")
+	if s.health == nil && s.work == nil {
+		return SyncResult{}, Errorf(CodeUnavailable, "No health or work-stats source is configured.")
 	}
 	p, err := s.person(ctx, userID)
 	if err != nil {
@@ -110,8 +111,11 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 	}
 	defer s.syncing.lock(userID)()
 
-	kinds := s.health.Kinds()
-	all := append(append([]DataKind{}, kinds...), KindHeartRate)
+	var kinds, all []DataKind // the health source's kinds; every kind this sync fetches
+	if s.health != nil {
+		kinds = s.health.Kinds()
+		all = append(append(all, kinds...), KindHeartRate)
+	}
 	if s.work != nil {
 		all = append(all, KindWork)
 	}
@@ -171,23 +175,8 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 		}
 	}
 
-	hr := rangeOf[KindHeartRate]
-	n, last, err := s.syncHeartRate(ctx, p, hr.From, hr.To)
-	res.Counts[KindHeartRate] = n
-	hrThrough := hr.To
-	if err != nil {
-		fail(KindHeartRate, err)
-		// The samples before the failure are stored; resume after the
-		// last day that was written whole.
-		hrThrough = civil.Date{}
-		if !last.IsZero() {
-			hrThrough = p.dayOf(last).AddDays(-1)
-		}
-	}
-	if !hrThrough.IsZero() && !hrThrough.Before(hr.From) {
-		if err := s.update(ctx, userID, func(u *unit) error { return u.advance(ctx, hr, hrThrough) }); err != nil {
-			fail(KindHeartRate, err)
-		}
+	if s.health != nil {
+		s.syncHeartRateKind(ctx, p, rangeOf[KindHeartRate], &res, fail)
 	}
 
 	if s.work != nil {
@@ -464,6 +453,28 @@ func healthEqual(a, b HealthDay) bool {
 	ja, err1 := jsonOf(a)
 	jb, err2 := jsonOf(b)
 	return err1 == nil && err2 == nil && ja == jb
+}
+
+// syncHeartRateKind syncs the heart rate of r into res, and moves its sync
+// state over the days stored whole.
+func (s *Service) syncHeartRateKind(ctx context.Context, p person, r SyncRange, res *SyncResult, fail func(DataKind, error)) {
+	n, last, err := s.syncHeartRate(ctx, p, r.From, r.To)
+	res.Counts[KindHeartRate] = n
+	through := r.To
+	if err != nil {
+		fail(KindHeartRate, err)
+		// The samples before the failure are stored; resume after the
+		// last day that was written whole.
+		through = civil.Date{}
+		if !last.IsZero() {
+			through = p.dayOf(last).AddDays(-1)
+		}
+	}
+	if !through.IsZero() && !through.Before(r.From) {
+		if err := s.update(ctx, p.ID, func(u *unit) error { return u.advance(ctx, r, through) }); err != nil {
+			fail(KindHeartRate, err)
+		}
+	}
 }
 
 // heartRateBatch is the most samples written at once.

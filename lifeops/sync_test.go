@@ -326,7 +326,7 @@ func TestSyncWorkKeepsManualEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Worker", Zone: "Europe/Berlin"}))
-	mustOK[lifeops.WorkDay](t)(svc.PutWorkDay(ctx, lifeops.WorkDay{UserID: u.ID, Date: day(9), WorkMinutes: 420}))
+	mustOK[lifeops.WorkDay](t)(svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{UserID: u.ID, Date: day(9), WorkMinutes: 420}))
 	res := mustOK[lifeops.SyncResult](t)(svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)}))
 	if res.Counts[lifeops.KindWork] != 2 {
 		t.Errorf("work count = %d, want 2", res.Counts[lifeops.KindWork])
@@ -343,6 +343,31 @@ func TestSyncWorkKeepsManualEntries(t *testing.T) {
 	if len(synced) != 1 || synced[0].MeetingMinutes != nil || synced[0].BreakMinutes == nil || *synced[0].BreakMinutes != 0 {
 		t.Errorf("synced work day = %+v, want meetings nil and breaks 0", synced)
 	}
+}
+
+// TestSyncWithOnlyAWorkSource: a Service with a work-stats source and no
+// health source syncs the work days (and scores them) instead of refusing;
+// with neither, Sync is unavailable.
+func TestSyncWithOnlyAWorkSource(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	clock := &testClock{t: time.Date(2026, 3, 10, 20, 0, 0, 0, loc)}
+	store := memstore.New()
+	src := workSource{days: []lifeops.WorkDay{{Date: day(9), WorkMinutes: 480, AfterHoursMinutes: 30, MeetingMinutes: new(60), Source: "calendar"}}}
+	svc := mustOK[*lifeops.Service](t)(lifeops.New(&lifeops.Config{Store: store, Clock: clock, Work: src}))
+	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Worker", Zone: "Europe/Berlin"}))
+	res := mustOK[lifeops.SyncResult](t)(svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)}))
+	if res.Partial || res.Counts[lifeops.KindWork] != 1 || len(res.Ranges) != 1 || res.Ranges[0].Kind != lifeops.KindWork {
+		t.Errorf("sync with only a work source: %+v", res)
+	}
+	sc := mustOK[[]lifeops.DayScores](t)(svc.Scores(ctx, u.ID, day(9), day(9)))
+	if len(sc) != 1 || sc[0].WorkLife == nil {
+		t.Errorf("the synced work day was not scored: %+v", sc)
+	}
+	none := mustOK[*lifeops.Service](t)(lifeops.New(&lifeops.Config{Store: store, Clock: clock}))
+	_, err := none.Sync(ctx, u.ID, lifeops.SyncRequest{})
+	wantCode(t, err, lifeops.CodeUnavailable)
 }
 
 // TestSyncOfALaterRangeLeavesTheGap: a sync of a range that starts after

@@ -156,7 +156,7 @@ func liveDay(ctx context.Context, svc *lifeops.Service, clk *clock, loc *time.Lo
 		clk.set(timeline.Resolve(d, civil.Clock{Hour: 23, Minute: 30}, loc))
 		work := lifeops.WorkDay{UserID: ada.ID, Date: d, WorkMinutes: 450 + 10*(d.Day%5), AfterHoursMinutes: 15 * (d.Day % 3),
 			MeetingMinutes: new(60 + 15*(d.Day%4)), BreakMinutes: new(45)}
-		if _, err := svc.PutWorkDay(ctx, work); err != nil {
+		if _, err := svc.PutWorkDay(ctx, work.UserID, work); err != nil {
 			return fmt.Errorf("work day: %w", err)
 		}
 	}
