@@ -375,6 +375,11 @@ type HealthBatch struct {
 	Complete []string
 	// Provider is the provider of the documents; Complete needs it.
 	Provider string
+	// Offsets holds, for the days the source knows it, the UTC offset in
+	// seconds east at which the provider recorded the day: a ring's day is
+	// the calendar day of the zone the ring was in. The Service warns
+	// when it is not the offset of the zone the person lived the day in.
+	Offsets map[civil.Date]int
 }
 
 // SyncState records how far a user's data of one kind has been synced. The

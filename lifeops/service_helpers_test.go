@@ -48,6 +48,7 @@ type fakeHealth struct {
 	hrFailAfter int // 0: never
 	hrErr       error
 	calls       []string
+	offsets     map[civil.Date]int // the UTC offsets the days were recorded at
 }
 
 var _ lifeops.HealthSource = (*fakeHealth)(nil)
@@ -84,6 +85,12 @@ func (f *fakeHealth) Days(ctx context.Context, userID uuid.UUID, kind lifeops.Da
 		b.Days = append(b.Days, day)
 		data, _ := json.Marshal(map[string]any{"id": string(kind) + "-" + d.String(), "day": d.String()})
 		b.Documents = append(b.Documents, lifeops.RawDocument{Provider: "fake", Kind: string(kind), ID: string(kind) + "-" + d.String(), Date: d, Data: data})
+		if off, ok := f.offsets[d]; ok {
+			if b.Offsets == nil {
+				b.Offsets = map[civil.Date]int{}
+			}
+			b.Offsets[d] = off
+		}
 	}
 	return b, nil
 }

@@ -92,13 +92,15 @@ func TestSyncResultJSON(t *testing.T) {
 	res := lifeops.SyncResult{From: day(1), To: day(2), Counts: map[lifeops.DataKind]int{"daily_sleep": 2},
 		Partial: true, Errors: []lifeops.SyncError{{Kind: "heartrate", Code: lifeops.CodeUnavailable, Message: "Down.", Err: errors.New("secret detail")}},
 		Ranges:   []lifeops.SyncRange{{Kind: "daily_sleep", From: day(1), To: day(2)}, {Kind: "heartrate", From: day(1), To: day(1), Behind: true}},
-		Rejected: []lifeops.SyncRejection{{Kind: "sleep", Date: day(2), Document: "s-2", Reason: "bedtime: must be before wake_time"}}}
+		Rejected: []lifeops.SyncRejection{{Kind: "sleep", Date: day(2), Document: "s-2", Reason: "bedtime: must be before wake_time"}},
+		Warnings: []lifeops.SyncWarning{{Kind: "sleep", Code: "zone_mismatch", From: day(1), To: day(2), Message: "The ring recorded …"}}}
 	raw, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `{"start_date":"2026-03-01","end_date":"2026-03-02","counts":{"daily_sleep":2},"partial":true,"errors":[{"kind":"heartrate","code":"unavailable","message":"Down."}],` +
 		`"ranges":[{"kind":"daily_sleep","start_date":"2026-03-01","end_date":"2026-03-02","behind":false},{"kind":"heartrate","start_date":"2026-03-01","end_date":"2026-03-01","behind":true}],` +
+		`"warnings":[{"kind":"sleep","code":"zone_mismatch","start_date":"2026-03-01","end_date":"2026-03-02","message":"The ring recorded …"}],` +
 		`"rejected":[{"kind":"sleep","date":"2026-03-02","document_id":"s-2","reason":"bedtime: must be before wake_time"}]}`
 	if string(raw) != want {
 		t.Errorf("JSON = %s\nwant   %s", raw, want)

@@ -38,11 +38,24 @@ type SyncResult struct {
 	Partial bool             `json:"partial"` // some kinds failed; Errors says which
 	Errors  []SyncError      `json:"errors"`
 	Ranges  []SyncRange      `json:"ranges"` // in the order the kinds were fetched
+	// Warnings are what the person may want to know about the data
+	// stored, such as days the ring recorded in another zone than theirs.
+	Warnings []SyncWarning `json:"warnings"`
 	// Rejected are the records the provider sent that could not be used
 	// (a sleep that ends before it starts, a document that is not JSON):
 	// each is left out, its documents kept raw where they can be, and the
 	// rest of its kind is stored as usual.
 	Rejected []SyncRejection `json:"rejected"`
+}
+
+// SyncWarning is something about the data a sync stored that a person may
+// want to know, for the days [From, To] of one kind.
+type SyncWarning struct {
+	Kind    DataKind   `json:"kind"`
+	Code    string     `json:"code"` // "zone_mismatch": the provider recorded the days in another zone
+	From    civil.Date `json:"start_date"`
+	To      civil.Date `json:"end_date"`
+	Message string     `json:"message"` // safe to show
 }
 
 // SyncRejection is one record of a sync that was set aside.
@@ -139,7 +152,7 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 		return SyncResult{}, err
 	}
 
-	res := SyncResult{Counts: map[DataKind]int{}, Errors: []SyncError{}, Ranges: ranges, Rejected: []SyncRejection{}}
+	res := SyncResult{Counts: map[DataKind]int{}, Errors: []SyncError{}, Ranges: ranges, Rejected: []SyncRejection{}, Warnings: []SyncWarning{}}
 	rangeOf := map[DataKind]SyncRange{}
 	for i, r := range ranges {
 		rangeOf[r.Kind] = r
@@ -167,9 +180,10 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 			continue
 		}
 		r := rangeOf[kind]
-		n, rejected, err := s.syncDays(ctx, userID, r)
+		n, rejected, warnings, err := s.syncDays(ctx, userID, r)
 		res.Counts[kind] = n
 		reject(rejected)
+		res.Warnings = append(res.Warnings, warnings...)
 		if err != nil {
 			fail(kind, err)
 		}
@@ -315,13 +329,14 @@ func (u *unit) advance(ctx context.Context, r SyncRange, upTo civil.Date) error 
 // work: the documents whole (the ones the provider no longer has marked
 // deleted), the kind's fields of each day in the range, the kind's sync
 // state, and the scores of the days it changed. A record the provider sent
-// that cannot be used is set aside and reported; the rest is stored. It
-// returns the number of records received.
-func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, r SyncRange) (int, []SyncRejection, error) {
+// that cannot be used is set aside and reported; the rest is stored. Days
+// the provider recorded in another zone than the one the person lived them
+// in are reported as warnings. It returns the number of records received.
+func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, r SyncRange) (int, []SyncRejection, []SyncWarning, error) {
 	kind, from, to := r.Kind, r.From, r.To
 	batch, err := s.health.Days(ctx, userID, kind, from, to)
 	if err != nil {
-		return 0, nil, fmt.Errorf("fetch %s: %w", kind, err)
+		return 0, nil, nil, fmt.Errorf("fetch %s: %w", kind, err)
 	}
 	n := len(batch.Documents)
 	if n == 0 {
@@ -364,7 +379,13 @@ func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, r SyncRange) (
 		}
 		fetched[d.Date] = d
 	}
+	var warnings []SyncWarning
 	err = s.update(ctx, userID, func(u *unit) error {
+		h, err := u.load(ctx, from)
+		if err != nil {
+			return err
+		}
+		warnings = h.zoneWarnings(kind, batch.Offsets, from, to)
 		if len(docs) > 0 {
 			if err := u.tx.PutRawDocuments(ctx, docs); err != nil {
 				return fmt.Errorf("store %s documents: %w", kind, err)
@@ -382,20 +403,11 @@ func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, r SyncRange) (
 				return fmt.Errorf("mark deleted %s documents: %w", k, err)
 			}
 		}
-		// The stored days tell which days this write changes; the write
+		// The days as read tell which days this write changes; the write
 		// itself touches only this kind's fields.
-		stored, err := u.tx.HealthDays(ctx, userID, from, to)
-		if err != nil {
-			return fmt.Errorf("load health days: %w", err)
-		}
-		existing := map[civil.Date]HealthDay{}
-		for _, d := range stored {
-			existing[d.Date] = d
-		}
 		var write []HealthDay
-		var dirty civil.Date
 		for d := from; !d.After(to); d = d.AddDays(1) {
-			old, had := existing[d]
+			old, had := h.health[d]
 			src, got := fetched[d]
 			if got && src.Source == "rejected" {
 				continue
@@ -406,30 +418,78 @@ func (s *Service) syncDays(ctx context.Context, userID uuid.UUID, r SyncRange) (
 			if !had && !src.Has(kind) {
 				continue
 			}
+			next := HealthDay{UserID: userID, Date: d}
 			if had {
-				next := old
-				next.Merge(kind, src)
-				if healthEqual(old, next) {
-					continue
-				}
+				next = *old
+			}
+			next.Merge(kind, src)
+			if had && healthEqual(*old, next) {
+				continue
 			}
 			src.UpdatedAt = now
 			write = append(write, src)
-			if dirty.IsZero() {
-				dirty = d
-			}
+			h.health[d] = &next
 		}
 		if len(write) > 0 {
 			if err := u.tx.MergeHealthDays(ctx, kind, write); err != nil {
 				return fmt.Errorf("store %s days: %w", kind, err)
 			}
-			if err := u.recountFrom(ctx, dirty); err != nil {
+			if _, err := u.recount(); err != nil {
 				return err
 			}
 		}
 		return u.advance(ctx, r, to)
 	})
-	return n, rejected, err
+	return n, rejected, warnings, err
+}
+
+// zoneWarnings says which days of [from, to] the provider recorded at
+// another UTC offset than that of the zone the person lived the day in, at
+// noon (a ring that travelled, or a profile zone that is wrong), as one
+// warning per run of days with the same offsets.
+func (h *history) zoneWarnings(kind DataKind, offsets map[civil.Date]int, from, to civil.Date) []SyncWarning {
+	type run struct {
+		from, to  civil.Date
+		ring, own int
+		zone      string
+	}
+	var runs []run
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		ring, ok := offsets[d]
+		if !ok {
+			continue
+		}
+		loc := h.locOn(d)
+		_, own := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, loc).Zone()
+		if ring == own {
+			continue
+		}
+		if n := len(runs); n > 0 && runs[n-1].to == d.AddDays(-1) && runs[n-1].ring == ring && runs[n-1].own == own && runs[n-1].zone == loc.String() {
+			runs[n-1].to = d
+			continue
+		}
+		runs = append(runs, run{from: d, to: d, ring: ring, own: own, zone: loc.String()})
+	}
+	out := make([]SyncWarning, 0, len(runs))
+	for _, r := range runs {
+		msg := fmt.Sprintf("The ring recorded %s at UTC%s, but you lived that day in %s (UTC%s); its %s data counts for the ring's day.",
+			r.from, utcOffset(r.ring), r.zone, utcOffset(r.own), kind)
+		if r.to != r.from {
+			msg = fmt.Sprintf("The ring recorded %s to %s at UTC%s, but you lived those days in %s (UTC%s); their %s data counts for the ring's days.",
+				r.from, r.to, utcOffset(r.ring), r.zone, utcOffset(r.own), kind)
+		}
+		out = append(out, SyncWarning{Kind: kind, Code: "zone_mismatch", From: r.from, To: r.to, Message: msg})
+	}
+	return out
+}
+
+// utcOffset writes an offset in seconds east as +hh:mm or -hh:mm.
+func utcOffset(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	return fmt.Sprintf("%s%02d:%02d", sign, sec/3600, sec%3600/60)
 }
 
 // safeID returns a provider's document id fit to show and log: at most 64

@@ -53,7 +53,7 @@ func TestSyncFirstTimeAndAgain(t *testing.T) {
 	res := mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{}))
 	// The samples of the current day after 10:00 are not measured yet.
 	const hrSamples = 29*20 + 7
-	want := lifeops.SyncResult{From: day(1), To: day(30), Errors: []lifeops.SyncError{}, Rejected: []lifeops.SyncRejection{},
+	want := lifeops.SyncResult{From: day(1), To: day(30), Errors: []lifeops.SyncError{}, Rejected: []lifeops.SyncRejection{}, Warnings: []lifeops.SyncWarning{},
 		Counts: map[lifeops.DataKind]int{"daily_sleep": 30, "daily_readiness": 30, "daily_activity": 30, "sleep": 30, "heartrate": hrSamples}}
 	for _, k := range []lifeops.DataKind{"daily_sleep", "daily_readiness", "daily_activity", "sleep", "heartrate"} {
 		want.Ranges = append(want.Ranges, lifeops.SyncRange{Kind: k, From: day(1), To: day(30)})
@@ -342,6 +342,38 @@ func TestSyncWorkKeepsManualEntries(t *testing.T) {
 	synced := mustOK[[]lifeops.WorkDay](t)(svc.WorkDays(ctx, u.ID, day(8), day(8)))
 	if len(synced) != 1 || synced[0].MeetingMinutes != nil || synced[0].BreakMinutes == nil || *synced[0].BreakMinutes != 0 {
 		t.Errorf("synced work day = %+v, want meetings nil and breaks 0", synced)
+	}
+}
+
+// TestSyncWarnsOfARingInAnotherZone: days the ring recorded at another
+// UTC offset than the person's zone gives them are stored as the ring's
+// days and reported, one warning per run of days.
+func TestSyncWarnsOfARingInAnotherZone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	loc := berlin(t)
+	b := setup(t, time.Date(2026, 3, 12, 10, 0, 0, 0, loc))
+	u := b.user(t)
+	fillSource(b.health, loc, day(7), day(12), 80)
+	// The ring travels to New York for the 8th and the 9th; the 10th is
+	// back in Berlin's offset, the 11th in summer time a fortnight early.
+	b.health.offsets = map[civil.Date]int{day(7): 3600, day(8): -5 * 3600, day(9): -5 * 3600, day(10): 3600, day(11): 7200}
+	res := mustOK[lifeops.SyncResult](t)(b.svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(7), To: day(12)}))
+	var got []string
+	for _, w := range res.Warnings {
+		if w.Kind == lifeops.KindDailySleep {
+			got = append(got, fmt.Sprintf("%s %s..%s %s", w.Code, w.From, w.To, w.Message))
+		}
+	}
+	want := []string{
+		"zone_mismatch 2026-03-08..2026-03-09 The ring recorded 2026-03-08 to 2026-03-09 at UTC-05:00, but you lived those days in Europe/Berlin (UTC+01:00); their daily_sleep data counts for the ring's days.",
+		"zone_mismatch 2026-03-11..2026-03-11 The ring recorded 2026-03-11 at UTC+02:00, but you lived that day in Europe/Berlin (UTC+01:00); its daily_sleep data counts for the ring's day.",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if days := mustOK[[]lifeops.HealthDay](t)(b.svc.HealthDays(ctx, u.ID, day(8), day(9))); len(days) != 2 || days[0].Sleep == nil {
+		t.Errorf("the days recorded in another zone were not stored: %+v", days)
 	}
 }
 

@@ -269,6 +269,7 @@ func collect[T any](ctx context.Context, s *oura.DocumentService[T], opts *oura.
 	batch.Documents = docs.list
 	for _, day := range slices.SortedFunc(mapKeys(latest), civil.Date.Compare) {
 		in := latest[day]
+		recordedAt(batch, day, in.at)
 		if in.score == nil {
 			continue
 		}
@@ -294,6 +295,7 @@ func (h *Source) activity(ctx context.Context, c *oura.Client, opts *oura.ListOp
 	batch.Documents = docs.list
 	for _, day := range slices.SortedFunc(mapKeys(latest), civil.Date.Compare) {
 		d := latest[day]
+		recordedAt(batch, day, d.Timestamp)
 		steps := d.Steps
 		batch.Days = append(batch.Days, lifeops.HealthDay{Date: day, Source: Provider,
 			Activity: providerScore(d.Score, d.Contributors), Steps: &steps})
@@ -326,6 +328,7 @@ func (h *Source) sleep(ctx context.Context, c *oura.Client, opts *oura.ListOptio
 	}
 	for _, day := range slices.SortedFunc(mapKeys(main), civil.Date.Compare) {
 		s := main[day]
+		recordedAt(batch, day, s.BedtimeEnd)
 		hd := lifeops.HealthDay{Date: day, Source: Provider,
 			TotalSleepSeconds: s.TotalSleepDuration, Efficiency: s.Efficiency, RestingHeartRate: s.LowestHeartRate, HRV: s.AverageHRV}
 		// A period that does not end after it begins, within a day, has no
@@ -337,6 +340,20 @@ func (h *Source) sleep(ctx context.Context, c *oura.Client, opts *oura.ListOptio
 		batch.Days = append(batch.Days, hd)
 	}
 	return nil
+}
+
+// recordedAt notes in batch the UTC offset at which Oura recorded day:
+// that of t, a time of one of the day's documents as Oura wrote it (with
+// the ring's offset then). A zero t says nothing.
+func recordedAt(batch *lifeops.HealthBatch, day civil.Date, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if batch.Offsets == nil {
+		batch.Offsets = map[civil.Date]int{}
+	}
+	_, off := t.Zone()
+	batch.Offsets[day] = off
 }
 
 // sleepLength orders sleep periods: total sleep, else time in bed.

@@ -177,6 +177,13 @@ func TestSource_DailyKinds(t *testing.T) {
 		}
 		// The walk lists every document of the range, so one missing
 		// from a later walk was deleted at Oura.
+		// Every day says at which offset Oura recorded it, from its
+		// documents' timestamps.
+		for _, d := range batch.Days {
+			if _, ok := batch.Offsets[d.Date]; !ok {
+				t.Errorf("%s %s: no offset recorded", kind, d.Date)
+			}
+		}
 		if batch.Provider != "oura" || !slices.Equal(batch.Complete, []string{string(kind)}) {
 			t.Errorf("%s batch says it is complete for %q of %q, want the kind's collection of oura", kind, batch.Complete, batch.Provider)
 		}
