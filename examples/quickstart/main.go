@@ -4,13 +4,14 @@
 // message, what is still to do, and the fortnight day by day. It needs no
 // server, no network and no configuration:
 //
-//	go run ./examples/quickstart [-db PATH | -memory]
+//	go run ./examples/quickstart [-db DSN | -memory]
 //
 // Flags:
 //
-//	-db PATH   keep the database in the SQLite file PATH (created and
-//	           migrated if new). Running again on the same file is safe:
-//	           every sample write is idempotent, so the output is the same.
+//	-db DSN    keep the data in the SQLite file DSN (created and migrated
+//	           if new), or in the Postgres database of a postgres:// DSN.
+//	           Running again on the same database is safe: every sample
+//	           write is idempotent, so the output is the same.
 //	-memory    use the in-memory store (lifeops/memstore) instead of SQLite.
 //
 // Without a flag the database is a new SQLite file in a temporary
@@ -62,7 +63,7 @@ type Main struct {
 	TempDir string
 }
 
-const usage = "usage: quickstart [-db PATH | -memory]"
+const usage = "usage: quickstart [-db DSN | -memory]"
 
 // Run runs the program with the command-line arguments args and returns
 // its exit status: 0, or 1 after printing the error.
@@ -85,7 +86,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed once, by Run
 	fs.Usage = func() {}
-	dbPath := fs.String("db", "", "keep the database in the SQLite file `PATH` (default: a temporary file removed at exit)")
+	dbPath := fs.String("db", "", "keep the data in the SQLite file or the postgres:// database `DSN` (default: a temporary SQLite file removed at exit)")
 	memory := fs.Bool("memory", false, "use the in-memory store instead of SQLite")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -143,7 +144,12 @@ func (m *Main) openStore(ctx context.Context, path string, memory bool) (lifeops
 	if len(applied) > 0 {
 		schema = fmt.Sprintf("%d %s applied", len(applied), plural(len(applied), "migration", "migrations"))
 	}
-	fmt.Fprintf(m.Stderr, "store: SQLite file %s (%s; %s)\n", path, schema, where)
+	if db.Dialect() == store.Postgres {
+		// The DSN may hold a password: it is not printed.
+		fmt.Fprintf(m.Stderr, "store: Postgres (%s; %s)\n", schema, where)
+	} else {
+		fmt.Fprintf(m.Stderr, "store: SQLite file %s (%s; %s)\n", path, schema, where)
+	}
 	return db, func() error { return errors.Join(db.Close(), removeDir()) }, nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/lifeops/lifeops/store/pgtest"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -43,6 +45,25 @@ func mustRun(t *testing.T, tmp string, args ...string) result {
 		t.Fatalf("quickstart %s: exit status %d, stderr:\n%s", strings.Join(args, " "), r.code, r.stderr)
 	}
 	return r
+}
+
+// TestQuickstartOnPostgres runs the program with a postgres:// DSN: it says
+// so (without printing the DSN, which may hold a password) and prints the
+// same report as on the embedded default.
+func TestQuickstartOnPostgres(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.Schema(t)
+	pg := mustRun(t, t.TempDir(), "-db", dsn)
+	if !regexp.MustCompile(`^store: Postgres \(\d+ migrations applied; kept after exit\)\n$`).MatchString(pg.stderr) {
+		t.Errorf("Postgres run: stderr = %q, want the backend and its migrations, no DSN", pg.stderr)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), pg.stdout); diff != "" {
+		t.Errorf("the report on Postgres differs from %s (-want +got):\n%s", golden, diff)
+	}
 }
 
 // TestQuickstart runs the program on the embedded SQLite default and on the
@@ -183,9 +204,9 @@ func TestErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"unknown flag", []string{"-x"}, "quickstart: flag provided but not defined: -x (usage: quickstart [-db PATH | -memory])\n"},
-		{"both stores", []string{"-memory", "-db", "x.db"}, "quickstart: -db and -memory exclude each other (usage: quickstart [-db PATH | -memory])\n"},
-		{"an argument", []string{"today"}, "quickstart: unexpected argument \"today\" (usage: quickstart [-db PATH | -memory])\n"},
+		{"unknown flag", []string{"-x"}, "quickstart: flag provided but not defined: -x (usage: quickstart [-db DSN | -memory])\n"},
+		{"both stores", []string{"-memory", "-db", "x.db"}, "quickstart: -db and -memory exclude each other (usage: quickstart [-db DSN | -memory])\n"},
+		{"an argument", []string{"today"}, "quickstart: unexpected argument \"today\" (usage: quickstart [-db DSN | -memory])\n"},
 		{"a file in a missing folder", []string{"-db", missing}, "quickstart: open " + missing + ": "},
 		{"a file that is not a database", []string{"-db", notDB}, "quickstart: open " + notDB + ": "},
 	}
@@ -211,7 +232,7 @@ func TestHelp(t *testing.T) {
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q; want 0 and nothing", r.code, r.stderr)
 	}
-	for _, want := range []string{"usage: quickstart [-db PATH | -memory]", "-db PATH", "-memory"} {
+	for _, want := range []string{"usage: quickstart [-db DSN | -memory]", "-db DSN", "-memory"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("usage %q does not mention %q", r.stdout, want)
 		}
