@@ -2,6 +2,7 @@ package score
 
 import (
 	"fmt"
+	"math/big"
 	"slices"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -149,36 +150,42 @@ func Compute(day Day, goals Goals) (Breakdown, error) {
 // compute is Compute for a day and goals already checked, the goals
 // resolved: Evaluate checks its goals once, not once a day.
 func compute(day Day, g Goals) Breakdown {
+	var present []domainMean
+	score := func(d Domain, cs []component) *DomainScore {
+		v, exact, contributors, ok := combine(cs)
+		if !ok {
+			return nil
+		}
+		s := &DomainScore{Domain: d, Value: v, Contributors: contributors}
+		present = append(present, domainMean{s, exact})
+		return s
+	}
 	b := Breakdown{
 		Date:     day.Date,
-		Sleep:    domain(DomainSleep, sleepComponents(day, g)),
-		Activity: domain(DomainActivity, activityComponents(day, g)),
-		WorkLife: domain(DomainWorkLife, workComponents(day, g)),
-		Habits:   domain(DomainHabits, habitComponents(day)),
-	}
-	var present []DomainScore
-	for _, d := range AllDomains() {
-		if s := b.Domain(d); s != nil {
-			present = append(present, *s)
-		}
+		Sleep:    score(DomainSleep, sleepComponents(day, g)),
+		Activity: score(DomainActivity, activityComponents(day, g)),
+		WorkLife: score(DomainWorkLife, workComponents(day, g)),
+		Habits:   score(DomainHabits, habitComponents(day)),
 	}
 	b.Life = life(present, *g.Weights)
 	return b
 }
 
-func domain(d Domain, cs []component) *DomainScore {
-	v, contributors, ok := combine(cs)
-	if !ok {
-		return nil
-	}
-	return &DomainScore{Domain: d, Value: v, Contributors: contributors}
+// domainMean is a domain's score with its exact value: the weighted mean of
+// its contributors' values, in tenths, before it was rounded.
+type domainMean struct {
+	score *DomainScore
+	exact *big.Rat
 }
 
 // Life computes the Life Score from the domain scores present on a day with
 // the given weights: the weighted mean of the domain values, the weights
-// re-normalised over the domains given, rounded by [Round]. Domains not
-// given are named in Missing. A weight of zero keeps a domain out of the
-// mean without calling it missing.
+// re-normalised over the domains given, computed exactly and rounded once by
+// [Round]. The values are taken exactly as given; [Compute] instead uses
+// each domain's exact mean, before its rounding, so Life over the rounded
+// scores of a [Breakdown] can differ from its Life Score by a tenth (see
+// [ScorePlaces]). Domains not given are named in Missing. A weight of zero
+// keeps a domain out of the mean without calling it missing.
 //
 // It returns a [*ValidationError] for bad weights ("weights", "weights.<d>"),
 // for an unknown or repeated domain ("domains[i].domain") and for a value
@@ -203,30 +210,36 @@ func Life(domains []DomainScore, w Weights) (LifeScore, error) {
 	if err := p.err(); err != nil {
 		return LifeScore{}, err
 	}
-	ordered := make([]DomainScore, 0, len(domains))
+	ordered := make([]domainMean, 0, len(domains))
 	for _, d := range AllDomains() {
-		for _, s := range domains {
-			if s.Domain == d {
-				ordered = append(ordered, s)
+		for i := range domains {
+			if s := &domains[i]; s.Domain == d {
+				ordered = append(ordered, domainMean{s, s.Value.Shift(ScorePlaces).Rat()})
 			}
 		}
 	}
 	return life(ordered, w), nil
 }
 
-// life assumes valid input, in domain order.
-func life(present []DomainScore, w Weights) LifeScore {
+// life assumes valid input, in domain order: the weighted mean of the
+// domains' exact values, rounded once.
+func life(present []domainMean, w Weights) LifeScore {
 	ls := LifeScore{Missing: []Domain{}, Contributors: []Contributor{}}
-	cs := make([]component, 0, len(present))
+	n := len(present)
+	names, shown := make([]string, 0, n), make([]decimal.Decimal, 0, n)
+	values, weights := make([]*big.Rat, 0, n), make([]int64, 0, n)
 	for _, d := range AllDomains() {
-		i := slices.IndexFunc(present, func(s DomainScore) bool { return s.Domain == d })
+		i := slices.IndexFunc(present, func(m domainMean) bool { return m.score.Domain == d })
 		if i < 0 {
 			ls.Missing = append(ls.Missing, d)
 			continue
 		}
-		cs = append(cs, component{name: string(d), value: Round(present[i].Value).Shift(ScorePlaces).IntPart(), weight: w.of(d).Shift(WeightPlaces).IntPart()})
+		names = append(names, string(d))
+		shown = append(shown, Round(present[i].score.Value))
+		values = append(values, present[i].exact)
+		weights = append(weights, w.of(d).Shift(WeightPlaces).IntPart())
 	}
-	v, contributors, ok := combine(cs)
+	v, contributors, ok := combineExact(names, shown, values, weights)
 	if ok {
 		ls.Value = decimal.NullDecimal{Decimal: v, Valid: true}
 		ls.Contributors = contributors

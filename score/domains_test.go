@@ -360,3 +360,56 @@ func TestRound(t *testing.T) {
 		}
 	}
 }
+
+// TestLifeScoreRoundsTheExactMean: the Life Score is the mean of the
+// domains' exact means, rounded once. Here they are 68.2857…, 70.48, 88.35
+// and 63.36, whose mean is 72.619, so the Life Score is 72.6; the mean of
+// the rounded scores (68.3, 70.5, 88.4, 63.4) would be 72.65, shown as 72.7.
+// The effects are the exact terms apportioned to add up to 72.6.
+func TestLifeScoreRoundsTheExactMean(t *testing.T) {
+	t.Parallel()
+	day := score.Day{Date: civil.D(2026, 3, 10),
+		Sleep:     &score.Sleep{Score: score.Int(70)},
+		Readiness: &score.Readiness{Score: score.Int(64)},
+		Activity:  &score.Activity{Score: score.Int(61), Steps: score.Int(6776)},
+		Work:      &score.Work{Minutes: 536},
+		Habits:    &score.Habits{Due: 3, Completed: 2, OnTime: score.Int(1)},
+	}
+	b, err := score.Compute(day, score.Goals{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	domains := map[string]string{}
+	for _, dom := range []*score.DomainScore{b.Sleep, b.Activity, b.WorkLife, b.Habits} {
+		domains[string(dom.Domain)] = dom.Value.String()
+	}
+	if diff := cmp.Diff(map[string]string{"sleep": "68.3", "activity": "70.5", "work_life": "88.4", "habits": "63.4"}, domains); diff != "" {
+		t.Errorf("domain scores (-want +got):\n%s", diff)
+	}
+	want := score.LifeScore{
+		Value: decimal.NewNullDecimal(d("72.6")),
+		Contributors: []score.Contributor{
+			// Exact terms 17.0714…, 17.62, 22.0875, 15.84: rounded down to
+			// 72.4, the two tenths missing go to work-life and sleep.
+			c("sleep", "68.3", "0.25", "17.1", ""),
+			c("activity", "70.5", "0.25", "17.6", ""),
+			c("work_life", "88.4", "0.25", "22.1", ""),
+			c("habits", "63.4", "0.25", "15.8", ""),
+		},
+		Missing: []score.Domain{},
+	}
+	if diff := cmp.Diff(want, b.Life, equateDecimal); diff != "" {
+		t.Errorf("Life Score (-want +got):\n%s", diff)
+	}
+	assertEffectsAddUp(t, b)
+
+	// Life takes the values it is given as exact: over the rounded scores
+	// it gives their mean, 72.65, rounded once.
+	got, err := score.Life([]score.DomainScore{*b.Sleep, *b.Activity, *b.WorkLife, *b.Habits}, score.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Value.Decimal.Equal(d("72.7")) {
+		t.Errorf("Life over the rounded scores = %s, want 72.7", got.Value.Decimal)
+	}
+}

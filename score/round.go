@@ -1,6 +1,7 @@
 package score
 
 import (
+	"math/big"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -8,12 +9,24 @@ import (
 
 // The rounding rule, in one place. Every score and contributor value the
 // package returns is rounded to ScorePlaces decimal places, half away from
-// zero (so 72.25 shows as 72.3 and 72.24 as 72.2). A score is the weighted
-// mean of its contributors' rounded values, computed exactly and rounded
-// once, at the end; contributor effects are rounded down and the tenths
-// still missing go to the largest remainders, so the effects add up exactly
-// to the rounded score. Shown weights are apportioned the same way, so they
-// add up to exactly 1.
+// zero (so 72.25 shows as 72.3 and 72.24 as 72.2), and every score is
+// rounded exactly once, from an exactly computed mean:
+//
+//   - a contributor's value is a measurement against a goal (7h 13m of 8h
+//     is 90.2), rounded to a tenth when it is measured; that tenth is the
+//     value shown and the value its domain uses;
+//   - a domain's score is the weighted mean of its contributors' values,
+//     computed exactly and rounded once;
+//   - the Life Score is the weighted mean of the domains' exact means (not
+//     of their rounded scores), computed exactly and rounded once, so
+//     domains of 80.04, 70.04 and 60.04 give 70.0 (their rounded 80, 70 and
+//     60 would too), and domains whose exact mean is 72.619 give 72.6 even
+//     when their rounded scores average 72.7.
+//
+// Contributor effects are the exact weighted terms of the mean, rounded
+// down, with the tenths still missing handed to the largest remainders, so
+// the effects add up exactly to the rounded score. Shown weights are
+// apportioned the same way, so they add up to exactly 1.
 const ScorePlaces = 1
 
 // WeightPlaces is the number of decimal places of a contributor's Weight as
@@ -58,15 +71,16 @@ type component struct {
 }
 
 // combine turns weighted components into a score and contributors under the
-// rounding rule. It reports false when the weights sum to zero.
-func combine(cs []component) (decimal.Decimal, []Contributor, bool) {
+// rounding rule, and returns the exact mean (in tenths) beside the rounded
+// score. It reports false when the weights sum to zero.
+func combine(cs []component) (decimal.Decimal, *big.Rat, []Contributor, bool) {
 	var total, sum int64
 	for _, c := range cs {
 		total += c.weight
 		sum += c.weight * c.value
 	}
 	if total <= 0 {
-		return decimal.Decimal{}, nil, false
+		return decimal.Decimal{}, nil, nil, false
 	}
 	score := divRound(sum, total)
 	effects := make([]int64, len(cs))
@@ -88,7 +102,79 @@ func combine(cs []component) (decimal.Decimal, []Contributor, bool) {
 			Parts:  c.parts,
 		}
 	}
+	return fromTenths(score), big.NewRat(sum, total), out, true
+}
+
+// combineExact is combine for components whose values are exact fractions
+// of tenths: the weighted mean is computed exactly, rounded once, and the
+// effects are the exact weighted terms apportioned to add up to it. values
+// and weights are parallel; shown are the contributor values to display.
+func combineExact(names []string, shown []decimal.Decimal, values []*big.Rat, weights []int64) (decimal.Decimal, []Contributor, bool) {
+	var total int64
+	for _, w := range weights {
+		total += w
+	}
+	if total <= 0 {
+		return decimal.Decimal{}, nil, false
+	}
+	// Each term is weight × value / total tenths; write them all over one
+	// denominator so that the apportioning works on integers.
+	den := big.NewInt(total)
+	for _, v := range values {
+		den.Mul(den, v.Denom())
+	}
+	terms := make([]*big.Int, len(values))
+	sum := new(big.Int)
+	for i, v := range values {
+		t := new(big.Int).Mul(v.Num(), big.NewInt(weights[i]))
+		t.Mul(t, new(big.Int).Quo(den, new(big.Int).Mul(v.Denom(), big.NewInt(total))))
+		terms[i] = t
+		sum.Add(sum, t)
+	}
+	score := roundRatio(sum, den)
+	effects := apportionBig(terms, den, score)
+	shares := make([]int64, len(weights))
+	for i, w := range weights {
+		shares[i] = w * 10000
+	}
+	shares = apportion(shares, total, 10000)
+	out := make([]Contributor, len(values))
+	for i := range values {
+		out[i] = Contributor{
+			Name:   names[i],
+			Value:  shown[i],
+			Weight: decimal.New(shares[i], -WeightPlaces),
+			Effect: fromTenths(effects[i]),
+		}
+	}
 	return fromTenths(score), out, true
+}
+
+// roundRatio returns n/d rounded half away from zero, for n ≥ 0 and d > 0.
+func roundRatio(n, d *big.Int) int64 {
+	q := new(big.Int).Mul(n, big.NewInt(2))
+	q.Add(q, d)
+	q.Quo(q, new(big.Int).Mul(d, big.NewInt(2)))
+	return q.Int64()
+}
+
+// apportionBig is apportion for big numerators over one denominator d: each
+// n/d rounded down, the units still missing to reach sum handed to the
+// largest remainders, the earlier one first on a tie.
+func apportionBig(ns []*big.Int, d *big.Int, sum int64) []int64 {
+	out := make([]int64, len(ns))
+	rems := make([]*big.Int, len(ns))
+	order := make([]int, len(ns))
+	for i, n := range ns {
+		q, r := new(big.Int).QuoRem(n, d, new(big.Int))
+		out[i], rems[i], order[i] = q.Int64(), r, i
+		sum -= out[i]
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return -rems[a].Cmp(rems[b]) })
+	for k := 0; int64(k) < sum && k < len(order); k++ {
+		out[order[k]]++
+	}
+	return out
 }
 
 // apportion divides each of ns by total, rounding down, and hands the units
