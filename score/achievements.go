@@ -25,14 +25,14 @@ const (
 	mCompletions     measure = iota // items completed, in total
 	mDayGoalStreak                  // longest day-goal streak
 	mPerfectDays                    // perfect days, in total
-	mPerfectRun                     // perfect days in a row (days with nothing due are neutral)
-	mSleep85Run                     // ring sleep score ≥ 85 in a row (days without one are neutral)
+	mPerfectRun                     // perfect days in a row (days with nothing due are passed over)
+	mSleep85Run                     // ring sleep score ≥ 85 in a row (nights without one are passed over)
 	mSleepGoalDays                  // days asleep at least the sleep goal
 	mSteps10kDays                   // days with 10,000 steps or more
 	mMaxSteps                       // most steps in a day
 	mLevel                          // level reached
 	mMaxLife                        // best Life Score (whole points)
-	mWorkLife80Run                  // work-life ≥ 80 in a row (days without work data are neutral)
+	mWorkLife80Run                  // work-life ≥ 80 on work days in a row (days without work data are passed over)
 	mFullPictureDays                // days with all four domains scored
 )
 
@@ -53,9 +53,9 @@ func catalog() []rule {
 		a("streak_30", "Thirty days", "Meet the day goal 30 days in a row.", 30, mDayGoalStreak),
 		a("streak_100", "Centurion", "Meet the day goal 100 days in a row.", 100, mDayGoalStreak),
 		a("perfect_day", "Perfect day", "Complete every item due on a day (skips aside).", 1, mPerfectDays),
-		a("perfect_week", "Perfect week", "Have 7 perfect days in a row.", 7, mPerfectRun),
+		a("perfect_week", "Perfect week", "Have 7 perfect days in a row; days with nothing due are passed over.", 7, mPerfectRun),
 		a("perfect_days_30", "Thirty perfect days", "Have 30 perfect days in all.", 30, mPerfectDays),
-		a("sleep_85_week", "Rested week", "Get a sleep score of 85 or more 7 days in a row.", 7, mSleep85Run),
+		a("sleep_85_week", "Rested week", "Get a sleep score of 85 or more on 7 nights in a row; nights without a score are passed over.", 7, mSleep85Run),
 		a("sleep_goal_10", "Sleep keeper", "Sleep at least your sleep goal on 10 nights.", 10, mSleepGoalDays),
 		a("steps_10k_30", "Walker", "Walk 10,000 steps on 30 days.", 30, mSteps10kDays),
 		a("steps_20k", "Long walk", "Walk 20,000 steps in one day.", 20000, mMaxSteps),
@@ -63,7 +63,7 @@ func catalog() []rule {
 		a("level_10", "Level 10", "Reach level 10.", 10, mLevel),
 		a("level_25", "Level 25", "Reach level 25.", 25, mLevel),
 		a("life_score_90", "Thriving", "Reach a Life Score of 90.", 90, mMaxLife),
-		a("balanced_week", "Balanced week", "Keep work-life at 80 or more 7 days in a row.", 7, mWorkLife80Run),
+		a("balanced_week", "Balanced week", "Keep work-life at 80 or more on 7 work days in a row; days without work are passed over.", 7, mWorkLife80Run),
 		a("full_picture_30", "Full picture", "Have all four domains scored on 30 days.", 30, mFullPictureDays),
 	}
 }
@@ -261,13 +261,13 @@ type Tally struct {
 	// FullPictureDays counts the days with all four domains scored.
 	FullPictureDays int `json:"full_picture_days"`
 	// PerfectRun follows perfect days in a row; days with nothing counted
-	// due are neutral.
+	// due are passed over.
 	PerfectRun Run `json:"perfect_run"`
-	// Sleep85Run follows days in a row with a ring sleep score of 85 or
-	// more; days without one are neutral.
+	// Sleep85Run follows nights in a row with a ring sleep score of 85 or
+	// more; nights without one are passed over.
 	Sleep85Run Run `json:"sleep_85_run"`
-	// WorkLife80Run follows days in a row with a work-life score of 80 or
-	// more; days without work data are neutral.
+	// WorkLife80Run follows work days in a row with a work-life score of 80
+	// or more; days without work data are passed over.
 	WorkLife80Run Run `json:"work_life_80_run"`
 	// DayGoal is the day-goal streak (see [DayGoalStatus]).
 	DayGoal StreakState `json:"day_goal"`
@@ -278,7 +278,10 @@ type Tally struct {
 	Level int `json:"level"`
 }
 
-// Run follows a run of days in a row.
+// Run follows a run of days in a row. A neutral day is passed over,
+// neither extending nor breaking the run, and every catalog description of
+// a run names the days it passes over ("work days in a row; days without
+// work are passed over"), so the words and the count agree.
 type Run struct {
 	// Current is the length of the running run.
 	Current int `json:"current"`

@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -285,5 +286,89 @@ func TestEvaluateUsesTheGoals(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-from Compute and DayGoalStatus +from Evaluate):\n%s", diff)
+	}
+}
+
+// TestRunAchievementsCountWhatTheySay: each "in a row" achievement passes
+// over the days its description names, and only those. A run of seven
+// qualifying days unlocks it with no gap and across a gap of passed-over
+// days; a day that does not qualify inside the gap breaks it.
+func TestRunAchievementsCountWhatTheySay(t *testing.T) {
+	t.Parallel()
+	mar := func(d int) civil.Date { return civil.D(2026, 3, d) }
+	workDay := func(d, minutes int) score.Day {
+		return score.Day{Date: mar(d), Work: &score.Work{Minutes: minutes}}
+	}
+	sleepDay := func(d, s int) score.Day { return score.Day{Date: mar(d), Sleep: &score.Sleep{Score: score.Int(s)}} }
+	habitDay := func(d, due, done int) score.Day {
+		return score.Day{Date: mar(d), Habits: &score.Habits{Due: due, Completed: done}}
+	}
+	// runOf returns seven qualifying days from the 2nd (Monday), with the
+	// days in gap (numbers of March) given by between instead.
+	runOf := func(good func(d int) score.Day, gap []int, between func(d int) score.Day) []score.Day {
+		var out []score.Day
+		for d, n := 2, 0; n < 7; d++ {
+			if slices.Contains(gap, d) {
+				if between != nil {
+					out = append(out, between(d))
+				}
+				continue
+			}
+			out = append(out, good(d))
+			n++
+		}
+		return out
+	}
+	weekend := []int{7, 8} // Saturday and Sunday
+	tests := []struct {
+		code, description string
+		good              func(d int) score.Day
+		passed, breaks    func(d int) score.Day // a day passed over; a day that breaks the run
+	}{
+		{"balanced_week", "Keep work-life at 80 or more on 7 work days in a row; days without work are passed over.",
+			func(d int) score.Day { return workDay(d, 480) },
+			func(d int) score.Day { return score.Day{Date: mar(d), Sleep: &score.Sleep{Score: score.Int(80)}} },
+			func(d int) score.Day { return workDay(d, 660) }},
+		{"sleep_85_week", "Get a sleep score of 85 or more on 7 nights in a row; nights without a score are passed over.",
+			func(d int) score.Day { return sleepDay(d, 88) },
+			func(d int) score.Day {
+				return score.Day{Date: mar(d), Activity: &score.Activity{Steps: score.Int(4000)}}
+			},
+			func(d int) score.Day { return sleepDay(d, 84) }},
+		{"perfect_week", "Have 7 perfect days in a row; days with nothing due are passed over.",
+			func(d int) score.Day { return habitDay(d, 2, 2) },
+			func(d int) score.Day { return habitDay(d, 0, 0) },
+			func(d int) score.Day { return habitDay(d, 2, 1) }},
+	}
+	catalog := map[string]string{}
+	for _, a := range score.Catalog() {
+		catalog[a.Code] = a.Description
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			t.Parallel()
+			if got := catalog[tt.code]; got != tt.description {
+				t.Errorf("description = %q, want %q", got, tt.description)
+			}
+			histories := []struct {
+				name string
+				days []score.Day
+				want state
+			}{
+				{"no gap", runOf(tt.good, nil, nil), state{7, "2026-03-08"}},
+				{"a gap of days with no record", runOf(tt.good, weekend, nil), state{7, "2026-03-10"}},
+				{"a gap of days passed over", runOf(tt.good, weekend, tt.passed), state{7, "2026-03-10"}},
+				{"a day that breaks the run", runOf(tt.good, []int{5}, tt.breaks), state{4, ""}},
+			}
+			for _, h := range histories {
+				ev, err := score.Evaluate(score.History{Days: h.days, AsOf: mar(12)}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(map[string]state{tt.code: h.want}, states(ev, tt.code)); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", h.name, diff)
+				}
+			}
+		})
 	}
 }
