@@ -32,7 +32,7 @@ func benchHistory(b *testing.B, days int, rule string) (*bundle, uuid.UUID, civi
 	if rule != "" {
 		it, err := bn.svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{
 			Title: "Ruled", Kind: timeline.KindWorkout,
-			Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: first, RRule: rule, WeekStart: time.Monday},
+			Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: first, RRule: rule},
 			Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 19}}, DurationMinutes: 45,
 		}})
 		if err != nil {

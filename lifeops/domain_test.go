@@ -267,7 +267,7 @@ func validItem() lifeops.Item {
 	return lifeops.Item{
 		Item: timeline.Item{
 			ID: uuid.MustParse("00000000-0000-4000-8000-0000000000aa"), Title: "Stretch", Kind: timeline.KindRoutine,
-			Schedule:      timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Friday}, WeekStart: time.Monday},
+			Schedule:      timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Friday}},
 			Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
 			OffsetMinutes: 20, DurationMinutes: 10, XP: &xp, Missed: timeline.MissedCarryOver,
 		},

@@ -32,7 +32,7 @@ func TestRuleItemsOverHistory(t *testing.T) {
 	rule := func(title, src string, start civil.Date, at int) lifeops.Item {
 		return mustOK[lifeops.Item](t)(b.svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{
 			Title: title, Kind: timeline.KindHabit,
-			Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: start, RRule: src, WeekStart: time.Monday},
+			Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: start, RRule: src},
 			Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: at}}, DurationMinutes: 30,
 		}}))
 	}

@@ -169,7 +169,7 @@ func (b *bundle) item(t testing.TB, userID uuid.UUID, title string, at civil.Clo
 	t.Helper()
 	it, err := b.svc.CreateItem(context.Background(), userID, lifeops.Item{Item: timeline.Item{
 		Title: title, Kind: timeline.KindHabit,
-		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: time.Monday},
+		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
 		Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: at}, DurationMinutes: 15,
 	}})
 	if err != nil {

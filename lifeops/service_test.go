@@ -300,7 +300,7 @@ func TestOccurrenceRules(t *testing.T) {
 	u, other := b.user(t), b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
 	weekly := mustOK[lifeops.Item](t)(b.svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{Title: "Review", Kind: timeline.KindTask,
-		Schedule: timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Friday}, WeekStart: time.Monday},
+		Schedule: timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Friday}},
 		Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 16}}}}))
 
 	tests := []struct {
@@ -588,7 +588,7 @@ func TestTodayScoresEveryDomain(t *testing.T) {
 	b.clock.Set(time.Date(2026, 3, 10, 19, 0, 0, 0, loc))
 	mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(10), WorkMinutes: 510, AfterHoursMinutes: 20}))
 	wakeItem := mustOK[lifeops.Item](t)(b.svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{Title: "Water", Kind: timeline.KindHabit,
-		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: time.Monday},
+		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
 		Anchor:   timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 10}}))
 	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
 

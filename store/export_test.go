@@ -78,7 +78,7 @@ func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
 	it := lifeops.Item{
 		Item: timeline.Item{
 			ID: uuid.New(), Title: "Stretch", Kind: timeline.KindRoutine,
-			Schedule:      timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Friday}, WeekStart: time.Monday},
+			Schedule:      timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Friday}},
 			Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
 			OffsetMinutes: 15, DurationMinutes: 10,
 		},

@@ -24,7 +24,7 @@ func calendarSchedules() []timeline.Schedule {
 		{Type: timeline.ScheduleDaily, StartDate: start},
 		{Type: timeline.ScheduleWeekdays},
 		{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Saturday, time.Tuesday}},
-		{Type: timeline.ScheduleWeekly, Interval: 3, StartDate: start, WeekStart: time.Sunday, Days: []time.Weekday{time.Sunday, time.Wednesday}},
+		{Type: timeline.ScheduleWeekly, Interval: 3, StartDate: start, WeekStart: timeline.WeekStartOn(time.Sunday), Days: []time.Weekday{time.Sunday, time.Wednesday}},
 		{Type: timeline.ScheduleOnce, Date: d("2024-07-04")},
 		{Type: timeline.ScheduleEveryNDays, Interval: 17, StartDate: start},
 		{Type: timeline.ScheduleMonthly, DayOfMonth: 31},

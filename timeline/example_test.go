@@ -224,7 +224,7 @@ func ExampleEvent_Validate() {
 
 func ExampleSchedule_MarshalJSON() {
 	b, _ := json.Marshal(timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: civil.D(2025, 1, 6),
-		WeekStart: time.Monday, Days: []time.Weekday{time.Tuesday, time.Thursday}})
+		Days: []time.Weekday{time.Tuesday, time.Thursday}})
 	fmt.Println(string(b))
 	// Output: {"type":"weekly","days":["tue","thu"],"interval":2,"start_date":"2025-01-06","week_start":"mon"}
 }
@@ -232,4 +232,19 @@ func ExampleSchedule_MarshalJSON() {
 func ExampleAnchor_Validate() {
 	fmt.Println(timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 25}}.Validate())
 	// Output: timeline: anchor.time: 25:00 is not a time of day
+}
+
+func ExampleWeekStartOn() {
+	// Every other Sunday, counting weeks that begin on Sunday; a schedule
+	// without a WeekStart counts weeks from Monday, as iCalendar does.
+	s := timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: civil.D(1997, 8, 5),
+		Days: []time.Weekday{time.Sunday}, WeekStart: timeline.WeekStartOn(time.Sunday)}
+	next, _ := s.NextDue(civil.D(1997, 8, 5))
+	fmt.Println(s.WeekStart, next)
+	s.WeekStart = timeline.WeekStart{}
+	next, _ = s.NextDue(civil.D(1997, 8, 5))
+	fmt.Println(s.WeekStart, next)
+	// Output:
+	// Sunday 1997-08-17
+	// Monday 1997-08-10
 }

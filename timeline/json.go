@@ -50,8 +50,8 @@ func (s Schedule) MarshalJSON() ([]byte, error) {
 	if !s.StartDate.IsZero() {
 		w.StartDate = s.StartDate.String()
 	}
-	if s.Type == ScheduleWeekly && s.interval() > 1 {
-		w.WeekStart = weekdayName(s.WeekStart)
+	if (s.Type == ScheduleWeekly && s.interval() > 1) || s.WeekStart != (WeekStart{}) {
+		w.WeekStart = weekdayName(s.WeekStart.Weekday())
 	}
 	if s.Week != 0 {
 		w.Weekday = weekdayName(s.Weekday)
@@ -76,7 +76,6 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 		Week:       w.Week,
 		Month:      time.Month(w.Month),
 		RRule:      w.RRule,
-		WeekStart:  time.Monday,
 	}
 	var p problems
 	for _, name := range w.Days {
@@ -93,9 +92,9 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 	out.Date = parseDateField(&p, "schedule.date", w.Date)
 	out.StartDate = parseDateField(&p, "schedule.start_date", w.StartDate)
 	// Sunday is the zero time.Weekday, so a Schedule cannot show that
-	// week_start or weekday was given as "sun"; the wire form can, and a
-	// field the kind does not use is refused here as Validate refuses the
-	// other days.
+	// weekday was given as "sun"; the wire form can, and a field the kind
+	// does not use is refused here as Validate refuses the other days.
+	// week_start is refused here too, for the same message.
 	if w.WeekStart != "" {
 		d, ok := parseWeekdayName(w.WeekStart)
 		switch {
@@ -104,7 +103,7 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 		case out.Type != ScheduleWeekly && d != time.Monday:
 			p.add("schedule.week_start", "a %s schedule does not use week_start", out.Type)
 		}
-		out.WeekStart = d
+		out.WeekStart = WeekStartOn(d)
 	}
 	if w.Weekday != "" {
 		d, ok := parseWeekdayName(w.Weekday)

@@ -727,7 +727,7 @@ func asBuiltin(r *Rule, start civil.Date, days []time.Weekday) (Schedule, bool) 
 				}
 			}
 		}
-		return Schedule{Type: ScheduleWeekly, Interval: n, StartDate: start, Days: days, WeekStart: time.Weekday((r.wkstDay() + 1) % 7)}, true
+		return Schedule{Type: ScheduleWeekly, Interval: n, StartDate: start, Days: days, WeekStart: WeekStartOn(time.Weekday((r.wkstDay() + 1) % 7))}, true
 	case rrule.MONTHLY:
 		if len(o.Bymonth) > 0 {
 			return Schedule{}, false

@@ -19,7 +19,7 @@ const (
 	ScheduleWeekdays ScheduleType = "weekdays"
 	// ScheduleWeekly is due on the weekdays in Days; with Interval N > 1 it
 	// is due only every N-th week, counted in weeks that begin on WeekStart
-	// from the week that holds StartDate.
+	// (Monday unless set) from the week that holds StartDate.
 	ScheduleWeekly ScheduleType = "weekly"
 	// ScheduleOnce is due on Date only.
 	ScheduleOnce ScheduleType = "once"
@@ -48,6 +48,44 @@ const (
 	ScheduleRRule ScheduleType = "rrule"
 )
 
+// WeekStart is the day a week begins on, for a weekly schedule that counts
+// weeks. Its zero value is Monday, the week start of iCalendar (WKST=MO) and
+// of the JSON form, so a Schedule written as a Go literal without one means
+// what the same schedule decoded from JSON means. [WeekStartOn] makes any
+// other.
+type WeekStart struct {
+	// off is the number of days after Monday (0 to 6), or, for a value that
+	// is not a weekday, that value plus badWeekStart.
+	off int16
+}
+
+const badWeekStart = 100
+
+// WeekStartOn returns the week start d. A d that is not a weekday (0 to 6)
+// gives a WeekStart that [Schedule.Validate] refuses.
+func WeekStartOn(d time.Weekday) WeekStart {
+	if d < time.Sunday || d > time.Saturday {
+		return WeekStart{off: int16(d) + badWeekStart}
+	}
+	return WeekStart{off: int16(floorMod(int(d)-int(time.Monday), 7))}
+}
+
+// Weekday returns the day the week begins on.
+func (w WeekStart) Weekday() time.Weekday {
+	if !w.valid() {
+		return time.Weekday(w.off - badWeekStart)
+	}
+	return time.Weekday((int(w.off) + int(time.Monday)) % 7)
+}
+
+// String returns the weekday's name, "Monday" for the zero value.
+func (w WeekStart) String() string { return w.Weekday().String() }
+
+// Equal reports whether w and o are the same week start.
+func (w WeekStart) Equal(o WeekStart) bool { return w == o }
+
+func (w WeekStart) valid() bool { return w.off >= 0 && w.off < 7 }
+
 // MaxInterval is the largest Interval a schedule accepts.
 const MaxInterval = 1000
 
@@ -75,9 +113,9 @@ type Schedule struct {
 	// optional lower bound.
 	StartDate civil.Date
 	// WeekStart is the first day of the week when weekly counts weeks
-	// (Interval > 1). The JSON form defaults to Monday, as iCalendar does; a
-	// Go literal must set it, because the zero time.Weekday is Sunday.
-	WeekStart time.Weekday
+	// (Interval > 1). Its zero value is Monday, as in iCalendar and the JSON
+	// form; [WeekStartOn] sets another day.
+	WeekStart WeekStart
 	// DayOfMonth is a day of the month for monthly and yearly: 1 to 31, or
 	// -1 to -31 counted from the month's end (-1 is the last day).
 	DayOfMonth int
@@ -130,7 +168,7 @@ var scheduleFields = [...]struct {
 }
 
 // fieldsSet returns the bits of the optional fields that hold a value. A
-// WeekStart of Monday, the JSON default, counts as unset.
+// WeekStart of Monday, the zero value, counts as unset.
 func (s *Schedule) fieldsSet() int {
 	set := 0
 	if len(s.Days) > 0 {
@@ -160,7 +198,7 @@ func (s *Schedule) fieldsSet() int {
 	if s.RRule != "" {
 		set |= fRRule
 	}
-	if s.WeekStart != 0 && s.WeekStart != time.Monday {
+	if s.WeekStart != (WeekStart{}) {
 		set |= fWeekStart
 	}
 	return set
@@ -191,8 +229,8 @@ func (s *Schedule) check(p *problems, probe bool) {
 			seen |= 1 << d
 		}
 		s.validateInterval(p, false)
-		if s.WeekStart < time.Sunday || s.WeekStart > time.Saturday {
-			p.add("schedule.week_start", "%d is not a weekday", int(s.WeekStart))
+		if !s.WeekStart.valid() {
+			p.add("schedule.week_start", "%d is not a weekday", int(s.WeekStart.Weekday()))
 		}
 	case ScheduleOnce:
 		uses = fDate
@@ -369,7 +407,7 @@ func (s *Schedule) dueOnDay(c calDay) bool {
 			return false
 		}
 		n := s.interval()
-		return n == 1 || floorMod(weekIndex(c, s.StartDate, s.WeekStart), n) == 0
+		return n == 1 || floorMod(weekIndex(c, s.StartDate, s.WeekStart.Weekday()), n) == 0
 	case ScheduleOnce:
 		return d == s.Date
 	case ScheduleEveryNDays:
@@ -495,8 +533,9 @@ func (s *Schedule) nextBuiltin(lo civil.Date) (civil.Date, bool) {
 		}
 		// Finish lo's week if it is an active one, then jump to the first
 		// day of the next active week and scan it.
-		wi := weekIndex(calDayOf(lo), s.StartDate, s.WeekStart)
-		weekFirst := lo.AddDays(-floorMod(int(lo.Weekday())-int(s.WeekStart), 7))
+		ws := s.WeekStart.Weekday()
+		wi := weekIndex(calDayOf(lo), s.StartDate, ws)
+		weekFirst := lo.AddDays(-floorMod(int(lo.Weekday())-int(ws), 7))
 		if floorMod(wi, n) == 0 {
 			for d := lo; d.Sub(weekFirst) < 7; d = d.AddDays(1) {
 				if hasDay(s.Days, d.Weekday()) {

@@ -1,6 +1,7 @@
 package timeline_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -40,9 +41,9 @@ func TestScheduleDueOn(t *testing.T) {
 			[]string{"2025-11-28", "2025-12-01", "2025-12-02"}},
 		{"weekly mon thu", timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Thursday}}, "2025-12-01", "2025-12-14",
 			[]string{"2025-12-01", "2025-12-04", "2025-12-08", "2025-12-11"}},
-		{"every 2 weeks tue sun, week starts monday", timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("1997-08-05"), WeekStart: time.Monday, Days: []time.Weekday{time.Tuesday, time.Sunday}}, "1997-08-01", "1997-08-31",
+		{"every 2 weeks tue sun, week starts monday", timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("1997-08-05"), Days: []time.Weekday{time.Tuesday, time.Sunday}}, "1997-08-01", "1997-08-31",
 			[]string{"1997-08-05", "1997-08-10", "1997-08-19", "1997-08-24"}},
-		{"every 2 weeks tue sun, week starts sunday", timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("1997-08-05"), WeekStart: time.Sunday, Days: []time.Weekday{time.Tuesday, time.Sunday}}, "1997-08-01", "1997-08-31",
+		{"every 2 weeks tue sun, week starts sunday", timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("1997-08-05"), WeekStart: timeline.WeekStartOn(time.Sunday), Days: []time.Weekday{time.Tuesday, time.Sunday}}, "1997-08-01", "1997-08-31",
 			[]string{"1997-08-05", "1997-08-17", "1997-08-19", "1997-08-31"}},
 		{"once", timeline.Schedule{Type: timeline.ScheduleOnce, Date: d("2025-02-28")}, "2025-02-27", "2025-03-01",
 			[]string{"2025-02-28"}},
@@ -102,8 +103,8 @@ func TestNextDueAgreesWithDueOn(t *testing.T) {
 		{Type: timeline.ScheduleDaily, StartDate: d("2024-01-03")},
 		{Type: timeline.ScheduleWeekdays},
 		{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Saturday}},
-		{Type: timeline.ScheduleWeekly, Interval: 3, StartDate: d("2024-02-14"), WeekStart: time.Sunday, Days: []time.Weekday{time.Sunday, time.Wednesday}},
-		{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("2024-02-14"), WeekStart: time.Monday, Days: []time.Weekday{time.Monday}},
+		{Type: timeline.ScheduleWeekly, Interval: 3, StartDate: d("2024-02-14"), WeekStart: timeline.WeekStartOn(time.Sunday), Days: []time.Weekday{time.Sunday, time.Wednesday}},
+		{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("2024-02-14"), Days: []time.Weekday{time.Monday}},
 		{Type: timeline.ScheduleOnce, Date: d("2024-07-04")},
 		{Type: timeline.ScheduleEveryNDays, Interval: 17, StartDate: d("2024-01-09")},
 		{Type: timeline.ScheduleMonthly, DayOfMonth: 31},
@@ -223,5 +224,39 @@ func TestInvalidScheduleIsNeverDue(t *testing.T) {
 	}
 	if (timeline.Schedule{Type: timeline.ScheduleDaily}).DueOn(civil.D(2025, 2, 30)) {
 		t.Error("due on a date that does not exist")
+	}
+}
+
+// TestWeekStartZeroIsMonday: a Go literal without a WeekStart means what
+// the same schedule decoded from JSON without "week_start" means, Monday as
+// in iCalendar, so both are due on the RFC 5545 WKST=MO dates.
+func TestWeekStartZeroIsMonday(t *testing.T) {
+	t.Parallel()
+	literal := timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("1997-08-05"), Days: []time.Weekday{time.Tuesday, time.Sunday}}
+	var decoded timeline.Schedule
+	if err := json.Unmarshal([]byte(`{"type":"weekly","interval":2,"start_date":"1997-08-05","days":["tue","sun"]}`), &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(literal, decoded); diff != "" {
+		t.Errorf("literal and decoded schedules differ (-literal +decoded):\n%s", diff)
+	}
+	want := []string{"1997-08-05", "1997-08-10", "1997-08-19", "1997-08-24"}
+	for name, s := range map[string]timeline.Schedule{"literal": literal, "decoded": decoded} {
+		if diff := cmp.Diff(want, dueDates(s, d("1997-08-01"), d("1997-08-31"))); diff != "" {
+			t.Errorf("%s: due dates (-want +got):\n%s", name, diff)
+		}
+	}
+	if got := (timeline.WeekStart{}).Weekday(); got != time.Monday {
+		t.Errorf("zero WeekStart is %s, want Monday", got)
+	}
+	for wd := time.Sunday; wd <= time.Saturday; wd++ {
+		if got := timeline.WeekStartOn(wd).Weekday(); got != wd {
+			t.Errorf("WeekStartOn(%s).Weekday() = %s", wd, got)
+		}
+	}
+	bad := timeline.Schedule{Type: timeline.ScheduleWeekly, Interval: 2, StartDate: d("1997-08-05"), Days: []time.Weekday{time.Tuesday}, WeekStart: timeline.WeekStartOn(9)}
+	var ve *timeline.ValidationError
+	if err := bad.Validate(); !errors.As(err, &ve) || ve.Field != "schedule.week_start" {
+		t.Errorf("Validate of week start 9 = %v, want an error for schedule.week_start", err)
 	}
 }

@@ -51,7 +51,7 @@ type sampleItem struct {
 }
 
 func sampleItems() []sampleItem {
-	daily := timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: time.Monday}
+	daily := timeline.Schedule{Type: timeline.ScheduleDaily}
 	return []sampleItem{
 		{item: lifeops.Item{Item: timeline.Item{ID: uuid.MustParse("09d311a3-fedd-432f-92a3-51d91db6b2ee"),
 			Title: "Glass of water", Kind: timeline.KindHabit, Schedule: daily,
@@ -61,7 +61,7 @@ func sampleItems() []sampleItem {
 			Anchor: timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 20, DurationMinutes: 15}}, delay: 5},
 		{item: lifeops.Item{Item: timeline.Item{ID: uuid.MustParse("1d6528fa-a094-4f7d-a0e4-fcdf8a2aecb7"),
 			Title: "Deep work block", Kind: timeline.KindTask,
-			Schedule: timeline.Schedule{Type: timeline.ScheduleWeekdays, WeekStart: time.Monday},
+			Schedule: timeline.Schedule{Type: timeline.ScheduleWeekdays},
 			Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 9}}, DurationMinutes: 90}, Difficulty: lifeops.DifficultyHard}, delay: 95},
 		{item: lifeops.Item{Item: timeline.Item{ID: uuid.MustParse("6b1a838f-0a75-41fe-94e3-85ef58720f94"),
 			Title: "Evening walk", Kind: timeline.KindWorkout, Schedule: daily,
@@ -78,7 +78,7 @@ func sampleItems() []sampleItem {
 			Anchor: timeline.Anchor{Type: timeline.AnchorBedtime}, OffsetMinutes: -30, DurationMinutes: 25}}, delay: 10},
 		{item: lifeops.Item{Item: timeline.Item{ID: uuid.MustParse("b1bad0c5-b26c-41bf-879d-abdd4d7b4965"),
 			Title: "Weekly review", Kind: timeline.KindTask,
-			Schedule: timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Friday}, WeekStart: time.Monday},
+			Schedule: timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Friday}},
 			Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 16}}, DurationMinutes: 30}, Difficulty: lifeops.DifficultyMedium}, delay: 20},
 	}
 }

@@ -16,7 +16,7 @@ func newItem(userID uuid.UUID, title string) lifeops.Item {
 	return lifeops.Item{
 		Item: timeline.Item{
 			ID: uuid.New(), Title: title, Kind: timeline.KindRoutine,
-			Schedule:      timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: time.Monday},
+			Schedule:      timeline.Schedule{Type: timeline.ScheduleDaily},
 			Anchor:        timeline.Anchor{Type: timeline.AnchorWake},
 			OffsetMinutes: 30, DurationMinutes: 10,
 		},
@@ -46,7 +46,7 @@ func testItems(t *testing.T, s lifeops.Store) {
 		schedules := []timeline.Schedule{
 			{Type: timeline.ScheduleDaily},
 			{Type: timeline.ScheduleWeekdays},
-			{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Thursday}, Interval: 2, StartDate: civil.D(2026, 3, 2), WeekStart: time.Sunday},
+			{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Thursday}, Interval: 2, StartDate: civil.D(2026, 3, 2), WeekStart: timeline.WeekStartOn(time.Sunday)},
 			{Type: timeline.ScheduleOnce, Date: civil.D(2026, 4, 1)},
 			{Type: timeline.ScheduleEveryNDays, Interval: 3, StartDate: civil.D(2026, 3, 1)},
 			{Type: timeline.ScheduleMonthly, DayOfMonth: -1},
@@ -55,9 +55,6 @@ func testItems(t *testing.T, s lifeops.Store) {
 			{Type: timeline.ScheduleRRule, RRule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", StartDate: civil.D(2026, 1, 1)},
 		}
 		for i, sc := range schedules {
-			if sc.WeekStart == time.Sunday && (sc.Type != timeline.ScheduleWeekly || sc.Interval < 2) {
-				sc.WeekStart = time.Monday // the JSON form's default, where the Go zero value is Sunday
-			}
 			it := newItem(u.ID, name("Item %d", i))
 			it.Schedule = sc
 			it.Anchor = timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 23, Minute: 59}}
@@ -99,7 +96,7 @@ func testItems(t *testing.T, s lifeops.Store) {
 		must(t, "CreateItem", s.CreateItem(ctx(t), it))
 		changed := it
 		changed.Title, changed.Kind = "After", timeline.KindHabit
-		changed.Schedule = timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Saturday}, WeekStart: time.Monday}
+		changed.Schedule = timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Saturday}}
 		changed.Anchor = timeline.Anchor{Type: timeline.AnchorBedtime}
 		changed.OffsetMinutes = -45
 		changed.CreatedAt, changed.UpdatedAt = at(2031, 1, 1, 0, 0), at(2026, 3, 5, 5, 5)
