@@ -8,6 +8,7 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/timeline"
+	rrule "github.com/teambition/rrule-go"
 )
 
 // benchItems returns n items of every schedule kind and anchor, in the
@@ -185,14 +186,32 @@ func BenchmarkDueOn(b *testing.B) {
 	}
 }
 
-// BenchmarkCalendar asks "is it due on D?" about consecutive days, as a
-// history of a person's days does, of rules that must be expanded: with
-// Schedule.DueOn, which compiles the rule (and walks a COUNT from its
-// start) on every call, and with a Calendar made once per round (its making
-// included). Both run in the same loop; ns-schedule and ns-calendar are the
-// cost of one question each way (the schedule is asked about 30 days, the
-// calendar about 365), and x-schedule is the calendar's cost in the
-// schedule's.
+// rruleGoFloating returns src started at 00:00 on start in rrule-go's
+// floating mode, the floor the calendar benchmarks compare with. Its UNTIL
+// is set far ahead, as rrule-go otherwise stops 292 years after DTSTART.
+func rruleGoFloating(b *testing.B, src string, start civil.Date) *rrule.RRule {
+	b.Helper()
+	o, err := rrule.StrToROption(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o.Dtstart = time.Date(start.Year, start.Month, start.Day, 0, 0, 0, 0, time.UTC)
+	if o.Count == 0 {
+		o.Until = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	r, err := rrule.NewRRule(*o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+// BenchmarkCalendar asks "is it due on D?" about every day of 2026, as a
+// history of a person's days does, of rules that must be expanded: with a
+// Calendar made once per round (its making included), and, as the floor,
+// with rrule-go listing the same window (Between, which walks the rule from
+// its start). ns-calendar and ns-rrule-go are per day asked, x-rrule-go
+// the ratio, and ns-schedule the cost of one Schedule.DueOn on those days.
 func BenchmarkCalendar(b *testing.B) {
 	start := d("2025-01-06")
 	for _, src := range []string{
@@ -205,13 +224,14 @@ func BenchmarkCalendar(b *testing.B) {
 				b.Fatal(err)
 			}
 			q := d("2026-01-01")
-			var schedNs, calNs int64
-			sink := 0
+			lo, hi := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
+			var schedNs, calNs, floorNs int64
+			sink, want := 0, 0
 			b.ReportAllocs()
 			for b.Loop() {
 				t0 := time.Now()
 				for i := range 30 {
-					if s.DueOn(q.AddDays(i)) {
+					if s.DueOn(q.AddDays(i * 12)) {
 						sink++
 					}
 				}
@@ -222,16 +242,93 @@ func BenchmarkCalendar(b *testing.B) {
 						sink++
 					}
 				}
+				t2 := time.Now()
+				want += len(rruleGoFloating(b, src, start).Between(lo, hi, true))
 				schedNs += t1.Sub(t0).Nanoseconds()
-				calNs += time.Since(t1).Nanoseconds()
+				calNs += t2.Sub(t1).Nanoseconds()
+				floorNs += time.Since(t2).Nanoseconds()
 			}
-			if sink == 0 {
+			if sink == 0 || want == 0 {
 				b.Fatal("never due")
 			}
-			perSched, perCal := float64(schedNs)/float64(b.N)/30, float64(calNs)/float64(b.N)/365
+			perSched, perCal, perFloor := float64(schedNs)/float64(b.N)/30, float64(calNs)/float64(b.N)/365, float64(floorNs)/float64(b.N)/365
 			b.ReportMetric(perSched, "ns-schedule")
 			b.ReportMetric(perCal, "ns-calendar")
-			b.ReportMetric(perCal/perSched, "x-schedule")
+			b.ReportMetric(perFloor, "ns-rrule-go")
+			b.ReportMetric(perCal/perFloor, "x-rrule-go")
+		})
+	}
+}
+
+// BenchmarkCountDueOn asks Schedule.DueOn, which keeps nothing between
+// calls, about a date one year and one ten years into a COUNT=5000 rule.
+// The floor is the least any answer costs: rrule-go walking the rule from
+// its start to that date. x-walk-1y and x-walk-10y are the ratios.
+func BenchmarkCountDueOn(b *testing.B) {
+	const src = "FREQ=DAILY;BYDAY=MO,WE,FR;COUNT=5000"
+	start := d("2025-01-06")
+	s := timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: start, RRule: src}
+	walk := func(to civil.Date) {
+		next := rruleGoFloating(b, src, start).Iterator()
+		end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, time.UTC)
+		for t, ok := next(); ok && t.Before(end); t, ok = next() {
+		}
+	}
+	var metrics []float64
+	for _, years := range []int{1, 10} {
+		q := civil.D(start.Year+years, 6, 11)
+		n := 200 / years
+		best := func(f func()) float64 {
+			m := 0.0
+			for r := 0; r < 3; r++ {
+				if x := measure(n, f); r == 0 || x < m {
+					m = x
+				}
+			}
+			return m
+		}
+		due, floor := best(func() { s.DueOn(q) }), best(func() { walk(q) })
+		metrics = append(metrics, []float64{due, floor}...)
+	}
+	for b.Loop() {
+		s.DueOn(d("2026-06-11"))
+	}
+	for i, years := range []int{1, 10} {
+		due, floor := metrics[2*i], metrics[2*i+1]
+		b.ReportMetric(due, fmt.Sprintf("ns-%dy", years))
+		b.ReportMetric(floor, fmt.Sprintf("ns-walk-%dy", years))
+		b.ReportMetric(due/floor, fmt.Sprintf("x-walk-%dy", years))
+	}
+}
+
+// BenchmarkNeverOccurs validates rules that can never occur from their
+// start (the RFC 5545 expansion would search forever). ns/op is the
+// refusal; x-parse is its cost in parses of the same rule, the least any
+// validation costs.
+func BenchmarkNeverOccurs(b *testing.B) {
+	for _, tt := range []struct{ start, rule string }{
+		{"2025-01-07", "FREQ=DAILY;INTERVAL=7;BYDAY=MO"},
+		{"2025-01-06", "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2"},
+		{"2025-04-01", "FREQ=MONTHLY;INTERVAL=12;BYMONTHDAY=31"},
+		{"2025-01-01", "FREQ=YEARLY;INTERVAL=4;BYYEARDAY=366"},
+		{"2025-01-05", "FREQ=DAILY;INTERVAL=189;BYMONTH=2;BYMONTHDAY=29"},
+	} {
+		b.Run(tt.rule, func(b *testing.B) {
+			s := timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d(tt.start), RRule: tt.rule}
+			if s.Validate() == nil {
+				b.Fatal("accepted")
+			}
+			var valNs, parseNs int64
+			for b.Loop() {
+				t0 := time.Now()
+				_ = s.Validate()
+				t1 := time.Now()
+				_, _ = timeline.ParseRule(tt.rule)
+				valNs += t1.Sub(t0).Nanoseconds()
+				parseNs += time.Since(t1).Nanoseconds()
+			}
+			b.ReportMetric(float64(valNs)/float64(b.N), "ns-refuse")
+			b.ReportMetric(float64(valNs)/float64(parseNs), "x-parse")
 		})
 	}
 }

@@ -16,8 +16,9 @@ import (
 //   - a built-in kind answers in constant time, as it does anyway;
 //   - a rule is parsed once, and one that a built-in kind expresses
 //     (FREQ=WEEKLY;BYDAY=MO,TH and the like) answers in constant time;
-//   - a rule with a COUNT is walked once, when the Calendar is made, and
-//     answers by binary search over its dates;
+//   - a rule with a COUNT is walked from its start once, as far as the
+//     dates asked about reach, and answers by binary search over the dates
+//     walked so far;
 //   - any other rule is walked a stretch of dates at a time, and the dates
 //     of the last stretch answer the questions that fall inside it, so
 //     asking about consecutive days walks the rule about once a year.
@@ -49,7 +50,7 @@ const (
 
 // Calendar returns s made ready for many date questions; see [Calendar]. It
 // does not validate s: a Calendar answers as s does even when s is invalid.
-// Making one costs what one DueOn call costs.
+// Making one costs a parse of the rule; nothing is walked until asked.
 func (s Schedule) Calendar() *Calendar {
 	c := new(Calendar)
 	c.init(&s)
@@ -84,10 +85,8 @@ func (c *Calendar) dueOnDay(d calDay) bool {
 		return false
 	case r == nil:
 		return c.s.dueOnDay(d)
-	case r.builtin != nil:
-		return r.builtinDue(d)
-	case r.counted:
-		return r.countedDue(d.n)
+	case r.builtin != nil, r.counted:
+		return r.dueOnDay(d)
 	default:
 		return c.stretchDue(d)
 	}
@@ -97,7 +96,7 @@ func (c *Calendar) dueOnDay(d calDay) bool {
 // walking a new stretch from d when the last one does not.
 func (c *Calendar) stretchDue(d calDay) bool {
 	r := c.rule
-	if d.date.Before(r.start) || (!r.last.IsZero() && d.date.After(r.last)) {
+	if !r.inRange(d.n) {
 		return false
 	}
 	c.mu.Lock()
@@ -130,8 +129,6 @@ func (c *Calendar) NextDue(from civil.Date) (civil.Date, bool) {
 		return civil.Date{}, false
 	case r == nil:
 		return c.s.NextDue(from)
-	case r.counted:
-		return r.countedNext(from)
 	default:
 		return r.nextDue(from)
 	}

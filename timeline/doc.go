@@ -30,21 +30,34 @@
 //
 // # Recurrence rules
 //
-// RRULE strings are parsed here ([ParseRule]) and expanded by
-// github.com/teambition/rrule-go in floating mode only: wall clocks written
-// as UTC, where there is no DST, each then resolved by [Resolve]. A rule that
-// one of the built-in kinds can express (FREQ=WEEKLY;BYDAY=MO,TH, or
-// FREQ=MONTHLY;BYDAY=-1FR) is answered by that kind's constant-time code;
-// any other is expanded from a period near the date asked about rather than
-// from its start (a rule with COUNT is walked from its start once, to find
-// its last date).
+// RRULE strings are parsed here ([ParseRule]) and expanded here too, in
+// civil arithmetic: a rule's dates are found period by period (a day, a
+// week, a month or a year, as its FREQ says) on day numbers, with times of
+// day as plain seconds, and only then is each wall clock turned into an
+// instant by [Resolve]. So there is no DST inside the expansion and no
+// horizon: COUNT=5000 means 5000 dates however many centuries they take,
+// and a rule without COUNT or UNTIL repeats through 9999-12-31. The
+// expansion follows RFC 5545 section 3.3.10, and its tests compare it with
+// github.com/teambition/rrule-go over every kind of rule part.
 //
-// [Schedule.DueOn] does that work again on every call. A caller that asks
-// about many dates (every day of a person's history, say) makes a
-// [Calendar] with [Schedule.Calendar], or a [Plan] with [Item.Plan], once:
-// the same answers, with a rule parsed once, a COUNT rule walked once and
-// answered by binary search, and any other expanded rule walked a stretch
-// of dates at a time. [FeedInput] takes plans too.
+// A rule that one of the built-in kinds can express (FREQ=WEEKLY;BYDAY=MO,TH,
+// or FREQ=MONTHLY;BYDAY=-1FR) is answered by that kind's constant-time
+// code; any other is expanded from the period that holds the date asked
+// about, never from its start, unless it has a COUNT, which can only be
+// counted from the start: such a rule is walked once, as far as the dates
+// asked about, and the answer for a date never costs more than that walk.
+// "When does it next happen?" reads the periods near the date asked about
+// and then searches year by year, expanding each shape of year (its first
+// weekday and length) once, so a rule whose next date is decades away, or
+// that can never happen (FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Tuesday), is
+// answered in microseconds; [Schedule.Validate] refuses the latter.
+//
+// [Schedule.DueOn] keeps nothing between calls. A caller that asks about
+// many dates (every day of a person's history, say) makes a [Calendar] with
+// [Schedule.Calendar], or a [Plan] with [Item.Plan], once: the same
+// answers, with a rule parsed once, a COUNT walked once, and any other
+// expanded rule walked a stretch of dates at a time. [FeedInput] takes
+// plans too.
 //
 // # Occurrences, events and the feed
 //

@@ -241,12 +241,11 @@ func compileItems(items []Item, plans []*Plan, p *problems) []*compiledRule {
 	var rules []*compiledRule
 	var block []compiledRule
 	for i := range items {
-		// Items are validated in full when saved; here the shape is enough
-		// (the rrule "does it ever happen" walk is skipped), and a rule is
-		// parsed once, by compiling it.
+		// An item is checked as Item.Validate checks it, and its rule is
+		// compiled once, by the check, or taken from its plan.
 		it := &items[i]
-		err := it.check(false)
-		if it.Schedule.Type == ScheduleRRule && err == nil {
+		var rule *compiledRule
+		if it.Schedule.Type == ScheduleRRule {
 			if rules == nil {
 				rules = make([]*compiledRule, len(items))
 				n := 0
@@ -258,11 +257,15 @@ func compileItems(items []Item, plans []*Plan, p *problems) []*compiledRule {
 				block = make([]compiledRule, n)
 			}
 			if i < len(plans) && plans[i] != nil && plans[i].cal.rule != nil && sameSchedule(&plans[i].cal.s, &it.Schedule) {
-				rules[i] = plans[i].cal.rule
-			} else if err = block[0].compile(&it.Schedule); err == nil {
-				rules[i] = &block[0]
+				rule = plans[i].cal.rule
+			} else {
+				rule = &block[0]
 			}
 			block = block[1:]
+		}
+		err := it.check(rule)
+		if rule != nil && err == nil {
+			rules[i] = rule
 		}
 		for _, fe := range FieldErrors(err) {
 			p.add(fmt.Sprintf("items[%d].%s", i, fe.Field), "%s", fe.Message)
@@ -388,9 +391,9 @@ func newBuilder(in FeedInput, rules []*compiledRule) *builder {
 			}
 			if c.builtin != nil || c.counted {
 				// A rule a built-in kind expresses answers in constant
-				// time, and one with a COUNT by binary search.
+				// time, and one with a COUNT from its walk.
 				for k, d := range b.cal {
-					if (c.builtin != nil && c.builtinDue(d)) || (c.counted && c.countedDue(d.n)) {
+					if c.dueOnDay(d) {
 						b.ruleDue[i] |= 1 << k
 					}
 				}

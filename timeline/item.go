@@ -114,9 +114,11 @@ type Item struct {
 // with [errors.Join], with fields as JSON paths ("title",
 // "schedule.interval", "anchor.time", "offset_minutes"). It returns nil for a
 // valid item.
-func (it Item) Validate() error { return it.check(true) }
+func (it Item) Validate() error { return it.check(nil) }
 
-func (it *Item) check(probe bool) error {
+// check validates it, compiling an rrule schedule's rule into rule as
+// Schedule.check does.
+func (it *Item) check(rule *compiledRule) error {
 	var p problems
 	switch n, valid, blank := titleStats(it.Title); {
 	case blank:
@@ -133,7 +135,7 @@ func (it *Item) check(probe bool) error {
 			p.add("kind", "%q is not a kind: use routine, habit, task, medication or workout", string(it.Kind))
 		}
 	}
-	it.Schedule.check(&p, probe)
+	it.Schedule.check(&p, rule)
 	it.Anchor.validate(&p)
 	if it.OffsetMinutes > MaxOffsetMinutes || it.OffsetMinutes < -MaxOffsetMinutes {
 		p.add("offset_minutes", "the offset must be within a day (-%d to %d minutes), not %d", MaxOffsetMinutes, MaxOffsetMinutes, it.OffsetMinutes)

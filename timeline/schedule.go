@@ -154,7 +154,7 @@ const (
 	fRRule
 )
 
-func (s *Schedule) validate(p *problems) { s.check(p, true) }
+func (s *Schedule) validate(p *problems) { s.check(p, nil) }
 
 // scheduleFields are the optional fields, in the order problems with them
 // are reported.
@@ -204,9 +204,10 @@ func (s *Schedule) fieldsSet() int {
 	return set
 }
 
-// check validates s; probe also expands an rrule to make sure it ever
-// happens, which costs a walk of the rule.
-func (s *Schedule) check(p *problems, probe bool) {
+// check validates s. An rrule schedule's rule is compiled into rule (a
+// temporary one when rule is nil; rule is used as it is when it is already
+// compiled) and asked whether it ever happens.
+func (s *Schedule) check(p *problems, rule *compiledRule) {
 	before := len(*p)
 	uses := 0
 	switch s.Type {
@@ -258,17 +259,24 @@ func (s *Schedule) check(p *problems, probe bool) {
 		if s.StartDate.IsZero() {
 			p.add("schedule.start_date", "an rrule schedule needs a start date (its DTSTART)")
 		}
-		if s.RRule == "" {
+		switch {
+		case s.RRule == "":
 			p.add("schedule.rrule", "an rrule schedule needs a rule, such as FREQ=WEEKLY;BYDAY=MO")
-		} else if !probe {
-			// The caller compiles the rule, which parses it.
-		} else if _, err := parseRule(s.RRule, true); err != nil {
-			p.add("schedule.rrule", "%s", err.Error())
-		} else if !s.StartDate.IsZero() && s.StartDate.IsValid() {
-			c, err := compileSchedule(s)
-			if err != nil {
-				*p = append(*p, err)
-			} else if _, ok := c.nextDue(s.StartDate); !ok {
+		case s.StartDate.IsZero() || !s.StartDate.IsValid():
+			if _, err := parseRule(s.RRule, true); err != nil {
+				p.add("schedule.rrule", "%s", err.Error())
+			}
+		default:
+			if rule == nil {
+				rule = new(compiledRule)
+			}
+			if !rule.compiled() {
+				if err := rule.compile(s); err != nil {
+					*p = append(*p, err)
+					break
+				}
+			}
+			if !rule.happens() {
 				p.add("schedule.rrule", "the rule never happens on or after start_date %s", s.StartDate)
 			}
 		}
@@ -355,13 +363,14 @@ func (s *Schedule) firstDate() civil.Date {
 }
 
 // DueOn reports whether s is due on date d. It runs in constant time for
-// every built-in kind; an rrule schedule expands its rule from a period near
-// d (see [ParseRule]), so its cost does not grow with the distance from the
-// start date either, unless the rule has a COUNT. DueOn does not validate
-// s: an rrule schedule whose rule does not parse is never due, and for any
-// other schedule that [Schedule.Validate] rejects the answer is unspecified
-// (but never a panic). To ask about many dates, make a [Calendar] once:
-// an rrule schedule parses (and walks a COUNT) on every DueOn call.
+// every built-in kind; an rrule schedule expands its rule from the period
+// that holds d, so its cost does not grow with the distance from the start
+// date either, unless the rule has a COUNT: that one is counted from the
+// start to d, and no further. DueOn does not validate s: an rrule schedule
+// whose rule does not parse is never due, and for any other schedule that
+// [Schedule.Validate] rejects the answer is unspecified (but never a
+// panic). To ask about many dates, make a [Calendar] once: an rrule
+// schedule parses (and walks a COUNT) on every DueOn call.
 func (s Schedule) DueOn(d civil.Date) bool {
 	if !d.IsValid() {
 		return false
@@ -371,7 +380,7 @@ func (s Schedule) DueOn(d civil.Date) bool {
 		if err != nil {
 			return false
 		}
-		return c.dueOn(d)
+		return c.dueOnDay(calDayOf(d))
 	}
 	return s.dueBuiltin(d)
 }
@@ -476,9 +485,11 @@ func (s *Schedule) dayInMonth(y int, m time.Month, first time.Weekday) (int, boo
 // NextDue returns the first date on or after from on which s is due, and
 // false when there is none (a once date in the past, a rule whose COUNT or
 // UNTIL has run out, a date past 9999-12-31). It agrees with
-// [Schedule.DueOn], and like it does not validate s. Built-in kinds compute the answer
-// directly or in a bounded number of steps (at most one 400-year Gregorian
-// cycle of months for the rarest monthly and yearly schedules).
+// [Schedule.DueOn], and like it does not validate s. Built-in kinds compute
+// the answer directly or in a bounded number of steps (at most one 400-year
+// Gregorian cycle of months for the rarest monthly and yearly schedules);
+// a rule reads the periods near from, then searches year by year (see the
+// package documentation), and a rule with a COUNT is counted from its start.
 func (s Schedule) NextDue(from civil.Date) (civil.Date, bool) {
 	if !from.IsValid() {
 		return civil.Date{}, false

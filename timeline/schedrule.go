@@ -1,0 +1,307 @@
+package timeline
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/lifeops/lifeops/lifeops/civil"
+)
+
+// compiledRule is an rrule schedule ready for date questions. Three kinds
+// of rule answer in three ways:
+//
+//   - an open rule (no COUNT) that a built-in kind expresses
+//     (FREQ=WEEKLY;BYDAY=MO,TH and the like) asks that kind, in constant
+//     time;
+//   - any other open rule is expanded from the period that holds the date
+//     asked about, so its cost does not grow with the distance from its
+//     start;
+//   - a rule with a COUNT is walked from its start, once, and only as far
+//     as the questions have gone: its dates so far are kept, and a later
+//     question continues the walk where the last one stopped.
+//
+// A compiledRule may be shared (a Plan hands its rules to every feed built
+// with it), so the walk and the pattern's buffers are guarded by mu.
+type compiledRule struct {
+	start civil.Date
+	// last is the day number of the last date the rule can be due: UNTIL's
+	// date, or 9999-12-31.
+	last int
+	// builtin is the same rule as a built-in schedule; it points at own,
+	// whose weekdays live in days.
+	builtin *Schedule
+	own     Schedule
+	days    [7]time.Weekday
+	// pat is the rule expanded from its start; nil for a built-in one.
+	pat     *pattern
+	counted bool
+
+	mu sync.Mutex
+	// ever caches happens: 0 unknown, 1 yes, 2 no.
+	ever uint8
+	// The walk of a counted rule: every date it is due on up to the last
+	// one in dates, ascending, and the cursor that continues it.
+	dates     []int32
+	cur       *cursor
+	exhausted bool
+}
+
+func compileSchedule(s *Schedule) (*compiledRule, error) {
+	c := new(compiledRule)
+	if err := c.compile(s); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// compile compiles the rrule schedule s into c, which must be zero.
+func (c *compiledRule) compile(s *Schedule) error {
+	if s.StartDate.IsZero() || !s.StartDate.IsValid() {
+		return invalid("schedule.start_date", "an rrule schedule needs a start date")
+	}
+	c.start = s.StartDate
+	var r Rule
+	if err := r.parse(s.RRule, true); err != nil {
+		return invalid("schedule.rrule", "%s", err.Error())
+	}
+	c.last = lastDay
+	if r.untilKind != untilNone {
+		// In a schedule UNTIL is compared by date: the time of day comes
+		// from the anchor, so the date written in UNTIL is the last one.
+		c.last = min(c.last, dateOfFloating(r.untilWall).Days())
+	}
+	if r.parts.count > 0 {
+		c.counted = true
+		c.pat = newPattern(&r.parts, s.StartDate, 0)
+		c.cur = c.pat.walk(c.pat.idx0, occ{int32(c.last), 86399}, r.parts.count)
+		return nil
+	}
+	if b, ok := asBuiltin(&r, s.StartDate, c.days[:0]); ok {
+		c.own = b
+		c.builtin = &c.own
+		return nil
+	}
+	c.pat = newPattern(&r.parts, s.StartDate, 0)
+	return nil
+}
+
+// compiled reports whether compile has run (successfully) on c.
+func (c *compiledRule) compiled() bool {
+	return !c.start.IsZero() && (c.builtin != nil || c.pat != nil)
+}
+
+// inRange reports whether day number n lies between the rule's start and
+// its last date.
+func (c *compiledRule) inRange(n int) bool {
+	return n >= c.start.Days() && n <= c.last
+}
+
+// dueOnDay reports whether the rule is due on d.
+func (c *compiledRule) dueOnDay(d calDay) bool {
+	if !c.inRange(d.n) {
+		return false
+	}
+	switch {
+	case c.builtin != nil:
+		return c.builtin.dueOnDay(d)
+	case c.counted:
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		i := c.walkTo(d.n)
+		return i < len(c.dates) && int(c.dates[i]) == d.n
+	default:
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		o, ok := c.pat.first(occ{int32(d.n), 0}, occ{int32(d.n), 86399})
+		return ok && int(o.day) == d.n
+	}
+}
+
+// walkTo continues the walk of a counted rule until it has passed day
+// number n or ended, and returns the index in dates of the first date on
+// or after n (len(dates) when there is none). c.mu must be held.
+func (c *compiledRule) walkTo(n int) int {
+	for !c.exhausted && (len(c.dates) == 0 || int(c.dates[len(c.dates)-1]) < n) {
+		o, ok := c.cur.next()
+		if !ok {
+			c.exhausted = true
+			break
+		}
+		if len(c.dates) == 0 || c.dates[len(c.dates)-1] != o.day {
+			c.dates = append(c.dates, o.day)
+		}
+	}
+	i, _ := slices.BinarySearch(c.dates, int32(n))
+	return i
+}
+
+// nextDue returns the first date on or after from on which the rule is due.
+func (c *compiledRule) nextDue(from civil.Date) (civil.Date, bool) {
+	if from.Before(c.start) {
+		from = c.start
+	}
+	n := from.Days()
+	if n > c.last {
+		return civil.Date{}, false
+	}
+	switch {
+	case c.builtin != nil:
+		d, ok := c.builtin.NextDue(from)
+		if !ok || d.Days() > c.last {
+			return civil.Date{}, false
+		}
+		return d, true
+	case c.counted:
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		i := c.walkTo(n)
+		if i == len(c.dates) {
+			return civil.Date{}, false
+		}
+		return civil.FromDays(int(c.dates[i])), true
+	default:
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		o, ok := c.pat.first(occ{int32(n), 0}, occ{int32(c.last), 86399})
+		if !ok {
+			return civil.Date{}, false
+		}
+		return civil.FromDays(int(o.day)), true
+	}
+}
+
+// happens reports whether the rule is ever due. Unlike nextDue it never
+// walks a counted rule: a rule's first date is within any COUNT.
+func (c *compiledRule) happens() bool {
+	c.mu.Lock()
+	ever := c.ever
+	c.mu.Unlock()
+	if ever == 0 {
+		var ok bool
+		if c.builtin != nil {
+			_, ok = c.nextDue(c.start)
+		} else {
+			c.mu.Lock()
+			_, ok = c.pat.first(c.pat.start, occ{int32(c.last), 86399})
+			c.mu.Unlock()
+		}
+		ever = 2
+		if ok {
+			ever = 1
+		}
+		c.mu.Lock()
+		c.ever = ever
+		c.mu.Unlock()
+	}
+	return ever == 1
+}
+
+// dueBetween returns the dates in [from, to] on which the rule is due, from
+// one walk of the rule.
+func (c *compiledRule) dueBetween(from, to civil.Date) []civil.Date {
+	lo, hi := max(from.Days(), c.start.Days()), min(to.Days(), c.last)
+	if hi < lo {
+		return nil
+	}
+	var out []civil.Date
+	if c.builtin != nil || c.counted {
+		for n := lo; n <= hi; n++ {
+			if c.dueOnDay(calDayOf(civil.FromDays(n))) {
+				out = append(out, civil.FromDays(n))
+			}
+		}
+		return out
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur := c.pat.walk(c.pat.periodOf(lo), occ{int32(hi), 86399}, 0)
+	last := int32(-1 << 31)
+	for o, ok := cur.next(); ok; o, ok = cur.next() {
+		if int(o.day) >= lo && o.day != last {
+			out = append(out, civil.FromDays(int(o.day)))
+			last = o.day
+		}
+	}
+	return out
+}
+
+// asBuiltin returns the built-in schedule equal to rule r started on start,
+// and false when r uses parts a built-in kind cannot express. The dates of
+// the two agree on and after start; TestRuleEngineMatchesRRuleGo and
+// TestBuiltinRulesMatchTheEngine check them. A weekly schedule's days are
+// appended to days, which has room for seven.
+func asBuiltin(r *Rule, start civil.Date, days []time.Weekday) (Schedule, bool) {
+	o := &r.parts
+	if len(o.setPos) > 0 || len(o.yearDays) > 0 || len(o.weekNos) > 0 || r.hasTimes || o.count > 0 {
+		return Schedule{}, false
+	}
+	n := max(o.interval, 1)
+	byDay := len(o.weekdays) > 0 || len(o.nth) > 0
+	// nth returns the single numbered weekday of BYDAY, if that is all it
+	// holds.
+	nth := func() (int, time.Weekday, bool) {
+		if len(o.nth) != 1 || len(o.weekdays) > 0 || o.nth[0].n > 5 || o.nth[0].n < -5 {
+			return 0, 0, false
+		}
+		return o.nth[0].n, o.nth[0].wd, true
+	}
+	switch o.freq {
+	case freqDaily:
+		if len(o.months) > 0 || len(o.monthDays) > 0 || byDay {
+			return Schedule{}, false
+		}
+		return Schedule{Type: ScheduleEveryNDays, Interval: n, StartDate: start}, true
+	case freqWeekly:
+		if len(o.months) > 0 {
+			return Schedule{}, false
+		}
+		if len(o.weekdays) == 0 {
+			days = append(days, start.Weekday())
+		} else {
+			days = append(days, o.weekdays...)
+		}
+		return Schedule{Type: ScheduleWeekly, Interval: n, StartDate: start, Days: days, WeekStart: WeekStartOn(o.wkst)}, true
+	case freqMonthly:
+		if len(o.months) > 0 {
+			return Schedule{}, false
+		}
+		switch {
+		case !byDay && len(o.monthDays) <= 1:
+			day := start.Day
+			if len(o.monthDays) == 1 {
+				day = o.monthDays[0]
+			}
+			return Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, DayOfMonth: day}, true
+		case len(o.monthDays) == 0:
+			if k, wd, ok := nth(); ok {
+				return Schedule{Type: ScheduleMonthly, Interval: n, StartDate: start, Week: k, Weekday: wd}, true
+			}
+		}
+	case freqYearly:
+		month := start.Month
+		switch len(o.months) {
+		case 0:
+			if byDay || len(o.monthDays) > 0 {
+				return Schedule{}, false // BYDAY or BYMONTHDAY over the whole year
+			}
+		case 1:
+			month = time.Month(o.months[0])
+		default:
+			return Schedule{}, false
+		}
+		switch {
+		case !byDay && len(o.monthDays) <= 1:
+			day := start.Day
+			if len(o.monthDays) == 1 {
+				day = o.monthDays[0]
+			}
+			return Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, DayOfMonth: day}, true
+		case len(o.monthDays) == 0:
+			if k, wd, ok := nth(); ok {
+				return Schedule{Type: ScheduleYearly, Interval: n, StartDate: start, Month: month, Week: k, Weekday: wd}, true
+			}
+		}
+	}
+	return Schedule{}, false
+}
