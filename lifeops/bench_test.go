@@ -42,7 +42,7 @@ func benchHistory(b *testing.B, days int, rule string) (*bundle, uuid.UUID, civi
 	}
 	plans := make([]*timeline.Plan, len(items))
 	for i, it := range items {
-		plans[i] = it.Item.Plan()
+		plans[i] = it.Item.Plan(loc)
 	}
 	var health []lifeops.HealthDay
 	for d := first; !d.After(last); d = d.AddDays(1) {

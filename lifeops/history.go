@@ -86,8 +86,8 @@ type itemPlan struct {
 	freq *score.Frequency // nil for an item due once
 }
 
-func newItemPlan(it Item) *itemPlan {
-	ip := &itemPlan{Item: it, plan: it.Item.Plan()}
+func newItemPlan(it Item, loc *time.Location) *itemPlan {
+	ip := &itemPlan{Item: it, plan: it.Item.Plan(loc)}
 	ip.freq = frequencyOf(ip)
 	return ip
 }
@@ -98,7 +98,7 @@ func (h *history) item(id uuid.UUID) *itemPlan {
 	if it, ok := h.byID[id]; ok {
 		return it
 	}
-	return newItemPlan(Item{})
+	return newItemPlan(Item{}, h.loc)
 }
 
 // laterDays is how far past the person's current day the Service reads
@@ -147,7 +147,7 @@ func (s *Service) historyOf(snap Snapshot) (*history, error) {
 		if created := h.dayAt(it.CreatedAt); !it.CreatedAt.IsZero() && (it.ActiveFrom.IsZero() || it.ActiveFrom.Before(created)) {
 			it.ActiveFrom = created // an item is never due before it existed
 		}
-		ip := newItemPlan(it)
+		ip := newItemPlan(it, p.loc)
 		h.items = append(h.items, ip)
 		h.byID[it.ID] = ip
 	}

@@ -27,6 +27,7 @@ import (
 // keeps its own copy of the schedule and is safe for concurrent use.
 type Calendar struct {
 	s     Schedule
+	pl    placement
 	rule  *compiledRule // an rrule schedule whose rule compiles
 	never bool          // an rrule schedule whose rule does not compile
 
@@ -53,17 +54,18 @@ const (
 // Making one costs a parse of the rule; nothing is walked until asked.
 func (s Schedule) Calendar() *Calendar {
 	c := new(Calendar)
-	c.init(&s)
+	c.init(&s, datesOnly)
 	return c
 }
 
-func (c *Calendar) init(s *Schedule) {
+func (c *Calendar) init(s *Schedule, pl placement) {
 	c.s = *s
 	c.s.Days = slices.Clone(s.Days)
+	c.pl = pl
 	if c.s.Type != ScheduleRRule {
 		return
 	}
-	r, err := compileSchedule(&c.s)
+	r, err := compileSchedule(&c.s, pl)
 	if err != nil {
 		c.never = true
 		return
@@ -137,31 +139,34 @@ func (c *Calendar) NextDue(from civil.Date) (civil.Date, bool) {
 // Plan is an item made ready for many questions about its dates: whether
 // it is due, when next, and its occurrence on a date. Its answers are
 // exactly those of [Item.DueOn], [Item.NextDue] and [Item.Occurrence] for
-// the item it was made from, at the cost of a [Calendar]'s. Make one with
-// [Item.Plan]; [FeedInput] takes plans too, so a caller that builds many
-// feeds or asks about many dates compiles each rule once. A Plan keeps its
-// own copy of the item and is safe for concurrent use.
+// the item it was made from and the zone it was made for, at the cost of a
+// [Calendar]'s. Make one with [Item.Plan]; [FeedInput] takes plans too, so
+// a caller that builds many feeds or asks about many dates compiles each
+// rule once. A Plan keeps its own copy of the item and is safe for
+// concurrent use.
 type Plan struct {
 	item Item
 	cal  Calendar
 }
 
-// Plan returns it made ready for many date questions; see [Plan]. Like
-// [Item.DueOn] it does not validate it.
-func (it Item) Plan() *Plan {
+// Plan returns it made ready for many date questions, for a person who
+// lives in loc (nil means UTC); see [Plan] and, for what the zone decides,
+// [Item.DueOn]. Like [Item.DueOn] it does not validate it.
+func (it Item) Plan(loc *time.Location) *Plan {
 	p := &Plan{item: it}
-	p.cal.init(&it.Schedule)
+	p.cal.init(&it.Schedule, it.placement(loc))
 	p.item.Schedule = p.cal.s
 	return p
 }
 
-// DueOn reports whether the item is due on d, as [Item.DueOn] does.
+// DueOn reports whether the item is due on d, as [Item.DueOn] does in the
+// plan's zone.
 func (p *Plan) DueOn(d civil.Date) bool {
 	return p.item.active(d) && p.cal.DueOn(d)
 }
 
 // NextDue returns the first date on or after from on which the item is due,
-// as [Item.NextDue] does.
+// as [Item.NextDue] does in the plan's zone.
 func (p *Plan) NextDue(from civil.Date) (civil.Date, bool) {
 	it := &p.item
 	if !it.ActiveFrom.IsZero() && from.Before(it.ActiveFrom) {
@@ -175,7 +180,9 @@ func (p *Plan) NextDue(from civil.Date) (civil.Date, bool) {
 }
 
 // Occurrence returns the item's occurrence on feed date d, as
-// [Item.Occurrence] does.
+// [Item.Occurrence] does, with the plan's zone deciding whether it is due
+// (see [Item.DueOn]) and loc placing it: the two differ only for a person
+// who has since moved to another zone.
 func (p *Plan) Occurrence(d civil.Date, a Anchors, loc *time.Location) (Occurrence, bool) {
 	if !p.DueOn(d) || !DayExists(d, loc) {
 		return Occurrence{}, false

@@ -44,7 +44,7 @@ func ExampleItem_Plan() {
 		Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: civil.D(2025, 3, 1), RRule: "FREQ=DAILY;BYDAY=TU,SA;COUNT=5000"},
 		Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.MustParseClock("07:30")}, DurationMinutes: 15,
 		ActiveUntil: civil.D(2025, 12, 31)}
-	p := it.Plan() // 5000 dates walked once
+	p := it.Plan(mustLoad("Europe/Paris")) // the dates walked once, as far as they are asked about
 	due := 0
 	for d := civil.D(2025, 1, 1); d.Year == 2025; d = d.AddDays(1) {
 		if p.DueOn(d) {
@@ -59,13 +59,13 @@ func ExampleItem_Plan() {
 }
 
 func ExamplePlan_DueOn() {
-	p := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleDaily}, ActiveFrom: civil.D(2025, 6, 1)}.Plan()
+	p := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleDaily}, ActiveFrom: civil.D(2025, 6, 1)}.Plan(nil)
 	fmt.Println(p.DueOn(civil.D(2025, 5, 31)), p.DueOn(civil.D(2025, 6, 1)))
 	// Output: false true
 }
 
 func ExamplePlan_NextDue() {
-	p := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleWeekdays}}.Plan()
+	p := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleWeekdays}}.Plan(nil)
 	fmt.Println(p.NextDue(civil.D(2025, 11, 29))) // a Saturday
 	// Output: 2025-12-01 true
 }
@@ -73,7 +73,7 @@ func ExamplePlan_NextDue() {
 func ExamplePlan_Occurrence() {
 	berlin := mustLoad("Europe/Berlin")
 	p := timeline.Item{Title: "Water", Kind: timeline.KindHabit, Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
-		Anchor: timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 15, DurationMinutes: 5}.Plan()
+		Anchor: timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 15, DurationMinutes: 5}.Plan(berlin)
 	o, ok := p.Occurrence(civil.D(2025, 3, 30), timeline.Anchors{DefaultWake: civil.MustParseClock("07:00")}, berlin)
 	fmt.Println(o.Start, ok)
 	// Output: 2025-03-30 07:15:00 +0200 CEST true

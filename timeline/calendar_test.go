@@ -152,7 +152,7 @@ func TestCalendarConcurrent(t *testing.T) {
 	t.Parallel()
 	s := timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2024-01-01"), RRule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"}
 	c := s.Calendar()
-	p := timeline.Item{Schedule: s}.Plan()
+	p := timeline.Item{Schedule: s}.Plan(nil)
 	var days []civil.Date
 	for x := d("2024-01-01"); x.Before(d("2030-01-01")); x = x.AddDays(3) {
 		days = append(days, x)
@@ -209,10 +209,10 @@ func TestPlanMatchesItem(t *testing.T) {
 			t.Parallel()
 			loc := mustLoad(tt.loc)
 			a := timeline.Anchors{DefaultWake: clock("07:00"), DefaultBedtime: clock("23:30")}
-			p := tt.it.Plan()
+			p := tt.it.Plan(loc)
 			due := 0
 			for x := tt.from; x.Before(tt.from.AddDays(400)); x = x.AddDays(1) {
-				if got, want := p.DueOn(x), tt.it.DueOn(x); got != want {
+				if got, want := p.DueOn(x), tt.it.DueOn(x, loc); got != want {
 					t.Fatalf("Plan.DueOn(%s) = %v, Item.DueOn = %v", x, got, want)
 				}
 				gotOcc, gotOK := p.Occurrence(x, a, loc)
@@ -224,7 +224,7 @@ func TestPlanMatchesItem(t *testing.T) {
 					due++
 				}
 				got, gotOK := p.NextDue(x)
-				want, wantOK := tt.it.NextDue(x)
+				want, wantOK := tt.it.NextDue(x, loc)
 				if got != want || gotOK != wantOK {
 					t.Fatalf("Plan.NextDue(%s) = %s, %v; Item.NextDue = %s, %v", x, got, gotOK, want, wantOK)
 				}
@@ -249,7 +249,7 @@ func TestFeedWithPlans(t *testing.T) {
 	items := []timeline.Item{counted, open, builtin, plain}
 	other := builtin
 	other.Schedule.RRule = "FREQ=WEEKLY;BYDAY=WE"
-	plans := []*timeline.Plan{counted.Plan(), open.Plan(), other.Plan(), plain.Plan()}
+	plans := []*timeline.Plan{counted.Plan(loc), open.Plan(loc), other.Plan(loc), plain.Plan(loc)}
 	for x := d("2025-03-25"); x.Before(d("2025-05-05")); x = x.AddDays(1) {
 		in := timeline.FeedInput{
 			Date: x, Location: loc, Now: time.Date(x.Year, x.Month, x.Day, 12, 0, 0, 0, loc), View: timeline.ViewExpanded,

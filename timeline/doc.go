@@ -52,6 +52,13 @@
 // that can never happen (FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Tuesday), is
 // answered in microseconds; [Schedule.Validate] refuses the latter.
 //
+// A rule's UNTIL with a time of day bounds an item's occurrences by their
+// instants, as RFC 5545 bounds a rule whose DTSTART has a time and a zone:
+// an item at 09:00 in New York with UNTIL=20250131T045959Z is last due on
+// 2025-01-30. So the question "is the item due on D?" takes the person's
+// zone ([Item.DueOn], [Item.Plan]). A wake or bedtime item, whose time is
+// measured, is bounded by the date UNTIL falls on in that zone.
+//
 // [Schedule.DueOn] keeps nothing between calls. A caller that asks about
 // many dates (every day of a person's history, say) makes a [Calendar] with
 // [Schedule.Calendar], or a [Plan] with [Item.Plan], once: the same

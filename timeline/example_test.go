@@ -191,17 +191,25 @@ func ExampleItem_Occurrence() {
 
 func ExampleItem_NextDue() {
 	it := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleWeekdays}, ActiveUntil: civil.D(2025, 12, 31)}
-	fmt.Println(it.NextDue(civil.D(2025, 11, 29))) // a Saturday
-	fmt.Println(it.NextDue(civil.D(2026, 1, 1)))
+	fmt.Println(it.NextDue(civil.D(2025, 11, 29), nil)) // a Saturday
+	fmt.Println(it.NextDue(civil.D(2026, 1, 1), nil))
 	// Output:
 	// 2025-12-01 true
 	// 0000-00-00 false
 }
 
 func ExampleItem_DueOn() {
+	ny := mustLoad("America/New_York")
 	it := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleDaily}, ActiveFrom: civil.D(2025, 6, 1)}
-	fmt.Println(it.DueOn(civil.D(2025, 5, 31)), it.DueOn(civil.D(2025, 6, 1)))
-	// Output: false true
+	fmt.Println(it.DueOn(civil.D(2025, 5, 31), ny), it.DueOn(civil.D(2025, 6, 1), ny))
+	// A rule's UNTIL in UTC bounds the start of each occurrence: 09:00 on
+	// 1997-12-24 in New York is 14:00 UTC, after the end.
+	it = timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: civil.D(1997, 9, 2), RRule: "FREQ=DAILY;UNTIL=19971224T000000Z"},
+		Anchor: timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.MustParseClock("09:00")}}
+	fmt.Println(it.DueOn(civil.D(1997, 12, 23), ny), it.DueOn(civil.D(1997, 12, 24), ny))
+	// Output:
+	// false true
+	// true false
 }
 
 func ExampleAnchors_Instant() {

@@ -89,7 +89,8 @@ type FeedInput struct {
 	// by index: Plans[i] for Items[i]. The feed then uses the rule a plan
 	// compiled instead of compiling it again, which a caller that already
 	// asked about many dates saves. Optional, and so is every entry: a nil
-	// plan, or one whose schedule is not Items[i]'s, is ignored.
+	// plan, or one whose schedule, anchor, offset or zone is not that of
+	// Items[i] in Location, is ignored.
 	Plans []*Plan
 }
 
@@ -222,7 +223,7 @@ func (in *FeedInput) check() (View, []*compiledRule, error) {
 		in.Anchors.check(&p, "anchors", in.Date)
 		in.Previous.check(&p, "previous", previousFeedDay(in.Date, in.Location))
 	}
-	rules := compileItems(in.Items, in.Plans, &p)
+	rules := compileItems(in.Items, in.Plans, in.Location, &p)
 	for i, e := range in.Events {
 		if err := e.Validate(); err != nil {
 			for _, fe := range FieldErrors(err) {
@@ -237,7 +238,7 @@ func (in *FeedInput) check() (View, []*compiledRule, error) {
 // compiles the rules of the rrule items into one block, or takes them from
 // their plans. It returns the rules by item index, or nil when no item has
 // one.
-func compileItems(items []Item, plans []*Plan, p *problems) []*compiledRule {
+func compileItems(items []Item, plans []*Plan, loc *time.Location, p *problems) []*compiledRule {
 	var rules []*compiledRule
 	var block []compiledRule
 	for i := range items {
@@ -256,10 +257,13 @@ func compileItems(items []Item, plans []*Plan, p *problems) []*compiledRule {
 				}
 				block = make([]compiledRule, n)
 			}
-			if i < len(plans) && plans[i] != nil && plans[i].cal.rule != nil && sameSchedule(&plans[i].cal.s, &it.Schedule) {
+			pl := it.placement(loc)
+			if i < len(plans) && plans[i] != nil && plans[i].cal.rule != nil && sameSchedule(&plans[i].cal.s, &it.Schedule) && plans[i].cal.pl.same(pl) {
 				rule = plans[i].cal.rule
 			} else {
 				rule = &block[0]
+				// An error is reported by the check below.
+				_ = rule.compile(&it.Schedule, pl)
 			}
 			block = block[1:]
 		}

@@ -225,23 +225,45 @@ func (it *Item) active(d civil.Date) bool {
 	return true
 }
 
-// DueOn reports whether the item is due on date d: it is active then and its
-// schedule is due.
-func (it Item) DueOn(d civil.Date) bool {
-	return it.Active(d) && it.Schedule.DueOn(d)
+// DueOn reports whether the item is due on date d for a person who lives in
+// loc (nil means UTC): it is active then and its schedule is due.
+//
+// The zone matters only for a rule whose UNTIL has a time of day. RFC 5545
+// bounds a rule with a zoned DTSTART by the instant of each occurrence, and
+// so does an item: with a fixed anchor an occurrence is at its start, the
+// anchor's wall clock on its date in loc plus the offset, and it is due when
+// that is not after UNTIL (FREQ=DAILY;UNTIL=19971224T000000Z at 09:00 in New
+// York ends on 12-23, as 12-24 09:00 EST is after UNTIL). A wake or bedtime
+// anchor has no fixed wall clock, and the wake time a ring measures must not
+// change which dates were due, so for such an item UNTIL bounds by date: the
+// last date due is the date UNTIL falls on in loc. A floating UNTIL (no Z)
+// is compared with the start's wall clock the same way, and a date UNTIL
+// with the date.
+func (it Item) DueOn(d civil.Date, loc *time.Location) bool {
+	return it.Active(d) && it.Schedule.dueOn(d, it.placement(loc))
 }
 
-// NextDue returns the first date on or after from on which the item is due,
-// and false when there is none.
-func (it Item) NextDue(from civil.Date) (civil.Date, bool) {
+// NextDue returns the first date on or after from on which the item is due
+// for a person who lives in loc (see [Item.DueOn]), and false when there is
+// none.
+func (it Item) NextDue(from civil.Date, loc *time.Location) (civil.Date, bool) {
 	if !it.ActiveFrom.IsZero() && from.Before(it.ActiveFrom) {
 		from = it.ActiveFrom
 	}
-	d, ok := it.Schedule.NextDue(from)
+	d, ok := it.Schedule.nextDue(from, it.placement(loc))
 	if !ok || !it.Active(d) {
 		return civil.Date{}, false
 	}
 	return d, true
+}
+
+// placement places the item's dates in loc: at its anchor's wall clock plus
+// its offset for a fixed anchor, by date for wake and bedtime.
+func (it *Item) placement(loc *time.Location) placement {
+	if it.Anchor.Type == AnchorFixed {
+		return placement{loc: locOrUTC(loc), clock: it.Anchor.Time.Minutes(), offset: it.OffsetMinutes}
+	}
+	return placement{loc: locOrUTC(loc), clock: -1}
 }
 
 // Anchors are the person's wake time and bedtime for one feed date. Actual
@@ -331,7 +353,7 @@ type Occurrence struct {
 // 2011-12-30). Start is the anchor's instant plus OffsetMinutes of elapsed
 // time; End is DurationMinutes later. Both are expressed in loc.
 func (it Item) Occurrence(d civil.Date, a Anchors, loc *time.Location) (Occurrence, bool) {
-	if !it.DueOn(d) || !DayExists(d, loc) {
+	if !it.DueOn(d, loc) || !DayExists(d, loc) {
 		return Occurrence{}, false
 	}
 	return it.occurrence(d, a, loc), true

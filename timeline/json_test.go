@@ -210,13 +210,13 @@ func TestItemActiveDates(t *testing.T) {
 	t.Parallel()
 	it := item(1, "x", timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday}}, wake, 0, 0)
 	it.ActiveFrom, it.ActiveUntil = d("2025-03-05"), d("2025-03-20")
-	if it.DueOn(d("2025-03-03")) || !it.DueOn(d("2025-03-10")) || it.DueOn(d("2025-03-24")) {
+	if it.DueOn(d("2025-03-03"), time.UTC) || !it.DueOn(d("2025-03-10"), time.UTC) || it.DueOn(d("2025-03-24"), time.UTC) {
 		t.Error("DueOn ignores the active dates")
 	}
-	if got, ok := it.NextDue(d("2025-03-01")); !ok || got != d("2025-03-10") {
+	if got, ok := it.NextDue(d("2025-03-01"), time.UTC); !ok || got != d("2025-03-10") {
 		t.Errorf("NextDue = %s, %v; want 2025-03-10", got, ok)
 	}
-	if got, ok := it.NextDue(d("2025-03-18")); ok {
+	if got, ok := it.NextDue(d("2025-03-18"), time.UTC); ok {
 		t.Errorf("NextDue after the last Monday = %s", got)
 	}
 	if _, ok := it.Occurrence(d("2025-03-03"), timeline.Anchors{}, time.UTC); ok {

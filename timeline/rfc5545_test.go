@@ -134,6 +134,10 @@ func TestRFC5545Examples(t *testing.T) {
 			on(1997, 8, 5, 17, 19, 31)},
 		{"invalid date ignored", "2007-01-15", "FREQ=MONTHLY;BYMONTHDAY=15,30;COUNT=5", time.Time{},
 			cat(on(2007, 1, 15, 30), on(2007, 2, 15), on(2007, 3, 15, 30))},
+		// UNTIL in UTC bounds the instants: 2025-01-31 09:00 EST is after
+		// 04:59:59 UTC that day.
+		{"until just before midnight in new york", "2025-01-25", "FREQ=DAILY;UNTIL=20250131T045959Z", time.Time{},
+			on(2025, 1, span(25, 30)...)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,6 +155,20 @@ func TestRFC5545Examples(t *testing.T) {
 			got := r.Between(start, civil.MustParseClock("09:00"), ny, from, to)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("%s (-want +got):\n%s", tt.rule, diff)
+			}
+			// An item with the rule as its schedule, at 09:00 in New York,
+			// is due on the same dates.
+			it := timeline.Item{Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: start, RRule: tt.rule},
+				Anchor: timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.MustParseClock("09:00")}}
+			p := it.Plan(ny)
+			var due []time.Time
+			for x := start; !x.After(civil.DateOf(to)); x = x.AddDays(1) {
+				if p.DueOn(x) {
+					due = append(due, timeline.Resolve(x, civil.MustParseClock("09:00"), ny))
+				}
+			}
+			if diff := cmp.Diff(tt.want, due); diff != "" {
+				t.Errorf("%s as an item's schedule (-want +got):\n%s", tt.rule, diff)
 			}
 		})
 	}
@@ -182,4 +200,81 @@ func TestRFC5545EveryTwentyMinutes(t *testing.T) {
 
 func endOf(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 23, 59, 0, 0, mustLoad("America/New_York"))
+}
+
+// TestUntilBoundsTheInstant: an item's UNTIL in UTC bounds the start of each
+// occurrence, as RFC 5545 bounds instants of a zoned DTSTART, and agrees
+// with Rule.Between; a wake or bedtime item is bounded by the date UNTIL
+// falls on in the person's zone; a schedule on its own by the date written.
+func TestUntilBoundsTheInstant(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, zone, start, clock string
+		offset                   int
+		rule                     string
+		fixed, wake, schedule    string // the last date due
+	}{
+		{"RFC daily until Dec 24, New York 09:00", "America/New_York", "1997-09-02", "09:00", 0, "FREQ=DAILY;UNTIL=19971224T000000Z",
+			"1997-12-23", "1997-12-23", "1997-12-24"},
+		{"New York 09:00 until 04:59:59 UTC", "America/New_York", "2025-01-25", "09:00", 0, "FREQ=DAILY;UNTIL=20250131T045959Z",
+			"2025-01-30", "2025-01-30", "2025-01-31"},
+		{"Tokyo 07:00 until the last second of 2025 UTC", "Asia/Tokyo", "2025-12-28", "07:00", 0, "FREQ=DAILY;UNTIL=20251231T235959Z",
+			"2026-01-01", "2026-01-01", "2025-12-31"},
+		{"an offset past midnight counts", "America/New_York", "1997-12-15", "23:00", 120, "FREQ=DAILY;UNTIL=19971224T000000Z",
+			"1997-12-22", "1997-12-23", "1997-12-24"},
+		{"a floating UNTIL compares wall clocks", "Asia/Tokyo", "2025-01-25", "09:00", 0, "FREQ=DAILY;UNTIL=20250131T080000",
+			"2025-01-30", "2025-01-31", "2025-01-31"},
+		{"a date UNTIL bounds by date", "Asia/Tokyo", "2025-01-25", "09:00", 0, "FREQ=DAILY;UNTIL=20250131",
+			"2025-01-31", "2025-01-31", "2025-01-31"},
+		{"an expanded rule", "America/New_York", "2025-01-01", "09:00", 0, "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;UNTIL=20250331T125959Z",
+			"2025-02-28", "2025-03-31", "2025-03-31"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			loc := mustLoad(tt.zone)
+			s := timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d(tt.start), RRule: tt.rule}
+			fixedItem := timeline.Item{Schedule: s, Anchor: timeline.Anchor{Type: timeline.AnchorFixed, Time: clock(tt.clock)}, OffsetMinutes: tt.offset}
+			wakeItem := timeline.Item{Schedule: s, Anchor: timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: tt.offset}
+			lastOf := func(due func(civil.Date) bool) string {
+				last := ""
+				for x := d(tt.start); x.Before(d(tt.start).AddDays(120)); x = x.AddDays(1) {
+					if due(x) {
+						last = x.String()
+					}
+				}
+				return last
+			}
+			plan := fixedItem.Plan(loc)
+			got := map[string]string{
+				"item":      lastOf(func(x civil.Date) bool { return fixedItem.DueOn(x, loc) }),
+				"plan":      lastOf(plan.DueOn),
+				"wake item": lastOf(func(x civil.Date) bool { return wakeItem.DueOn(x, loc) }),
+				"wake plan": lastOf(wakeItem.Plan(loc).DueOn),
+				"schedule":  lastOf(s.DueOn),
+			}
+			want := map[string]string{"item": tt.fixed, "plan": tt.fixed, "wake item": tt.wake, "wake plan": tt.wake, "schedule": tt.schedule}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("last date due (-want +got):\n%s", diff)
+			}
+			if next, ok := plan.NextDue(d(tt.fixed)); !ok || next.String() != tt.fixed {
+				t.Errorf("Plan.NextDue(%s) = %s, %v", tt.fixed, next, ok)
+			}
+			if next, ok := plan.NextDue(d(tt.fixed).AddDays(1)); ok {
+				t.Errorf("Plan.NextDue after the last date = %s", next)
+			}
+			if tt.offset != 0 {
+				return
+			}
+			// Rule.Between with the same DTSTART ends on the same date.
+			r, err := timeline.ParseRule(tt.rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := r.Between(d(tt.start), clock(tt.clock), loc, timeline.Resolve(d(tt.start), clock("00:00"), loc), timeline.Resolve(d(tt.start).AddDays(120), clock("00:00"), loc))
+			if len(all) == 0 || civil.DateOf(all[len(all)-1]).String() != tt.fixed {
+				t.Errorf("Rule.Between ends with %v, want %s", all[len(all)-1:], tt.fixed)
+			}
+		})
+	}
 }

@@ -25,9 +25,10 @@ import (
 // with it), so the walk and the pattern's buffers are guarded by mu.
 type compiledRule struct {
 	start civil.Date
-	// last is the day number of the last date the rule can be due: UNTIL's
-	// date, or 9999-12-31.
-	last int
+	// last is the day number of the last date the rule can be due: the last
+	// one UNTIL allows, or 9999-12-31; lastDate is the same for the
+	// schedule on its own, by the date written in UNTIL.
+	last, lastDate int
 	// builtin is the same rule as a built-in schedule; it points at own,
 	// whose weekdays live in days.
 	builtin *Schedule
@@ -47,16 +48,77 @@ type compiledRule struct {
 	exhausted bool
 }
 
-func compileSchedule(s *Schedule) (*compiledRule, error) {
+// placement puts a schedule's dates on the time line, as the time and TZID
+// of DTSTART place an iCalendar rule's, so that an UNTIL with a time of day
+// can be compared with its occurrences: the zone, and the start of the
+// occurrence on a date, which is the anchor's wall clock there plus an
+// offset of elapsed minutes. A clock of -1 means the occurrence has no
+// fixed wall clock (a wake or bedtime anchor, or a schedule on its own):
+// UNTIL then bounds it by the date UNTIL falls on in the zone.
+type placement struct {
+	loc    *time.Location
+	clock  int // minutes after midnight, or -1
+	offset int // minutes
+}
+
+// datesOnly is the placement of a schedule on its own: no times, in UTC,
+// so an UNTIL bounds it by the date written in it.
+var datesOnly = placement{loc: time.UTC, clock: -1}
+
+func (pl placement) same(o placement) bool {
+	return pl.clock == o.clock && pl.offset == o.offset && locOrUTC(pl.loc).String() == locOrUTC(o.loc).String()
+}
+
+// start returns the instant the occurrence on day number n starts.
+func (pl placement) start(n int) time.Time {
+	return resolveWall(int64(n)*86400+int64(pl.clock)*60, locOrUTC(pl.loc)).Time.Add(time.Duration(pl.offset) * time.Minute)
+}
+
+// lastUntil returns the day number of the last date whose occurrence r's
+// UNTIL allows, placed by pl: RFC 5545 compares an UNTIL written in UTC with
+// the instant of each occurrence, one written as a floating date-time with
+// its wall clock, and a date with its date.
+func (pl placement) lastUntil(r *Rule) int {
+	switch r.untilKind {
+	case untilDate:
+		return dateOfFloating(r.untilWall).Days()
+	case untilFloating:
+		w := occOfFloating(r.untilWall)
+		if pl.clock < 0 {
+			return int(w.day)
+		}
+		wall := int(w.day)*86400 + int(w.sec) - pl.clock*60 - pl.offset*60
+		return floorDiv(wall, 86400)
+	case untilUTC:
+		loc := locOrUTC(pl.loc)
+		if pl.clock < 0 {
+			return civil.DateOf(r.untilUTC.In(loc)).Days()
+		}
+		// The date of UNTIL less the offset is within a day of the answer;
+		// Resolve is monotonic in the date, so step to it.
+		n := civil.DateOf(r.untilUTC.Add(-time.Duration(pl.offset) * time.Minute).In(loc)).Days()
+		for n <= lastDay && !pl.start(n+1).After(r.untilUTC) {
+			n++
+		}
+		for pl.start(n).After(r.untilUTC) {
+			n--
+		}
+		return n
+	}
+	return lastDay
+}
+
+func compileSchedule(s *Schedule, pl placement) (*compiledRule, error) {
 	c := new(compiledRule)
-	if err := c.compile(s); err != nil {
+	if err := c.compile(s, pl); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// compile compiles the rrule schedule s into c, which must be zero.
-func (c *compiledRule) compile(s *Schedule) error {
+// compile compiles the rrule schedule s, placed by pl, into c, which must
+// be zero.
+func (c *compiledRule) compile(s *Schedule, pl placement) error {
 	if s.StartDate.IsZero() || !s.StartDate.IsValid() {
 		return invalid("schedule.start_date", "an rrule schedule needs a start date")
 	}
@@ -65,12 +127,8 @@ func (c *compiledRule) compile(s *Schedule) error {
 	if err := r.parse(s.RRule, true); err != nil {
 		return invalid("schedule.rrule", "%s", err.Error())
 	}
-	c.last = lastDay
-	if r.untilKind != untilNone {
-		// In a schedule UNTIL is compared by date: the time of day comes
-		// from the anchor, so the date written in UNTIL is the last one.
-		c.last = min(c.last, dateOfFloating(r.untilWall).Days())
-	}
+	c.last = min(lastDay, pl.lastUntil(&r))
+	c.lastDate = min(lastDay, datesOnly.lastUntil(&r))
 	if r.parts.count > 0 {
 		c.counted = true
 		c.pat = newPattern(&r.parts, s.StartDate, 0)
@@ -171,8 +229,10 @@ func (c *compiledRule) nextDue(from civil.Date) (civil.Date, bool) {
 	}
 }
 
-// happens reports whether the rule is ever due. Unlike nextDue it never
-// walks a counted rule: a rule's first date is within any COUNT.
+// happens reports whether the rule is ever due, as a schedule on its own
+// (by the dates its UNTIL writes, whatever its placement), so that the
+// answer is the same wherever the item lives. Unlike nextDue it never walks
+// a counted rule: a rule's first date is within any COUNT.
 func (c *compiledRule) happens() bool {
 	c.mu.Lock()
 	ever := c.ever
@@ -180,10 +240,11 @@ func (c *compiledRule) happens() bool {
 	if ever == 0 {
 		var ok bool
 		if c.builtin != nil {
-			_, ok = c.nextDue(c.start)
+			d, next := c.builtin.NextDue(c.start)
+			ok = next && d.Days() <= c.lastDate
 		} else {
 			c.mu.Lock()
-			_, ok = c.pat.first(c.pat.start, occ{int32(c.last), 86399})
+			_, ok = c.pat.first(c.pat.start, occ{int32(c.lastDate), 86399})
 			c.mu.Unlock()
 		}
 		ever = 2

@@ -41,10 +41,11 @@ const (
 	ScheduleYearly ScheduleType = "yearly"
 	// ScheduleRRule is due on the dates an iCalendar recurrence rule
 	// (RFC 5545 section 3.3.10) generates from StartDate. See [ParseRule] for
-	// the rule parts accepted. A schedule has dates, not times, so UNTIL
-	// counts by the date written in it (UNTIL=20250131T235959Z makes
-	// 2025-01-31 the last date, whatever the zone), and, as in [Rule], a
-	// StartDate the rule does not select is not a due date.
+	// the rule parts accepted. As in [Rule], a StartDate the rule does not
+	// select is not a due date. An UNTIL with a time of day bounds an item's
+	// occurrences by their instants in the person's zone, as RFC 5545 asks
+	// (see [Item.DueOn]); a schedule on its own, having no times, is bounded
+	// by the date written in UNTIL.
 	ScheduleRRule ScheduleType = "rrule"
 )
 
@@ -271,7 +272,7 @@ func (s *Schedule) check(p *problems, rule *compiledRule) {
 				rule = new(compiledRule)
 			}
 			if !rule.compiled() {
-				if err := rule.compile(s); err != nil {
+				if err := rule.compile(s, datesOnly); err != nil {
 					*p = append(*p, err)
 					break
 				}
@@ -371,12 +372,20 @@ func (s *Schedule) firstDate() civil.Date {
 // [Schedule.Validate] rejects the answer is unspecified (but never a
 // panic). To ask about many dates, make a [Calendar] once: an rrule
 // schedule parses (and walks a COUNT) on every DueOn call.
-func (s Schedule) DueOn(d civil.Date) bool {
+//
+// A schedule on its own has dates, not times, so an UNTIL with a time of
+// day bounds it by the date written in it, as iCalendar bounds a rule whose
+// DTSTART is a date. An item's occurrences have a time and a zone, and
+// [Item.DueOn] and [Item.Plan] compare UNTIL with them as RFC 5545 asks.
+func (s Schedule) DueOn(d civil.Date) bool { return s.dueOn(d, datesOnly) }
+
+// dueOn is DueOn with the schedule's dates placed by pl.
+func (s *Schedule) dueOn(d civil.Date, pl placement) bool {
 	if !d.IsValid() {
 		return false
 	}
 	if s.Type == ScheduleRRule {
-		c, err := compileSchedule(&s)
+		c, err := compileSchedule(s, pl)
 		if err != nil {
 			return false
 		}
@@ -490,12 +499,15 @@ func (s *Schedule) dayInMonth(y int, m time.Month, first time.Weekday) (int, boo
 // Gregorian cycle of months for the rarest monthly and yearly schedules);
 // a rule reads the periods near from, then searches year by year (see the
 // package documentation), and a rule with a COUNT is counted from its start.
-func (s Schedule) NextDue(from civil.Date) (civil.Date, bool) {
+func (s Schedule) NextDue(from civil.Date) (civil.Date, bool) { return s.nextDue(from, datesOnly) }
+
+// nextDue is NextDue with the schedule's dates placed by pl.
+func (s *Schedule) nextDue(from civil.Date, pl placement) (civil.Date, bool) {
 	if !from.IsValid() {
 		return civil.Date{}, false
 	}
 	if s.Type == ScheduleRRule {
-		c, err := compileSchedule(&s)
+		c, err := compileSchedule(s, pl)
 		if err != nil {
 			return civil.Date{}, false
 		}
