@@ -26,10 +26,12 @@ import (
 // Make one with [Schedule.Calendar], or [Item.Plan] for an item. A Calendar
 // keeps its own copy of the schedule and is safe for concurrent use.
 type Calendar struct {
-	s     Schedule
-	pl    placement
-	rule  *compiledRule // an rrule schedule whose rule compiles
-	never bool          // an rrule schedule whose rule does not compile
+	s  Schedule
+	pl placement
+	// The except and extra dates as sorted day numbers.
+	except, extra []int32
+	rule          *compiledRule // an rrule schedule whose rule compiles
+	never         bool          // an rrule schedule whose rule does not compile
 
 	// The stretch of an open rule with no built-in equivalent: every date
 	// it is due on in the day numbers [lo, hi], ascending.
@@ -61,6 +63,8 @@ func (s Schedule) Calendar() *Calendar {
 func (c *Calendar) init(s *Schedule, pl placement) {
 	c.s = *s
 	c.s.Days = slices.Clone(s.Days)
+	c.s.ExceptDates, c.s.ExtraDates = slices.Clone(s.ExceptDates), slices.Clone(s.ExtraDates)
+	c.except, c.extra = dayNumbers(s.ExceptDates), dayNumbers(s.ExtraDates)
 	c.pl = pl
 	if c.s.Type != ScheduleRRule {
 		return
@@ -81,7 +85,35 @@ func (c *Calendar) DueOn(d civil.Date) bool {
 	return c.dueOnDay(calDayOf(d))
 }
 
+// dayNumbers returns the valid dates of ds as sorted day numbers.
+func dayNumbers(ds []civil.Date) []int32 {
+	var out []int32
+	for _, d := range ds {
+		if d.IsValid() {
+			out = append(out, int32(d.Days()))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func has(ns []int32, n int) bool {
+	_, ok := slices.BinarySearch(ns, int32(n))
+	return ok
+}
+
 func (c *Calendar) dueOnDay(d calDay) bool {
+	if c.never {
+		return false
+	}
+	if has(c.except, d.n) {
+		return false
+	}
+	return c.kindDue(d) || has(c.extra, d.n)
+}
+
+// kindDue is dueOnDay before the except and extra dates.
+func (c *Calendar) kindDue(d calDay) bool {
 	switch r := c.rule; {
 	case c.never:
 		return false
@@ -123,14 +155,32 @@ func (c *Calendar) stretchDue(d calDay) bool {
 // NextDue returns the first date on or after from on which the schedule is
 // due, as [Schedule.NextDue] does.
 func (c *Calendar) NextDue(from civil.Date) (civil.Date, bool) {
-	if !from.IsValid() {
+	if !from.IsValid() || c.never {
 		return civil.Date{}, false
 	}
+	d, ok := c.nextKind(from)
+	for ok && has(c.except, d.Days()) {
+		d, ok = c.nextKind(d.AddDays(1))
+	}
+	i, _ := slices.BinarySearch(c.extra, int32(from.Days()))
+	for ; i < len(c.extra); i++ {
+		if e := int(c.extra[i]); !has(c.except, e) {
+			if !ok || e < d.Days() {
+				return civil.FromDays(e), true
+			}
+			break
+		}
+	}
+	return d, ok
+}
+
+// nextKind is NextDue before the except and extra dates.
+func (c *Calendar) nextKind(from civil.Date) (civil.Date, bool) {
 	switch r := c.rule; {
 	case c.never:
 		return civil.Date{}, false
 	case r == nil:
-		return c.s.NextDue(from)
+		return c.s.nextKind(from)
 	default:
 		return r.nextDue(from)
 	}
@@ -195,5 +245,6 @@ func (p *Plan) Occurrence(d civil.Date, a Anchors, loc *time.Location) (Occurren
 func sameSchedule(a, b *Schedule) bool {
 	return a.Type == b.Type && slices.Equal(a.Days, b.Days) && a.Date == b.Date && a.Interval == b.Interval &&
 		a.StartDate == b.StartDate && a.WeekStart == b.WeekStart && a.DayOfMonth == b.DayOfMonth &&
-		a.Week == b.Week && a.Weekday == b.Weekday && a.Month == b.Month && a.RRule == b.RRule
+		a.Week == b.Week && a.Weekday == b.Weekday && a.Month == b.Month && a.RRule == b.RRule &&
+		slices.Equal(a.ExceptDates, b.ExceptDates) && slices.Equal(a.ExtraDates, b.ExtraDates)
 }

@@ -52,6 +52,12 @@
 // that can never happen (FREQ=DAILY;INTERVAL=7;BYDAY=MO from a Tuesday), is
 // answered in microseconds; [Schedule.Validate] refuses the latter.
 //
+// Every kind of schedule also takes except dates and extra dates, as
+// iCalendar's EXDATE and RDATE: "daily, but not on public holidays", or "on
+// weekdays, and on this Saturday". An extra date is due whatever the kind,
+// its start date, COUNT or UNTIL say; an excepted one is skipped after
+// COUNT has counted it.
+//
 // A rule's UNTIL with a time of day bounds an item's occurrences by their
 // instants, as RFC 5545 bounds a rule whose DTSTART has a time and a zone:
 // an item at 09:00 in New York with UNTIL=20250131T045959Z is last due on

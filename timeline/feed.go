@@ -528,9 +528,9 @@ func (b *builder) due(i, k int) bool {
 		return false
 	}
 	if it.Schedule.Type == ScheduleRRule {
-		return b.ruleDue[i]&(1<<k) != 0
+		return it.Schedule.dated(d.date, b.ruleDue[i]&(1<<k) != 0)
 	}
-	return it.Schedule.dueOnDay(d)
+	return it.Schedule.dated(d.date, it.Schedule.dueOnDay(d))
 }
 
 // draft is an entry before it is written out: small and free of pointers,

@@ -27,11 +27,15 @@ type scheduleJSON struct {
 	Weekday    string   `json:"weekday,omitempty"`
 	Month      int      `json:"month,omitempty"`
 	RRule      string   `json:"rrule,omitempty"`
+	Except     []string `json:"except_dates,omitempty"`
+	Extra      []string `json:"extra_dates,omitempty"`
 }
 
 // MarshalJSON encodes s in the shape of HTTP_API.md: {"type": "weekly",
 // "days": ["mon", "thu"], ...}, with weekdays as three-letter lowercase names
-// and dates as YYYY-MM-DD. Fields a kind does not use are left out.
+// and dates as YYYY-MM-DD. Fields a kind does not use are left out; the
+// except and extra dates are "except_dates" and "extra_dates", lists of
+// dates in the order given, left out when empty.
 func (s Schedule) MarshalJSON() ([]byte, error) {
 	w := scheduleJSON{
 		Type:       string(s.Type),
@@ -56,6 +60,7 @@ func (s Schedule) MarshalJSON() ([]byte, error) {
 	if s.Week != 0 {
 		w.Weekday = weekdayName(s.Weekday)
 	}
+	w.Except, w.Extra = dateStrings(s.ExceptDates), dateStrings(s.ExtraDates)
 	return json.Marshal(w)
 }
 
@@ -91,6 +96,8 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 	}
 	out.Date = parseDateField(&p, "schedule.date", w.Date)
 	out.StartDate = parseDateField(&p, "schedule.start_date", w.StartDate)
+	out.ExceptDates = parseDates(&p, "schedule.except_dates", w.Except)
+	out.ExtraDates = parseDates(&p, "schedule.extra_dates", w.Extra)
 	// Sunday is the zero time.Weekday, so a Schedule cannot show that
 	// weekday was given as "sun"; the wire form can, and a field the kind
 	// does not use is refused here as Validate refuses the other days.
@@ -120,6 +127,39 @@ func (s *Schedule) UnmarshalJSON(b []byte) error {
 	}
 	*s = out
 	return nil
+}
+
+// dateStrings writes ds as YYYY-MM-DD, nil when there are none.
+func dateStrings(ds []civil.Date) []string {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.String()
+	}
+	return out
+}
+
+// parseDates parses a list of YYYY-MM-DD dates, reporting a bad one as
+// field[i]; an empty list is nil.
+func parseDates(p *problems, field string, vs []string) []civil.Date {
+	if len(vs) == 0 {
+		return nil
+	}
+	if len(vs) > MaxScheduleDates {
+		p.add(field, "at most %d dates, not %d", MaxScheduleDates, len(vs))
+		return nil
+	}
+	out := make([]civil.Date, len(vs))
+	for i, v := range vs {
+		d, err := civil.ParseDate(v)
+		if err != nil {
+			p.add(fmt.Sprintf("%s[%d]", field, i), "%q is not a date: want YYYY-MM-DD of a day that exists", v)
+		}
+		out[i] = d
+	}
+	return out
 }
 
 func parseDateField(p *problems, field, v string) civil.Date {

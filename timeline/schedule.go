@@ -1,6 +1,8 @@
 package timeline
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
@@ -130,6 +132,79 @@ type Schedule struct {
 	// RRule is the recurrence rule of an rrule schedule, without DTSTART
 	// (StartDate plays that part), for example "FREQ=MONTHLY;BYDAY=-1FR".
 	RRule string
+	// ExceptDates are dates the schedule skips though its kind selects
+	// them, as iCalendar's EXDATE ("not on public holidays"), and ExtraDates
+	// dates it is due on besides, as RDATE. Any kind takes both, at most
+	// [MaxScheduleDates] each, in any order, none twice and none in both.
+	// An extra date is due whatever StartDate, COUNT or UNTIL say (an
+	// item's active dates still bound it); an excepted date is skipped
+	// after COUNT has counted it, as RFC 5545 says.
+	ExceptDates []civil.Date
+	ExtraDates  []civil.Date
+}
+
+// MaxScheduleDates is the most dates ExceptDates, and ExtraDates, may hold.
+const MaxScheduleDates = 1000
+
+// inDates reports whether d is one of ds.
+func inDates(ds []civil.Date, d civil.Date) bool {
+	for _, x := range ds {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// dated applies the except and extra dates to due, whether the schedule's
+// kind selects d.
+func (s *Schedule) dated(d civil.Date, due bool) bool {
+	if len(s.ExceptDates) == 0 && len(s.ExtraDates) == 0 {
+		return due
+	}
+	if inDates(s.ExceptDates, d) {
+		return false
+	}
+	return due || inDates(s.ExtraDates, d)
+}
+
+// nextExtra returns the first extra date on or after from that is not
+// also excepted.
+func (s *Schedule) nextExtra(from civil.Date) (civil.Date, bool) {
+	var best civil.Date
+	for _, x := range s.ExtraDates {
+		if x.IsValid() && !x.Before(from) && (best.IsZero() || x.Before(best)) && !inDates(s.ExceptDates, x) {
+			best = x
+		}
+	}
+	return best, !best.IsZero()
+}
+
+// validateDates checks ExceptDates and ExtraDates.
+func (s *Schedule) validateDates(p *problems) {
+	for _, l := range []struct {
+		field string
+		ds    []civil.Date
+	}{{"except_dates", s.ExceptDates}, {"extra_dates", s.ExtraDates}} {
+		if len(l.ds) > MaxScheduleDates {
+			p.add("schedule."+l.field, "at most %d dates, not %d", MaxScheduleDates, len(l.ds))
+			continue
+		}
+		for i, x := range l.ds {
+			field := fmt.Sprintf("schedule.%s[%d]", l.field, i)
+			switch {
+			case x.IsZero() || !x.IsValid():
+				p.add(field, "%s is not a date", x)
+			case slices.Contains(l.ds[:i], x):
+				p.add(field, "%s is listed twice", x)
+			case l.field == "extra_dates" && inDates(s.ExceptDates, x):
+				p.add(field, "%s is also an except date", x)
+			}
+		}
+	}
+	if s.Type == ScheduleOnce && inDates(s.ExceptDates, s.Date) && len(s.ExtraDates) == 0 {
+		p.add("schedule.except_dates", "the once date %s is excepted: the schedule is never due", s.Date)
+	}
 }
 
 // Validate reports every problem of s as [*ValidationError] values (joined
@@ -291,6 +366,7 @@ func (s *Schedule) check(p *problems, rule *compiledRule) {
 	if !s.StartDate.IsZero() && !s.StartDate.IsValid() {
 		p.add("schedule.start_date", "%s is not a date", s.StartDate)
 	}
+	s.validateDates(p)
 	if s.Week == 0 {
 		uses &^= fWeekday // a weekday counts only with week
 	}
@@ -310,7 +386,7 @@ func (s *Schedule) check(p *problems, rule *compiledRule) {
 	// past the end of the calendar; other days need a search.
 	everyMonth := s.DayOfMonth >= -28 && s.DayOfMonth <= 28 && s.Week >= -4 && s.Week <= 4 && s.StartDate.Year+MaxInterval < lastDate().Year
 	if len(*p) == before && !everyMonth && (s.Type == ScheduleMonthly || s.Type == ScheduleYearly) {
-		if _, ok := s.NextDue(s.firstDate()); !ok {
+		if _, ok := s.nextKind(s.firstDate()); !ok {
 			field := "schedule.day_of_month"
 			if s.Week != 0 {
 				field = "schedule.week"
@@ -389,9 +465,9 @@ func (s *Schedule) dueOn(d civil.Date, pl placement) bool {
 		if err != nil {
 			return false
 		}
-		return c.dueOnDay(calDayOf(d))
+		return s.dated(d, c.dueOnDay(calDayOf(d)))
 	}
-	return s.dueBuiltin(d)
+	return s.dated(d, s.dueBuiltin(d))
 }
 
 // calDay is a date with its day number and weekday, worked out once for
@@ -409,7 +485,8 @@ func calDayOf(d civil.Date) calDay {
 
 func (s *Schedule) dueBuiltin(d civil.Date) bool { return s.dueOnDay(calDayOf(d)) }
 
-// dueOnDay is DueOn for the built-in kinds.
+// dueOnDay is DueOn for the built-in kinds, before the except and extra
+// dates (see dated).
 func (s *Schedule) dueOnDay(c calDay) bool {
 	d := c.date
 	if !s.StartDate.IsZero() && d.Before(s.StartDate) {
@@ -506,13 +583,32 @@ func (s *Schedule) nextDue(from civil.Date, pl placement) (civil.Date, bool) {
 	if !from.IsValid() {
 		return civil.Date{}, false
 	}
+	var c *compiledRule
 	if s.Type == ScheduleRRule {
-		c, err := compileSchedule(s, pl)
-		if err != nil {
+		var err error
+		if c, err = compileSchedule(s, pl); err != nil {
 			return civil.Date{}, false
 		}
-		return c.nextDue(from)
 	}
+	next := func(from civil.Date) (civil.Date, bool) {
+		if c != nil {
+			return c.nextDue(from)
+		}
+		return s.nextKind(from)
+	}
+	d, ok := next(from)
+	for ok && inDates(s.ExceptDates, d) {
+		d, ok = next(d.AddDays(1))
+	}
+	if e, extra := s.nextExtra(from); extra && (!ok || e.Before(d)) {
+		return e, true
+	}
+	return d, ok
+}
+
+// nextKind is NextDue for the built-in kinds, before the except and extra
+// dates.
+func (s *Schedule) nextKind(from civil.Date) (civil.Date, bool) {
 	lo := from
 	if !s.StartDate.IsZero() && lo.Before(s.StartDate) {
 		if !s.StartDate.IsValid() {
