@@ -229,15 +229,31 @@ func (p *Plan) NextDue(from civil.Date) (civil.Date, bool) {
 	return d, true
 }
 
-// Occurrence returns the item's occurrence on feed date d, as
+// Occurrence returns the item's first occurrence on feed date d, as
 // [Item.Occurrence] does, with the plan's zone deciding whether it is due
 // (see [Item.DueOn]) and loc placing it: the two differ only for a person
 // who has since moved to another zone.
 func (p *Plan) Occurrence(d civil.Date, a Anchors, loc *time.Location) (Occurrence, bool) {
-	if !p.DueOn(d) || !DayExists(d, loc) {
+	occs := p.Occurrences(d, a, loc)
+	if len(occs) == 0 {
 		return Occurrence{}, false
 	}
-	return p.item.occurrence(d, a, loc), true
+	return occs[0], true
+}
+
+// Occurrences returns the item's occurrences on feed date d, one a slot, as
+// [Item.Occurrences] does, with the zones as [Plan.Occurrence] says.
+func (p *Plan) Occurrences(d civil.Date, a Anchors, loc *time.Location) []Occurrence {
+	if !d.IsValid() || !DayExists(d, loc) {
+		return nil
+	}
+	cd := calDayOf(d)
+	if p.cal.never {
+		return nil
+	}
+	var buf [1]int
+	clocks := p.item.slotClocks(buf[:0], cd, p.cal.rule, p.cal.kindDue(cd))
+	return p.item.occurrences(cd, clocks, a, loc)
 }
 
 // sameSchedule reports whether a and b are the same schedule, field by

@@ -72,9 +72,32 @@
 // expanded rule walked a stretch of dates at a time. [FeedInput] takes
 // plans too.
 //
+// # Several times a day
+//
+// An item can be due several times a day: at the times of a fixed anchor
+// (Anchor.Times: "water at 09:00, 12:00 and 15:00"), or at the times a rule
+// with BYHOUR and BYMINUTE gives at a fixed anchor, whose time is then the
+// rule's DTSTART time (FREQ=DAILY;BYHOUR=9,12,15 at 09:00). At most
+// [MaxSlots] a day. Each time is a slot of the day, numbered from 0 in the
+// order of that day's times, and is an occurrence of its own: it has its
+// own start and end, is completed, skipped, postponed and carried over on
+// its own, and its events carry its slot. An item due once a day has one
+// occurrence a day in slot 0, and a slot of 0 is left out of the JSON of
+// events and feed entries, so such items and their stored events look
+// exactly as they always did.
+//
+// A slot is the time's place in the day, not the time itself: moving 09:00
+// to 09:30 keeps the day's events with their occurrences, while adding or
+// removing a time renumbers the slots after it (a store that lets the
+// times change should move or drop the events of the dates it renumbers).
+// On a rule's first day the times before its DTSTART time are not due, and
+// an UNTIL in UTC can end its last day between two times; each day numbers
+// the times it has. A date in a schedule's extra dates has the anchor's
+// times.
+//
 // # Occurrences, events and the feed
 //
-// An occurrence is keyed by item and feed date. Its events apply in the
+// An occurrence is keyed by item, feed date and slot. Its events apply in the
 // order recorded: the last completion, skip or postponement wins, and an
 // undo takes back the latest one. A postponement moves the occurrence, never
 // the series: to a later instant of its own feed day, or to another date at

@@ -37,8 +37,8 @@ const MaxPostponeDays = 14
 // MaxReasonLength bounds a skip reason, in characters.
 const MaxReasonLength = 500
 
-// Event is something that happened to one occurrence, keyed by the item's ID
-// and the occurrence's feed date. A feed applies an occurrence's events in
+// Event is something that happened to one occurrence, keyed by the item's ID,
+// the occurrence's feed date and its slot on that date. A feed applies an occurrence's events in
 // the order they appear in [FeedInput.Events], so pass them in the order
 // they were recorded.
 type Event struct {
@@ -46,7 +46,10 @@ type Event struct {
 	// Date is the feed date of the occurrence (its key), which for a
 	// carried-over or postponed occurrence is not the date it is shown on.
 	Date civil.Date `json:"date"`
-	Type EventType  `json:"type"`
+	// Slot is the occurrence's slot on Date (see [Occurrence]): 0, and left
+	// out of the JSON, for an item due once a day.
+	Slot int       `json:"slot,omitempty"`
+	Type EventType `json:"type"`
 	// At is when the event happened; for a completion, the completion
 	// instant.
 	At time.Time `json:"at"`
@@ -77,6 +80,9 @@ func (e Event) Validate() error {
 	}
 	if e.At.IsZero() {
 		p.add("at", "an event needs the instant it happened")
+	}
+	if e.Slot < 0 || e.Slot >= MaxSlots {
+		p.add("slot", "a slot is 0 to %d, not %d", MaxSlots-1, e.Slot)
 	}
 	switch e.Type {
 	case EventCompleted, EventUndone:

@@ -107,6 +107,9 @@ type Entry struct {
 	// Date is the feed date the occurrence belongs to, its key for events.
 	// It differs from the feed's date for a carried-over or moved-in entry.
 	Date civil.Date `json:"date"`
+	// Slot is the occurrence's slot on Date (see [Occurrence]), the rest of
+	// its key: 0, and left out of the JSON, for an item due once a day.
+	Slot int `json:"slot,omitempty"`
 	// CarriedOver marks a missed occurrence of the previous feed day.
 	CarriedOver bool `json:"carried_over,omitempty"`
 	// PostponedFrom is set on an occurrence moved to this date from Date.
@@ -136,6 +139,7 @@ type occState struct {
 	key    occKey
 	itemID uuid.UUID
 	date   civil.Date
+	slot   int
 	// top is the latest event in force; its type is the occurrence's
 	// outcome (completed, skipped or postponed; open when there is none).
 	top int32
@@ -151,15 +155,15 @@ type occState struct {
 // moved reports whether a postponement is in force.
 func (st *occState) moved() bool { return st.post >= 0 }
 
-// occKey is an occurrence's key, item ID and day number, as integers that
-// compare quickly.
+// occKey is an occurrence's key, item ID, day number and slot, as integers
+// that compare quickly.
 type occKey struct {
-	hi, lo uint64
-	day    int32
+	hi, lo    uint64
+	day, slot int32
 }
 
-func keyOf(id uuid.UUID, day int) occKey {
-	return occKey{binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint64(id[8:]), int32(day)}
+func keyOf(id uuid.UUID, day, slot int) occKey {
+	return occKey{binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint64(id[8:]), int32(day), int32(slot)}
 }
 
 func (k occKey) compare(o occKey) int {
@@ -169,7 +173,10 @@ func (k occKey) compare(o occKey) int {
 	if c := cmp.Compare(k.lo, o.lo); c != 0 {
 		return c
 	}
-	return cmp.Compare(k.day, o.day)
+	if c := cmp.Compare(k.day, o.day); c != 0 {
+		return c
+	}
+	return cmp.Compare(k.slot, o.slot)
 }
 
 // BuildFeed returns the feed for in.Date. Every item due on the date yields
@@ -287,6 +294,7 @@ type builder struct {
 	stateList []occState // by key
 	rules     []*compiledRule
 	ruleDue   []uint8 // per rrule item: bit 0 = due on the date, bit 1 = due on prev
+	slotBuf   []int
 	byID      map[uuid.UUID]int
 	drafts    []draft
 	days      [2]dayResolver // the feed date and the previous feed day
@@ -448,7 +456,7 @@ func (b *builder) foldEvents() {
 			if refs == nil {
 				refs = make([]ref, 0, len(b.in.Events))
 			}
-			refs = append(refs, ref{keyOf(e.ItemID, day), int32(i)})
+			refs = append(refs, ref{keyOf(e.ItemID, day, e.Slot), int32(i)})
 		}
 	}
 	if len(refs) == 0 {
@@ -465,7 +473,7 @@ func (b *builder) foldEvents() {
 	for k, r := range refs {
 		e := &b.in.Events[r.i]
 		if k == 0 || r.key != refs[k-1].key {
-			b.stateList = append(b.stateList, occState{key: r.key, itemID: e.ItemID, date: e.Date, top: -1})
+			b.stateList = append(b.stateList, occState{key: r.key, itemID: e.ItemID, date: e.Date, slot: e.Slot, top: -1})
 		}
 		st := &b.stateList[len(b.stateList)-1]
 		if e.Type == EventUndone {
@@ -519,18 +527,47 @@ func (b *builder) movedTo(st *occState) time.Time {
 	return b.in.Events[st.post].To
 }
 
-// due reports whether item i is due on the feed date (k = 0) or the
-// previous feed day (k = 1).
-func (b *builder) due(i, k int) bool {
+// slots returns the wall clocks, in minutes, of item i's occurrences on the
+// feed date (k = 0) or the previous feed day (k = 1), one a slot, in
+// order; -1 stands for a wake or bedtime anchor's instant. The result is
+// reused by the next call.
+func (b *builder) slots(i, k int) []int {
 	it := &b.in.Items[i]
 	d := b.cal[k]
-	if !it.active(d.date) {
-		return false
-	}
+	var rule *compiledRule
+	var kindDue bool
 	if it.Schedule.Type == ScheduleRRule {
-		return it.Schedule.dated(d.date, b.ruleDue[i]&(1<<k) != 0)
+		rule, kindDue = b.rules[i], b.ruleDue[i]&(1<<k) != 0
+	} else {
+		kindDue = it.Schedule.dueOnDay(d)
 	}
-	return it.Schedule.dated(d.date, it.Schedule.dueOnDay(d))
+	out := it.slotClocks(b.slotBuf[:0], d, rule, kindDue)
+	if cap(out) > cap(b.slotBuf) {
+		b.slotBuf = out[:0]
+	}
+	return out
+}
+
+// clockOf returns the wall clock, in minutes (-1 for a wake or bedtime
+// anchor's instant), of slot slot of item i on day number day: the time an
+// occurrence moved to another date without a new start keeps.
+func (b *builder) clockOf(i int, day int32, slot int) int {
+	it := &b.in.Items[i]
+	d := calDayOf(b.dateOf(day))
+	var rule *compiledRule
+	var kindDue bool
+	if it.Schedule.Type == ScheduleRRule {
+		if rule = b.rules[i]; rule != nil {
+			kindDue = rule.dueOnDay(d)
+		}
+	} else {
+		kindDue = it.Schedule.dueOnDay(d)
+	}
+	clocks := it.slotClocks(nil, d, rule, kindDue)
+	if slot >= len(clocks) {
+		clocks = it.Anchor.appendClocks(nil) // no such slot that day: the anchor's times
+	}
+	return clocks[min(slot, len(clocks)-1)]
 }
 
 // draft is an entry before it is written out: small and free of pointers,
@@ -542,6 +579,7 @@ type draft struct {
 	state  int32 // index into stateList, or -1
 	date   int32 // occurrence key date, as civil day number
 	other  int32 // PostponedTo or PostponedFrom date, per flags
+	slot   uint8 // occurrence key slot
 	status uint8
 	flags  uint8
 }
@@ -580,11 +618,13 @@ func (x *draft) start() time.Time { return time.Unix(x.sec, int64(x.nsec)) }
 func (b *builder) build(view View) []Entry {
 	d := b.in.Date
 	for i := range b.in.Items {
-		if b.due(i, 0) {
-			b.addOwn(i)
+		for slot, m := range b.slots(i, 0) {
+			b.addOwn(i, slot, m)
 		}
-		if b.prevOK && b.in.Items[i].Missed == MissedCarryOver && b.due(i, 1) {
-			b.addCarried(i, b.day(1))
+		if b.prevOK && b.in.Items[i].Missed == MissedCarryOver {
+			for slot, m := range b.slots(i, 1) {
+				b.addCarried(i, b.day(1), slot, m)
+			}
 		}
 	}
 	// Occurrences moved in: to this date, or to the previous feed day and
@@ -611,7 +651,7 @@ func (b *builder) build(view View) []Entry {
 			case st.toDate == d:
 				b.addMovedIn(i, int32(j))
 			case b.prevOK && st.toDate == b.prev && b.in.Items[i].Missed == MissedCarryOver:
-				b.addCarried(i, st.key.day)
+				b.addCarried(i, st.key.day, st.slot, b.clockOf(i, st.key.day, st.slot))
 			}
 		}
 	}
@@ -648,6 +688,7 @@ func (b *builder) write(ord []int32) []Entry {
 		e.Status = statusWord(x.status)
 		e.Anchor = it.Anchor
 		e.Date = b.dateOf(x.date)
+		e.Slot = int(x.slot)
 		e.CarriedOver = x.flags&flagCarried != 0
 		if x.flags&flagPostponedTo != 0 {
 			e.PostponedTo = civil.FromDays(int(x.other))
@@ -670,18 +711,25 @@ func (b *builder) write(ord []int32) []Entry {
 }
 
 // start is the planned start of item it on the feed date (k = 0) or the
-// previous feed day (k = 1): its anchor plus its offset.
-func (b *builder) start(it *Item, k int) time.Time {
-	return b.days[k].instant(it.Anchor).Add(time.Duration(it.OffsetMinutes) * time.Minute)
+// previous feed day (k = 1) at wall clock m (minutes; -1 for its wake or
+// bedtime anchor's instant), plus its offset.
+func (b *builder) start(it *Item, k, m int) time.Time {
+	var at time.Time
+	if m < 0 {
+		at = b.days[k].instant(it.Anchor)
+	} else {
+		at = b.days[k].at(civil.ClockFromMinutes(m))
+	}
+	return at.Add(time.Duration(it.OffsetMinutes) * time.Minute)
 }
 
 // state returns the index in stateList of the occurrence of item id on day
-// number day, or -1 when it has no events.
-func (b *builder) state(id uuid.UUID, day int32) int32 {
+// number day in slot slot, or -1 when it has no events.
+func (b *builder) state(id uuid.UUID, day int32, slot int) int32 {
 	if len(b.stateList) == 0 {
 		return -1
 	}
-	k := keyOf(id, int(day))
+	k := keyOf(id, int(day), slot)
 	j := sort.Search(len(b.stateList), func(j int) bool { return b.stateList[j].key.compare(k) >= 0 })
 	if j == len(b.stateList) || b.stateList[j].key != k {
 		return -1
@@ -690,51 +738,54 @@ func (b *builder) state(id uuid.UUID, day int32) int32 {
 }
 
 // add appends a draft of item i starting at start, for the occurrence with
-// key day number day.
-func (b *builder) add(i int, start time.Time, day int32, state int32) *draft {
+// key day number day and slot slot.
+func (b *builder) add(i int, start time.Time, day int32, slot int, state int32) *draft {
 	b.drafts = append(b.drafts, draft{
 		sec: start.Unix(), nsec: int32(start.Nanosecond()),
-		item: int32(i), state: state, date: day,
+		item: int32(i), state: state, date: day, slot: uint8(slot),
 	})
 	return &b.drafts[len(b.drafts)-1]
 }
 
-// addOwn adds the occurrence of item i on the feed date.
-func (b *builder) addOwn(i int) {
+// addOwn adds the occurrence of item i on the feed date in slot slot, at
+// wall clock m.
+func (b *builder) addOwn(i, slot, m int) {
 	it := &b.in.Items[i]
-	planned := b.start(it, 0)
-	j := b.state(it.ID, b.day(0))
+	planned := b.start(it, 0, m)
+	j := b.state(it.ID, b.day(0), slot)
 	if j >= 0 {
 		if st := &b.stateList[j]; !st.toDate.IsZero() {
-			x := b.add(i, planned, b.day(0), j)
+			x := b.add(i, planned, b.day(0), slot, j)
 			x.status, x.flags, x.other = stPostponed, flagPostponedTo, int32(st.toDate.Days())
 			return
 		}
 	}
 	start, status := b.applyState(it, planned, j)
-	b.add(i, start, b.day(0), j).status = status
+	b.add(i, start, b.day(0), slot, j).status = status
 }
 
-// addMovedIn adds an occurrence moved to the feed date from its own date.
+// addMovedIn adds an occurrence moved to the feed date from its own date;
+// without a new start it keeps its wall clock there.
 func (b *builder) addMovedIn(i int, j int32) {
 	it := &b.in.Items[i]
 	st := &b.stateList[j]
-	start, status := b.applyState(it, b.start(it, 0), j)
+	start, status := b.applyState(it, b.start(it, 0, b.clockOf(i, st.key.day, st.slot)), j)
 	if status == stPostponed {
 		// Once moved in, it is simply due here; PostponedFrom tells its
 		// story.
 		status = stPending
 	}
-	x := b.add(i, start, st.key.day, j)
+	x := b.add(i, start, st.key.day, st.slot, j)
 	x.status, x.flags, x.other = status, flagPostponedFrom, st.key.day
 }
 
-// addCarried adds an open occurrence of item i with key day number day that
-// belonged to the previous feed day and was missed there: the previous feed
-// day's own occurrence (day is b.day(1)), or one moved to that day.
-func (b *builder) addCarried(i int, day int32) {
+// addCarried adds an open occurrence of item i with key day number day and
+// slot slot, at wall clock m, that belonged to the previous feed day and was
+// missed there: the previous feed day's own occurrence (day is b.day(1)),
+// or one moved to that day.
+func (b *builder) addCarried(i int, day int32, slot, m int) {
 	it := &b.in.Items[i]
-	j := b.state(it.ID, day)
+	j := b.state(it.ID, day, slot)
 	var st *occState
 	if j >= 0 {
 		st = &b.stateList[j]
@@ -746,7 +797,7 @@ func (b *builder) addCarried(i int, day int32) {
 	if st != nil && (b.outcome(st) == EventCompleted || b.outcome(st) == EventSkipped) {
 		return
 	}
-	start := b.start(it, 1)
+	start := b.start(it, 1, m)
 	if st != nil {
 		if to := b.movedTo(st); !to.IsZero() {
 			start = to
@@ -755,7 +806,7 @@ func (b *builder) addCarried(i int, day int32) {
 	if !b.in.Now.After(start.Add(time.Duration(it.DurationMinutes) * time.Minute)) {
 		return // not missed yet: it is still upcoming in its own feed
 	}
-	x := b.add(i, start, day, j)
+	x := b.add(i, start, day, slot, j)
 	x.status, x.flags = stOverdue, flagCarried
 	if !own {
 		x.flags |= flagPostponedFrom

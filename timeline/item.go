@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -53,6 +54,32 @@ type Anchor struct {
 	// Time is the wall clock of a fixed anchor; wake and bedtime leave it
 	// zero.
 	Time civil.Clock
+	// Times are the wall clocks of a fixed anchor that is due several times
+	// a day ("water at 09:00, 12:00 and 15:00"): 2 to [MaxSlots] of them,
+	// ascending. An anchor with Times leaves Time zero, and each time is a
+	// slot of the item's day (see [Occurrence]).
+	Times []civil.Clock
+}
+
+// MaxSlots is the most occurrences an item has in one day: the most Times
+// an anchor holds, and the most times a day a rule with BYHOUR and
+// BYMINUTE may give.
+const MaxSlots = 48
+
+// appendClocks appends the anchor's wall clocks in minutes, in order, to
+// dst; a single -1 for a wake or bedtime anchor, which has none of its own.
+func (a *Anchor) appendClocks(dst []int) []int {
+	switch {
+	case a.Type != AnchorFixed:
+		return append(dst, -1)
+	case len(a.Times) > 0:
+		for _, c := range a.Times {
+			dst = append(dst, c.Minutes())
+		}
+		return dst
+	default:
+		return append(dst, a.Time.Minutes())
+	}
 }
 
 // MissedPolicy says what happens to an occurrence that is neither completed
@@ -135,7 +162,20 @@ func (it *Item) check(rule *compiledRule) error {
 			p.add("kind", "%q is not a kind: use routine, habit, task, medication or workout", string(it.Kind))
 		}
 	}
+	if rule == nil && it.Schedule.Type == ScheduleRRule {
+		rule = new(compiledRule)
+	}
 	it.Schedule.check(&p, rule)
+	if rule != nil && rule.compiled() && rule.timed {
+		// The rule's BYHOUR and BYMINUTE give the times; the anchor's time
+		// is its DTSTART's.
+		switch {
+		case it.Anchor.Type != AnchorFixed:
+			p.add("anchor.type", "a rule with BYHOUR or BYMINUTE gives the times of day itself: it needs a fixed anchor at its first time")
+		case len(it.Anchor.Times) > 0:
+			p.add("anchor.times", "a rule with BYHOUR or BYMINUTE gives the times of day itself: set the anchor's time to its first one, not times")
+		}
+	}
 	it.Anchor.validate(&p)
 	if it.OffsetMinutes > MaxOffsetMinutes || it.OffsetMinutes < -MaxOffsetMinutes {
 		p.add("offset_minutes", "the offset must be within a day (-%d to %d minutes), not %d", MaxOffsetMinutes, MaxOffsetMinutes, it.OffsetMinutes)
@@ -201,9 +241,32 @@ func (a *Anchor) validate(p *problems) {
 		if !a.Time.IsValid() {
 			p.add("anchor.time", "%02d:%02d is not a time of day", a.Time.Hour, a.Time.Minute)
 		}
+		if len(a.Times) == 0 {
+			break
+		}
+		if a.Time != (civil.Clock{}) {
+			p.add("anchor.time", "use time for one time of day, or times for several, not both")
+		}
+		switch {
+		case len(a.Times) == 1:
+			p.add("anchor.times", "times holds two or more times of day; use time for one")
+		case len(a.Times) > MaxSlots:
+			p.add("anchor.times", "at most %d times a day, not %d", MaxSlots, len(a.Times))
+		}
+		for i, c := range a.Times {
+			switch {
+			case !c.IsValid():
+				p.add(fmt.Sprintf("anchor.times[%d]", i), "%02d:%02d is not a time of day", c.Hour, c.Minute)
+			case i > 0 && c.Minutes() <= a.Times[i-1].Minutes():
+				p.add(fmt.Sprintf("anchor.times[%d]", i), "%s does not come after %s: list the times in order, each once", c, a.Times[i-1])
+			}
+		}
 	case AnchorWake, AnchorBedtime:
 		if a.Time != (civil.Clock{}) {
 			p.add("anchor.time", "a %s anchor takes no time: it follows the person's %s", a.Type, a.Type)
+		}
+		if len(a.Times) > 0 {
+			p.add("anchor.times", "a %s anchor takes no times: several times a day need a fixed anchor", a.Type)
 		}
 	case "":
 		p.add("anchor.type", "an anchor type is required: fixed, wake or bedtime")
@@ -260,10 +323,17 @@ func (it Item) NextDue(from civil.Date, loc *time.Location) (civil.Date, bool) {
 // placement places the item's dates in loc: at its anchor's wall clock plus
 // its offset for a fixed anchor, by date for wake and bedtime.
 func (it *Item) placement(loc *time.Location) placement {
-	if it.Anchor.Type == AnchorFixed {
-		return placement{loc: locOrUTC(loc), clock: it.Anchor.Time.Minutes(), offset: it.OffsetMinutes}
+	a := &it.Anchor
+	switch {
+	case a.Type != AnchorFixed:
+		return placement{loc: locOrUTC(loc), clock: -1}
+	case len(a.Times) > 0:
+		pl := placement{loc: locOrUTC(loc), clock: a.Times[0].Minutes(), offset: it.OffsetMinutes}
+		pl.times = a.appendClocks(nil)
+		return pl
+	default:
+		return placement{loc: locOrUTC(loc), clock: a.Time.Minutes(), offset: it.OffsetMinutes}
 	}
-	return placement{loc: locOrUTC(loc), clock: -1}
 }
 
 // Anchors are the person's wake time and bedtime for one feed date. Actual
@@ -306,8 +376,9 @@ func (a Anchors) check(p *problems, prefix string, d civil.Date) {
 }
 
 // Instant returns the instant of anchor a on feed date d in loc: a fixed
-// clock resolved with [Resolve], or the actual wake or bedtime when known,
-// else the default resolved the same way.
+// clock resolved with [Resolve] (the first of its Times, when it has
+// several), or the actual wake or bedtime when known, else the default
+// resolved the same way.
 func (a Anchors) Instant(anchor Anchor, d civil.Date, loc *time.Location) time.Time {
 	switch anchor.Type {
 	case AnchorWake:
@@ -324,6 +395,9 @@ func (a Anchors) Instant(anchor Anchor, d civil.Date, loc *time.Location) time.T
 		}
 		return Resolve(d, a.DefaultBedtime, loc)
 	default:
+		if len(anchor.Times) > 0 {
+			return Resolve(d, anchor.Times[0], loc)
+		}
 		return Resolve(d, anchor.Time, loc)
 	}
 }
@@ -335,36 +409,119 @@ func locOrUTC(loc *time.Location) *time.Location {
 	return loc
 }
 
-// Occurrence is one instance of an item: the item on one feed date, with its
-// start and end instants. The pair (ItemID, Date) is its key; events refer to
-// it by that key.
+// Occurrence is one instance of an item: the item on one feed date, in
+// one slot of that date, with its start and end instants. (ItemID, Date,
+// Slot) is its key; events refer to it by that key.
+//
+// Most items happen once a day, in slot 0. An item due several times a day
+// (an anchor with Times, or a rule with BYHOUR or BYMINUTE at a fixed
+// anchor) has one occurrence per time, numbered from 0 in the order of the
+// day's times; each is completed, skipped or postponed on its own. The
+// number is the time's place in the day, not the time itself, so the
+// events of a day keep their occurrences when a time is moved (09:00 to
+// 09:30 stays slot 0), and a time added or removed renumbers the ones after
+// it.
 type Occurrence struct {
 	ItemID uuid.UUID
 	// Date is the feed date the occurrence belongs to: the date of its
 	// anchor, even when Start falls on the next calendar date (wake at 23:30
 	// plus 90 minutes is 01:00 the next day, in this date's feed).
-	Date  civil.Date
+	Date civil.Date
+	// Slot is the occurrence's place among the item's occurrences on Date,
+	// from 0.
+	Slot  int
 	Start time.Time
 	End   time.Time
 }
 
-// Occurrence returns the item's occurrence on feed date d, and false when
-// the item is not due on d or d does not exist in loc (Pacific/Apia skipped
-// 2011-12-30). Start is the anchor's instant plus OffsetMinutes of elapsed
-// time; End is DurationMinutes later. Both are expressed in loc.
+// Occurrence returns the item's first occurrence on feed date d (slot 0;
+// see [Item.Occurrences] for all of them), and false when the item is not
+// due on d or d does not exist in loc (Pacific/Apia skipped 2011-12-30).
+// Start is the anchor's instant plus OffsetMinutes of elapsed time; End is
+// DurationMinutes later. Both are expressed in loc.
 func (it Item) Occurrence(d civil.Date, a Anchors, loc *time.Location) (Occurrence, bool) {
-	if !it.DueOn(d, loc) || !DayExists(d, loc) {
+	occs := it.Occurrences(d, a, loc)
+	if len(occs) == 0 {
 		return Occurrence{}, false
 	}
-	return it.occurrence(d, a, loc), true
+	return occs[0], true
 }
 
-func (it Item) occurrence(d civil.Date, a Anchors, loc *time.Location) Occurrence {
-	start := a.Instant(it.Anchor, d, loc).Add(time.Duration(it.OffsetMinutes) * time.Minute)
-	return Occurrence{
-		ItemID: it.ID,
-		Date:   d,
-		Start:  start,
-		End:    start.Add(time.Duration(it.DurationMinutes) * time.Minute),
+// Occurrences returns the item's occurrences on feed date d in the order of
+// their slots (one for most items), and nil when the item is not due on d
+// or d does not exist in loc. Each starts at one of the day's times, as
+// [Item.Occurrence] says, and an UNTIL with a time of day can end the day
+// between two of them.
+func (it Item) Occurrences(d civil.Date, a Anchors, loc *time.Location) []Occurrence {
+	if !d.IsValid() || !DayExists(d, loc) {
+		return nil
 	}
+	cd := calDayOf(d)
+	var rule *compiledRule
+	var kindDue bool
+	if it.Schedule.Type == ScheduleRRule {
+		var err error
+		if rule, err = compileSchedule(&it.Schedule, it.placement(loc)); err != nil {
+			return nil
+		}
+		kindDue = rule.dueOnDay(cd)
+	} else {
+		kindDue = it.Schedule.dueOnDay(cd)
+	}
+	return it.occurrences(cd, it.slotClocks(nil, cd, rule, kindDue), a, loc)
+}
+
+// slotClocks appends to dst the wall clocks, in minutes, of the item's
+// occurrences on d in slot order, and returns nil when it has none; -1
+// stands for the instant of a wake or bedtime anchor. kindDue says whether
+// the schedule's kind (its rule, compiled into rule, for an rrule) selects
+// d; the item's active dates and the except and extra dates are applied
+// here. An extra date has the anchor's times.
+func (it *Item) slotClocks(dst []int, d calDay, rule *compiledRule, kindDue bool) []int {
+	s := &it.Schedule
+	if !it.active(d.date) || inDates(s.ExceptDates, d.date) {
+		return nil
+	}
+	if !kindDue {
+		if !inDates(s.ExtraDates, d.date) {
+			return nil
+		}
+		return it.Anchor.appendClocks(dst)
+	}
+	if rule != nil && rule.timed {
+		return rule.slots(dst, d.n)
+	}
+	start := len(dst)
+	dst = it.Anchor.appendClocks(dst)
+	if rule != nil && d.n == rule.last && len(dst)-start > 1 {
+		// UNTIL can fall between the anchor's times on the rule's last date.
+		kept := dst[:start]
+		for _, m := range dst[start:] {
+			if rule.pl.allows(&rule.bound, d.n, m) {
+				kept = append(kept, m)
+			}
+		}
+		dst = kept
+	}
+	return dst
+}
+
+// occurrences builds the occurrences of the item on d at the wall clocks
+// (minutes, -1 for the anchor's instant) of its slots.
+func (it *Item) occurrences(d calDay, clocks []int, a Anchors, loc *time.Location) []Occurrence {
+	if len(clocks) == 0 {
+		return nil
+	}
+	out := make([]Occurrence, len(clocks))
+	for i, m := range clocks {
+		var at time.Time
+		if m < 0 {
+			at = a.Instant(it.Anchor, d.date, loc)
+		} else {
+			at = Resolve(d.date, civil.ClockFromMinutes(m), loc)
+		}
+		start := at.Add(time.Duration(it.OffsetMinutes) * time.Minute)
+		out[i] = Occurrence{ItemID: it.ID, Date: d.date, Slot: i, Start: start, End: start.Add(time.Duration(it.DurationMinutes) * time.Minute)}
+	}
+	return out
 }

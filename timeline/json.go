@@ -242,19 +242,29 @@ func jsonKind(k string) string {
 }
 
 type anchorJSON struct {
-	Type string `json:"type"`
-	Time string `json:"time,omitempty"`
+	Type  string   `json:"type"`
+	Time  string   `json:"time,omitempty"`
+	Times []string `json:"times,omitempty"`
 }
 
-// MarshalJSON encodes a as {"type": "fixed", "time": "07:30"}; wake and
-// bedtime anchors carry no time.
+// MarshalJSON encodes a as {"type": "fixed", "time": "07:30"}, or with
+// several times a day as {"type": "fixed", "times": ["09:00", "12:00"]};
+// wake and bedtime anchors carry no time.
 func (a Anchor) MarshalJSON() ([]byte, error) {
 	w := anchorJSON{Type: string(a.Type)}
 	if a.Type == AnchorFixed {
+		for i, c := range a.Times {
+			if !c.IsValid() {
+				return nil, invalid(fmt.Sprintf("anchor.times[%d]", i), "%02d:%02d is not a time of day", c.Hour, c.Minute)
+			}
+			w.Times = append(w.Times, c.String())
+		}
 		if !a.Time.IsValid() {
 			return nil, invalid("anchor.time", "%02d:%02d is not a time of day", a.Time.Hour, a.Time.Minute)
 		}
-		w.Time = a.Time.String()
+		if len(a.Times) == 0 || a.Time != (civil.Clock{}) {
+			w.Time = a.Time.String()
+		}
 	}
 	return json.Marshal(w)
 }
@@ -267,12 +277,28 @@ func (a *Anchor) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	out := Anchor{Type: AnchorType(w.Type)}
+	var p problems
 	if w.Time != "" {
 		c, err := civil.ParseClock(w.Time)
 		if err != nil {
-			return invalid("anchor.time", "%q is not a time of day: want HH:MM from 00:00 to 23:59", w.Time)
+			p.add("anchor.time", "%q is not a time of day: want HH:MM from 00:00 to 23:59", w.Time)
 		}
 		out.Time = c
+	}
+	if len(w.Times) > MaxSlots {
+		p.add("anchor.times", "at most %d times a day, not %d", MaxSlots, len(w.Times))
+	} else if len(w.Times) > 0 {
+		out.Times = make([]civil.Clock, len(w.Times))
+		for i, v := range w.Times {
+			c, err := civil.ParseClock(v)
+			if err != nil {
+				p.add(fmt.Sprintf("anchor.times[%d]", i), "%q is not a time of day: want HH:MM from 00:00 to 23:59", v)
+			}
+			out.Times[i] = c
+		}
+	}
+	if err := p.err(); err != nil {
+		return err
 	}
 	*a = out
 	return nil

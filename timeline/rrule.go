@@ -51,7 +51,9 @@ const (
 // DATE-TIME, or a UTC DATE-TIME ending in Z), BYDAY (with ordinals such as
 // 1FR and -1SU where the frequency allows them), BYMONTHDAY (negative too),
 // BYMONTH, BYYEARDAY, BYWEEKNO, BYSETPOS, WKST, and BYHOUR, BYMINUTE and
-// BYSECOND (not in a [Schedule], whose times come from the anchor). Any other
+// BYSECOND (in a [Schedule], whose times are whole minutes, BYSECOND is
+// refused, and BYHOUR and BYMINUTE may give at most [MaxSlots] times a
+// day; see [Occurrence] for items due several times a day). Any other
 // part, a repeated part, COUNT together with UNTIL, or a value out of range
 // is an error; the error is a [*ValidationError] for field "rrule".
 func ParseRule(s string) (*Rule, error) {
@@ -120,17 +122,18 @@ func rulePart(name string) int {
 }
 
 // parseRule parses s into a new Rule.
-func parseRule(s string, dateOnly bool) (*Rule, error) {
+func parseRule(s string, inSchedule bool) (*Rule, error) {
 	r := new(Rule)
-	if err := r.parse(s, dateOnly); err != nil {
+	if err := r.parse(s, inSchedule); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// parse parses s into r, which must be zero; in a schedule (dateOnly) the
-// time-of-day parts are refused because the anchor gives the time.
-func (r *Rule) parse(s string, dateOnly bool) error {
+// parse parses s into r, which must be zero. In a schedule (inSchedule)
+// times of day are whole minutes, so BYSECOND is refused, and BYHOUR and
+// BYMINUTE may give at most MaxSlots times a day.
+func (r *Rule) parse(s string, inSchedule bool) error {
 	src := s
 	s = strings.TrimSpace(s)
 	if len(s) >= 6 && strings.EqualFold(s[:6], "RRULE:") {
@@ -201,8 +204,8 @@ func (r *Rule) parse(s string, dateOnly bool) error {
 		case "BYSETPOS":
 			r.parts.setPos, err = parseInts(key, val, 1, 366, true)
 		case "BYHOUR", "BYMINUTE", "BYSECOND":
-			if dateOnly {
-				return fmt.Errorf("%s is not allowed in a schedule: the time of day comes from the item's anchor", key)
+			if inSchedule && key == "BYSECOND" {
+				return errors.New("BYSECOND is not allowed in a schedule: its times of day are whole minutes")
 			}
 			r.hasTimes = true
 			hi := 59
@@ -231,6 +234,13 @@ func (r *Rule) parse(s string, dateOnly bool) error {
 	}
 	if seen&pCount != 0 && seen&pUntil != 0 {
 		return errors.New("COUNT and UNTIL cannot both be given")
+	}
+	if inSchedule && r.hasTimes {
+		n := max(len(slices.Compact(slices.Sorted(slices.Values(r.parts.hours)))), 1) *
+			max(len(slices.Compact(slices.Sorted(slices.Values(r.parts.minutes)))), 1)
+		if n > MaxSlots {
+			return fmt.Errorf("BYHOUR and BYMINUTE give %d times a day; a schedule is due at most %d times a day", n, MaxSlots)
+		}
 	}
 	freq := r.parts.freq
 	if byDayRaw != "" {

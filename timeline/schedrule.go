@@ -37,28 +37,34 @@ type compiledRule struct {
 	// pat is the rule expanded from its start; nil for a built-in one.
 	pat     *pattern
 	counted bool
+	// timed is set for a rule with BYHOUR or BYMINUTE, whose occurrences
+	// have their own wall clocks.
+	timed bool
+	pl    placement
+	bound bound
 
 	mu sync.Mutex
 	// ever caches happens: 0 unknown, 1 yes, 2 no.
 	ever uint8
-	// The walk of a counted rule: every date it is due on up to the last
-	// one in dates, ascending, and the cursor that continues it.
-	dates     []int32
+	// The walk of a counted rule: its occurrences up to the last one in
+	// walked, ascending, and the cursor that continues it.
+	walked    []occ
 	cur       *cursor
 	exhausted bool
 }
 
 // placement puts a schedule's dates on the time line, as the time and TZID
 // of DTSTART place an iCalendar rule's, so that an UNTIL with a time of day
-// can be compared with its occurrences: the zone, and the start of the
-// occurrence on a date, which is the anchor's wall clock there plus an
+// can be compared with its occurrences: the zone, and the start of an
+// occurrence on a date, which is a wall clock of the anchor there plus an
 // offset of elapsed minutes. A clock of -1 means the occurrence has no
 // fixed wall clock (a wake or bedtime anchor, or a schedule on its own):
 // UNTIL then bounds it by the date UNTIL falls on in the zone.
 type placement struct {
 	loc    *time.Location
-	clock  int // minutes after midnight, or -1
-	offset int // minutes
+	clock  int   // the anchor's wall clock, minutes after midnight, or -1
+	times  []int // the anchor's wall clocks when it has several, ascending
+	offset int   // minutes
 }
 
 // datesOnly is the placement of a schedule on its own: no times, in UTC,
@@ -66,46 +72,70 @@ type placement struct {
 var datesOnly = placement{loc: time.UTC, clock: -1}
 
 func (pl placement) same(o placement) bool {
-	return pl.clock == o.clock && pl.offset == o.offset && locOrUTC(pl.loc).String() == locOrUTC(o.loc).String()
+	return pl.clock == o.clock && pl.offset == o.offset && slices.Equal(pl.times, o.times) &&
+		locOrUTC(pl.loc).String() == locOrUTC(o.loc).String()
 }
 
-// start returns the instant the occurrence on day number n starts.
-func (pl placement) start(n int) time.Time {
-	return resolveWall(int64(n)*86400+int64(pl.clock)*60, locOrUTC(pl.loc)).Time.Add(time.Duration(pl.offset) * time.Minute)
-}
-
-// lastUntil returns the day number of the last date whose occurrence r's
-// UNTIL allows, placed by pl: RFC 5545 compares an UNTIL written in UTC with
-// the instant of each occurrence, one written as a floating date-time with
-// its wall clock, and a date with its date.
-func (pl placement) lastUntil(r *Rule) int {
-	switch r.untilKind {
-	case untilDate:
-		return dateOfFloating(r.untilWall).Days()
-	case untilFloating:
-		w := occOfFloating(r.untilWall)
-		if pl.clock < 0 {
-			return int(w.day)
-		}
-		wall := int(w.day)*86400 + int(w.sec) - pl.clock*60 - pl.offset*60
-		return floorDiv(wall, 86400)
-	case untilUTC:
-		loc := locOrUTC(pl.loc)
-		if pl.clock < 0 {
-			return civil.DateOf(r.untilUTC.In(loc)).Days()
-		}
-		// The date of UNTIL less the offset is within a day of the answer;
-		// Resolve is monotonic in the date, so step to it.
-		n := civil.DateOf(r.untilUTC.Add(-time.Duration(pl.offset) * time.Minute).In(loc)).Days()
-		for n <= lastDay && !pl.start(n+1).After(r.untilUTC) {
-			n++
-		}
-		for pl.start(n).After(r.untilUTC) {
-			n--
-		}
-		return n
+// first is the earliest wall clock of the anchor, or -1.
+func (pl placement) first() int {
+	if len(pl.times) > 0 {
+		return pl.times[0]
 	}
-	return lastDay
+	return pl.clock
+}
+
+// startAt returns the instant an occurrence on day number n at wall clock
+// m (minutes) starts.
+func (pl placement) startAt(n, m int) time.Time {
+	return resolveWall(int64(n)*86400+int64(m)*60, locOrUTC(pl.loc)).Time.Add(time.Duration(pl.offset) * time.Minute)
+}
+
+// bound is a rule's UNTIL.
+type bound struct {
+	kind untilKind
+	wall occ       // floating, for a date (23:59:59 of it) or a floating date-time
+	utc  time.Time // for a UTC date-time
+}
+
+// allows reports whether an occurrence on day number n at wall clock m
+// (minutes; -1 when it has none) is within b, placed by pl: RFC 5545
+// compares an UNTIL written in UTC with the instant of each occurrence, one
+// written as a floating date-time with its wall clock, and a date with its
+// date.
+func (pl placement) allows(b *bound, n, m int) bool {
+	switch {
+	case b.kind == untilNone:
+		return true
+	case b.kind == untilDate || m < 0 && b.kind == untilFloating:
+		return n <= int(b.wall.day)
+	case b.kind == untilFloating:
+		return n*86400+m*60+pl.offset*60 <= int(b.wall.day)*86400+int(b.wall.sec)
+	case m < 0:
+		return n <= civil.DateOf(b.utc.In(locOrUTC(pl.loc))).Days()
+	default:
+		return !pl.startAt(n, m).After(b.utc)
+	}
+}
+
+// lastUntil returns the day number of the last date on which an
+// occurrence at wall clock m (minutes, or -1) is within b.
+func (pl placement) lastUntil(b *bound, m int) int {
+	if b.kind == untilNone {
+		return lastDay
+	}
+	// The date of UNTIL is within two days of the answer, and allows is
+	// monotonic in the date: step to it.
+	n := int(b.wall.day)
+	if b.kind == untilUTC {
+		n = civil.DateOf(b.utc.In(locOrUTC(pl.loc))).Days()
+	}
+	for n <= lastDay && pl.allows(b, n+1, m) {
+		n++
+	}
+	for !pl.allows(b, n, m) {
+		n--
+	}
+	return n
 }
 
 func compileSchedule(s *Schedule, pl placement) (*compiledRule, error) {
@@ -122,25 +152,35 @@ func (c *compiledRule) compile(s *Schedule, pl placement) error {
 	if s.StartDate.IsZero() || !s.StartDate.IsValid() {
 		return invalid("schedule.start_date", "an rrule schedule needs a start date")
 	}
-	c.start = s.StartDate
 	var r Rule
 	if err := r.parse(s.RRule, true); err != nil {
 		return invalid("schedule.rrule", "%s", err.Error())
 	}
-	c.last = min(lastDay, pl.lastUntil(&r))
-	c.lastDate = min(lastDay, datesOnly.lastUntil(&r))
-	if r.parts.count > 0 {
-		c.counted = true
-		c.pat = newPattern(&r.parts, s.StartDate, 0)
-		c.cur = c.pat.walk(c.pat.idx0, occ{int32(c.last), 86399}, r.parts.count)
-		return nil
+	c.start, c.pl, c.timed = s.StartDate, pl, r.hasTimes
+	c.bound = bound{kind: r.untilKind, utc: r.untilUTC}
+	if r.untilKind != untilNone && r.untilKind != untilUTC {
+		c.bound.wall = occOfFloating(r.untilWall)
+	}
+	first := pl.first()
+	startSec := 0
+	if c.timed && pl.clock >= 0 {
+		startSec = pl.clock * 60 // DTSTART's time, which the rule's times default to
 	}
 	if b, ok := asBuiltin(&r, s.StartDate, c.days[:0]); ok {
 		c.own = b
 		c.builtin = &c.own
-		return nil
+	} else {
+		c.pat = newPattern(&r.parts, s.StartDate, startSec)
+		c.counted = r.parts.count > 0
+		if c.timed && first >= 0 {
+			first = int(c.pat.times[0]) / 60
+		}
 	}
-	c.pat = newPattern(&r.parts, s.StartDate, 0)
+	c.last = min(lastDay, pl.lastUntil(&c.bound, first))
+	c.lastDate = min(lastDay, datesOnly.lastUntil(&c.bound, -1))
+	if c.counted {
+		c.cur = c.pat.walk(c.pat.idx0, occ{int32(c.last), 86399}, r.parts.count)
+	}
 	return nil
 }
 
@@ -160,38 +200,68 @@ func (c *compiledRule) dueOnDay(d calDay) bool {
 	if !c.inRange(d.n) {
 		return false
 	}
-	switch {
-	case c.builtin != nil:
+	if c.builtin != nil {
 		return c.builtin.dueOnDay(d)
-	case c.counted:
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		i := c.walkTo(d.n)
-		return i < len(c.dates) && int(c.dates[i]) == d.n
-	default:
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		o, ok := c.pat.first(occ{int32(d.n), 0}, occ{int32(d.n), 86399})
-		return ok && int(o.day) == d.n
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var due bool
+	if c.counted {
+		i := c.walkTo(d.n)
+		due = i < len(c.walked) && int(c.walked[i].day) == d.n
+	} else {
+		o, ok := c.pat.first(occ{int32(d.n), 0}, occ{int32(d.n), 86399})
+		due = ok && int(o.day) == d.n
+	}
+	if due && c.timed && d.n == c.last {
+		due = len(c.slotsLocked(nil, d.n)) > 0 // UNTIL may fall between its times
+	}
+	return due
 }
 
 // walkTo continues the walk of a counted rule until it has passed day
-// number n or ended, and returns the index in dates of the first date on
-// or after n (len(dates) when there is none). c.mu must be held.
+// number n or ended, and returns the index in walked of the first
+// occurrence on or after n (len(walked) when there is none). c.mu must be
+// held.
 func (c *compiledRule) walkTo(n int) int {
-	for !c.exhausted && (len(c.dates) == 0 || int(c.dates[len(c.dates)-1]) < n) {
+	for !c.exhausted && (len(c.walked) == 0 || int(c.walked[len(c.walked)-1].day) < n) {
 		o, ok := c.cur.next()
 		if !ok {
 			c.exhausted = true
 			break
 		}
-		if len(c.dates) == 0 || c.dates[len(c.dates)-1] != o.day {
-			c.dates = append(c.dates, o.day)
+		c.walked = append(c.walked, o)
+	}
+	i, _ := slices.BinarySearchFunc(c.walked, int32(n), func(o occ, n int32) int { return int(o.day - n) })
+	return i
+}
+
+// slots appends to dst the wall clocks, in minutes, of a timed rule's
+// occurrences on day number n that its UNTIL allows, in order.
+func (c *compiledRule) slots(dst []int, n int) []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.slotsLocked(dst, n)
+}
+
+func (c *compiledRule) slotsLocked(dst []int, n int) []int {
+	add := func(o occ) {
+		if int(o.day) == n && c.pl.allows(&c.bound, n, int(o.sec)/60) {
+			dst = append(dst, int(o.sec)/60)
 		}
 	}
-	i, _ := slices.BinarySearch(c.dates, int32(n))
-	return i
+	if c.counted {
+		c.walkTo(n + 1)
+		for i := c.walkTo(n); i < len(c.walked) && int(c.walked[i].day) == n; i++ {
+			add(c.walked[i])
+		}
+		return dst
+	}
+	cur := c.pat.walk(c.pat.periodOf(n), occ{int32(n), 86399}, 0)
+	for o, ok := cur.next(); ok; o, ok = cur.next() {
+		add(o)
+	}
+	return dst
 }
 
 // nextDue returns the first date on or after from on which the rule is due.
@@ -203,30 +273,33 @@ func (c *compiledRule) nextDue(from civil.Date) (civil.Date, bool) {
 	if n > c.last {
 		return civil.Date{}, false
 	}
-	switch {
-	case c.builtin != nil:
+	if c.builtin != nil {
 		d, ok := c.builtin.NextDue(from)
 		if !ok || d.Days() > c.last {
 			return civil.Date{}, false
 		}
 		return d, true
-	case c.counted:
-		c.mu.Lock()
-		defer c.mu.Unlock()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var next int
+	if c.counted {
 		i := c.walkTo(n)
-		if i == len(c.dates) {
+		if i == len(c.walked) {
 			return civil.Date{}, false
 		}
-		return civil.FromDays(int(c.dates[i])), true
-	default:
-		c.mu.Lock()
-		defer c.mu.Unlock()
+		next = int(c.walked[i].day)
+	} else {
 		o, ok := c.pat.first(occ{int32(n), 0}, occ{int32(c.last), 86399})
 		if !ok {
 			return civil.Date{}, false
 		}
-		return civil.FromDays(int(o.day)), true
+		next = int(o.day)
 	}
+	if c.timed && next == c.last && len(c.slotsLocked(nil, next)) == 0 {
+		return civil.Date{}, false
+	}
+	return civil.FromDays(next), true
 }
 
 // happens reports whether the rule is ever due, as a schedule on its own
@@ -235,27 +308,21 @@ func (c *compiledRule) nextDue(from civil.Date) (civil.Date, bool) {
 // a counted rule: a rule's first date is within any COUNT.
 func (c *compiledRule) happens() bool {
 	c.mu.Lock()
-	ever := c.ever
-	c.mu.Unlock()
-	if ever == 0 {
+	defer c.mu.Unlock()
+	if c.ever == 0 {
 		var ok bool
 		if c.builtin != nil {
 			d, next := c.builtin.NextDue(c.start)
 			ok = next && d.Days() <= c.lastDate
 		} else {
-			c.mu.Lock()
 			_, ok = c.pat.first(c.pat.start, occ{int32(c.lastDate), 86399})
-			c.mu.Unlock()
 		}
-		ever = 2
+		c.ever = 2
 		if ok {
-			ever = 1
+			c.ever = 1
 		}
-		c.mu.Lock()
-		c.ever = ever
-		c.mu.Unlock()
 	}
-	return ever == 1
+	return c.ever == 1
 }
 
 // dueBetween returns the dates in [from, to] on which the rule is due, from
@@ -266,7 +333,7 @@ func (c *compiledRule) dueBetween(from, to civil.Date) []civil.Date {
 		return nil
 	}
 	var out []civil.Date
-	if c.builtin != nil || c.counted {
+	if c.builtin != nil || c.counted || c.timed {
 		for n := lo; n <= hi; n++ {
 			if c.dueOnDay(calDayOf(civil.FromDays(n))) {
 				out = append(out, civil.FromDays(n))

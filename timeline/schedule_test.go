@@ -177,7 +177,8 @@ func TestScheduleValidate(t *testing.T) {
 		{"rrule without start", timeline.Schedule{Type: timeline.ScheduleRRule, RRule: "FREQ=DAILY"}, []string{"schedule.start_date"}},
 		{"rrule empty", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01")}, []string{"schedule.rrule"}},
 		{"rrule hourly", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=HOURLY"}, []string{"schedule.rrule"}},
-		{"rrule with a time of day", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=DAILY;BYHOUR=9"}, []string{"schedule.rrule"}},
+		{"rrule with seconds", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=DAILY;BYHOUR=9;BYSECOND=30"}, []string{"schedule.rrule"}},
+		{"rrule more than 48 times a day", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=DAILY;BYHOUR=8,9,10,11,12,13,14,15,16,17;BYMINUTE=0,10,20,30,40"}, []string{"schedule.rrule"}},
 		{"rrule that never happens", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6"}, []string{"schedule.rrule"}},
 		{"rrule whose until is before the start", timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: d("2025-01-01"), RRule: "FREQ=DAILY;UNTIL=20241231"}, []string{"schedule.rrule"}},
 	}
