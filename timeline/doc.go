@@ -1,6 +1,6 @@
 // Package timeline is the pure core of the LifeOps daily timeline: schedules
 // (on which dates an item is due), anchors and offsets (at what instant), the
-// events of an occurrence (completed, skipped, postponed, undone) and the
+// events of an occurrence (completed, skipped, postponed) and the
 // feed of one day.
 //
 // # Days, zones and DST
@@ -97,11 +97,15 @@
 //
 // # Occurrences, events and the feed
 //
-// An occurrence is keyed by item, feed date and slot. Its events apply in the
-// order recorded: the last completion, skip or postponement wins, and an
-// undo takes back the latest one. A postponement moves the occurrence, never
-// the series: to a later instant of its own feed day, or to another date at
-// most [MaxPostponeDays] ahead. An occurrence left open at the end of its
+// An occurrence is keyed by item, feed date and slot ([OccurrenceKey]).
+// [Fold] reads its events, in the order recorded, into its [State]: the
+// latest completion or skip settles it, and the latest postponement moves
+// it, settled or not. Undoing removes an occurrence's events; no event takes
+// another back. Fold is the one reading of events: the feed uses it, and so
+// does anything else that asks what became of an occurrence (a day's
+// habits, a streak). A postponement moves the occurrence, never the series:
+// to a later instant of its own feed day, or to another date at most
+// [MaxPostponeDays] ahead. An occurrence left open at the end of its
 // feed day is dropped, or, for an item whose policy is carry_over, shown once
 // more as overdue in the next feed day's feed. [EventWindow] says which
 // events a feed needs; [BuildFeed] builds it.

@@ -23,11 +23,10 @@ const (
 	// date (ToDate set; To is then the new start, or zero to start at the
 	// item's own anchor and offset on that date).
 	EventPostponed EventType = "postponed"
-	// EventUndone takes back the latest event of the occurrence that is not
-	// yet taken back. A store that keeps one event per occurrence can delete
-	// the row instead; one that keeps a log appends this.
-	EventUndone EventType = "undone"
 )
+
+// There is no event that takes another back: undoing an occurrence removes
+// its events, and [Fold] reads what remains.
 
 // MaxPostponeDays is how far, in days, an occurrence can be postponed to
 // another date. It bounds the dates whose events a feed needs; see
@@ -85,7 +84,7 @@ func (e Event) Validate() error {
 		p.add("slot", "a slot is 0 to %d, not %d", MaxSlots-1, e.Slot)
 	}
 	switch e.Type {
-	case EventCompleted, EventUndone:
+	case EventCompleted:
 	case EventSkipped:
 		if n := utf8.RuneCountInString(e.Reason); n > MaxReasonLength {
 			p.add("reason", "a reason has at most %d characters, not %d", MaxReasonLength, n)
@@ -110,9 +109,9 @@ func (e Event) Validate() error {
 			}
 		}
 	case "":
-		p.add("type", "an event type is required: completed, skipped, postponed or undone")
+		p.add("type", "an event type is required: completed, skipped or postponed")
 	default:
-		p.add("type", "%q is not an event type: use completed, skipped, postponed or undone", string(e.Type))
+		p.add("type", "%q is not an event type: use completed, skipped or postponed", string(e.Type))
 	}
 	if e.Type != EventSkipped && e.Reason != "" {
 		p.add("reason", "only a skip takes a reason")

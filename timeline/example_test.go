@@ -256,3 +256,76 @@ func ExampleWeekStartOn() {
 	// Sunday 1997-08-17
 	// Monday 1997-08-10
 }
+
+func ExampleFold() {
+	pill := uuid.MustParse("00000000-0000-0000-0000-000000000001")
+	day := civil.D(2025, 3, 10)
+	at := time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC)
+	states := timeline.Fold([]timeline.Event{
+		{ItemID: pill, Date: day, Type: timeline.EventPostponed, At: at, ToDate: day.AddDays(1)},
+		{ItemID: pill, Date: day, Slot: 1, Type: timeline.EventSkipped, At: at, Reason: "ran out"},
+	})
+	for _, slot := range []int{0, 1, 2} {
+		st, ok := states.Of(timeline.OccurrenceKey{ItemID: pill, Date: day, Slot: slot})
+		fmt.Printf("slot %d: events %v, outcome %q, on %s\n", slot, ok, st.Outcome(), st.MovedTo())
+	}
+	// Output:
+	// slot 0: events true, outcome "", on 2025-03-11
+	// slot 1: events true, outcome "skipped", on 2025-03-10
+	// slot 2: events false, outcome "", on 0000-00-00
+}
+
+func ExampleStates_MovedTo() {
+	walk := uuid.MustParse("00000000-0000-0000-0000-000000000002")
+	day := civil.D(2025, 3, 10)
+	states := timeline.Fold([]timeline.Event{
+		{ItemID: walk, Date: day, Type: timeline.EventPostponed, At: time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC), ToDate: day.AddDays(2)},
+	})
+	for _, st := range states.MovedTo(day.AddDays(2)) {
+		fmt.Println(st.Key.Date, "moved to", st.MovedTo())
+	}
+	fmt.Println(len(states.All()))
+	// Output:
+	// 2025-03-10 moved to 2025-03-12
+	// 1
+}
+
+func ExampleEvent_Key() {
+	e := timeline.Event{ItemID: uuid.MustParse("00000000-0000-0000-0000-000000000003"), Date: civil.D(2025, 3, 10), Slot: 2}
+	fmt.Println(e.Key().Date, e.Key().Slot)
+	// Output: 2025-03-10 2
+}
+
+func ExampleItem_Occurrences() {
+	tokyo := mustLoad("Asia/Tokyo")
+	it := timeline.Item{Title: "Water", Kind: timeline.KindHabit, Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
+		Anchor: timeline.Anchor{Type: timeline.AnchorFixed, Times: []civil.Clock{
+			civil.MustParseClock("09:00"), civil.MustParseClock("12:00"), civil.MustParseClock("15:00")}},
+		DurationMinutes: 5}
+	for _, o := range it.Occurrences(civil.D(2025, 6, 2), timeline.Anchors{}, tokyo) {
+		fmt.Println(o.Slot, o.Start.Format("15:04"))
+	}
+	// Output:
+	// 0 09:00
+	// 1 12:00
+	// 2 15:00
+}
+
+func ExamplePlan_Occurrences() {
+	ny := mustLoad("America/New_York")
+	// BYHOUR gives the times; the anchor's time is DTSTART's. UNTIL
+	// (16:00 UTC, 11:00 in New York) ends the last day after 09:00.
+	it := timeline.Item{Title: "Stretch", Kind: timeline.KindRoutine,
+		Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: civil.D(2025, 1, 30), RRule: "FREQ=DAILY;BYHOUR=9,14;UNTIL=20250131T160000Z"},
+		Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.MustParseClock("09:00")}}
+	p := it.Plan(ny)
+	for _, day := range []civil.Date{civil.D(2025, 1, 30), civil.D(2025, 1, 31)} {
+		for _, o := range p.Occurrences(day, timeline.Anchors{}, ny) {
+			fmt.Println(o.Date, o.Slot, o.Start.Format("15:04"))
+		}
+	}
+	// Output:
+	// 2025-01-30 0 09:00
+	// 2025-01-30 1 14:00
+	// 2025-01-31 0 09:00
+}

@@ -133,28 +133,6 @@ type Feed struct {
 	Entries  []Entry    `json:"entries"`
 }
 
-// occState is the outcome of an occurrence's events, as indexes into
-// FeedInput.Events (-1 for none), so that it holds no pointers.
-type occState struct {
-	key    occKey
-	itemID uuid.UUID
-	date   civil.Date
-	slot   int
-	// top is the latest event in force; its type is the occurrence's
-	// outcome (completed, skipped or postponed; open when there is none).
-	top int32
-	// done, skip and post are the latest completion, skip and
-	// postponement in force. A postponement in force moves the occurrence
-	// even when a later completion or skip settles it.
-	done, skip, post int32
-	// toDate is where the postponement moves it; zero when it stays on
-	// date.
-	toDate civil.Date
-}
-
-// moved reports whether a postponement is in force.
-func (st *occState) moved() bool { return st.post >= 0 }
-
 // occKey is an occurrence's key, item ID, day number and slot, as integers
 // that compare quickly.
 type occKey struct {
@@ -437,85 +415,25 @@ func previousFeedDay(d civil.Date, loc *time.Location) civil.Date {
 	return prev
 }
 
-// foldEvents applies the events of each occurrence in order. It groups the
-// events by occurrence key (stateList is then ordered by key, for state to
-// search). The events in force of an occurrence form a stack, kept as a
-// linked list through below (below[i] is the event in force under event
-// i): an event pushes itself, an undo pops the latest.
+// foldEvents folds the events of the occurrences whose dates lie in the
+// feed's event window (stateList is then ordered by key, for state to
+// search).
 func (b *builder) foldEvents() {
 	from, to := EventWindow(b.in.Date)
 	lo, hi := from.Days(), to.Days()
-	type ref struct {
-		key occKey
-		i   int32
-	}
-	var refs []ref
-	for i := range b.in.Events {
-		e := &b.in.Events[i]
-		if day := e.Date.Days(); day >= lo && day <= hi {
-			if refs == nil {
-				refs = make([]ref, 0, len(b.in.Events))
-			}
-			refs = append(refs, ref{keyOf(e.ItemID, day, e.Slot), int32(i)})
-		}
-	}
-	if len(refs) == 0 {
-		return
-	}
-	slices.SortFunc(refs, func(x, y ref) int {
-		if c := x.key.compare(y.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.i, y.i) // as recorded
+	b.stateList = fold(b.in.Events, func(e *Event) bool {
+		day := e.Date.Days()
+		return day >= lo && day <= hi
 	})
-	below := make([]int32, len(b.in.Events))
-	b.stateList = make([]occState, 0, len(refs))
-	for k, r := range refs {
-		e := &b.in.Events[r.i]
-		if k == 0 || r.key != refs[k-1].key {
-			b.stateList = append(b.stateList, occState{key: r.key, itemID: e.ItemID, date: e.Date, slot: e.Slot, top: -1})
-		}
-		st := &b.stateList[len(b.stateList)-1]
-		if e.Type == EventUndone {
-			if st.top >= 0 {
-				st.top = below[st.top]
-			}
-			continue
-		}
-		below[r.i], st.top = st.top, r.i
-	}
-	for j := range b.stateList {
-		st := &b.stateList[j]
-		st.done, st.skip, st.post = -1, -1, -1
-		for i := st.top; i >= 0; i = below[i] {
-			switch b.in.Events[i].Type {
-			case EventCompleted:
-				if st.done < 0 {
-					st.done = i
-				}
-			case EventSkipped:
-				if st.skip < 0 {
-					st.skip = i
-				}
-			case EventPostponed:
-				if st.post < 0 {
-					st.post = i
-					if td := b.in.Events[i].ToDate; td != st.date {
-						st.toDate = td
-					}
-				}
-			}
-		}
-	}
 }
 
-// outcome is the type of the latest event in force of st: completed,
-// skipped, postponed, or "" when the occurrence is open.
+// outcome is the type of the completion or skip in force of st, or "" when
+// the occurrence is open.
 func (b *builder) outcome(st *occState) EventType {
-	if st.top < 0 {
+	if st.settle < 0 {
 		return ""
 	}
-	return b.in.Events[st.top].Type
+	return b.in.Events[st.settle].Type
 }
 
 // movedTo is the new start of a postponed occurrence; zero when it keeps
@@ -700,9 +618,9 @@ func (b *builder) write(ord []int32) []Entry {
 			st := &b.stateList[x.state]
 			switch x.status {
 			case stCompleted:
-				e.CompletedAt = b.in.Events[st.done].At.In(b.loc)
+				e.CompletedAt = b.in.Events[st.settle].At.In(b.loc)
 			case stSkipped:
-				e.Reason = b.in.Events[st.skip].Reason
+				e.Reason = b.in.Events[st.settle].Reason
 			}
 		}
 		e.XP = it.XP

@@ -262,13 +262,10 @@ func TestFeedStatusesAndEvents(t *testing.T) {
 			{"Read", "2025-03-10T21:00:00-04:00", timeline.StatusPending, "2025-03-10", ""},
 			{"Journal", "2025-03-10T22:00:00-04:00", timeline.StatusPending, "2025-03-10", ""},
 		}},
-		{"undo takes back the latest event only", "09:00", timeline.ViewExpanded, []timeline.Event{
-			ev(walk, fx.date, timeline.EventCompleted),
-			ev(walk, fx.date, timeline.EventUndone),
+		// Undoing removes events: the walk's completion and the pill's are
+		// gone, and the pill's postponement stays.
+		{"after an undo the feed reads the events that remain", "09:00", timeline.ViewExpanded, []timeline.Event{
 			ev(pill, fx.date, timeline.EventPostponed, to(fx.at("10:00"))),
-			ev(pill, fx.date, timeline.EventCompleted),
-			ev(pill, fx.date, timeline.EventUndone),
-			ev(lunch, fx.date, timeline.EventUndone), // nothing to take back
 			ev(carry, prev, timeline.EventCompleted),
 		}, []line{
 			{"Walk", "2025-03-10T07:30:00-04:00", timeline.StatusOverdue, "2025-03-10", ""},
