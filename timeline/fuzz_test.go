@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/timeline"
 )
@@ -113,10 +114,13 @@ func FuzzScheduleJSON(f *testing.F) {
 	})
 }
 
-// FuzzItemJSON: no input panics, and every decoding error names a field.
+// FuzzItemJSON: no input panics, every decoding error names a field, and
+// a valid item survives a round trip exactly, writing the same bytes again.
 func FuzzItemJSON(f *testing.F) {
 	f.Add([]byte(`{"title":"Stretch","kind":"routine","schedule":{"type":"weekly","days":["mon","thu"]},"anchor":{"type":"bedtime"},"offset_minutes":-45,"duration_minutes":10}`))
 	f.Add([]byte(`{"id":"x","title":1,"anchor":{"type":"fixed","time":"7:00"},"active_from":"2025"}`))
+	f.Add([]byte(`{"title":"Water","kind":"habit","schedule":{"type":"daily","except_dates":["2025-12-25"],"extra_dates":["2025-12-24"]},"anchor":{"type":"fixed","times":["09:00","12:00","15:00"]},"offset_minutes":0,"duration_minutes":5,"missed":"carry_over"}`))
+	f.Add([]byte(`{"title":"Stretch","kind":"routine","schedule":{"type":"rrule","start_date":"2025-01-01","rrule":"FREQ=DAILY;BYHOUR=9,14;UNTIL=20250131T160000Z"},"anchor":{"type":"fixed","time":"09:00"},"offset_minutes":5,"duration_minutes":10,"xp":12,"active_until":"2025-06-30"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var it timeline.Item
 		err := it.UnmarshalJSON(b)
@@ -126,7 +130,23 @@ func FuzzItemJSON(f *testing.F) {
 			}
 			return
 		}
-		_ = it.Validate()
+		if it.Validate() != nil {
+			return
+		}
+		out, err := json.Marshal(it)
+		if err != nil {
+			t.Fatalf("Marshal of a valid item: %v", err)
+		}
+		var back timeline.Item
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("Unmarshal(%s): %v", out, err)
+		}
+		if diff := cmp.Diff(it, back, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("round trip of %s (-want +got):\n%s", out, diff)
+		}
+		if again, err := json.Marshal(back); err != nil || string(again) != string(out) {
+			t.Fatalf("Marshal after a round trip = %s, %v; want %s", again, err, out)
+		}
 	})
 }
 
