@@ -44,8 +44,10 @@ func rruleGo(t *testing.T, src string, start civil.Date, sec int, until time.Tim
 	if r.untilKind != untilNone && r.untilWall.Before(until) {
 		o.Until = r.untilWall
 	}
-	for _, wd := range rp.weekdays {
-		o.Byweekday = append(o.Byweekday, rruleGoWeekday(wd))
+	for wd := time.Sunday; wd <= time.Saturday; wd++ {
+		if rp.weekdays&(1<<wd) != 0 {
+			o.Byweekday = append(o.Byweekday, rruleGoWeekday(wd))
+		}
 	}
 	for _, x := range rp.nth {
 		wd := rruleGoWeekday(x.wd)
@@ -218,7 +220,7 @@ func FuzzRuleEngine(f *testing.F) {
 			return
 		}
 		rp := &r.parts
-		if len(rp.weekdays) > 0 && len(rp.nth) > 0 {
+		if rp.weekdays != 0 && len(rp.nth) > 0 {
 			return // rrule-go intersects plain and numbered weekdays
 		}
 		for _, l := range [][]int{rp.months, rp.weekNos, rp.yearDays, rp.monthDays, rp.setPos, rp.hours, rp.minutes, rp.seconds} {

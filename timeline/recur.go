@@ -60,8 +60,8 @@ type ruleParts struct {
 	weekNos   []int
 	yearDays  []int
 	monthDays []int
-	weekdays  []time.Weekday // plain BYDAY entries
-	nth       []nthDay       // numbered BYDAY entries
+	weekdays  uint8    // plain BYDAY entries: bit wd for weekday wd
+	nth       []nthDay // numbered BYDAY entries
 	setPos    []int
 	hours     []int
 	minutes   []int
@@ -130,12 +130,10 @@ func newPattern(rp *ruleParts, start civil.Date, startSec int) *pattern {
 			p.mdNeg |= 1 << -d
 		}
 	}
-	for _, wd := range rp.weekdays {
-		p.weekdays |= 1 << wd
-	}
+	p.weekdays = rp.weekdays
 	p.nth = rp.nth
 	p.yearDays, p.weekNos, p.setPos = rp.yearDays, rp.weekNos, rp.setPos
-	if len(rp.weekNos) == 0 && len(rp.yearDays) == 0 && len(rp.monthDays) == 0 && len(rp.weekdays) == 0 && len(rp.nth) == 0 {
+	if len(rp.weekNos) == 0 && len(rp.yearDays) == 0 && len(rp.monthDays) == 0 && rp.weekdays == 0 && len(rp.nth) == 0 {
 		// The defaults RFC 5545 takes from DTSTART.
 		switch p.freq {
 		case freqWeekly:

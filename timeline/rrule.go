@@ -260,8 +260,8 @@ func (r *Rule) parse(s string, inSchedule bool) error {
 					return fmt.Errorf("BYDAY=%s: a month has at most 5 of each weekday", item)
 				}
 				r.parts.nth = append(r.parts.nth, nthDay{n, wd})
-			} else if !slices.Contains(r.parts.weekdays, wd) {
-				r.parts.weekdays = append(r.parts.weekdays, wd)
+			} else {
+				r.parts.weekdays |= 1 << wd
 			}
 		}
 	}

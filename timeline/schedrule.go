@@ -365,11 +365,11 @@ func asBuiltin(r *Rule, start civil.Date, days []time.Weekday) (Schedule, bool) 
 		return Schedule{}, false
 	}
 	n := max(o.interval, 1)
-	byDay := len(o.weekdays) > 0 || len(o.nth) > 0
+	byDay := o.weekdays != 0 || len(o.nth) > 0
 	// nth returns the single numbered weekday of BYDAY, if that is all it
 	// holds.
 	nth := func() (int, time.Weekday, bool) {
-		if len(o.nth) != 1 || len(o.weekdays) > 0 || o.nth[0].n > 5 || o.nth[0].n < -5 {
+		if len(o.nth) != 1 || o.weekdays != 0 || o.nth[0].n > 5 || o.nth[0].n < -5 {
 			return 0, 0, false
 		}
 		return o.nth[0].n, o.nth[0].wd, true
@@ -384,10 +384,13 @@ func asBuiltin(r *Rule, start civil.Date, days []time.Weekday) (Schedule, bool) 
 		if len(o.months) > 0 {
 			return Schedule{}, false
 		}
-		if len(o.weekdays) == 0 {
+		if o.weekdays == 0 {
 			days = append(days, start.Weekday())
-		} else {
-			days = append(days, o.weekdays...)
+		}
+		for wd := time.Sunday; wd <= time.Saturday; wd++ {
+			if o.weekdays&(1<<wd) != 0 {
+				days = append(days, wd)
+			}
 		}
 		return Schedule{Type: ScheduleWeekly, Interval: n, StartDate: start, Days: days, WeekStart: WeekStartOn(o.wkst)}, true
 	case freqMonthly:

@@ -182,6 +182,9 @@ func (s *Schedule) nextExtra(from civil.Date) (civil.Date, bool) {
 
 // validateDates checks ExceptDates and ExtraDates.
 func (s *Schedule) validateDates(p *problems) {
+	if len(s.ExceptDates) == 0 && len(s.ExtraDates) == 0 {
+		return
+	}
 	for _, l := range []struct {
 		field string
 		ds    []civil.Date
