@@ -14,6 +14,7 @@ import (
 	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/lifeops/servicetest"
 	"github.com/lifeops/lifeops/store/storetest"
+	"github.com/lifeops/lifeops/timeline"
 )
 
 // TestConformance runs the shared store suite against the in-memory store.
@@ -73,5 +74,43 @@ func TestScoresDoNotAlias(t *testing.T) {
 		Sleep:      &lifeops.DomainScore{Value: v, Contributors: []lifeops.Contributor{contributor()}},
 		ComputedAt: sc.ComputedAt}}); diff != "" {
 		t.Errorf("stored scores changed through a caller's slices (-stored +want):\n%s", diff)
+	}
+}
+
+// TestItemsDoNotAlias: changing the slices of an item read from the store
+// (its weekdays, its except and extra dates, its times) changes nothing
+// stored.
+func TestItemsDoNotAlias(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := memstore.New()
+	u := lifeops.User{ID: uuid.New(), Name: "Ada", Zone: "UTC", WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	it := lifeops.Item{Item: timeline.Item{ID: uuid.New(), Title: "Water", Kind: timeline.KindHabit,
+		Schedule: timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Monday, time.Friday},
+			ExceptDates: []civil.Date{civil.D(2026, 4, 3)}, ExtraDates: []civil.Date{civil.D(2026, 4, 4)}},
+		Anchor: timeline.Anchor{Type: timeline.AnchorFixed, Times: []civil.Clock{{Hour: 9}, {Hour: 12}}}, DurationMinutes: 5},
+		UserID: u.ID, Difficulty: lifeops.DifficultyEasy}
+	if err := s.CreateItem(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	read := func() lifeops.Item {
+		t.Helper()
+		got, err := s.Item(ctx, u.ID, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	before := read()
+	scribble := read()
+	scribble.Schedule.Days[0] = time.Sunday
+	scribble.Schedule.ExceptDates[0] = civil.D(2000, 1, 1)
+	scribble.Schedule.ExtraDates[0] = civil.D(2000, 1, 1)
+	scribble.Anchor.Times[0] = civil.Clock{Hour: 3}
+	if diff := cmp.Diff(before, read()); diff != "" {
+		t.Errorf("changing a read item changed the stored one (-before +after):\n%s", diff)
 	}
 }

@@ -41,6 +41,9 @@ func storedItem(it lifeops.Item) lifeops.Item {
 // cloneItem copies a stored item for a caller, sharing nothing with it.
 func cloneItem(it lifeops.Item) lifeops.Item {
 	it.Schedule.Days = slices.Clone(it.Schedule.Days)
+	it.Schedule.ExceptDates = slices.Clone(it.Schedule.ExceptDates)
+	it.Schedule.ExtraDates = slices.Clone(it.Schedule.ExtraDates)
+	it.Anchor.Times = slices.Clone(it.Anchor.Times)
 	if it.XP != nil {
 		v := *it.XP
 		it.XP = &v
