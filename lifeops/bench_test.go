@@ -147,10 +147,10 @@ func BenchmarkComplete(b *testing.B) {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		if _, err := bn.svc.Complete(ctx, userID, it.ID, last); err != nil {
+		if _, err := bn.svc.Complete(ctx, userID, it.ID, last, 0); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := bn.svc.Undo(ctx, userID, it.ID, last); err != nil {
+		if _, err := bn.svc.Undo(ctx, userID, it.ID, last, 0); err != nil {
 			b.Fatal(err)
 		}
 		feedTime += t1.Sub(t0)

@@ -11,7 +11,7 @@
 //	svc, err := lifeops.New(&lifeops.Config{Store: db, Health: ouraSource, Logger: logger})
 //	ada, err := svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"})
 //	res, err := svc.Sync(ctx, ada.ID, lifeops.SyncRequest{})        // the last 30 days, then incremental
-//	out, err := svc.Complete(ctx, ada.ID, itemID, civil.Date{...})   // idempotent; awards XP once
+//	out, err := svc.Complete(ctx, ada.ID, itemID, civil.Date{...}, 0)   // idempotent; awards XP once
 //	today, err := svc.Today(ctx, ada.ID, civil.Date{})               // the person's current day
 //
 // # Days, zones and DST

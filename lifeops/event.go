@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/timeline"
 )
 
 // EventKind is what happened to an occurrence of a timeline item.
@@ -33,15 +34,18 @@ func (k EventKind) Validate() error {
 const MaxReasonLen = 500
 
 // Event is something that happened to one occurrence of a timeline item, as
-// stored. An occurrence is identified by (ItemID, Date), Date being the day
-// it was scheduled on (its feed day), even when a postponement moved it to
-// another day. Stores keep at most one event per (ItemID, Date, Kind); undo
-// deletes the day's events.
+// stored. An occurrence is identified by (ItemID, Date, Slot), Date being
+// the day it was scheduled on (its feed day), even when a postponement
+// moved it to another day, and Slot its place among the item's occurrences
+// that day (0 for an item due once a day; see timeline.Occurrence). Stores
+// keep at most one event per occurrence and role (see [EventKind.Role]);
+// undo deletes the occurrence's events.
 type Event struct {
 	ID        uuid.UUID  `json:"id"`
 	UserID    uuid.UUID  `json:"-"`
 	ItemID    uuid.UUID  `json:"item_id"`
-	Date      civil.Date `json:"date"` // the occurrence's scheduled day
+	Date      civil.Date `json:"date"`           // the occurrence's scheduled day
+	Slot      int        `json:"slot,omitempty"` // the occurrence's slot on Date
 	Kind      EventKind  `json:"kind"`
 	At        time.Time  `json:"at"`               // when the person completed, skipped or postponed it
 	Reason    string     `json:"reason,omitempty"` // skipped: why, optional
@@ -65,6 +69,9 @@ func (e Event) Validate() error {
 	}
 	if !e.Date.IsValid() {
 		p.add("date", "must be a real date")
+	}
+	if e.Slot < 0 || e.Slot >= timeline.MaxSlots {
+		p.add("slot", "must be between 0 and %d, got %d", timeline.MaxSlots-1, e.Slot)
 	}
 	p.addErr(e.Kind.Validate())
 	if e.At.IsZero() {

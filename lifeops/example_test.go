@@ -36,7 +36,7 @@ func ExampleService() {
 		Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 7, Minute: 30}},
 	}})
 
-	done, err := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{Year: 2026, Month: time.March, Day: 10})
+	done, err := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{Year: 2026, Month: time.March, Day: 10}, 0)
 	if err != nil {
 		fmt.Println(err)
 		return

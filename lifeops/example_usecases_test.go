@@ -63,7 +63,7 @@ func ExampleService_Feed() {
 	ctx := context.Background()
 	svc, clock, ada, stretch, _ := exampleSetup()
 	clock.t = clock.t.Add(45 * time.Minute) // 07:45
-	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{})
+	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
 	for _, view := range []timeline.View{timeline.ViewDefault, timeline.ViewExpanded} {
 		f, _ := svc.Feed(ctx, ada.ID, civil.Date{}, view)
 		for _, e := range f.Entries {
@@ -82,7 +82,7 @@ func ExampleService_Complete() {
 	svc, clock, ada, stretch, _ := exampleSetup()
 	clock.t = clock.t.Add(35 * time.Minute) // 07:35, on time
 	for range 2 {
-		out, _ := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{})
+		out, _ := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
 		fmt.Println(out.Award.Reason, out.Award.Points, "XP; streak", out.Streak.Current)
 	}
 	// Output:
@@ -95,9 +95,9 @@ func ExampleService_Complete() {
 func ExampleService_Skip() {
 	ctx := context.Background()
 	svc, _, ada, stretch, _ := exampleSetup()
-	out, _ := svc.Skip(ctx, ada.ID, stretch.ID, civil.Date{}, "sore back")
+	out, _ := svc.Skip(ctx, ada.ID, stretch.ID, civil.Date{}, 0, "sore back")
 	fmt.Println(out.Events[0].Kind, out.Events[0].Reason, out.Entry.Status)
-	_, err := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{})
+	_, err := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
 	fmt.Println(lifeops.ErrorCode(err))
 	// Output:
 	// skipped sore back skipped
@@ -109,9 +109,9 @@ func ExampleService_Skip() {
 func ExampleService_Postpone() {
 	ctx := context.Background()
 	svc, _, ada, stretch, _ := exampleSetup()
-	out, _ := svc.Postpone(ctx, ada.ID, stretch.ID, civil.Date{}, lifeops.Postponement{Minutes: 90})
+	out, _ := svc.Postpone(ctx, ada.ID, stretch.ID, civil.Date{}, 0, lifeops.Postponement{Minutes: 90})
 	fmt.Println(out.Entry.Status, "to", out.Entry.Start.Format("15:04"))
-	out, _ = svc.Postpone(ctx, ada.ID, stretch.ID, civil.Date{}, lifeops.Postponement{ToDate: civil.D(2026, 3, 11)})
+	out, _ = svc.Postpone(ctx, ada.ID, stretch.ID, civil.Date{}, 0, lifeops.Postponement{ToDate: civil.D(2026, 3, 11)})
 	fmt.Println(out.Entry.Status, "to", out.Entry.PostponedTo)
 	// Output:
 	// postponed to 09:00
@@ -124,8 +124,8 @@ func ExampleService_Undo() {
 	ctx := context.Background()
 	svc, clock, ada, stretch, _ := exampleSetup()
 	clock.t = clock.t.Add(35 * time.Minute)
-	done, _ := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{})
-	undone, _ := svc.Undo(ctx, ada.ID, stretch.ID, civil.Date{})
+	done, _ := svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
+	undone, _ := svc.Undo(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
 	fmt.Println(len(done.Events), "event(s), award", done.Award != nil)
 	fmt.Println(len(undone.Events), "event(s), award", undone.Award != nil, "status", undone.Entry.Status)
 	// Output:
@@ -139,7 +139,7 @@ func ExampleService_Today() {
 	ctx := context.Background()
 	svc, clock, ada, stretch, _ := exampleSetup()
 	clock.t = clock.t.Add(35 * time.Minute)
-	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{})
+	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
 	today, _ := svc.Today(ctx, ada.ID, civil.Date{})
 	raw, _ := json.Marshal(struct {
 		Life    lifeops.TodayLife    `json:"life_score"`
@@ -248,7 +248,7 @@ func ExampleService_XP() {
 	ctx := context.Background()
 	svc, clock, ada, stretch, _ := exampleSetup()
 	clock.t = clock.t.Add(35 * time.Minute)
-	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{})
+	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
 	xp, _ := svc.XP(ctx, ada.ID, lifeops.XPQuery{})
 	fmt.Printf("total %d, level %d, %d to the next\n", xp.Total, xp.Level, xp.ToNextLevel)
 	for _, e := range xp.Entries {
@@ -265,7 +265,7 @@ func ExampleService_Achievements() {
 	ctx := context.Background()
 	svc, clock, ada, stretch, _ := exampleSetup()
 	clock.t = clock.t.Add(35 * time.Minute)
-	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{})
+	svc.Complete(ctx, ada.ID, stretch.ID, civil.Date{}, 0)
 	all, _ := svc.Achievements(ctx, ada.ID)
 	for _, a := range all[:3] {
 		fmt.Printf("%s %d/%d unlocked %v\n", a.Code, a.Current, a.Target, a.Unlocked)

@@ -19,25 +19,9 @@ import (
 // still counts as done on time.
 const onTimeGrace = 30 * time.Minute
 
-// occKey identifies an occurrence: an item on its scheduled day.
-type occKey struct {
-	item uuid.UUID
-	date civil.Date
-}
-
-// occState is what the stored events say about one occurrence.
-type occState struct {
-	outcome   *Event // completed or skipped
-	postponed *Event
-}
-
-// movedTo returns the day the occurrence was moved to, or its own day.
-func (o *occState) movedTo(k occKey) civil.Date {
-	if o != nil && o.postponed != nil && !o.postponed.ToDate.IsZero() {
-		return o.postponed.ToDate
-	}
-	return k.date
-}
+// occKey identifies an occurrence: an item, its scheduled day, and its
+// slot that day.
+type occKey = timeline.OccurrenceKey
 
 // history is what the Service read of one person, from one snapshot, to
 // score days, count streaks and achievements and build feeds. It lives for
@@ -55,11 +39,13 @@ type history struct {
 	items        []*itemPlan // by CreatedAt; their ActiveFrom clamped to the day they were created
 	byID         map[uuid.UUID]*itemPlan
 	events       []Event // in recorded order
-	occ          map[occKey]*occState
-	movedIn      map[civil.Date][]occKey
-	health       map[civil.Date]*HealthDay
-	work         map[civil.Date]*WorkDay
-	scores       map[civil.Date]*DayScores
+	// folded is timeline.Fold of events, the one reading of what the
+	// events say of each occurrence; nil until asked for, and again after
+	// record or forget.
+	folded *timeline.States
+	health map[civil.Date]*HealthDay
+	work   map[civil.Date]*WorkDay
+	scores map[civil.Date]*DayScores
 	// xp holds the ledger entries of the days read, by date and key, when
 	// the snapshot read them (writes); nil otherwise.
 	xp map[civil.Date]map[string]XPEntry
@@ -131,8 +117,7 @@ func (s *Service) historyOf(snap Snapshot) (*history, error) {
 	}
 	now := s.now()
 	h := &history{person: p, goals: goals, rules: s.streakRules, now: now, today: p.dayOf(now), read: snap.Read,
-		xpTotal: snap.XPTotal, achievements: snap.Achievements,
-		movedIn: map[civil.Date][]occKey{}, exists: map[int]bool{}}
+		xpTotal: snap.XPTotal, achievements: snap.Achievements, exists: map[int]bool{}}
 	if h.zones, err = s.scoreZoneChanges(snap.ZoneChanges); err != nil {
 		return nil, fmt.Errorf("load zone changes of user %s: %w", u.ID, err)
 	}
@@ -159,29 +144,6 @@ func (s *Service) historyOf(snap Snapshot) (*history, error) {
 		return a.At.Compare(b.At)
 	})
 	h.events = events
-	h.occ = make(map[occKey]*occState, len(events))
-	states := make([]occState, 0, len(events)) // one per occurrence at most: never grown
-	for i := range events {
-		e := &events[i]
-		k := occKey{e.ItemID, e.Date}
-		st := h.occ[k]
-		if st == nil {
-			states = append(states, occState{})
-			st = &states[len(states)-1]
-			h.occ[k] = st
-		}
-		switch e.Kind {
-		case EventPostponed:
-			st.postponed = e
-			if !e.ToDate.IsZero() {
-				h.movedIn[e.ToDate] = append(h.movedIn[e.ToDate], k)
-			}
-		default:
-			if st.outcome == nil || e.Kind == EventCompleted { // a completion wins over a skip
-				st.outcome = e
-			}
-		}
-	}
 	h.health = make(map[civil.Date]*HealthDay, len(snap.Days))
 	h.work = make(map[civil.Date]*WorkDay, len(snap.Days))
 	h.scores = make(map[civil.Date]*DayScores, len(snap.Days))
@@ -222,6 +184,34 @@ func (h *history) xpOn(d civil.Date) int64 {
 		sum += e.Points
 	}
 	return sum
+}
+
+// states returns what the events say of each occurrence.
+func (h *history) states() *timeline.States {
+	if h.folded == nil {
+		evs := make([]timeline.Event, len(h.events))
+		for i, e := range h.events {
+			evs[i] = toTimelineEvent(e)
+		}
+		h.folded = timeline.Fold(evs)
+	}
+	return h.folded
+}
+
+// state returns what the events say of occurrence k: open and in its
+// place when they say nothing.
+func (h *history) state(k occKey) timeline.State {
+	st, ok := h.states().Of(k)
+	if !ok {
+		st.Key = k
+	}
+	return st
+}
+
+// outcome returns the completion or skip in force on occurrence k ("" when
+// open).
+func (h *history) outcome(k occKey) EventKind {
+	return EventKind(h.state(k).Outcome())
 }
 
 // scoreZoneChanges loads the zones of the changes for the score package.
@@ -312,8 +302,8 @@ func (h *history) findFirstDay() civil.Date {
 	for _, it := range h.items {
 		consider(it.ActiveFrom)
 	}
-	for k := range h.occ {
-		consider(k.date)
+	for _, e := range h.events {
+		consider(e.Date)
 	}
 	for d := range h.xp {
 		consider(d)
@@ -352,25 +342,43 @@ func (h *history) anchors(d civil.Date) timeline.Anchors {
 	return a
 }
 
+// slots returns item it's occurrences of day d, in slot order: none when
+// it is not due that day.
+func (h *history) slots(it *itemPlan, d civil.Date) []timeline.Occurrence {
+	if !h.dueOn(it, d) {
+		return nil
+	}
+	return it.plan.Occurrences(d, h.anchors(d), h.locOn(d))
+}
+
+// occurrence returns the planned occurrence k of item it.
+func (h *history) occurrence(it *itemPlan, k occKey) (timeline.Occurrence, bool) {
+	for _, o := range it.plan.Occurrences(k.Date, h.anchors(k.Date), h.locOn(k.Date)) {
+		if o.Slot == k.Slot {
+			return o, true
+		}
+	}
+	return timeline.Occurrence{}, false
+}
+
 // window returns the planned start and end of the occurrence k, following
 // a postponement.
 func (h *history) window(it *itemPlan, k occKey) (time.Time, time.Time, bool) {
-	loc := h.locOn(k.date)
-	occ, ok := it.plan.Occurrence(k.date, h.anchors(k.date), loc)
+	occ, ok := h.occurrence(it, k)
 	if !ok {
 		return time.Time{}, time.Time{}, false
 	}
 	start, end := occ.Start, occ.End
-	if st := h.occ[k]; st != nil && st.postponed != nil {
-		switch p := st.postponed; {
+	if p := h.state(k).Postponed; p.Type == timeline.EventPostponed {
+		switch {
 		case !p.To.IsZero():
 			start = p.To
 		case !p.ToDate.IsZero():
 			toLoc := h.locOn(p.ToDate)
-			if moved, ok := it.plan.Occurrence(p.ToDate, h.anchors(p.ToDate), toLoc); ok {
+			if moved, ok := h.occurrence(it, occKey{ItemID: k.ItemID, Date: p.ToDate, Slot: k.Slot}); ok {
 				start = moved.Start
 			} else {
-				start = timeline.Resolve(p.ToDate, civil.ClockOf(occ.Start.In(loc)), toLoc)
+				start = timeline.Resolve(p.ToDate, civil.ClockOf(occ.Start.In(h.locOn(k.Date))), toLoc)
 			}
 		}
 		end = start.Add(occ.End.Sub(occ.Start))
@@ -416,37 +424,34 @@ func (h *history) countHabits(d civil.Date, soFar bool) *score.Habits {
 	}
 	var hb score.Habits
 	onTime := 0
-	count := func(it *itemPlan, k occKey) {
-		st := h.occ[k]
-		open := st == nil || st.outcome == nil
+	count := func(it *itemPlan, st timeline.State) {
+		open := st.Outcome() == ""
 		if soFar && open {
-			if start, _, ok := h.window(it, k); ok && start.After(h.now) {
+			if start, _, ok := h.window(it, st.Key); ok && start.After(h.now) {
 				return
 			}
 		}
 		hb.Due++
-		if open {
-			return
-		}
-		switch st.outcome.Kind {
-		case EventCompleted:
+		switch st.Outcome() {
+		case timeline.EventCompleted:
 			hb.Completed++
-			if h.onTime(it, k, st.outcome.At) {
+			if h.onTime(it, st.Key, st.Settled.At) {
 				onTime++
 			}
-		case EventSkipped:
+		case timeline.EventSkipped:
 			hb.Skipped++
 		}
 	}
 	for _, it := range h.items {
-		k := occKey{it.ID, d}
-		if h.dueOn(it, d) && h.occ[k].movedTo(k) == d {
-			count(it, k)
+		for _, o := range h.slots(it, d) {
+			if st := h.state(occKey{ItemID: it.ID, Date: d, Slot: o.Slot}); st.MovedTo() == d {
+				count(it, st)
+			}
 		}
 	}
-	for _, k := range h.movedIn[d] {
-		if it, ok := h.byID[k.item]; ok && k.date != d {
-			count(it, k)
+	for _, st := range h.states().MovedTo(d) {
+		if it, ok := h.byID[st.Key.ItemID]; ok && st.Key.Date != d {
+			count(it, st)
 		}
 	}
 	if hb.Completed > 0 {
@@ -508,7 +513,7 @@ func (h *history) timelineEvents(from, to civil.Date) []timeline.Event {
 }
 
 func toTimelineEvent(e Event) timeline.Event {
-	return timeline.Event{ItemID: e.ItemID, Date: e.Date, Type: timeline.EventType(e.Kind), At: e.At, Reason: e.Reason, To: e.To, ToDate: e.ToDate}
+	return timeline.Event{ItemID: e.ItemID, Date: e.Date, Slot: e.Slot, Type: timeline.EventType(e.Kind), At: e.At, Reason: e.Reason, To: e.To, ToDate: e.ToDate}
 }
 
 // timelineItems returns the items' definitions.

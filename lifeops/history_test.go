@@ -46,21 +46,21 @@ func TestRuleItemsOverHistory(t *testing.T) {
 	for d := civil.D(2026, 2, 23); !d.After(day(16)); d = d.AddDays(1) {
 		b.clock.Set(time.Date(d.Year, d.Month, d.Day, 20, 0, 0, 0, loc))
 		if d == civil.D(2026, 2, 27) {
-			mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, lastWeekday.ID, d))
+			mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, lastWeekday.ID, d, 0))
 		}
-		_, err := b.svc.Complete(ctx, u.ID, counted.ID, d)
+		_, err := b.svc.Complete(ctx, u.ID, counted.ID, d, 0)
 		if lifeops.ErrorCode(err) == lifeops.CodeInvalid {
 			continue // not due that day
 		}
 		swims = append(swims, d)
 		if d == day(9) {
-			mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, counted.ID, d)) // missed after all
+			mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, counted.ID, d, 0)) // missed after all
 			continue
 		}
 		if err != nil {
 			t.Fatalf("Complete %s: %v", d, err)
 		}
-		last = mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, counted.ID, d))
+		last = mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, counted.ID, d, 0))
 	}
 	want := []civil.Date{day(2), day(4), day(6), day(9), day(11), day(13)}
 	if diff := cmp.Diff(want, swims); diff != "" {
@@ -122,7 +122,7 @@ func TestLevelAchievementsFromTheLedger(t *testing.T) {
 		if settleFirst {
 			mustOK[lifeops.Settled](t)(svc.Settle(ctx, u.ID))
 		}
-		out := mustOK[lifeops.Outcome](t)(svc.Complete(ctx, u.ID, it.ID, day(10)))
+		out := mustOK[lifeops.Outcome](t)(svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 		views := mustOK[[]lifeops.AchievementView](t)(svc.Achievements(ctx, u.ID))
 		ledger := mustOK[lifeops.XPLedger](t)(svc.XP(ctx, u.ID, lifeops.XPQuery{}))
 		return out, views, ledger
@@ -186,11 +186,11 @@ func TestZeroDateIsToday(t *testing.T) {
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 21})
 	b.clock.Set(time.Date(2026, 3, 11, 2, 0, 0, 0, loc))
 
-	done := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, civil.Date{}))
-	undone := mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, civil.Date{}))
-	skipped := mustOK[lifeops.Outcome](t)(b.svc.Skip(ctx, u.ID, it.ID, civil.Date{}, "tired"))
-	mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, civil.Date{}))
-	moved := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, civil.Date{}, lifeops.Postponement{Minutes: 30}))
+	done := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, civil.Date{}, 0))
+	undone := mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, civil.Date{}, 0))
+	skipped := mustOK[lifeops.Outcome](t)(b.svc.Skip(ctx, u.ID, it.ID, civil.Date{}, 0, "tired"))
+	mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, civil.Date{}, 0))
+	moved := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, civil.Date{}, 0, lifeops.Postponement{Minutes: 30}))
 	got := []civil.Date{done.Date, undone.Date, skipped.Date, moved.Date}
 	if diff := cmp.Diff([]civil.Date{day(10), day(10), day(10), day(10)}, got); diff != "" {
 		t.Errorf("dates of the outcomes (-want +got):\n%s", diff)

@@ -39,7 +39,7 @@ func TestCompleteAwardsEveryValidItem(t *testing.T) {
 				Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
 				Anchor:   timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 7, Minute: 30}}, DurationMinutes: 15,
 			}}))
-			out, err := b.svc.Complete(ctx, u.ID, it.ID, day(10))
+			out, err := b.svc.Complete(ctx, u.ID, it.ID, day(10), 0)
 			if err != nil {
 				t.Fatalf("Complete: %v", err)
 			}
@@ -71,19 +71,19 @@ func TestUndoAndPostponeRescoreTheDayAnOccurrenceLeft(t *testing.T) {
 			u := b.user(t)
 			a := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
 			c := b.item(t, u.ID, "Read", civil.Clock{Hour: 7, Minute: 30})
-			mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, a.ID, day(10), lifeops.Postponement{ToDate: day(11)}))
+			mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, a.ID, day(10), 0, lifeops.Postponement{ToDate: day(11)}))
 			b.clock.Set(at(11, 7, 40))
-			mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, a.ID, day(11)))
-			mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, c.ID, day(11)))
+			mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, a.ID, day(11), 0))
+			mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, c.ID, day(11), 0))
 			if hasXP(t, b, u.ID, score.PerfectDayKey(day(11))) {
 				t.Fatal("the 11th is perfect with the occurrence moved in from the 10th still open")
 			}
 			b.clock.Set(at(13, 9, 0))
 			switch how {
 			case "undo":
-				mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, a.ID, day(10)))
+				mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, a.ID, day(10), 0))
 			default:
-				mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, a.ID, day(10), lifeops.Postponement{ToDate: day(12)}))
+				mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, a.ID, day(10), 0, lifeops.Postponement{ToDate: day(12)}))
 			}
 			if !hasXP(t, b, u.ID, score.PerfectDayKey(day(11))) {
 				t.Error("the 11th, perfect once the moved occurrence left it, has no perfect-day bonus")

@@ -3,6 +3,7 @@ package lifeops
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,6 +76,7 @@ func (s *Service) feed(h *history, d civil.Date, view timeline.View) (timeline.F
 type Outcome struct {
 	ItemID          uuid.UUID       `json:"item_id"`
 	Date            civil.Date      `json:"date"`
+	Slot            int             `json:"slot,omitempty"`            // the occurrence's slot on Date
 	Events          []Event         `json:"events"`                    // the occurrence's events as stored now
 	Entry           *timeline.Entry `json:"entry,omitempty"`           // the occurrence in the expanded feed of its day
 	Award           *XPEntry        `json:"award,omitempty"`           // the completion's XP, while completed
@@ -84,125 +86,89 @@ type Outcome struct {
 }
 
 // occurrence loads the person, in the unit of work, for an operation on the
-// occurrence of itemID on day d (the person's current day when d is zero),
-// and checks that the item is theirs, that the day has begun and that the
-// item is due on it. It returns the day.
-func (u *unit) occurrence(ctx context.Context, itemID uuid.UUID, d civil.Date) (*history, *itemPlan, civil.Date, error) {
+// occurrence in slot of itemID on day d (the person's current day when d is
+// zero), and checks that the item is theirs, that the day has begun, and
+// that the item is due on it in that slot. It returns the occurrence.
+func (u *unit) occurrence(ctx context.Context, itemID uuid.UUID, d civil.Date, slot int) (*history, *itemPlan, occKey, error) {
+	k := occKey{ItemID: itemID, Date: d, Slot: slot}
 	if !d.IsZero() && !d.IsValid() {
-		return nil, nil, d, invalid("date", "must be a real date")
+		return nil, nil, k, invalid("date", "must be a real date")
+	}
+	if slot < 0 || slot >= timeline.MaxSlots {
+		return nil, nil, k, invalid("slot", "must be between 0 and %d, got %d", timeline.MaxSlots-1, slot)
 	}
 	h, err := u.load(ctx, d)
 	if err != nil {
-		return nil, nil, d, err
+		return nil, nil, k, err
 	}
 	if d.IsZero() {
-		d = h.today
+		k.Date = h.today
 	}
 	it, ok := h.byID[itemID]
 	if !ok {
-		return nil, nil, d, Errorf(CodeNotFound, "Item not found.")
+		return nil, nil, k, Errorf(CodeNotFound, "Item not found.")
 	}
-	if d.After(h.today) {
-		return nil, nil, d, invalid("date", "%s has not begun yet: today is %s", d, h.today)
+	if k.Date.After(h.today) {
+		return nil, nil, k, invalid("date", "%s has not begun yet: today is %s", k.Date, h.today)
 	}
-	if !h.dueOn(it, d) {
-		return nil, nil, d, invalid("date", "%q is not due on %s", it.Title, d)
+	slots := h.slots(it, k.Date)
+	switch {
+	case len(slots) == 0:
+		return nil, nil, k, invalid("date", "%q is not due on %s", it.Title, k.Date)
+	case slot >= len(slots):
+		return nil, nil, k, invalid("slot", "%q is due %d times on %s: slot %d does not exist", it.Title, len(slots), k.Date, slot)
 	}
-	return h, it, d, nil
+	return h, it, k, nil
 }
 
 // record adds e to h as if it had been loaded.
 func (h *history) record(e Event) {
-	h.wholeDay, h.firstOK = nil, false
+	h.wholeDay, h.firstOK, h.folded = nil, false, nil
 	h.events = append(h.events, e)
-	k := occKey{e.ItemID, e.Date}
-	st := h.occ[k]
-	if st == nil {
-		st = &occState{}
-		h.occ[k] = st
-	}
-	if e.Kind == EventPostponed {
-		st.postponed = &e
-		if !e.ToDate.IsZero() {
-			h.movedIn[e.ToDate] = append(h.movedIn[e.ToDate], k)
-		}
-		return
-	}
-	st.outcome = &e
 }
 
-// forget removes the events of kinds from h.
+// forget removes the events of kinds on occurrence k from h.
 func (h *history) forget(k occKey, kinds ...EventKind) {
-	h.wholeDay, h.firstOK = nil, false
-	st := h.occ[k]
-	// A new slice: the occurrence states point into the old one, so it
-	// must not be filtered in place.
-	kept := make([]Event, 0, len(h.events))
-	for _, e := range h.events {
-		drop := false
-		for _, kind := range kinds {
-			drop = drop || (e.ItemID == k.item && e.Date == k.date && e.Kind == kind)
-		}
-		if !drop {
-			kept = append(kept, e)
-		}
-	}
-	h.events = kept
-	if st == nil {
-		return
-	}
-	for _, kind := range kinds {
-		switch {
-		case kind == EventPostponed && st.postponed != nil:
-			if to := st.postponed.ToDate; !to.IsZero() {
-				moved := h.movedIn[to][:0]
-				for _, m := range h.movedIn[to] {
-					if m != k {
-						moved = append(moved, m)
-					}
-				}
-				h.movedIn[to] = moved
-			}
-			st.postponed = nil
-		case kind != EventPostponed && st.outcome != nil && st.outcome.Kind == kind:
-			st.outcome = nil
-		}
-	}
+	h.wholeDay, h.firstOK, h.folded = nil, false, nil
+	h.events = slices.DeleteFunc(slices.Clone(h.events), func(e Event) bool {
+		return e.ItemID == k.ItemID && e.Date == k.Date && e.Slot == k.Slot && slices.Contains(kinds, e.Kind)
+	})
 }
 
-// Complete marks the occurrence of the item on day d (its scheduled day) as
-// done now and awards its XP: the item's difficulty or own XP, with bonuses
-// for being on time and for the item's streak. In the same unit of work it
-// scores the day again, settles the day's bonuses and unlocks any
-// achievement now earned.
+// Complete marks the occurrence of the item on day d (its scheduled day),
+// in slot (its place among the item's occurrences that day: 0 for an item
+// due once a day), as done now and awards its XP: the item's difficulty or
+// own XP, with bonuses for being on time and for the item's streak. In the
+// same unit of work it scores the day again, settles the day's bonuses and
+// unlocks any achievement now earned.
 //
 // Complete is idempotent: completing a completed occurrence changes nothing
 // and awards nothing, however many requests run at once. A skipped
 // occurrence is ErrConflict (undo the skip first). Days after the person's
-// current day, and days the item is not due on, are ErrInvalid. A zero d
-// means the person's current day.
-func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (Outcome, error) {
+// current day, and days or slots the item is not due on, are ErrInvalid. A
+// zero d means the person's current day.
+func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, slot int) (Outcome, error) {
 	var out Outcome
 	err := s.update(ctx, userID, func(u *unit) error {
-		h, it, d, err := u.occurrence(ctx, itemID, d)
+		h, it, k, err := u.occurrence(ctx, itemID, d, slot)
 		if err != nil {
 			return err
 		}
-		if st := h.occ[occKey{itemID, d}]; st != nil && st.outcome != nil {
-			if st.outcome.Kind != EventCompleted {
-				return Errorf(CodeConflict, "%q was skipped on %s; undo the skip to complete it.", it.Title, d)
-			}
-			out, err = u.unchanged(it, d)
+		switch h.outcome(k) {
+		case EventCompleted:
+			out, err = u.unchanged(it, k)
 			return err
+		case EventSkipped:
+			return Errorf(CodeConflict, "%q was skipped on %s; undo the skip to complete it.", it.Title, k.Date)
 		}
 		now := s.now()
-		e, err := u.addEvent(ctx, Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: d, Kind: EventCompleted, At: now, CreatedAt: now})
+		e, err := u.addEvent(ctx, Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: k.Date, Slot: k.Slot, Kind: EventCompleted, At: now, CreatedAt: now})
 		if err != nil {
 			return err
 		}
 		streak := h.itemStreak(u.st, it)
-		a, err := score.CompletionAward(score.Completion{ItemID: it.ID.String(), Date: d,
-			Difficulty: score.Difficulty(it.Difficulty), BasePoints: it.XP, OnTime: h.onTime(it, occKey{it.ID, d}, e.At), Streak: streak.Current})
+		a, err := score.CompletionAward(score.Completion{ItemID: it.ID.String(), Date: k.Date, Slot: k.Slot,
+			Difficulty: score.Difficulty(it.Difficulty), BasePoints: it.XP, OnTime: h.onTime(it, k, e.At), Streak: streak.Current})
 		if err != nil {
 			return translate(err)
 		}
@@ -212,15 +178,15 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 		if err != nil {
 			return err
 		}
-		s.log.InfoContext(ctx, "completed", "user_id", userID, "item_id", itemID, "date", d)
-		out, err = u.outcome(st, it, d)
+		s.log.InfoContext(ctx, "completed", "user_id", userID, "item_id", itemID, "date", k.Date, "slot", k.Slot)
+		out, err = u.outcome(st, it, k)
 		return err
 	})
 	return out, err
 }
 
 // addEvent stores e, which the unit's history says the occurrence has no
-// event of its slot for, and records it in the history.
+// event of its role for, and records it in the history.
 func (u *unit) addEvent(ctx context.Context, e Event) (Event, error) {
 	if err := e.Validate(); err != nil {
 		return Event{}, err
@@ -237,14 +203,14 @@ func (u *unit) addEvent(ctx context.Context, e Event) (Event, error) {
 	return stored, nil
 }
 
-// unchanged reports the occurrence of it on day d as it stands, for a
-// request that changes nothing.
-func (u *unit) unchanged(it *itemPlan, d civil.Date) (Outcome, error) {
+// unchanged reports occurrence k of it as it stands, for a request that
+// changes nothing.
+func (u *unit) unchanged(it *itemPlan, k occKey) (Outcome, error) {
 	st := u.st.clone()
 	if err := u.h.countTo(st); err != nil {
 		return Outcome{}, err
 	}
-	return u.outcome(st, it, d)
+	return u.outcome(st, it, k)
 }
 
 // completionReason is the ledger reason of a completion: the score
@@ -264,29 +230,29 @@ func completionReason(title string, itemID uuid.UUID, reason string) string {
 	}
 }
 
-// Skip marks the occurrence of the item on day d as skipped, with an
-// optional reason. A skip is neutral: it neither breaks nor extends a
-// streak, and the day's habits score leaves the item out. Skip is
+// Skip marks the occurrence of the item on day d, in slot, as skipped,
+// with an optional reason. A skip is neutral: it neither breaks nor extends
+// a streak, and the day's habits score leaves the occurrence out. Skip is
 // idempotent; a completed occurrence is ErrConflict (undo it first). A
 // zero d means the person's current day.
-func (s *Service) Skip(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, reason string) (Outcome, error) {
+func (s *Service) Skip(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, slot int, reason string) (Outcome, error) {
 	var out Outcome
 	err := s.update(ctx, userID, func(u *unit) error {
-		h, it, d, err := u.occurrence(ctx, itemID, d)
+		h, it, k, err := u.occurrence(ctx, itemID, d, slot)
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		ev := Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: d, Kind: EventSkipped, At: now, Reason: reason, CreatedAt: now}
+		ev := Event{ID: uuid.New(), UserID: userID, ItemID: itemID, Date: k.Date, Slot: k.Slot, Kind: EventSkipped, At: now, Reason: reason, CreatedAt: now}
 		if err := ev.Validate(); err != nil {
 			return err
 		}
-		if st := h.occ[occKey{itemID, d}]; st != nil && st.outcome != nil {
-			if st.outcome.Kind != EventSkipped {
-				return Errorf(CodeConflict, "%q was completed on %s; undo the completion to skip it.", it.Title, d)
-			}
-			out, err = u.unchanged(it, d)
+		switch h.outcome(k) {
+		case EventSkipped:
+			out, err = u.unchanged(it, k)
 			return err
+		case EventCompleted:
+			return Errorf(CodeConflict, "%q was completed on %s; undo the completion to skip it.", it.Title, k.Date)
 		}
 		if _, err := u.addEvent(ctx, ev); err != nil {
 			return err
@@ -295,7 +261,7 @@ func (s *Service) Skip(ctx context.Context, userID, itemID uuid.UUID, d civil.Da
 		if err != nil {
 			return err
 		}
-		out, err = u.outcome(st, it, d)
+		out, err = u.outcome(st, it, k)
 		return err
 	})
 	return out, err
@@ -315,33 +281,32 @@ type Postponement struct {
 	ToDate civil.Date `json:"to_date,omitzero"`
 }
 
-// Postpone moves the occurrence of the item on day d to a later instant or
-// day, at most timeline.MaxPostponeDays days after d; the series does not
-// move. Postponing again to the same place changes nothing; to another
-// place replaces the postponement. A completed or skipped occurrence is
-// ErrConflict. A zero d means the person's current day.
-func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, to Postponement) (Outcome, error) {
+// Postpone moves the occurrence of the item on day d, in slot, to a later
+// instant or day, at most timeline.MaxPostponeDays days after d; the series
+// does not move. Postponing again to the same place changes nothing; to
+// another place replaces the postponement. A completed or skipped
+// occurrence is ErrConflict. A zero d means the person's current day.
+func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, slot int, to Postponement) (Outcome, error) {
 	var out Outcome
 	err := s.update(ctx, userID, func(u *unit) error {
-		h, it, d, err := u.occurrence(ctx, itemID, d)
+		h, it, k, err := u.occurrence(ctx, itemID, d, slot)
 		if err != nil {
 			return err
 		}
-		k := occKey{itemID, d}
-		st := h.occ[k]
-		if st != nil && st.outcome != nil {
-			return Errorf(CodeConflict, "%q is already %s on %s; undo it to postpone it.", it.Title, st.outcome.Kind, d)
+		st := h.state(k)
+		if kind := st.Outcome(); kind != "" {
+			return Errorf(CodeConflict, "%q is already %s on %s; undo it to postpone it.", it.Title, kind, k.Date)
 		}
-		ev, err := s.postponement(h, it, d, to)
+		ev, err := s.postponement(h, it, k, to)
 		if err != nil {
 			return err
 		}
-		if st != nil && st.postponed != nil {
-			if old := st.postponed; old.To.Equal(ev.To) && old.ToDate == ev.ToDate {
-				out, err = u.unchanged(it, d)
+		if old := st.Postponed; old.Type == timeline.EventPostponed {
+			if old.To.Equal(ev.To) && old.ToDate == ev.ToDate {
+				out, err = u.unchanged(it, k)
 				return err
 			}
-			if _, err := u.tx.DeleteEvent(ctx, userID, itemID, d, EventPostponed); err != nil {
+			if _, err := u.tx.DeleteEvent(ctx, userID, itemID, k.Date, k.Slot, EventPostponed); err != nil {
 				return fmt.Errorf("replace postponement: %w", err)
 			}
 			h.forget(k, EventPostponed)
@@ -349,18 +314,19 @@ func (s *Service) Postpone(ctx context.Context, userID, itemID uuid.UUID, d civi
 		if _, err := u.addEvent(ctx, ev); err != nil {
 			return err
 		}
-		st2, err := u.recount()
+		now, err := u.recount()
 		if err != nil {
 			return err
 		}
-		out, err = u.outcome(st2, it, d)
+		out, err = u.outcome(now, it, k)
 		return err
 	})
 	return out, err
 }
 
 // postponement builds and checks the postponed event for to.
-func (s *Service) postponement(h *history, it *itemPlan, d civil.Date, to Postponement) (Event, error) {
+func (s *Service) postponement(h *history, it *itemPlan, k occKey, to Postponement) (Event, error) {
+	d := k.Date
 	set := 0
 	for _, b := range []bool{!to.To.IsZero(), to.Minutes != 0, !to.ToDate.IsZero()} {
 		if b {
@@ -370,12 +336,12 @@ func (s *Service) postponement(h *history, it *itemPlan, d civil.Date, to Postpo
 	if set != 1 {
 		return Event{}, invalid("to", "set exactly one of to, minutes and to_date")
 	}
-	occ, ok := it.plan.Occurrence(d, h.anchors(d), h.locOn(d))
+	occ, ok := h.occurrence(it, k)
 	if !ok {
 		return Event{}, invalid("date", "%q is not due on %s", it.Title, d)
 	}
 	now := s.now()
-	ev := Event{ID: uuid.New(), UserID: h.ID, ItemID: it.ID, Date: d, Kind: EventPostponed, At: now, CreatedAt: now}
+	ev := Event{ID: uuid.New(), UserID: h.ID, ItemID: it.ID, Date: d, Slot: k.Slot, Kind: EventPostponed, At: now, CreatedAt: now}
 	switch {
 	case to.Minutes != 0:
 		if to.Minutes < 1 || to.Minutes > timeline.MaxOffsetMinutes {
@@ -405,14 +371,17 @@ func (s *Service) postponement(h *history, it *itemPlan, d civil.Date, to Postpo
 	return ev, nil
 }
 
-// Undo takes back every event of the occurrence of the item on day d: the
-// completion or skip and any postponement, and the completion's XP. In the
-// same unit of work the day is scored again and its bonuses settled;
-// achievements, once unlocked, stay. Undoing an occurrence with no events
-// changes nothing. A zero d means the person's current day.
-func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Date) (Outcome, error) {
+// Undo takes back every event of the occurrence of the item on day d, in
+// slot: the completion or skip and any postponement, and the completion's
+// XP. In the same unit of work the day is scored again and its bonuses
+// settled; achievements, once unlocked, stay. Undoing an occurrence with no
+// events changes nothing. A zero d means the person's current day.
+func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, slot int) (Outcome, error) {
 	if !d.IsZero() && !d.IsValid() {
 		return Outcome{}, invalid("date", "must be a real date")
+	}
+	if slot < 0 || slot >= timeline.MaxSlots {
+		return Outcome{}, invalid("slot", "must be between 0 and %d, got %d", timeline.MaxSlots-1, slot)
 	}
 	var out Outcome
 	err := s.update(ctx, userID, func(u *unit) error {
@@ -427,51 +396,49 @@ func (s *Service) Undo(ctx context.Context, userID, itemID uuid.UUID, d civil.Da
 		if !ok {
 			return Errorf(CodeNotFound, "Item not found.")
 		}
-		k := occKey{itemID, d}
-		st := h.occ[k]
-		if st == nil || (st.outcome == nil && st.postponed == nil) {
-			out, err = u.unchanged(it, d)
+		k := occKey{ItemID: itemID, Date: d, Slot: slot}
+		var kinds []EventKind
+		for _, e := range h.events {
+			if e.ItemID == k.ItemID && e.Date == k.Date && e.Slot == k.Slot {
+				kinds = append(kinds, e.Kind)
+			}
+		}
+		if len(kinds) == 0 {
+			out, err = u.unchanged(it, k)
 			return err
 		}
-		var kinds []EventKind
-		if st.outcome != nil {
-			kinds = append(kinds, st.outcome.Kind)
-		}
-		if st.postponed != nil {
-			kinds = append(kinds, EventPostponed)
-		}
 		for _, kind := range kinds {
-			if _, err := u.tx.DeleteEvent(ctx, userID, itemID, d, kind); err != nil {
+			if _, err := u.tx.DeleteEvent(ctx, userID, itemID, k.Date, k.Slot, kind); err != nil {
 				return fmt.Errorf("undo %s: %w", kind, err)
 			}
 		}
 		h.forget(k, kinds...)
-		if e, ok := u.findXP(d, score.CompletionKey(itemID.String(), d)); ok {
+		if e, ok := u.findXP(d, score.CompletionKey(itemID.String(), d, slot)); ok {
 			u.removeXP(e)
 		}
-		st2, err := u.recount()
+		st, err := u.recount()
 		if err != nil {
 			return err
 		}
-		s.log.InfoContext(ctx, "undone", "user_id", userID, "item_id", itemID, "date", d, "events", len(kinds))
-		out, err = u.outcome(st2, it, d)
+		s.log.InfoContext(ctx, "undone", "user_id", userID, "item_id", itemID, "date", d, "slot", slot, "events", len(kinds))
+		out, err = u.outcome(st, it, k)
 		return err
 	})
 	return out, err
 }
 
-// outcome reports the occurrence of it on day d as the unit leaves it, with
-// st the person's standing as of today.
-func (u *unit) outcome(st *standing, it *itemPlan, d civil.Date) (Outcome, error) {
+// outcome reports occurrence k of it as the unit leaves it, with st the
+// person's standing as of today.
+func (u *unit) outcome(st *standing, it *itemPlan, k occKey) (Outcome, error) {
 	h := u.h
-	out := Outcome{ItemID: it.ID, Date: d, Events: []Event{}, NewAchievements: u.unlocked}
+	out := Outcome{ItemID: it.ID, Date: k.Date, Slot: k.Slot, Events: []Event{}, NewAchievements: u.unlocked}
 	for _, e := range h.events {
-		if e.ItemID == it.ID && e.Date == d {
+		if e.ItemID == k.ItemID && e.Date == k.Date && e.Slot == k.Slot {
 			out.Events = append(out.Events, e)
 		}
 	}
-	if st := h.occ[occKey{it.ID, d}]; st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted {
-		if e, ok := u.findXP(d, score.CompletionKey(it.ID.String(), d)); ok {
+	if h.outcome(k) == EventCompleted {
+		if e, ok := u.findXP(k.Date, score.CompletionKey(it.ID.String(), k.Date, k.Slot)); ok {
 			out.Award = &e
 		}
 	}
@@ -482,9 +449,9 @@ func (u *unit) outcome(st *standing, it *itemPlan, d civil.Date) (Outcome, error
 	_, streaks := h.streaks(st)
 	streak := streaks[it.ID]
 	out.Streak = &streak
-	if f, err := u.s.feed(h, d, timeline.ViewExpanded); err == nil {
+	if f, err := u.s.feed(h, k.Date, timeline.ViewExpanded); err == nil {
 		for i := range f.Entries {
-			if e := f.Entries[i]; e.ItemID == it.ID && e.Date == d {
+			if e := f.Entries[i]; e.ItemID == it.ID && e.Date == k.Date && e.Slot == k.Slot {
 				out.Entry = &f.Entries[i]
 				break
 			}

@@ -179,25 +179,26 @@ type ItemStore interface {
 
 // EventStore keeps what happened to timeline occurrences.
 type EventStore interface {
-	// AddEvent inserts e unless its occurrence (e.ItemID, e.Date) already
-	// holds an event in the same slot (see [EventKind.Slot]), atomically.
+	// AddEvent inserts e unless its occurrence (e.ItemID, e.Date, e.Slot)
+	// already holds an event in the same role (see [EventKind.Role]),
+	// atomically.
 	// It returns the stored event, which is the existing one, possibly of
 	// another kind, when created is false. The item must belong to
 	// e.UserID, else ErrNotFound.
 	AddEvent(ctx context.Context, e Event) (stored Event, created bool, err error)
 	// DeleteEvent deletes the event of kind on the occurrence (itemID,
-	// date) of the user and reports whether there was one.
-	DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind EventKind) (deleted bool, err error)
+	// date, slot) of the user and reports whether there was one.
+	DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, slot int, kind EventKind) (deleted bool, err error)
 	// Events lists the user's events with Date in [from, to], ordered by
 	// Date, then CreatedAt, then ID.
 	Events(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]Event, error)
 }
 
-// Slot returns the uniqueness slot of kind k on an occurrence: completed and
-// skipped share the slot "outcome", so an occurrence is never both, and
-// postponed has the slot "postponed". Stores keep at most one event per
-// (item, date, slot).
-func (k EventKind) Slot() string {
+// Role returns the role an event of kind k plays on its occurrence:
+// completed and skipped share the role "outcome", so an occurrence is never
+// both, and postponed has the role "postponed". Stores keep at most one
+// event per occurrence (item, date, slot) and role.
+func (k EventKind) Role() string {
 	if k == EventPostponed {
 		return "postponed"
 	}

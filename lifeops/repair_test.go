@@ -45,11 +45,11 @@ func (s crashingStore) UpdateXP(ctx context.Context, userID uuid.UUID, add []lif
 	return s.Store.UpdateXP(ctx, userID, add, remove)
 }
 
-func (s crashingStore) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, kind lifeops.EventKind) (bool, error) {
+func (s crashingStore) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, slot int, kind lifeops.EventKind) (bool, error) {
 	if s.faults.deleteEvent.CompareAndSwap(true, false) {
 		return false, errCrash
 	}
-	return s.Store.DeleteEvent(ctx, userID, itemID, d, kind)
+	return s.Store.DeleteEvent(ctx, userID, itemID, d, slot, kind)
 }
 
 func (s crashingStore) PutScores(ctx context.Context, scores ...lifeops.DayScores) error {
@@ -89,36 +89,36 @@ func TestACrashInAUnitOfWorkLeavesNothing(t *testing.T) {
 				}
 			}
 			arm()
-			if _, err := svc.Complete(ctx, u.ID, it.ID, day(10)); !errors.Is(err, errCrash) {
+			if _, err := svc.Complete(ctx, u.ID, it.ID, day(10), 0); !errors.Is(err, errCrash) {
 				t.Fatalf("Complete with a crash = %v", err)
 			}
 			if diff := cmp.Diff(before, exportOf(t, mem, u.ID)); diff != "" {
 				t.Fatalf("a crashed Complete left writes behind (-before +after):\n%s", diff)
 			}
-			out := mustOK[lifeops.Outcome](t)(svc.Complete(ctx, u.ID, it.ID, day(10)))
+			out := mustOK[lifeops.Outcome](t)(svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 
 			clean := setup(t, now)
 			cu := clean.user(t)
 			cit := clean.item(t, cu.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
-			want := mustOK[lifeops.Outcome](t)(clean.svc.Complete(ctx, cu.ID, cit.ID, day(10)))
+			want := mustOK[lifeops.Outcome](t)(clean.svc.Complete(ctx, cu.ID, cit.ID, day(10), 0))
 			if out.Award == nil || out.Award.Points != want.Award.Points || len(out.Events) != 1 || out.XP != want.XP {
 				t.Errorf("retried completion: award %+v, %d events, XP %+v; a clean one: award %+v, XP %+v", out.Award, len(out.Events), out.XP, want.Award, want.XP)
 			}
 
 			completed := exportOf(t, mem, u.ID)
 			store.faults.deleteEvent.Store(true)
-			if _, err := svc.Undo(ctx, u.ID, it.ID, day(10)); !errors.Is(err, errCrash) {
+			if _, err := svc.Undo(ctx, u.ID, it.ID, day(10), 0); !errors.Is(err, errCrash) {
 				t.Fatalf("Undo with a crash = %v", err)
 			}
 			if diff := cmp.Diff(completed, exportOf(t, mem, u.ID)); diff != "" {
 				t.Fatalf("a crashed Undo left writes behind (-before +after):\n%s", diff)
 			}
-			undone := mustOK[lifeops.Outcome](t)(svc.Undo(ctx, u.ID, it.ID, day(10)))
-			cleanUndone := mustOK[lifeops.Outcome](t)(clean.svc.Undo(ctx, cu.ID, cit.ID, day(10)))
+			undone := mustOK[lifeops.Outcome](t)(svc.Undo(ctx, u.ID, it.ID, day(10), 0))
+			cleanUndone := mustOK[lifeops.Outcome](t)(clean.svc.Undo(ctx, cu.ID, cit.ID, day(10), 0))
 			if len(undone.Events) != 0 || undone.Award != nil || undone.XP != cleanUndone.XP {
 				t.Errorf("retried undo: %+v, want the state of a clean undo %+v", undone, cleanUndone)
 			}
-			if hasXP(t, b, u.ID, score.CompletionKey(it.ID.String(), day(10))) {
+			if hasXP(t, b, u.ID, score.CompletionKey(it.ID.String(), day(10), 0)) {
 				t.Error("the completion XP is still in the ledger after the undo")
 			}
 		})
@@ -153,7 +153,7 @@ func TestScoringAndGoalsAreIdempotent(t *testing.T) {
 	b := setup(t, time.Date(2026, 3, 10, 9, 0, 0, 0, loc))
 	u := b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 8, Minute: 50})
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 	first := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, day(10)))
 	ledger := mustOK[lifeops.XPLedger](t)(b.svc.XP(ctx, u.ID, lifeops.XPQuery{}))
 	second := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, day(10)))

@@ -222,7 +222,7 @@ func TestCompleteIsIdempotent(t *testing.T) {
 	u := b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
 
-	first := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	first := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 	if first.Award == nil || first.Award.Points != 6 { // 5 base + 1 on time
 		t.Fatalf("completion award = %+v, want 6 points", first.Award)
 	}
@@ -239,7 +239,7 @@ func TestCompleteIsIdempotent(t *testing.T) {
 	ledger := mustOK[lifeops.XPLedger](t)(b.svc.XP(ctx, u.ID, lifeops.XPQuery{}))
 
 	b.clock.Set(b.clock.Now().Add(20 * time.Minute))
-	second := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	second := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 	if diff := cmp.Diff(first.Events, second.Events); diff != "" {
 		t.Errorf("a repeated completion changed the events (-first +second):\n%s", diff)
 	}
@@ -264,7 +264,7 @@ func TestFiftyConcurrentCompletionsAwardOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Go(func() {
-			if _, err := b.svc.Complete(ctx, u.ID, it.ID, day(10)); err != nil {
+			if _, err := b.svc.Complete(ctx, u.ID, it.ID, day(10), 0); err != nil {
 				t.Errorf("Complete: %v", err)
 			}
 		})
@@ -286,7 +286,7 @@ func TestFiftyConcurrentCompletionsAwardOnce(t *testing.T) {
 	one := setup(t, b.clock.Now())
 	u1 := one.user(t)
 	it1 := one.item(t, u1.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
-	mustOK[lifeops.Outcome](t)(one.svc.Complete(ctx, u1.ID, it1.ID, day(10)))
+	mustOK[lifeops.Outcome](t)(one.svc.Complete(ctx, u1.ID, it1.ID, day(10), 0))
 	if got, want := ledger.Total, mustOK[lifeops.XPLedger](t)(one.svc.XP(ctx, u1.ID, lifeops.XPQuery{})).Total; got != want {
 		t.Errorf("XP after 50 concurrent completions = %d, after one = %d", got, want)
 	}
@@ -309,15 +309,15 @@ func TestOccurrenceRules(t *testing.T) {
 		code   lifeops.Code
 		fields []string
 	}{
-		{"tomorrow", func() error { _, err := b.svc.Complete(ctx, u.ID, it.ID, day(11)); return err }, lifeops.CodeInvalid, []string{"date"}},
-		{"not due that day", func() error { _, err := b.svc.Complete(ctx, u.ID, weekly.ID, day(10)); return err }, lifeops.CodeInvalid, []string{"date"}},
-		{"before the item existed", func() error { _, err := b.svc.Skip(ctx, u.ID, it.ID, day(9), ""); return err }, lifeops.CodeInvalid, []string{"date"}},
-		{"invalid date", func() error { _, err := b.svc.Undo(ctx, u.ID, it.ID, civil.D(2026, 2, 30)); return err }, lifeops.CodeInvalid, []string{"date"}},
-		{"another user's item", func() error { _, err := b.svc.Complete(ctx, other.ID, it.ID, day(10)); return err }, lifeops.CodeNotFound, nil},
-		{"unknown item", func() error { _, err := b.svc.Undo(ctx, u.ID, uuid.New(), day(10)); return err }, lifeops.CodeNotFound, nil},
-		{"unknown user", func() error { _, err := b.svc.Complete(ctx, uuid.New(), it.ID, day(10)); return err }, lifeops.CodeNotFound, nil},
+		{"tomorrow", func() error { _, err := b.svc.Complete(ctx, u.ID, it.ID, day(11), 0); return err }, lifeops.CodeInvalid, []string{"date"}},
+		{"not due that day", func() error { _, err := b.svc.Complete(ctx, u.ID, weekly.ID, day(10), 0); return err }, lifeops.CodeInvalid, []string{"date"}},
+		{"before the item existed", func() error { _, err := b.svc.Skip(ctx, u.ID, it.ID, day(9), 0, ""); return err }, lifeops.CodeInvalid, []string{"date"}},
+		{"invalid date", func() error { _, err := b.svc.Undo(ctx, u.ID, it.ID, civil.D(2026, 2, 30), 0); return err }, lifeops.CodeInvalid, []string{"date"}},
+		{"another user's item", func() error { _, err := b.svc.Complete(ctx, other.ID, it.ID, day(10), 0); return err }, lifeops.CodeNotFound, nil},
+		{"unknown item", func() error { _, err := b.svc.Undo(ctx, u.ID, uuid.New(), day(10), 0); return err }, lifeops.CodeNotFound, nil},
+		{"unknown user", func() error { _, err := b.svc.Complete(ctx, uuid.New(), it.ID, day(10), 0); return err }, lifeops.CodeNotFound, nil},
 		{"long skip reason", func() error {
-			_, err := b.svc.Skip(ctx, u.ID, it.ID, day(10), string(make([]byte, 501)))
+			_, err := b.svc.Skip(ctx, u.ID, it.ID, day(10), 0, string(make([]byte, 501)))
 			return err
 		}, lifeops.CodeInvalid, []string{"reason"}},
 	}
@@ -342,20 +342,20 @@ func TestSkipAndCompleteExcludeEachOther(t *testing.T) {
 	a := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
 	c := b.item(t, u.ID, "Read", civil.Clock{Hour: 8})
 
-	s1 := mustOK[lifeops.Outcome](t)(b.svc.Skip(ctx, u.ID, a.ID, day(10), "sore"))
-	s2 := mustOK[lifeops.Outcome](t)(b.svc.Skip(ctx, u.ID, a.ID, day(10), "something else"))
+	s1 := mustOK[lifeops.Outcome](t)(b.svc.Skip(ctx, u.ID, a.ID, day(10), 0, "sore"))
+	s2 := mustOK[lifeops.Outcome](t)(b.svc.Skip(ctx, u.ID, a.ID, day(10), 0, "something else"))
 	if diff := cmp.Diff(s1.Events, s2.Events); diff != "" {
 		t.Errorf("a repeated skip changed the events (-first +second):\n%s", diff)
 	}
 	if len(s1.Events) != 1 || s1.Events[0].Reason != "sore" || s1.Entry.Status != timeline.StatusSkipped {
 		t.Errorf("skip outcome = %+v", s1)
 	}
-	_, err := b.svc.Complete(ctx, u.ID, a.ID, day(10))
+	_, err := b.svc.Complete(ctx, u.ID, a.ID, day(10), 0)
 	wantCode(t, err, lifeops.CodeConflict)
 
 	b.clock.Set(time.Date(2026, 3, 10, 8, 10, 0, 0, loc)) // on time: within 30 minutes of 08:00
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, c.ID, day(10)))
-	_, err = b.svc.Skip(ctx, u.ID, c.ID, day(10), "")
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, c.ID, day(10), 0))
+	_, err = b.svc.Skip(ctx, u.ID, c.ID, day(10), 0, "")
 	wantCode(t, err, lifeops.CodeConflict)
 
 	// The skipped item is left out of the habits score: one of one done.
@@ -386,8 +386,8 @@ func TestUndo(t *testing.T) {
 	b := setup(t, time.Date(2026, 3, 10, 9, 0, 0, 0, loc))
 	u := b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
-	done := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
-	key := score.CompletionKey(it.ID.String(), day(10))
+	done := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
+	key := score.CompletionKey(it.ID.String(), day(10), 0)
 	if !hasXP(t, b, u.ID, key) || !hasXP(t, b, u.ID, score.PerfectDayKey(day(10))) {
 		t.Fatal("completion did not award its XP")
 	}
@@ -396,7 +396,7 @@ func TestUndo(t *testing.T) {
 		t.Error("a Life Score of 80 earned the high-Life-Score bonus")
 	}
 	for i := range 2 { // the second undo changes nothing
-		out := mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, day(10)))
+		out := mustOK[lifeops.Outcome](t)(b.svc.Undo(ctx, u.ID, it.ID, day(10), 0))
 		if len(out.Events) != 0 || out.Award != nil || out.Entry == nil || out.Entry.Status != timeline.StatusOverdue {
 			t.Errorf("undo %d: outcome %+v", i+1, out)
 		}
@@ -412,7 +412,7 @@ func TestUndo(t *testing.T) {
 	if len(achieved) == 0 {
 		t.Error("undo took back achievements")
 	}
-	again := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	again := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 	if again.Award == nil || again.XP.Total != done.XP.Total {
 		t.Errorf("completing after undo: award %+v, XP %d, want %d", again.Award, again.XP.Total, done.XP.Total)
 	}
@@ -430,9 +430,9 @@ func TestPostpone(t *testing.T) {
 	u := b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
 
-	p1 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), lifeops.Postponement{Minutes: 45}))
+	p1 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), 0, lifeops.Postponement{Minutes: 45}))
 	b.clock.Set(at(10, 7, 5))
-	p2 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), lifeops.Postponement{Minutes: 45}))
+	p2 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), 0, lifeops.Postponement{Minutes: 45}))
 	if diff := cmp.Diff(p1.Events, p2.Events); diff != "" {
 		t.Errorf("repeating a postponement changed it (-first +second):\n%s", diff)
 	}
@@ -441,12 +441,12 @@ func TestPostpone(t *testing.T) {
 	}
 	// Another postponement replaces the first: to 00:30 the next calendar
 	// day, which with the 04:00 day start is still the 10th.
-	p3 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), lifeops.Postponement{To: at(11, 0, 30)}))
+	p3 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), 0, lifeops.Postponement{To: at(11, 0, 30)}))
 	if len(p3.Events) != 1 || !p3.Events[0].To.Equal(at(11, 0, 30)) || !p3.Events[0].ToDate.IsZero() {
 		t.Errorf("postponed to 00:30: events %+v, want one postponement staying on the 10th", p3.Events)
 	}
 	// To a later morning: the occurrence moves to the 12th's feed.
-	p4 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), lifeops.Postponement{To: at(12, 9, 0)}))
+	p4 := mustOK[lifeops.Outcome](t)(b.svc.Postpone(ctx, u.ID, it.ID, day(10), 0, lifeops.Postponement{To: at(12, 9, 0)}))
 	if len(p4.Events) != 1 || p4.Events[0].ToDate != day(12) || p4.Entry.PostponedTo != day(12) {
 		t.Errorf("postponed to the 12th: %+v", p4)
 	}
@@ -473,7 +473,7 @@ func TestPostpone(t *testing.T) {
 		{"too far", lifeops.Postponement{ToDate: day(25)}, []string{"to_date"}},
 	}
 	for _, tt := range tests {
-		_, err := b.svc.Postpone(ctx, u.ID, it.ID, day(10), tt.to)
+		_, err := b.svc.Postpone(ctx, u.ID, it.ID, day(10), 0, tt.to)
 		if diff := cmp.Diff(tt.want, fields(err)); diff != "" {
 			t.Errorf("%s: fields (-want +got):\n%s", tt.name, diff)
 		}
@@ -481,11 +481,11 @@ func TestPostpone(t *testing.T) {
 
 	// Done on the day it moved to; then it can no longer be postponed.
 	b.clock.Set(at(12, 9, 10))
-	done := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	done := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 	if done.Award == nil || len(done.Award.Parts) != 2 {
 		t.Errorf("completed at its postponed time: award %+v, want base and on-time", done.Award)
 	}
-	_, err := b.svc.Postpone(ctx, u.ID, it.ID, day(10), lifeops.Postponement{Minutes: 10})
+	_, err := b.svc.Postpone(ctx, u.ID, it.ID, day(10), 0, lifeops.Postponement{Minutes: 10})
 	wantCode(t, err, lifeops.CodeConflict)
 }
 
@@ -512,7 +512,7 @@ func TestDayStartHour(t *testing.T) {
 		}
 		if tt.hour == 4 {
 			// The late journal entry counts for the 10th, on time.
-			out := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+			out := mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 			if out.Award == nil || out.Award.Date != day(10) {
 				t.Errorf("completion at 00:30: award %+v, want one dated the 10th", out.Award)
 			}
@@ -531,9 +531,9 @@ func TestZoneChange(t *testing.T) {
 	u := b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 8})
 	b.clock.Set(time.Date(2026, 3, 9, 8, 5, 0, 0, time.UTC))
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(9)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(9), 0))
 	b.clock.Set(instant)
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 
 	tests := []struct {
 		zone      string
@@ -590,7 +590,7 @@ func TestTodayScoresEveryDomain(t *testing.T) {
 	wakeItem := mustOK[lifeops.Item](t)(b.svc.CreateItem(ctx, u.ID, lifeops.Item{Item: timeline.Item{Title: "Water", Kind: timeline.KindHabit,
 		Schedule: timeline.Schedule{Type: timeline.ScheduleDaily},
 		Anchor:   timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 10}}))
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 
 	today := mustOK[lifeops.Today](t)(b.svc.Today(ctx, u.ID, civil.Date{}))
 	if today.Date != day(10) || today.LifeScore.Value == nil || len(today.LifeScore.Missing) != 0 {
@@ -728,7 +728,7 @@ func TestAchievementsAndLedger(t *testing.T) {
 		}
 	}
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 	views = mustOK[[]lifeops.AchievementView](t)(b.svc.Achievements(ctx, u.ID))
 	if views[0].Code != "first_completion" || !views[0].Unlocked || views[0].UnlockedOn != day(10) || views[0].Percent != 100 {
 		t.Errorf("first_completion = %+v", views[0])
@@ -842,7 +842,7 @@ func TestAncientRecordsDoNotBreakToday(t *testing.T) {
 	if _, err := b.svc.Today(ctx, u.ID, civil.Date{}); err != nil {
 		t.Errorf("Today with a work day from the year 1 stored: %v", err)
 	}
-	if _, err := b.svc.Complete(ctx, u.ID, it.ID, civil.Date{}); err != nil {
+	if _, err := b.svc.Complete(ctx, u.ID, it.ID, civil.Date{}, 0); err != nil {
 		t.Errorf("Complete with a work day from the year 1 stored: %v", err)
 	}
 }

@@ -41,7 +41,7 @@ func TestTodayJSONFollowsTheHTTPAPI(t *testing.T) {
 	b := setup(t, time.Date(2026, 3, 10, 7, 40, 0, 0, loc))
 	u := b.user(t)
 	it := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, day(10), 0))
 	today := mustOK[lifeops.Today](t)(b.svc.Today(ctx, u.ID, civil.Date{}))
 	raw, err := json.Marshal(today)
 	if err != nil {
@@ -139,7 +139,7 @@ func TestHabitsScoreCountsWhatIsDueSoFar(t *testing.T) {
 	u := b.user(t)
 	morning := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
 	b.item(t, u.ID, "Evening walk", civil.Clock{Hour: 18, Minute: 30})
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, morning.ID, day(10)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, morning.ID, day(10), 0))
 	sc := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, civil.Date{}))
 	if sc.Habits == nil || sc.Habits.Value.String() != "100" {
 		t.Errorf("habits at 07:40 with the evening item still ahead = %+v, want 100", sc.Habits)

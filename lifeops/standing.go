@@ -153,24 +153,37 @@ func (h *history) stepItem(is *itemStanding, it *itemPlan, d civil.Date) {
 	}
 }
 
-// itemStatus is what happened to item it on day d: done, skipped, rest
-// when not due, pending while its occurrence can still be done (today, or
-// moved to a day not over yet), else missed.
+// itemStatus is what happened to item it on day d, over its occurrences
+// of the day: rest when not due; pending while one can still be done
+// (today, or moved to a day not over yet); missed when one was left
+// undone; done when every one not skipped was done; skipped when all were.
 func (h *history) itemStatus(it *itemPlan, d civil.Date) score.Status {
-	if !h.dueOn(it, d) {
+	slots := h.slots(it, d)
+	if len(slots) == 0 {
 		return score.Rest
 	}
-	k := occKey{it.ID, d}
-	st := h.occ[k]
-	switch {
-	case st != nil && st.outcome != nil && st.outcome.Kind == EventCompleted:
-		return score.Done
-	case st != nil && st.outcome != nil:
-		return score.Skipped
-	case !st.movedTo(k).Before(h.today):
-		return score.Pending
+	var done, pending, missed int
+	for _, o := range slots {
+		st := h.state(occKey{ItemID: it.ID, Date: d, Slot: o.Slot})
+		switch {
+		case st.Outcome() == timeline.EventCompleted:
+			done++
+		case st.Outcome() == timeline.EventSkipped:
+		case !st.MovedTo().Before(h.today):
+			pending++
+		default:
+			missed++
+		}
 	}
-	return score.Missed
+	switch {
+	case pending > 0:
+		return score.Pending
+	case missed > 0:
+		return score.Missed
+	case done > 0:
+		return score.Done
+	}
+	return score.Skipped
 }
 
 // countTo counts st on through today, with the points each day's awards
@@ -213,11 +226,20 @@ func (h *history) dayGoalLater(s score.StreakState, pending bool) score.Streak {
 // today on which it is already done or skipped count.
 func (h *history) itemLater(it *itemPlan, s score.StreakState, pending bool) score.Streak {
 	for d := h.today.AddDays(1); !d.After(h.today.AddDays(laterDays)); d = d.AddDays(1) {
-		if st := h.occ[occKey{it.ID, d}]; st != nil && st.outcome != nil && h.dueOn(it, d) {
-			status := score.Skipped
-			if st.outcome.Kind == EventCompleted {
+		// A day after today counts when something of it is settled: done
+		// when one was done, else skipped.
+		status := score.Rest
+		for _, o := range h.slots(it, d) {
+			switch h.outcome(occKey{ItemID: it.ID, Date: d, Slot: o.Slot}) {
+			case EventCompleted:
 				status = score.Done
+			case EventSkipped:
+				if status == score.Rest {
+					status = score.Skipped
+				}
 			}
+		}
+		if status != score.Rest {
 			s.Advance(h.rules, d, status, h.today, h.jumped[d])
 		}
 	}

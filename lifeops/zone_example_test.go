@@ -27,7 +27,7 @@ func ExampleService_UpdateProfile() {
 	}})
 	for d := 1; d <= 10; d++ { // ten days in Los Angeles, every one done
 		now = time.Date(2026, 6, d, 8, 5, 0, 0, la)
-		svc.Complete(ctx, ada.ID, stretch.ID, civil.D(2026, time.June, d))
+		svc.Complete(ctx, ada.ID, stretch.ID, civil.D(2026, time.June, d), 0)
 	}
 
 	// Leave LAX late on the 10th, land in Tokyo early on the 12th.

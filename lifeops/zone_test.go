@@ -60,7 +60,7 @@ func TestFlightsKeepStreaks(t *testing.T) {
 	stretch := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 8})
 	complete := func(it lifeops.Item, d civil.Date) lifeops.Outcome {
 		t.Helper()
-		return mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, d))
+		return mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, it.ID, d, 0))
 	}
 	b.clock.Set(time.Date(2026, 6, 1, 13, 5, 0, 0, la))
 	complete(stretch, june(1))
@@ -345,7 +345,7 @@ func TestFlightKeepsStreakAchievement(t *testing.T) {
 	stretch := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 8})
 	for d := 1; d <= 4; d++ {
 		b.clock.Set(time.Date(2026, 6, d, 8, 5, 0, 0, la))
-		mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, june(d)))
+		mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, june(d), 0))
 	}
 	// Take off late on Thursday 4 June; land in Tokyo on Saturday 6 June at
 	// 05:00. Friday 5 June never happens for Ada.
@@ -353,7 +353,7 @@ func TestFlightKeepsStreakAchievement(t *testing.T) {
 	mustOK[lifeops.User](t)(b.svc.UpdateProfile(ctx, u.ID, lifeops.ProfileUpdate{Zone: ptr("Asia/Tokyo")}))
 	for d := 6; d <= 8; d++ {
 		b.clock.Set(time.Date(2026, 6, d, 8, 5, 0, 0, tokyo))
-		mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, june(d)))
+		mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, june(d), 0))
 	}
 	views := mustOK[[]lifeops.AchievementView](t)(b.svc.Achievements(ctx, u.ID))
 	for _, v := range views {
@@ -387,7 +387,7 @@ func TestSkippedCalendarDay(t *testing.T) {
 	if want := civil.D(2011, 12, 29); today.Date != want {
 		t.Errorf("the current day at 01:00 on the 31st = %s, want %s", today.Date, want)
 	}
-	out, err := b.svc.Complete(ctx, u.ID, it.ID, civil.Date{})
+	out, err := b.svc.Complete(ctx, u.ID, it.ID, civil.Date{}, 0)
 	if err != nil {
 		t.Fatalf("completing the evening's item after midnight: %v", err)
 	}
@@ -409,9 +409,9 @@ func TestPastDaysKeepTheirZone(t *testing.T) {
 	stretch := b.item(t, u.ID, "Stretch", civil.Clock{Hour: 7, Minute: 30})
 	read := b.item(t, u.ID, "Read", civil.Clock{Hour: 7, Minute: 30})
 	b.clock.Set(time.Date(2026, 3, 9, 7, 40, 0, 0, berlin)) // on time
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, day(9)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, stretch.ID, day(9), 0))
 	b.clock.Set(time.Date(2026, 3, 9, 12, 0, 0, 0, berlin)) // late
-	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, read.ID, day(9)))
+	mustOK[lifeops.Outcome](t)(b.svc.Complete(ctx, u.ID, read.ID, day(9), 0))
 	before := mustOK[lifeops.DayScores](t)(b.svc.ScoreDay(ctx, u.ID, day(9)))
 	feedBefore := mustOK[timeline.Feed](t)(b.svc.Feed(ctx, u.ID, day(9), timeline.ViewExpanded))
 

@@ -170,12 +170,14 @@ func ExampleCompletionAward() {
 }
 
 func ExampleCompletionKey() {
-	fmt.Println(score.CompletionKey("walk", civil.D(2026, 3, 10)))
+	fmt.Println(score.CompletionKey("walk", civil.D(2026, 3, 10), 0))
+	fmt.Println(score.CompletionKey("water", civil.D(2026, 3, 10), 2))
 	fmt.Println(score.PerfectDayKey(civil.D(2026, 3, 10)))
 	fmt.Println(score.HighLifeScoreKey(civil.D(2026, 3, 10)))
 	fmt.Println(score.AchievementKey("streak_7"))
 	// Output:
 	// completion:walk:2026-03-10
+	// completion:water:2026-03-10#2
 	// perfect_day:2026-03-10
 	// high_life_score:2026-03-10
 	// achievement:streak_7

@@ -342,7 +342,7 @@ func FuzzCompletionAward(f *testing.F) {
 		for _, p := range a.Parts {
 			sum += p.Points
 		}
-		if sum != a.Points || a.Points < 0 || a.Key != score.CompletionKey(item, c.Date) {
+		if sum != a.Points || a.Points < 0 || a.Key != score.CompletionKey(item, c.Date, c.Slot) {
 			t.Fatalf("bad award %+v", a)
 		}
 		var l score.Ledger

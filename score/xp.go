@@ -3,6 +3,7 @@ package score
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/shopspring/decimal"
@@ -95,10 +96,16 @@ type AwardPart struct {
 	Points int64  `json:"points"`
 }
 
-// CompletionKey is the idempotency key of the completion of itemID on date:
-// "completion:<item>:<date>".
-func CompletionKey(itemID string, date civil.Date) string {
-	return "completion:" + itemID + ":" + date.String()
+// CompletionKey is the idempotency key of the completion of itemID's
+// occurrence in slot on date (see timeline's slots; 0 for an item due once
+// a day): "completion:<item>:<date>", with "#<slot>" added for the slots
+// after the first.
+func CompletionKey(itemID string, date civil.Date, slot int) string {
+	key := "completion:" + itemID + ":" + date.String()
+	if slot > 0 {
+		key += "#" + strconv.Itoa(slot)
+	}
+	return key
 }
 
 // PerfectDayKey is the idempotency key of a perfect-day award: "perfect_day:<date>".
@@ -116,6 +123,9 @@ type Completion struct {
 	ItemID string
 	// Date is the person's day the completion counts toward (see [PersonDay]).
 	Date civil.Date
+	// Slot is the occurrence's slot on Date, for an item due several times
+	// a day (0 otherwise); each slot's completion is an award of its own.
+	Slot int
 	// Difficulty sets the base points, unless BasePoints is set.
 	Difficulty Difficulty
 	// BasePoints, when set, replaces the difficulty's base points
@@ -154,6 +164,9 @@ func CompletionAward(c Completion) (Award, error) {
 		}
 		base = b
 	}
+	if c.Slot < 0 || c.Slot > 1000 {
+		p.add("slot", "must be between 0 and 1000, got %d", c.Slot)
+	}
 	if c.Streak < 0 || c.Streak > 100_000 {
 		p.add("streak", "must be between 0 and 100000, got %d", c.Streak)
 	}
@@ -161,7 +174,7 @@ func CompletionAward(c Completion) (Award, error) {
 		return Award{}, err
 	}
 	a := Award{
-		Key:    CompletionKey(c.ItemID, c.Date),
+		Key:    CompletionKey(c.ItemID, c.Date, c.Slot),
 		Date:   c.Date,
 		Kind:   KindCompletion,
 		ItemID: c.ItemID,

@@ -18,8 +18,9 @@ type eventRow struct {
 	UserID      uuid.UUID   `bun:"user_id"`
 	ItemID      uuid.UUID   `bun:"item_id"`
 	Day         day         `bun:"day"`
+	Slot        int         `bun:"slot"` // the occurrence's slot on Day
 	Kind        string      `bun:"kind"`
-	Slot        string      `bun:"slot"`
+	Role        string      `bun:"role"` // the event's role on its occurrence (lifeops.EventKind.Role)
 	At          instant     `bun:"at"`
 	Reason      string      `bun:"reason"`
 	PostponedTo nullInstant `bun:"postponed_to"`
@@ -29,7 +30,7 @@ type eventRow struct {
 
 func (r eventRow) event() lifeops.Event {
 	return lifeops.Event{
-		ID: r.ID, UserID: r.UserID, ItemID: r.ItemID, Date: civil.Date(r.Day), Kind: lifeops.EventKind(r.Kind),
+		ID: r.ID, UserID: r.UserID, ItemID: r.ItemID, Date: civil.Date(r.Day), Slot: r.Slot, Kind: lifeops.EventKind(r.Kind),
 		At: utc(time.Time(r.At)), Reason: r.Reason, To: utcOrZero(time.Time(r.PostponedTo)), ToDate: civil.Date(r.ToDate), CreatedAt: utc(time.Time(r.CreatedAt)),
 	}
 }
@@ -41,16 +42,16 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 		return lifeops.Event{}, false, err
 	}
 	row := eventRow{
-		ID: e.ID, UserID: e.UserID, ItemID: e.ItemID, Day: day(e.Date), Kind: string(e.Kind), Slot: e.Kind.Slot(),
+		ID: e.ID, UserID: e.UserID, ItemID: e.ItemID, Day: day(e.Date), Slot: e.Slot, Kind: string(e.Kind), Role: e.Kind.Role(),
 		At: instant(e.At), Reason: e.Reason, PostponedTo: nullInstant(e.To), ToDate: nullDay(e.ToDate), CreatedAt: instant(e.CreatedAt),
 	}
 	if err := checkRow(&row); err != nil {
 		return lifeops.Event{}, false, err
 	}
 	var stored eventRow
-	created, err := insertIfAbsent(ctx, db, "add event", &row, &stored, []string{"item_id", "day", "slot"},
+	created, err := insertIfAbsent(ctx, db, "add event", &row, &stored, []string{"item_id", "day", "slot", "role"},
 		func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("item_id = ? AND day = ? AND slot = ?", e.ItemID, day(e.Date), e.Kind.Slot())
+			return q.Where("item_id = ? AND day = ? AND slot = ? AND role = ?", e.ItemID, day(e.Date), e.Slot, e.Kind.Role())
 		})
 	if err != nil {
 		return lifeops.Event{}, false, err
@@ -63,13 +64,13 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 	return stored.event(), created, nil
 }
 
-// DeleteEvent deletes the event of kind on the occurrence (itemID, date)
-// of the user and reports whether there was one.
-func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind lifeops.EventKind) (bool, error) {
+// DeleteEvent deletes the event of kind on the occurrence (itemID, date,
+// slot) of the user and reports whether there was one.
+func (db *DB) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, slot int, kind lifeops.EventKind) (bool, error) {
 	if !storableKeys(string(kind)) {
 		return false, db.requireUser(ctx, "delete event", userID)
 	}
-	return deleteOne(ctx, db, "delete event", userID, (*eventRow)(nil), "item_id = ? AND day = ? AND kind = ?", itemID, day(date), string(kind))
+	return deleteOne(ctx, db, "delete event", userID, (*eventRow)(nil), "item_id = ? AND day = ? AND slot = ? AND kind = ?", itemID, day(date), slot, string(kind))
 }
 
 // Events lists the user's events with Date in [from, to], ordered by Date,

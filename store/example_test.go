@@ -124,15 +124,16 @@ func ExampleDB_Migrate() {
 	}
 	// Output:
 	// check: true
-	// applied: [20261125233000_core 20261125234500_scores_game_timeline 20261127090000_zone_changes 20261127100000_work_day_optional_minutes 20261207100000_units_of_work]
+	// applied: [20261125233000_core 20261125234500_scores_game_timeline 20261127090000_zone_changes 20261127100000_work_day_optional_minutes 20261207100000_units_of_work 20261207110000_occurrence_slots]
 	// check: <nil>
-	// rolled back: [20261207100000_units_of_work 20261127100000_work_day_optional_minutes 20261127090000_zone_changes 20261125234500_scores_game_timeline 20261125233000_core]
+	// rolled back: [20261207110000_occurrence_slots 20261207100000_units_of_work 20261127100000_work_day_optional_minutes 20261127090000_zone_changes 20261125234500_scores_game_timeline 20261125233000_core]
 	// stamped: [20261125233000_core]
 	// 20261125233000_core true
 	// 20261125234500_scores_game_timeline false
 	// 20261127090000_zone_changes false
 	// 20261127100000_work_day_optional_minutes false
 	// 20261207100000_units_of_work false
+// 20261207110000_occurrence_slots false
 }
 
 // Create an empty migration pair for both dialects in a source checkout.

@@ -138,15 +138,15 @@ func (db *DB) readPerson(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 	eventRows := "SELECT * FROM occurrence_events WHERE 1 = 0"
 	if len(dated) > 0 {
 		eventRows = "SELECT * FROM occurrence_events WHERE user_id = ? AND ((" + strings.Join(dated, ") OR (") + ")) UNION " +
-			"SELECT e.* FROM occurrence_events AS p JOIN occurrence_events AS e ON e.item_id = p.item_id AND e.day = p.day " +
-			"WHERE p.user_id = ? AND p.slot = 'postponed' AND ((" + strings.Join(moved, ") OR (") + "))"
+			"SELECT e.* FROM occurrence_events AS p JOIN occurrence_events AS e ON e.item_id = p.item_id AND e.day = p.day AND e.slot = p.slot " +
+			"WHERE p.user_id = ? AND p.role = 'postponed' AND ((" + strings.Join(moved, ") OR (") + "))"
 		args = append(args, userID, userID)
 	}
 	query := with + "SELECT " + u.columns() + ", " + g.columns() + ", " +
 		"(SELECT " + agg("z.at, z.from_zone, z.to_zone") + " FROM zone_changes AS z WHERE z.user_id = u.id) AS zones, " +
 		"(SELECT " + agg("a.code, a.day, a.unlocked_at") + " FROM achievements AS a WHERE a.user_id = u.id) AS achievements, " +
 		"(SELECT " + agg("i.id, i.difficulty, "+doc("i.definition")+", i.version, i.created_at, i.updated_at") + " FROM timeline_items AS i WHERE i.user_id = u.id) AS items, " +
-		"(SELECT " + agg("e.id, e.item_id, e.day, e.kind, e.at, e.reason, e.postponed_to, e.postponed_to_date, e.created_at") +
+		"(SELECT " + agg("e.id, e.item_id, e.day, e.slot, e.kind, e.at, e.reason, e.postponed_to, e.postponed_to_date, e.created_at") +
 		" FROM (" + eventRows + ") AS e) AS events, " +
 		"(SELECT latest FROM r) AS resume " +
 		"FROM users AS u LEFT JOIN goals AS g ON g.user_id = u.id WHERE u.id = ?"
@@ -212,9 +212,11 @@ func (db *DB) readPerson(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 	})
 	err = eachTuple(events, func(vals []json.RawMessage) error {
 		r := eventRow{UserID: userID}
-		if err := scanTuple(vals, &r.ID, &r.ItemID, &r.Day, &r.Kind, &r.At, &r.Reason, &r.PostponedTo, &r.ToDate, &r.CreatedAt); err != nil {
+		var slot int64
+		if err := scanTuple(vals, &r.ID, &r.ItemID, &r.Day, &slot, &r.Kind, &r.At, &r.Reason, &r.PostponedTo, &r.ToDate, &r.CreatedAt); err != nil {
 			return err
 		}
+		r.Slot = int(slot)
 		out.Events = append(out.Events, r.event())
 		return nil
 	})

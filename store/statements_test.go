@@ -88,9 +88,9 @@ func TestStatementsPerCall(t *testing.T) {
 					{"Feed", func() error { _, err := svc.Feed(ctx, p.ID, civil.Date{}, ""); return err }, 4, false},
 					{"Achievements", func() error { _, err := svc.Achievements(ctx, p.ID); return err }, 4, false},
 					{"XP", func() error { _, err := svc.XP(ctx, p.ID, lifeops.XPQuery{Page: lifeops.Page{Limit: 20}}); return err }, 2, false},
-					{"Complete", func() error { _, err := svc.Complete(ctx, p.ID, it, civil.Date{}); return err }, 12, true},
-					{"Complete again", func() error { _, err := svc.Complete(ctx, p.ID, it, civil.Date{}); return err }, 6, false},
-					{"Undo", func() error { _, err := svc.Undo(ctx, p.ID, it, civil.Date{}); return err }, 12, true},
+					{"Complete", func() error { _, err := svc.Complete(ctx, p.ID, it, civil.Date{}, 0); return err }, 12, true},
+					{"Complete again", func() error { _, err := svc.Complete(ctx, p.ID, it, civil.Date{}, 0); return err }, 6, false},
+					{"Undo", func() error { _, err := svc.Undo(ctx, p.ID, it, civil.Date{}, 0); return err }, 12, true},
 					{"Settle, nothing to settle", func() error { _, err := svc.Settle(ctx, p.ID); return err }, 6, false},
 				}
 				for _, c := range calls {

@@ -252,11 +252,11 @@ func measure(ctx context.Context, b backend, days, calls int) (result, error) {
 	var completes, undos []time.Duration
 	for range calls / 2 {
 		start := time.Now()
-		if _, err := svc.Complete(ctx, p.ID, it, civil.Date{}); err != nil {
+		if _, err := svc.Complete(ctx, p.ID, it, civil.Date{}, 0); err != nil {
 			return r, err
 		}
 		mid := time.Now()
-		if _, err := svc.Undo(ctx, p.ID, it, civil.Date{}); err != nil {
+		if _, err := svc.Undo(ctx, p.ID, it, civil.Date{}, 0); err != nil {
 			return r, err
 		}
 		completes, undos = append(completes, mid.Sub(start)), append(undos, time.Since(mid))

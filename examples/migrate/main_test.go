@@ -46,7 +46,7 @@ func TestCommands(t *testing.T) {
 		t.Errorf("check on a new database = %d, %q; want 1 and the pending list", code, out)
 	}
 	code, out, _ = run(t, env, "up")
-	if code != 0 || !strings.HasPrefix(out, "applied 5 migration(s):\n  20261125233000_core\n") {
+	if code != 0 || !strings.HasPrefix(out, "applied 6 migration(s):\n  20261125233000_core\n") {
 		t.Errorf("up = %d, %q", code, out)
 	}
 	code, out, _ = run(t, env, "up")
@@ -64,7 +64,8 @@ func TestCommands(t *testing.T) {
 20261127090000  zone_changes               applied in group 1 at T
 20261127100000  work_day_optional_minutes  applied in group 1 at T
 20261207100000  units_of_work              applied in group 1 at T
-5 applied, 0 pending
+20261207110000  occurrence_slots           applied in group 1 at T
+6 applied, 0 pending
 `
 	if got := appliedAt.ReplaceAllString(out, "at T"); code != 0 || got != want {
 		t.Errorf("status = %d, diff (-want +got):\n%s", code, cmp.Diff(want, got))
@@ -74,7 +75,7 @@ func TestCommands(t *testing.T) {
 		t.Errorf("down without -yes = %d, %q; want 2 and a refusal", code, errOut)
 	}
 	code, out, _ = run(t, env, "down", "-yes")
-	if code != 0 || out != "rolled back 5 migration(s):\n  20261207100000_units_of_work\n  20261127100000_work_day_optional_minutes\n  20261127090000_zone_changes\n  20261125234500_scores_game_timeline\n  20261125233000_core\n" {
+	if code != 0 || out != "rolled back 6 migration(s):\n  20261207110000_occurrence_slots\n  20261207100000_units_of_work\n  20261127100000_work_day_optional_minutes\n  20261127090000_zone_changes\n  20261125234500_scores_game_timeline\n  20261125233000_core\n" {
 		t.Errorf("down -yes = %d, %q", code, out)
 	}
 	code, out, _ = run(t, env, "stamp", "20261125233000")

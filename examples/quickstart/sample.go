@@ -140,12 +140,12 @@ func liveDay(ctx context.Context, svc *lifeops.Service, clk *clock, loc *time.Lo
 		}
 		clk.set(at)
 		if si.skip != nil && si.skip(d) != "" {
-			if _, err := svc.Skip(ctx, ada.ID, e.ItemID, e.Date, si.skip(d)); err != nil {
+			if _, err := svc.Skip(ctx, ada.ID, e.ItemID, e.Date, 0, si.skip(d)); err != nil {
 				return fmt.Errorf("skip %q: %w", si.item.Title, err)
 			}
 			continue
 		}
-		if _, err := svc.Complete(ctx, ada.ID, e.ItemID, e.Date); err != nil {
+		if _, err := svc.Complete(ctx, ada.ID, e.ItemID, e.Date, 0); err != nil {
 			return fmt.Errorf("complete %q: %w", si.item.Title, err)
 		}
 	}

@@ -56,16 +56,42 @@ type userData struct {
 	achievements map[string]lifeops.Achievement
 	items        map[uuid.UUID]lifeops.Item
 	events       map[eventKey]lifeops.Event
+	eventDays    map[civil.Date]map[eventKey]struct{} // the events of each date
+	eventIDs     map[uuid.UUID]eventKey
 	credentials  map[string]lifeops.Credential
 	zones        map[int64]lifeops.ZoneChange // by unix microseconds of At
 }
 
 type rawKey struct{ provider, kind, id string }
 
+// eventKey is an event's place: its occurrence (item, date, slot) and its
+// role there (lifeops.EventKind.Role).
 type eventKey struct {
 	item uuid.UUID
 	date civil.Date
-	slot string
+	slot int
+	role string
+}
+
+// putEvent stores e at k, with the indexes by date and by id.
+func (d *userData) putEvent(k eventKey, e lifeops.Event) {
+	day := d.eventDays[k.date]
+	if day == nil {
+		day = map[eventKey]struct{}{}
+		set(d, d.eventDays, k.date, day)
+	}
+	set(d, day, k, struct{}{})
+	set(d, d.eventIDs, e.ID, k)
+	set(d, d.events, k, e)
+}
+
+// delEvent deletes the event at k and its index entries.
+func (d *userData) delEvent(k eventKey) {
+	if e, ok := d.events[k]; ok {
+		del(d, d.eventIDs, e.ID)
+	}
+	del(d, d.eventDays[k.date], k)
+	del(d, d.events, k)
 }
 
 // New returns an empty store.

@@ -108,30 +108,30 @@ func resume(d *userData, q *lifeops.SnapshotQuery) {
 func eventsIn(d *userData, spans []lifeops.Span) []lifeops.Event {
 	var out []lifeops.Event
 	seen := map[eventKey]bool{}
-	add := func(k eventKey, e lifeops.Event) {
+	add := func(k eventKey) {
 		if !seen[k] {
 			seen[k] = true
-			out = append(out, cloneEvent(e))
+			out = append(out, cloneEvent(d.events[k]))
 		}
 	}
-	// The occurrences moved into the spans: their postponements, then all
-	// their events.
-	var moved []eventKey
-	if dates, ok := spanDates(spans, len(d.events)/max(2*len(d.items), 1)); ok {
+	type occ struct {
+		item uuid.UUID
+		date civil.Date
+		slot int
+	}
+	var moved []occ
+	if dates, ok := spanDates(spans, len(d.eventDays)); ok {
 		for _, date := range dates {
-			for id := range d.items {
-				for _, slot := range []string{"outcome", "postponed"} {
-					if e, ok := d.events[eventKey{id, date, slot}]; ok {
-						add(eventKey{id, date, slot}, e)
-					}
-				}
+			for k := range d.eventDays[date] {
+				add(k)
 			}
 		}
+		// The occurrences moved into the spans, from their postponements.
 		for _, sp := range spans {
 			for date := sp.From.AddDays(-timeline.MaxPostponeDays); !date.After(sp.To); date = date.AddDays(1) {
-				for id := range d.items {
-					if p, ok := d.events[eventKey{id, date, "postponed"}]; ok && !p.ToDate.IsZero() && lifeops.InSpans(p.ToDate, spans) {
-						moved = append(moved, eventKey{id, date, ""})
+				for k := range d.eventDays[date] {
+					if p := d.events[k]; p.Kind == lifeops.EventPostponed && !p.ToDate.IsZero() && lifeops.InSpans(p.ToDate, spans) {
+						moved = append(moved, occ{k.item, k.date, k.slot})
 					}
 				}
 			}
@@ -139,16 +139,16 @@ func eventsIn(d *userData, spans []lifeops.Span) []lifeops.Event {
 	} else {
 		for k, e := range d.events {
 			if lifeops.InSpans(e.Date, spans) {
-				add(k, e)
+				add(k)
 			} else if e.Kind == lifeops.EventPostponed && !e.ToDate.IsZero() && lifeops.InSpans(e.ToDate, spans) {
-				moved = append(moved, eventKey{k.item, k.date, ""})
+				moved = append(moved, occ{k.item, k.date, k.slot})
 			}
 		}
 	}
 	for _, m := range moved {
-		for _, slot := range []string{"outcome", "postponed"} {
-			if e, ok := d.events[eventKey{m.item, m.date, slot}]; ok {
-				add(eventKey{m.item, m.date, slot}, e)
+		for k := range d.eventDays[m.date] {
+			if k.item == m.item && k.slot == m.slot {
+				add(k)
 			}
 		}
 	}

@@ -106,7 +106,7 @@ func (s *Store) DeleteItem(ctx context.Context, userID, itemID uuid.UUID) error 
 		del(d, s.itemOwner, itemID)
 		for k := range d.events {
 			if k.item == itemID {
-				del(d, d.events, k)
+				d.delEvent(k)
 			}
 		}
 		return nil
@@ -149,18 +149,16 @@ func (s *Store) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, b
 		if _, ok := d.items[e.ItemID]; !ok {
 			return notFound("Item")
 		}
-		k := eventKey{e.ItemID, e.Date, e.Kind.Slot()}
+		k := eventKey{e.ItemID, e.Date, e.Slot, e.Kind.Role()}
 		if old, ok := d.events[k]; ok {
 			out = old
 			return nil
 		}
-		for _, old := range d.events {
-			if old.ID == e.ID {
-				return lifeops.Errorf(lifeops.CodeConflict, "An event with this id exists.")
-			}
+		if _, ok := d.eventIDs[e.ID]; ok {
+			return lifeops.Errorf(lifeops.CodeConflict, "An event with this id exists.")
 		}
 		e = cloneEvent(e)
-		set(d, d.events, k, e)
+		d.putEvent(k, e)
 		out, created = e, true
 		return nil
 	})
@@ -168,12 +166,12 @@ func (s *Store) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, b
 }
 
 // DeleteEvent implements [lifeops.EventStore].
-func (s *Store) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, kind lifeops.EventKind) (bool, error) {
+func (s *Store) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, date civil.Date, slot int, kind lifeops.EventKind) (bool, error) {
 	var deleted bool
 	err := s.writeUser(ctx, userID, func(d *userData) error {
-		k := eventKey{itemID, date, kind.Slot()}
+		k := eventKey{itemID, date, slot, kind.Role()}
 		if e, ok := d.events[k]; ok && e.Kind == kind {
-			del(d, d.events, k)
+			d.delEvent(k)
 			deleted = true
 		}
 		return nil

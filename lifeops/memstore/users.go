@@ -37,6 +37,8 @@ func (s *Store) CreateUser(ctx context.Context, u lifeops.User) error {
 			achievements: map[string]lifeops.Achievement{},
 			items:        map[uuid.UUID]lifeops.Item{},
 			events:       map[eventKey]lifeops.Event{},
+			eventDays:    map[civil.Date]map[eventKey]struct{}{},
+			eventIDs:     map[uuid.UUID]eventKey{},
 			credentials:  map[string]lifeops.Credential{},
 			zones:        map[int64]lifeops.ZoneChange{},
 		}

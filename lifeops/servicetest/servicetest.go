@@ -173,13 +173,13 @@ func act(ctx context.Context, svc *lifeops.Service, p person, r *rand.Rand) erro
 	var err error
 	switch r.IntN(7) {
 	case 0, 1, 2:
-		_, err = svc.Complete(ctx, p.id, it, d)
+		_, err = svc.Complete(ctx, p.id, it, d, 0)
 	case 3, 4:
-		_, err = svc.Undo(ctx, p.id, it, d)
+		_, err = svc.Undo(ctx, p.id, it, d, 0)
 	case 5:
-		_, err = svc.Skip(ctx, p.id, it, d, "busy")
+		_, err = svc.Skip(ctx, p.id, it, d, 0, "busy")
 	default:
-		_, err = svc.Postpone(ctx, p.id, it, d, lifeops.Postponement{Minutes: 15})
+		_, err = svc.Postpone(ctx, p.id, it, d, 0, lifeops.Postponement{Minutes: 15})
 	}
 	return err
 }
@@ -366,7 +366,7 @@ func check(t testing.TB, p person) {
 		}
 	}
 	for o := range completed {
-		if _, ok := keys[score.CompletionKey(o.item.String(), o.day)]; !ok {
+		if _, ok := keys[score.CompletionKey(o.item.String(), o.day, 0)]; !ok {
 			t.Errorf("the completion of %s on %s has no XP", o.item, o.day)
 		}
 	}
@@ -455,8 +455,8 @@ func (s pauser) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, b
 	return out, created, err
 }
 
-func (s pauser) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, kind lifeops.EventKind) (bool, error) {
-	ok, err := s.Store.DeleteEvent(ctx, userID, itemID, d, kind)
+func (s pauser) DeleteEvent(ctx context.Context, userID, itemID uuid.UUID, d civil.Date, slot int, kind lifeops.EventKind) (bool, error) {
+	ok, err := s.Store.DeleteEvent(ctx, userID, itemID, d, slot, kind)
 	s.hold("delete", lifeops.Event{ItemID: itemID, Date: d, Kind: kind})
 	return ok, err
 }
@@ -488,11 +488,11 @@ func testInterleavings(t *testing.T, b Backend) {
 				var err error
 				switch op {
 				case "complete":
-					_, err = p.svc.Complete(ctx, p.id, it, d)
+					_, err = p.svc.Complete(ctx, p.id, it, d, 0)
 				case "undo":
-					_, err = p.svc.Undo(ctx, p.id, it, d)
+					_, err = p.svc.Undo(ctx, p.id, it, d, 0)
 				case "skip":
-					_, err = p.svc.Skip(ctx, p.id, it, d, "")
+					_, err = p.svc.Skip(ctx, p.id, it, d, 0, "")
 				}
 				return err
 			}

@@ -216,7 +216,7 @@ func (readOnly) DeleteItem(context.Context, uuid.UUID, uuid.UUID) error { return
 func (readOnly) AddEvent(context.Context, lifeops.Event) (lifeops.Event, bool, error) {
 	return lifeops.Event{}, false, errWrite
 }
-func (readOnly) DeleteEvent(context.Context, uuid.UUID, uuid.UUID, civil.Date, lifeops.EventKind) (bool, error) {
+func (readOnly) DeleteEvent(context.Context, uuid.UUID, uuid.UUID, civil.Date, int, lifeops.EventKind) (bool, error) {
 	return false, errWrite
 }
 func (readOnly) PutCredential(context.Context, lifeops.Credential) error   { return errWrite }

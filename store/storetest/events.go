@@ -9,6 +9,7 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/timeline"
 )
 
 // newEvent returns a valid event of kind on (itemID, d).
@@ -72,6 +73,42 @@ func testEvents(t *testing.T, s lifeops.Store) {
 		must(t, "Events", err)
 		diff(t, "events of the occurrence", []lifeops.Event{storedEvent(done), storedEvent(moved)}, all)
 	})
+	t.Run("EachSlotOfADayIsAnOccurrence", func(t *testing.T) {
+		t.Parallel()
+		u := mustUser(t, s, "Slots")
+		item := mustItem(t, s, u.ID, "Water")
+		d := civil.D(2026, 3, 10)
+		var want []lifeops.Event
+		for slot := range 3 {
+			e := newEvent(u.ID, item, d, lifeops.EventCompleted)
+			e.Slot = slot
+			e.CreatedAt = e.CreatedAt.Add(time.Duration(slot) * time.Minute)
+			stored, created, err := s.AddEvent(ctx(t), e)
+			must(t, "AddEvent", err)
+			if !created || stored.Slot != slot {
+				t.Fatalf("the completion of slot %d: created %v, stored %+v", slot, created, stored)
+			}
+			want = append(want, storedEvent(e))
+		}
+		// A skip of a completed slot stays refused; slot 1's completion goes.
+		skip := newEvent(u.ID, item, d, lifeops.EventSkipped)
+		skip.Slot = 2
+		if _, created, err := s.AddEvent(ctx(t), skip); err != nil || created {
+			t.Errorf("a skip of a completed slot: created %v, %v", created, err)
+		}
+		deleted, err := s.DeleteEvent(ctx(t), u.ID, item, d, 1, lifeops.EventCompleted)
+		must(t, "DeleteEvent of slot 1", err)
+		if !deleted {
+			t.Error("DeleteEvent of slot 1 reported nothing deleted")
+		}
+		got, err := s.Events(ctx(t), u.ID, d, d)
+		must(t, "Events", err)
+		diff(t, "events after undoing slot 1", []lifeops.Event{want[0], want[2]}, got)
+		bad := newEvent(u.ID, item, d, lifeops.EventCompleted)
+		bad.Slot = timeline.MaxSlots
+		_, _, err = s.AddEvent(ctx(t), bad)
+		wantErr(t, "AddEvent of a slot past the last", err, lifeops.ErrInvalid)
+	})
 	t.Run("DeleteByKind", func(t *testing.T) {
 		t.Parallel()
 		u := mustUser(t, s, "Undo")
@@ -80,17 +117,17 @@ func testEvents(t *testing.T, s lifeops.Store) {
 		skip := newEvent(u.ID, item, d, lifeops.EventSkipped)
 		_, _, err := s.AddEvent(ctx(t), skip)
 		must(t, "AddEvent", err)
-		deleted, err := s.DeleteEvent(ctx(t), u.ID, item, d, lifeops.EventCompleted)
+		deleted, err := s.DeleteEvent(ctx(t), u.ID, item, d, 0, lifeops.EventCompleted)
 		must(t, "DeleteEvent of another kind in the slot", err)
 		if deleted {
 			t.Error("deleting a completion removed a skip")
 		}
-		deleted, err = s.DeleteEvent(ctx(t), u.ID, item, d, lifeops.EventSkipped)
+		deleted, err = s.DeleteEvent(ctx(t), u.ID, item, d, 0, lifeops.EventSkipped)
 		must(t, "DeleteEvent", err)
 		if !deleted {
 			t.Error("DeleteEvent of the skip reported false")
 		}
-		deleted, err = s.DeleteEvent(ctx(t), u.ID, item, d, lifeops.EventSkipped)
+		deleted, err = s.DeleteEvent(ctx(t), u.ID, item, d, 0, lifeops.EventSkipped)
 		must(t, "DeleteEvent again", err)
 		if deleted {
 			t.Error("deleting a missing event reported true")
