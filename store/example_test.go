@@ -133,7 +133,7 @@ func ExampleDB_Migrate() {
 	// 20261127090000_zone_changes false
 	// 20261127100000_work_day_optional_minutes false
 	// 20261207100000_units_of_work false
-// 20261207110000_occurrence_slots false
+	// 20261207110000_occurrence_slots false
 }
 
 // Create an empty migration pair for both dialects in a source checkout.
