@@ -264,8 +264,9 @@ func (db *DB) withMigrationLock(ctx context.Context, op string, fn func(*migrate
 // advisory lock keyed by the current schema, held on one dedicated
 // connection until unlock; bun's own Lock is a row insert that fails at
 // once instead of waiting and survives a crash, so it is not used. On
-// SQLite, where one file belongs to one process, the lock is this DB's
-// mutex.
+// SQLite it is this DB's mutex, then a write transaction on the lock file
+// beside the database (see lockSQLiteFile), which keeps out every other
+// DB and process.
 func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
 	if db.dialect != Postgres {
 		select {
@@ -273,7 +274,12 @@ func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		return func() { <-db.migrateMu }, nil
+		release, err := db.lockSQLiteFile(ctx)
+		if err != nil {
+			<-db.migrateMu
+			return nil, err
+		}
+		return func() { release(); <-db.migrateMu }, nil
 	}
 	if db.bun.Stats().MaxOpenConnections == 1 {
 		return nil, errors.New("migrating Postgres needs a pool of at least two connections: one holds the advisory lock while the others run the migrations")

@@ -157,6 +157,10 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 		}
 		sqldb.SetMaxOpenConns(max)
 		sqldb.SetMaxIdleConns(max)
+		if err := openSQLitePool(ctx, sqldb, o.BusyTimeout); err != nil {
+			_ = sqldb.Close()
+			return nil, wrapErr("open", err)
+		}
 		return finishOpen(ctx, bun.NewDB(sqldb, sqlitedialect.New()), SQLite, o, true)
 	}
 }
