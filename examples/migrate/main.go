@@ -222,7 +222,7 @@ func (m *Main) check(ctx context.Context, db *store.DB) error {
 }
 
 func (m *Main) stamp(ctx context.Context, db *store.DB, version string) error {
-	marked, err := db.Stamp(ctx, version)
+	marked, err := db.Stamp(ctx, version, nil)
 	m.list("marked applied without running", marked)
 	if err != nil {
 		return err

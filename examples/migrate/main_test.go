@@ -77,9 +77,9 @@ func TestCommands(t *testing.T) {
 	if code != 0 || out != "rolled back 5 migration(s):\n  20261207100000_units_of_work\n  20261127100000_work_day_optional_minutes\n  20261127090000_zone_changes\n  20261125234500_scores_game_timeline\n  20261125233000_core\n" {
 		t.Errorf("down -yes = %d, %q", code, out)
 	}
-	code, out, _ = run(t, env, "stamp", "20261125233000")
-	if code != 0 || out != "marked applied without running 1 migration(s):\n  20261125233000_core\n" {
-		t.Errorf("stamp = %d, %q", code, out)
+	code, _, errOut = run(t, env, "stamp", "20261125233000")
+	if code != 1 || !strings.Contains(errOut, "tables that do not exist (") {
+		t.Errorf("stamp on an empty schema = %d, %q; want a refusal", code, errOut)
 	}
 	code, _, errOut = run(t, env, "stamp", "20990101000000")
 	if code != 1 || !strings.Contains(errOut, "no migration has version") {
