@@ -14,24 +14,29 @@ import (
 var ErrUnsupported = errors.New("store: not supported by this backend")
 
 // Backup writes a consistent copy of a SQLite store to path with VACUUM
-// INTO, while the store stays in use. path must not exist. To restore, stop
-// the program and put the copy in place of the database file (removing any
-// -wal and -shm files beside it), or Open the copy directly.
+// INTO, while the store stays in use. path must be a file path (or a
+// file: URL without parameters) that does not exist; a URL of any other
+// kind, or a SQLite URI that is not a plain file, is refused with a
+// *lifeops.ValidationError. To restore, stop the program and put the copy
+// in place of the database file (removing any -wal and -shm files beside
+// it), or Open the copy directly.
 //
-// On Postgres it returns an error matching ErrUnsupported: back up with
-// pg_dump and restore with pg_restore instead.
+// Backup is the bare copy; BackupTo makes a backup of either backend with
+// a manifest that VerifyBackup checks and RestoreFrom restores. On
+// Postgres Backup returns an error matching ErrUnsupported.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.dialect != SQLite {
-		return &Error{Op: "backup", Kind: KindInvalid, Err: fmt.Errorf("%w: use pg_dump and pg_restore for Postgres", ErrUnsupported)}
+		return &Error{Op: "backup", Kind: KindInvalid, Err: fmt.Errorf("%w: use BackupTo, which runs pg_dump or writes a logical backup", ErrUnsupported)}
 	}
-	if path == "" {
-		return &lifeops.ValidationError{Field: "path", Reason: "is required"}
+	target, err := fileTarget("path", path)
+	if err != nil {
+		return err
 	}
-	if _, err := os.Stat(path); err == nil {
-		return &Error{Op: "backup", Kind: KindConflict, Err: fmt.Errorf("%s already exists", path)}
+	if _, err := os.Lstat(target); err == nil {
+		return &Error{Op: "backup", Kind: KindConflict, Err: fmt.Errorf("%s already exists", target)}
 	}
 	return db.retry(ctx, "backup", func(ctx context.Context) error {
-		_, err := db.bun.ExecContext(ctx, "VACUUM INTO ?", path)
+		_, err := db.bun.ExecContext(ctx, "VACUUM INTO ?", target)
 		return err
 	})
 }
