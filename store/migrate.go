@@ -376,6 +376,9 @@ func (s *MigrationSet) RollbackTo(ctx context.Context, version string) ([]Migrat
 		}
 		for _, p := range plan {
 			i := slices.IndexFunc(known, func(x migrate.Migration) bool { return x.Name == p.Version })
+			if i < 0 {
+				return &UnknownVersionError{Version: p.Version, Applied: true}
+			}
 			mg := known[i]
 			if mg.Down != nil {
 				if err := mg.Down(ctx, m, &mg); err != nil {

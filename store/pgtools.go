@@ -45,7 +45,7 @@ func findPGTool(program string) (string, error) {
 
 // libpqParams are the DSN parameters passed on to libpq programs as
 // environment variables, besides those pgx parses into its config.
-var libpqParams = []string{"sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslsni", "target_session_attrs", "application_name"}
+var libpqParams = []string{"sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslsni", "target_session_attrs"}
 
 // pgEnv returns the environment a libpq program needs to connect as dsn
 // does, to database instead of the DSN's when database is not empty.
@@ -62,7 +62,9 @@ func pgEnv(dsn, database string) ([]string, error) {
 		"PGPORT=" + strconv.Itoa(int(cfg.Port)),
 		"PGUSER=" + cfg.User,
 		"PGDATABASE=" + database,
-		"PGPASSWORD=" + cfg.Password,
+	}
+	if cfg.Password != "" {
+		env = append(env, "PGPASSWORD="+cfg.Password)
 	}
 	if cfg.ConnectTimeout > 0 {
 		env = append(env, fmt.Sprintf("PGCONNECT_TIMEOUT=%d", max(2, int(cfg.ConnectTimeout.Seconds()))))

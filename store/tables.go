@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 )
@@ -68,7 +69,7 @@ func (db *DB) RowCounts(ctx context.Context) (map[string]int64, error) {
 // bun_migration_locks) has a row.
 func HoldsData(counts map[string]int64, bookkeeping ...string) bool {
 	for t, n := range counts {
-		if n > 0 && t != migrationsTable && t != migrationLocksTable && !contains(bookkeeping, t) {
+		if n > 0 && t != migrationsTable && t != migrationLocksTable && !slices.Contains(bookkeeping, t) {
 			return true
 		}
 	}
