@@ -16,13 +16,20 @@
 // The schema is embedded SQL, one folder per dialect (migrations/pg and
 // migrations/sqlite) with the same versions and names, each file a .tx.
 // file that runs in its own transaction and is marked applied only when it
-// succeeded. [DB.Migrate] applies what is pending as one group,
-// [DB.Rollback] undoes the last group, [DB.MigrationStatus] lists every
-// migration, [DB.CheckMigrations] fails while any is pending, [DB.Stamp]
-// marks migrations applied without running them and [CreateMigration]
-// writes a new pair of files for both dialects. On Postgres a run holds a
-// session advisory lock (keyed by the current schema) on one connection,
-// so processes that start together migrate once.
+// succeeded. [DB.Migrate] applies what is pending as one group and
+// [DB.MigrateTo] up to a version; [DB.Rollback] undoes the last group and
+// [DB.RollbackTo] everything after a version; [DB.MigrationStatus] and
+// [DB.MigrationHistory] list them (the history also what the database
+// applied that the build does not have), [DB.CheckMigrations] fails while
+// any is pending, [DB.Stamp] marks migrations applied without running them
+// once their tables are there, and [CreateMigration] writes a new pair of
+// files into a folder. [RollbackPlan] and [StampPlan] say beforehand what
+// a rollback or a stamp will do. A host service runs its own migrations
+// beside the library's with [DB.MigrationSet]. Every run holds the
+// migration lock of its database: on Postgres a session advisory lock
+// (keyed by the current schema) on one connection, on SQLite a write
+// transaction on a lock file beside the database file; so processes that
+// start together migrate once.
 //
 // # Values
 //
@@ -56,6 +63,12 @@
 // range is empty, else through a staging table and one upsert) and by
 // batched multi-row upserts on SQLite. [ExportUser] and [ImportUser] move
 // one person between any two lifeops.Store values through a versioned JSON
-// document, [CopyUsers] moves everyone, and [DB.Backup] copies a live
-// SQLite file with VACUUM INTO.
+// document, and [CopyUsers] moves everyone, writing only what differs.
+// [DB.BackupTo] backs a store up while it is in use (SQLite: VACUUM INTO;
+// Postgres: pg_dump in an exported snapshot, or a logical backup of every
+// person's export document) with a [Manifest] of its time, schema version,
+// row counts and checksum; [VerifyBackup] restores it into a scratch copy
+// and checks it against the manifest; [DB.RestoreFrom] restores it, into
+// an empty store unless told to replace; [PruneBackups] keeps N daily and
+// M weekly backups of a folder. [DB.Backup] is the bare SQLite copy.
 package store

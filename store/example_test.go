@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -98,7 +99,8 @@ func ExampleOpenBun() {
 	// Output: sqlite
 }
 
-// Migrations: status, up, check, roll back the last group, stamp.
+// Migrations: up to a version, roll back to a version, a refused stamp,
+// the current version, then up to the end.
 func ExampleDB_Migrate() {
 	dir, done := exampleDir()
 	defer done()
@@ -111,29 +113,27 @@ func ExampleDB_Migrate() {
 	defer db.Close()
 
 	fmt.Println("check:", db.CheckMigrations(ctx) != nil)
-	applied, _ := db.Migrate(ctx)
+	applied, _ := db.MigrateTo(ctx, "20261125234500")
 	fmt.Println("applied:", applied)
-	fmt.Println("check:", db.CheckMigrations(ctx))
-	undone, _ := db.Rollback(ctx)
+	applied, _ = db.MigrateTo(ctx, "20261127090000")
+	fmt.Println("applied:", applied)
+	undone, _ := db.RollbackTo(ctx, "20261125233000")
 	fmt.Println("rolled back:", undone)
-	marked, _ := db.Stamp(ctx, "20261125233000")
-	fmt.Println("stamped:", marked)
-	status, _ := db.MigrationStatus(ctx)
-	for _, m := range status {
-		fmt.Println(m, m.Applied())
-	}
+	_, err = db.Stamp(ctx, "20261125234500", nil)
+	fmt.Println("stamp refused:", errors.As(err, new(*store.MissingTablesError)))
+	history, _ := db.MigrationHistory(ctx)
+	current, _ := store.CurrentMigration(history)
+	fmt.Println("current:", current)
+	applied, _ = db.Migrate(ctx)
+	fmt.Println("check:", db.CheckMigrations(ctx), len(applied) == len(history)-1)
 	// Output:
 	// check: true
-	// applied: [20261125233000_core 20261125234500_scores_game_timeline 20261127090000_zone_changes 20261127100000_work_day_optional_minutes 20261207100000_units_of_work 20261207110000_occurrence_slots]
-	// check: <nil>
-	// rolled back: [20261207110000_occurrence_slots 20261207100000_units_of_work 20261127100000_work_day_optional_minutes 20261127090000_zone_changes 20261125234500_scores_game_timeline 20261125233000_core]
-	// stamped: [20261125233000_core]
-	// 20261125233000_core true
-	// 20261125234500_scores_game_timeline false
-	// 20261127090000_zone_changes false
-	// 20261127100000_work_day_optional_minutes false
-	// 20261207100000_units_of_work false
-	// 20261207110000_occurrence_slots false
+	// applied: [20261125233000_core 20261125234500_scores_game_timeline]
+	// applied: [20261127090000_zone_changes]
+	// rolled back: [20261127090000_zone_changes 20261125234500_scores_game_timeline]
+	// stamp refused: true
+	// current: 20261125233000_core
+	// check: <nil> true
 }
 
 // Create an empty migration pair for both dialects in a source checkout.

@@ -474,7 +474,7 @@ func TestStampIsAllOrNothing(t *testing.T) {
 WHEN NEW.name = '20260103000000' BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
 		t.Fatal(err)
 	}
-	marked, err := db.Stamp(ctx, "20260103000000")
+	marked, err := db.Stamp(ctx, "20260103000000", &StampOptions{Force: true})
 	if err == nil {
 		t.Fatal("Stamp succeeded although marking the third migration failed")
 	}

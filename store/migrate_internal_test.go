@@ -244,3 +244,69 @@ func TestWorkDayMinutesBecomeOptional(t *testing.T) {
 		})
 	}
 }
+
+// TestTablesAfter plays the CREATE, DROP and RENAME statements of up
+// files, comments and temporary tables aside, and agrees with the tables
+// the embedded migrations really leave on both backends.
+func TestTablesAfter(t *testing.T) {
+	t.Parallel()
+	files := fstest.MapFS{
+		"20260101000000_a.tx.up.sql": {Data: []byte(`-- CREATE TABLE commented (x int);
+CREATE TABLE Users (id int);
+create table if not exists "Mixed Case" (id int);
+/* DROP TABLE users; */
+CREATE TEMP TABLE scratch (x int);
+CREATE TABLE public.qualified (x int);
+CREATE TABLE gone (x int);`)},
+		"20260101000000_a.tx.down.sql": {Data: []byte(`DROP TABLE users;`)},
+		"20260102000000_b.tx.up.sql": {Data: []byte(`ALTER TABLE users RENAME TO users_old;
+CREATE TABLE users (id int, name text);
+DROP TABLE users_old, gone;
+ALTER TABLE IF EXISTS ONLY qualified RENAME TO renamed;`)},
+		"20260103000000_c.tx.up.sql": {Data: []byte(`CREATE TABLE later (x int);`)},
+	}
+	for _, tt := range []struct {
+		version string
+		want    []string
+	}{
+		{"20251231000000", []string{}},
+		{"20260101000000", []string{"Mixed Case", "gone", "qualified", "users"}},
+		{"20260102000000", []string{"Mixed Case", "renamed", "users"}},
+		{"20260103000000", []string{"Mixed Case", "later", "renamed", "users"}},
+	} {
+		got, err := tablesAfter(files, tt.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("tablesAfter(%s) (-want +got):\n%s", tt.version, diff)
+		}
+	}
+
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := openRaw(t, b.dsn(t))
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			files, err := db.own().files()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := tablesAfter(files, "99999999999999")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.tableNames(ctx, db.bun)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = slices.DeleteFunc(got, func(s string) bool { return strings.HasPrefix(s, "bun_") })
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("tables the migrations leave, as read from their SQL (-read +in the database):\n%s", diff)
+			}
+		})
+	}
+}

@@ -151,41 +151,183 @@ func TestMigrateUpDownUp(t *testing.T) {
 	}
 }
 
-// TestStamp marks migrations applied without running them.
+// TestStamp marks migrations applied without running them, on a schema
+// made another way, and refuses to mark migrations whose tables do not
+// exist unless forced, on every backend.
 func TestStamp(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := openSQLite(t)
-	status, err := db.MigrationStatus(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := versions(status)
-	first := all[0]
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.open(t)
+			all := versions(mustStatus(t, db))
+			first, second := all[0], all[1]
 
-	if _, err := db.Stamp(ctx, "20990101000000"); !errors.As(err, new(*store.UnknownVersionError)) {
-		t.Errorf("Stamp(unknown) = %v, want *UnknownVersionError", err)
+			if _, err := db.Stamp(ctx, "20990101000000", nil); !errors.As(err, new(*store.UnknownVersionError)) {
+				t.Errorf("Stamp(unknown) = %v, want *UnknownVersionError", err)
+			}
+			// An empty database: the tables of the first migration are
+			// missing, and the refusal names them.
+			_, err := db.Stamp(ctx, first, nil)
+			var missing *store.MissingTablesError
+			if !errors.As(err, &missing) || !slices.Contains(missing.Tables, "users") || missing.Version != first {
+				t.Fatalf("Stamp on an empty database = %v, want a *MissingTablesError naming users", err)
+			}
+			if got := appliedVersions(mustStatus(t, db)); len(got) != 0 {
+				t.Errorf("a refused Stamp marked %v", got)
+			}
+
+			// The schema of the first two made another way, with no record
+			// of it: Stamp marks them and runs nothing.
+			if _, err := db.MigrateTo(ctx, second); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Bun().ExecContext(ctx, "DELETE FROM bun_migrations"); err != nil {
+				t.Fatal(err)
+			}
+			tables := tableNames(t, db)
+			if _, err := db.Stamp(ctx, all[2], nil); !errors.As(err, &missing) || !slices.Equal(missing.Tables, []string{"zone_changes"}) {
+				t.Errorf("Stamp past the schema = %v, want zone_changes missing", err)
+			}
+			marked, err := db.Stamp(ctx, second, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{first, second}, versions(marked)); diff != "" {
+				t.Errorf("Stamp marked (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tables, tableNames(t, db)); diff != "" {
+				t.Errorf("Stamp changed the tables (-before +after):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{first, second}, appliedVersions(mustStatus(t, db))); diff != "" {
+				t.Errorf("applied after Stamp (-want +got):\n%s", diff)
+			}
+			marked, err = db.Stamp(ctx, second, nil)
+			if err != nil || len(marked) != 0 {
+				t.Errorf("second Stamp = %v, %v; want nothing marked", versions(marked), err)
+			}
+			// The rest applies on top of the stamped schema.
+			if applied, err := db.Migrate(ctx); err != nil || len(applied) != len(all)-2 {
+				t.Errorf("Migrate after Stamp = %v, %v", versions(applied), err)
+			}
+
+			// Forced, a stamp marks what it is told to.
+			empty := b.open(t)
+			marked, err = empty.Stamp(ctx, first, &store.StampOptions{Force: true})
+			if err != nil || !slices.Equal(versions(marked), []string{first}) {
+				t.Errorf("forced Stamp = %v, %v", versions(marked), err)
+			}
+		})
 	}
-	marked, err := db.Stamp(ctx, first)
-	if err != nil {
-		t.Fatal(err)
+}
+
+// TestMigrateToRollbackTo moves the schema up and down by version on every
+// backend: up to a version applies exactly the migrations up to it, down
+// to a version undoes exactly those after it whatever group applied them,
+// and each step leaves the tables the migrations up to there create.
+func TestMigrateToRollbackTo(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.open(t)
+			all := versions(mustStatus(t, db))
+			if len(all) < 3 {
+				t.Fatalf("want at least three migrations, have %v", all)
+			}
+			if _, err := db.MigrateTo(ctx, "20990101000000"); !errors.As(err, new(*store.UnknownVersionError)) {
+				t.Errorf("MigrateTo(unknown) = %v, want *UnknownVersionError", err)
+			}
+			applied, err := db.MigrateTo(ctx, all[0])
+			if err != nil || !slices.Equal(versions(applied), all[:1]) {
+				t.Fatalf("MigrateTo(%s) = %v, %v", all[0], versions(applied), err)
+			}
+			afterFirst := tableNames(t, db)
+			applied, err = db.MigrateTo(ctx, all[2])
+			if err != nil || !slices.Equal(versions(applied), all[1:3]) {
+				t.Fatalf("MigrateTo(%s) = %v, %v", all[2], versions(applied), err)
+			}
+			if again, err := db.MigrateTo(ctx, all[1]); err != nil || len(again) != 0 {
+				t.Errorf("MigrateTo an applied version = %v, %v; want nothing", versions(again), err)
+			}
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			groups := map[int64]bool{}
+			for _, m := range mustStatus(t, db) {
+				groups[m.Group] = true
+			}
+			if len(groups) < 3 {
+				t.Errorf("three runs made groups %v", groups)
+			}
+
+			// Down to the first version crosses every group but the first.
+			undone, err := db.RollbackTo(ctx, all[0])
+			want := slices.Clone(all[1:])
+			slices.Reverse(want)
+			if err != nil || !slices.Equal(versions(undone), want) {
+				t.Fatalf("RollbackTo(%s) = %v, %v; want %v", all[0], versions(undone), err, want)
+			}
+			if diff := cmp.Diff(afterFirst, tableNames(t, db)); diff != "" {
+				t.Errorf("tables after down to the first (-after up to it +after down to it):\n%s", diff)
+			}
+			if diff := cmp.Diff(all[:1], appliedVersions(mustStatus(t, db))); diff != "" {
+				t.Errorf("applied after RollbackTo (-want +got):\n%s", diff)
+			}
+			if undone, err := db.RollbackTo(ctx, all[0]); err != nil || len(undone) != 0 {
+				t.Errorf("second RollbackTo = %v, %v; want nothing", versions(undone), err)
+			}
+			if _, err := db.RollbackTo(ctx, "20990101000000"); !errors.As(err, new(*store.UnknownVersionError)) {
+				t.Errorf("RollbackTo(unknown) = %v", err)
+			}
+			undone, err = db.RollbackTo(ctx, "0")
+			if err != nil || !slices.Equal(versions(undone), all[:1]) {
+				t.Errorf("RollbackTo(0) = %v, %v", versions(undone), err)
+			}
+			if diff := cmp.Diff([]string{"bun_migration_locks", "bun_migrations"}, tableNames(t, db)); diff != "" {
+				t.Errorf("tables left after down to 0 (-want +got):\n%s", diff)
+			}
+		})
 	}
-	if diff := cmp.Diff([]string{first}, versions(marked)); diff != "" {
-		t.Errorf("Stamp marked (-want +got):\n%s", diff)
-	}
-	if tables := tableNames(t, db); slices.Contains(tables, "users") {
-		t.Errorf("Stamp ran the migration: tables %v", tables)
-	}
-	status, err = db.MigrationStatus(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{first}, appliedVersions(status)); diff != "" {
-		t.Errorf("applied after Stamp (-want +got):\n%s", diff)
-	}
-	marked, err = db.Stamp(ctx, first)
-	if err != nil || len(marked) != 0 {
-		t.Errorf("second Stamp = %v, %v; want nothing marked", versions(marked), err)
+}
+
+// TestMigrationHistory lists a migration the database has applied but
+// the build does not know, which can be listed but not rolled back.
+func TestMigrationHistory(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := mustMigrate(t, b.open(t))
+			all := versions(mustStatus(t, db))
+			if _, err := db.Bun().ExecContext(ctx, "INSERT INTO bun_migrations (name, group_id, migrated_at) VALUES ('20990101000000', 7, CURRENT_TIMESTAMP)"); err != nil {
+				t.Fatal(err)
+			}
+			history, err := db.MigrationHistory(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(append(slices.Clone(all), "20990101000000"), versions(history)); diff != "" {
+				t.Errorf("history (-want +got):\n%s", diff)
+			}
+			last := history[len(history)-1]
+			if !last.Unknown || last.Group != 7 || last.AppliedAt.IsZero() || last.Name != "" {
+				t.Errorf("unknown migration in history = %+v", last)
+			}
+			if cur, ok := store.CurrentMigration(history); !ok || cur.Version != "20990101000000" {
+				t.Errorf("CurrentMigration = %v, %v", cur, ok)
+			}
+			var ue *store.UnknownVersionError
+			if _, err := db.RollbackTo(ctx, all[0]); !errors.As(err, &ue) || !ue.Applied || ue.Version != "20990101000000" {
+				t.Errorf("RollbackTo past an unknown applied migration = %v", err)
+			}
+			if got := appliedVersions(mustStatus(t, db)); !slices.Equal(got, all) {
+				t.Errorf("a refused rollback changed the applied set: %v", got)
+			}
+		})
 	}
 }
 

@@ -106,6 +106,10 @@ type DB struct {
 	// migrateMu serializes migration runs of this DB (a one-slot
 	// semaphore, so waiting honours the context).
 	migrateMu chan struct{}
+
+	// dsn is the Postgres DSN Open was given, for the programs a backup
+	// runs (pg_dump), which connect on their own; empty otherwise.
+	dsn string
 }
 
 // Open opens the store named by dsn without migrating it:
@@ -141,7 +145,12 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 		sqldb.SetMaxOpenConns(max)
 		sqldb.SetMaxIdleConns(max)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
-		return finishOpen(ctx, bun.NewDB(sqldb, pgdialect.New()), Postgres, o, true)
+		db, err := finishOpen(ctx, bun.NewDB(sqldb, pgdialect.New()), Postgres, o, true)
+		if err != nil {
+			return nil, err
+		}
+		db.dsn = dsn
+		return db, nil
 	default:
 		name, err := sqliteDSN(dsn, o.BusyTimeout)
 		if err != nil {
@@ -157,6 +166,10 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 		}
 		sqldb.SetMaxOpenConns(max)
 		sqldb.SetMaxIdleConns(max)
+		if err := openSQLitePool(ctx, sqldb, o.BusyTimeout); err != nil {
+			_ = sqldb.Close()
+			return nil, wrapErr("open", err)
+		}
 		return finishOpen(ctx, bun.NewDB(sqldb, sqlitedialect.New()), SQLite, o, true)
 	}
 }
