@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/lifeops/lifeops/lifeops/check"
 )
 
 // Code classifies an error for the edges of the system: an HTTP server maps
@@ -33,7 +35,7 @@ const (
 // and its cause invalid); [ErrorCode] gives the code that counts, that of
 // the outermost.
 var (
-	ErrInvalid      = errors.New("lifeops: invalid input")
+	ErrInvalid      = check.ErrInvalid // the one of every validation error of LifeOps
 	ErrNotFound     = errors.New("lifeops: not found")
 	ErrConflict     = errors.New("lifeops: conflict")
 	ErrUnauthorized = errors.New("lifeops: unauthorized")
@@ -119,38 +121,53 @@ func (e *Error) Is(target error) bool {
 	return s != nil && target == s
 }
 
-// ValidationError says which field of an input is wrong and why. It matches
-// [ErrInvalid] with errors.Is. When the rule was checked by the score or
-// timeline package, Err holds that package's typed error, so errors.As still
-// reaches it.
-type ValidationError struct {
-	Field  string // the field as the API names it, e.g. "day_start_hour" or "schedule.interval"
-	Reason string // what is wrong, safe to show, e.g. "must be between 0 and 23"
-	Err    error  // the underlying typed error, if any
-}
-
-// Error returns "lifeops: invalid <field>: <reason>".
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("lifeops: invalid %s: %s", e.Field, e.Reason)
-}
-
-// Unwrap returns the underlying error, if any.
-func (e *ValidationError) Unwrap() error { return e.Err }
-
-// Is reports whether target is [ErrInvalid].
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+// ValidationError says which field of an input is wrong and why: Field as
+// the API names it ("day_start_hour", "schedule.interval"), Reason safe to
+// show ("must be between 0 and 23"). It is check.Error, the one validation
+// error of LifeOps, which the score and timeline packages report too, so
+// their errors pass through the Service as they are. It matches
+// [ErrInvalid] with errors.Is.
+type ValidationError = check.Error
 
 // invalid returns a *ValidationError for field with a formatted reason.
 func invalid(field, format string, args ...any) *ValidationError {
-	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return check.Errorf(field, format, args...)
 }
 
-// coded is implemented by the typed errors of this package, so one
-// errors.As finds whichever of them is outermost in a chain.
+// coded is implemented by the typed errors of this package that carry a
+// code of their own.
 type coded interface {
 	error
 	code() Code
 	safeMessage() string
+}
+
+// outermost returns the first error in err's tree, in the order errors.As
+// looks, that carries a code: a coded error of this package or a
+// validation error.
+func outermost(err error) (coded, *ValidationError) {
+	for err != nil {
+		if c, ok := err.(coded); ok {
+			return c, nil
+		}
+		if ve, ok := err.(*ValidationError); ok {
+			return nil, ve
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				if c, ve := outermost(x); c != nil || ve != nil {
+					return c, ve
+				}
+			}
+			return nil, nil
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		default:
+			return nil, nil
+		}
+	}
+	return nil, nil
 }
 
 func (e *Error) code() Code {
@@ -167,10 +184,6 @@ func (e *Error) safeMessage() string {
 	return e.Message
 }
 
-func (e *ValidationError) code() Code { return CodeInvalid }
-
-func (e *ValidationError) safeMessage() string { return e.Field + ": " + e.Reason }
-
 // ErrorCode returns the code of err: that of the outermost *Error or
 // *ValidationError in its chain, else the code whose sentinel it matches,
 // else [CodeUnavailable] for an ended context (context.DeadlineExceeded or
@@ -180,9 +193,11 @@ func ErrorCode(err error) Code {
 	if err == nil {
 		return ""
 	}
-	var c coded
-	if errors.As(err, &c) {
+	switch c, ve := outermost(err); {
+	case c != nil:
 		return c.code()
+	case ve != nil:
+		return CodeInvalid
 	}
 	for _, c := range []Code{CodeInvalid, CodeNotFound, CodeConflict, CodeUnauthorized, CodeUnavailable} {
 		if errors.Is(err, c.sentinel()) {
@@ -203,9 +218,11 @@ func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	var c coded
-	if errors.As(err, &c) {
+	switch c, ve := outermost(err); {
+	case c != nil:
 		return c.safeMessage()
+	case ve != nil:
+		return ve.Field + ": " + ve.Reason
 	}
 	return ErrorCode(err).defaultMessage()
 }
@@ -215,29 +232,7 @@ func ErrorMessage(err error) string {
 // methods report all the problems they find at once; FieldErrors flattens
 // them for a response body's list of field errors. It returns nil when err
 // holds none.
-func FieldErrors(err error) []*ValidationError {
-	var out []*ValidationError
-	var walk func(error)
-	walk = func(e error) {
-		if e == nil {
-			return
-		}
-		if ve, ok := e.(*ValidationError); ok {
-			out = append(out, ve)
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
-	}
-	walk(err)
-	return out
-}
+func FieldErrors(err error) []*ValidationError { return check.Fields(err) }
 
 // problems collects validation errors in the order they are found.
 type problems []error

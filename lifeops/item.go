@@ -11,15 +11,16 @@ import (
 )
 
 // Difficulty is how hard a timeline item is; it sets the XP a completion
-// earns unless the item names its own XP.
-type Difficulty string
+// earns unless the item names its own XP. It is the score package's, which
+// gives each its base points.
+type Difficulty = score.Difficulty
 
 // The difficulties; an empty Difficulty means DifficultyEasy.
 const (
-	DifficultyTrivial Difficulty = "trivial"
-	DifficultyEasy    Difficulty = "easy"
-	DifficultyMedium  Difficulty = "medium"
-	DifficultyHard    Difficulty = "hard"
+	DifficultyTrivial = score.Trivial
+	DifficultyEasy    = score.Easy
+	DifficultyMedium  = score.Medium
+	DifficultyHard    = score.Hard
 )
 
 // Item is a timeline item as stored: the timeline package's definition
@@ -54,7 +55,7 @@ func (it Item) Validate() error {
 	}
 	p.addErr(translate(it.Item.Validate()))
 	if it.Difficulty != "" {
-		if _, err := score.BasePoints(score.Difficulty(it.Difficulty)); err != nil {
+		if _, err := score.BasePoints(it.Difficulty); err != nil {
 			p.add("difficulty", "must be trivial, easy, medium or hard, got %s", quote(string(it.Difficulty)))
 		}
 	}

@@ -168,7 +168,7 @@ func (s *Service) Complete(ctx context.Context, userID, itemID uuid.UUID, d civi
 		}
 		streak := h.itemStreak(u.st, it)
 		a, err := score.CompletionAward(score.Completion{ItemID: it.ID.String(), Date: k.Date, Slot: k.Slot,
-			Difficulty: score.Difficulty(it.Difficulty), BasePoints: it.XP, OnTime: h.onTime(it, k, e.At), Streak: streak.Current})
+			Difficulty: it.Difficulty, BasePoints: it.XP, OnTime: h.onTime(it, k, e.At), Streak: streak.Current})
 		if err != nil {
 			return translate(err)
 		}

@@ -8,43 +8,33 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/score"
 )
 
-// Domain names one area of life that gets a daily score.
-type Domain string
+// Domain names one area of life that gets a daily score: the score
+// package's, which defines them.
+type Domain = score.Domain
 
 // The scored domains, in the order they are shown.
 const (
-	DomainSleep    Domain = "sleep"
-	DomainActivity Domain = "activity"
-	DomainWorkLife Domain = "work_life"
-	DomainHabits   Domain = "habits"
+	DomainSleep    = score.DomainSleep
+	DomainActivity = score.DomainActivity
+	DomainWorkLife = score.DomainWorkLife
+	DomainHabits   = score.DomainHabits
 )
 
 // Domains returns every domain in display order.
-func Domains() []Domain {
-	return []Domain{DomainSleep, DomainActivity, DomainWorkLife, DomainHabits}
-}
+func Domains() []Domain { return score.AllDomains() }
 
 // Contributor is one input of a score, so a screen can say why the score is
-// what it is: the input's own Value on 0–100, its Weight (its share of the
-// score; the shares sum to 1), and its Effect, the points it adds to the
-// score. The effects of a score's contributors add up to the score.
-type Contributor struct {
-	Name   string            `json:"name"`
-	Value  decimal.Decimal   `json:"value"`
-	Weight decimal.Decimal   `json:"weight"`
-	Effect decimal.Decimal   `json:"effect"`
-	Input  string            `json:"input,omitempty"` // the raw input in words, e.g. "7h 12m of 8h"
-	Parts  []ContributorPart `json:"parts,omitempty"` // the provider's own contributors behind a provider score
-}
+// what it is (see score.Contributor, which this is): the input's own Value
+// on 0–100, its Weight (its share of the score; the shares sum to 1), and
+// its Effect, the points it adds to the score.
+type Contributor = score.Contributor
 
 // ContributorPart is one of a provider's own contributors behind a provider
-// score, as the provider reported it (0–100).
-type ContributorPart struct {
-	Name  string `json:"name"`
-	Value int    `json:"value"`
-}
+// score, as the provider reported it (0–100): a score.Part.
+type ContributorPart = score.Part
 
 // DomainScore is one domain's score for a day, on 0–100, with its
 // contributors.

@@ -132,14 +132,12 @@ func domainScore(d *score.DomainScore) *DomainScore {
 	return &DomainScore{Value: d.Value, Contributors: contributors(d.Contributors)}
 }
 
+// contributors copies a breakdown's contributors for storing, never nil.
 func contributors(cs []score.Contributor) []Contributor {
 	out := make([]Contributor, 0, len(cs))
 	for _, c := range cs {
-		lc := Contributor{Name: c.Name, Value: c.Value, Weight: c.Weight, Effect: c.Effect, Input: c.Input}
-		for _, p := range c.Parts {
-			lc.Parts = append(lc.Parts, ContributorPart{Name: p.Name, Value: p.Value})
-		}
-		out = append(out, lc)
+		c.Parts = slices.Clone(c.Parts)
+		out = append(out, c)
 	}
 	return out
 }
@@ -159,7 +157,7 @@ func breakdownOf(sc DayScores) score.Breakdown {
 		b.Life.Value = decimal.NewNullDecimal(*sc.Life)
 	}
 	for _, d := range sc.Missing() {
-		b.Life.Missing = append(b.Life.Missing, score.Domain(d))
+		b.Life.Missing = append(b.Life.Missing, d)
 	}
 	b.Life.Missing = slices.Clip(b.Life.Missing)
 	return b

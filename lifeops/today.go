@@ -275,7 +275,7 @@ func todayScores(b score.Breakdown) (TodayLife, TodayDomains) {
 		life.Value = &Number{b.Life.Value.Decimal}
 	}
 	for _, m := range b.Life.Missing {
-		life.Missing = append(life.Missing, Domain(m))
+		life.Missing = append(life.Missing, m)
 	}
 	dom := func(d *score.DomainScore) *TodayDomain {
 		if d == nil {

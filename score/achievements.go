@@ -179,7 +179,7 @@ func (h *History) check(unlocked []Unlock) (map[string]civil.Date, error) {
 		d.check(&dp)
 		for _, e := range dp.errs {
 			ve := e.(*ValidationError)
-			p.add(fmt.Sprintf("days[%d].%s", i, ve.Field), "%s", ve.Message)
+			p.add(fmt.Sprintf("days[%d].%s", i, ve.Field), "%s", ve.Reason)
 		}
 		if seen[d.Date] {
 			p.add(fmt.Sprintf("days[%d].date", i), "date %s appears more than once", d.Date)
@@ -224,7 +224,7 @@ func AchievementAward(u Unlock) (Award, error) {
 	for _, r := range catalog() {
 		if r.Code == u.Code {
 			if !u.Date.IsValid() {
-				return Award{}, &ValidationError{Field: "date", Message: "must be a calendar date"}
+				return Award{}, &ValidationError{Field: "date", Reason: "must be a calendar date"}
 			}
 			return Award{
 				Key: AchievementKey(u.Code), Date: u.Date, Kind: KindAchievement, Code: u.Code,
@@ -233,7 +233,7 @@ func AchievementAward(u Unlock) (Award, error) {
 			}, nil
 		}
 	}
-	return Award{}, &ValidationError{Field: "code", Message: fmt.Sprintf("unknown achievement %q", u.Code)}
+	return Award{}, &ValidationError{Field: "code", Reason: fmt.Sprintf("unknown achievement %q", u.Code)}
 }
 
 // Tally is everything the achievements measure, counted day by day
@@ -513,7 +513,7 @@ func walk(h History) (*Tally, map[string]civil.Date, error) {
 		return t, reached, nil
 	}
 	if h.AsOf.Sub(first)+1 > maxStreakDays {
-		return nil, nil, &ValidationError{Field: "days", Message: fmt.Sprintf("span more than %d days", maxStreakDays)}
+		return nil, nil, &ValidationError{Field: "days", Reason: fmt.Sprintf("span more than %d days", maxStreakDays)}
 	}
 	g := h.Goals.resolved()
 	jumpedOver := jumped(h.ZoneChanges, h.DayStartHour)

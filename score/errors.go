@@ -2,61 +2,32 @@ package score
 
 import (
 	"errors"
-	"fmt"
+
 	"slices"
 	"strings"
+
+	"github.com/lifeops/lifeops/lifeops/check"
 )
 
 // ErrInvalid is matched (with errors.Is) by every validation error of this
 // package, so a caller can map all of them to one "invalid input" response.
-var ErrInvalid = errors.New("score: invalid input")
+// It is check.ErrInvalid, which every LifeOps package's errors match.
+var ErrInvalid = check.ErrInvalid
 
-// ValidationError names one bad input field. Field is a JSON-style path such
-// as "sleep.score", "weights.habits" or "day_start_hour"; Message says what is
+// ValidationError names one bad input field: check.Error, the one
+// validation error of LifeOps. Field is a JSON-style path such as
+// "sleep.score", "weights.habits" or "day_start_hour"; Reason says what is
 // wrong in words that are safe to show to the person who sent the value.
 //
 // A ValidationError matches [ErrInvalid] with errors.Is. When several fields
 // are bad, the functions of this package return all of them joined with
 // errors.Join; [FieldErrors] lists them.
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-// Error returns "score: invalid <field>: <message>".
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("score: invalid %s: %s", e.Field, e.Message)
-}
-
-// Is reports whether target is [ErrInvalid].
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+type ValidationError = check.Error
 
 // FieldErrors returns every [*ValidationError] inside err, in order, looking
 // through errors wrapped with %w and joined with errors.Join. It returns nil
 // when err holds none.
-func FieldErrors(err error) []*ValidationError {
-	var out []*ValidationError
-	var walk func(error)
-	walk = func(e error) {
-		if e == nil {
-			return
-		}
-		if ve, ok := e.(*ValidationError); ok {
-			out = append(out, ve)
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
-	}
-	walk(err)
-	return out
-}
+func FieldErrors(err error) []*ValidationError { return check.Fields(err) }
 
 // problems collects validation errors while a value is checked.
 type problems struct {
@@ -64,7 +35,7 @@ type problems struct {
 }
 
 func (p *problems) add(field, format string, args ...any) {
-	p.errs = append(p.errs, &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, check.Errorf(field, format, args...))
 }
 
 // err returns nil, the only error, or all of them joined.

@@ -82,7 +82,7 @@ func ExampleRound() {
 func ExampleWeights_Validate() {
 	err := score.Weights{Sleep: decimal.NewFromInt(-1)}.Validate()
 	for _, e := range score.FieldErrors(err) {
-		fmt.Println(e.Field+":", e.Message)
+		fmt.Println(e.Field+":", e.Reason)
 	}
 	// Output:
 	// weights.sleep: must not be negative, got -1
@@ -92,13 +92,13 @@ func ExampleWeights_Validate() {
 func ExampleGoals_Validate() {
 	err := score.Goals{Steps: -100}.Validate()
 	fmt.Println(err)
-	// Output: score: invalid goals.steps: must be between 0 and 1000000, got -100
+	// Output: invalid goals.steps: must be between 0 and 1000000, got -100
 }
 
 func ExampleDay_Validate() {
 	day := score.Day{Date: civil.D(2026, 3, 10), Work: &score.Work{Minutes: -5}}
 	fmt.Println(day.Validate())
-	// Output: score: invalid work.minutes: must be between 0 and 1440, got -5
+	// Output: invalid work.minutes: must be between 0 and 1440, got -5
 }
 
 func ExampleDefaultGoals() {
@@ -134,9 +134,9 @@ func ExampleFieldErrors() {
 }
 
 func ExampleValidationError() {
-	err := error(&score.ValidationError{Field: "weights.habits", Message: "must not be negative, got -1"})
+	err := error(&score.ValidationError{Field: "weights.habits", Reason: "must not be negative, got -1"})
 	fmt.Println(err, errors.Is(err, score.ErrInvalid))
-	// Output: score: invalid weights.habits: must not be negative, got -1 true
+	// Output: invalid weights.habits: must not be negative, got -1 true
 }
 
 func ExampleInt() {
@@ -214,7 +214,7 @@ func ExampleNewLedger() {
 	fmt.Println(err)
 	// Output:
 	// 160 2 <nil>
-	// score: invalid awards[1].key: key "a" appears more than once
+	// invalid awards[1].key: key "a" appears more than once
 }
 
 func ExampleLevelFor() {

@@ -21,7 +21,7 @@ func checkInvalid(t *testing.T, err error) {
 		t.Fatalf("error %v names no field", err)
 	}
 	for _, f := range fs {
-		if f.Field == "" || f.Message == "" {
+		if f.Field == "" || f.Reason == "" {
 			t.Fatalf("validation error without field or message: %#v", f)
 		}
 	}

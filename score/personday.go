@@ -29,7 +29,7 @@ func PersonDay(t time.Time, loc *time.Location, dayStartHour int) (civil.Date, e
 	}
 	d := personDay(t, loc, dayStartHour)
 	if !d.IsValid() {
-		return civil.Date{}, &ValidationError{Field: "time", Message: fmt.Sprintf("%s falls outside the years 1 to 9999", t.UTC().Format(time.RFC3339))}
+		return civil.Date{}, &ValidationError{Field: "time", Reason: fmt.Sprintf("%s falls outside the years 1 to 9999", t.UTC().Format(time.RFC3339))}
 	}
 	return d, nil
 }
@@ -90,7 +90,7 @@ func DayStart(d civil.Date, loc *time.Location, dayStartHour int) (time.Time, er
 		return time.Time{}, err
 	}
 	if !d.IsValid() {
-		return time.Time{}, &ValidationError{Field: "date", Message: fmt.Sprintf("%04d-%02d-%02d is not a calendar date", d.Year, int(d.Month), d.Day)}
+		return time.Time{}, &ValidationError{Field: "date", Reason: fmt.Sprintf("%04d-%02d-%02d is not a calendar date", d.Year, int(d.Month), d.Day)}
 	}
 	// Binary search, to the second, for the first instant whose person's day
 	// is d or later. Zone offsets and transitions fall on whole seconds.

@@ -207,7 +207,7 @@ func buildHistory(marks []Mark, through civil.Date, keepLater bool) (history, er
 		return history{first: end}, nil
 	}
 	if last-first+1 > maxStreakDays {
-		return history{}, &ValidationError{Field: "marks", Message: fmt.Sprintf("span %d days from the first mark, more than %d", last-first+1, maxStreakDays)}
+		return history{}, &ValidationError{Field: "marks", Reason: fmt.Sprintf("span %d days from the first mark, more than %d", last-first+1, maxStreakDays)}
 	}
 	h := history{first: first, codes: make([]code, last-first+1)}
 	for _, m := range marks {

@@ -71,7 +71,7 @@ func BasePoints(d Difficulty) (int64, error) {
 	case Hard:
 		return 20, nil
 	}
-	return 0, &ValidationError{Field: "difficulty", Message: fmt.Sprintf("must be trivial, easy, medium or hard, got %q", d)}
+	return 0, &ValidationError{Field: "difficulty", Reason: fmt.Sprintf("must be trivial, easy, medium or hard, got %q", d)}
 }
 
 // Award is one XP ledger entry. Key is its idempotency key: a ledger holds
@@ -355,7 +355,7 @@ type Level struct {
 // level 100 3640; 2,040 XP in all reach level 11. level must be ≥ 1.
 func LevelSpan(level int) (int64, error) {
 	if level < 1 || level > 1_000_000 {
-		return 0, &ValidationError{Field: "level", Message: fmt.Sprintf("must be between 1 and 1000000, got %d", level)}
+		return 0, &ValidationError{Field: "level", Reason: fmt.Sprintf("must be between 1 and 1000000, got %d", level)}
 	}
 	return levelSpan(int64(level)), nil
 }
@@ -370,7 +370,7 @@ func levelSpan(l int64) int64 {
 // total must be between 0 and MaxXP (field "xp.total").
 func LevelFor(total int64) (Level, error) {
 	if total < 0 || total > MaxXP {
-		return Level{}, &ValidationError{Field: "xp.total", Message: fmt.Sprintf("must be between 0 and %d, got %d", int64(MaxXP), total)}
+		return Level{}, &ValidationError{Field: "xp.total", Reason: fmt.Sprintf("must be between 0 and %d, got %d", int64(MaxXP), total)}
 	}
 	lv := Level{Total: total, Level: 1}
 	rest := total

@@ -2,62 +2,32 @@ package timeline
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/lifeops/lifeops/lifeops/check"
 )
 
 // ErrInvalid is matched, with [errors.Is], by every validation error of this
 // package. Callers that map errors to a code (an HTTP 400, say) test for it.
-var ErrInvalid = errors.New("timeline: invalid input")
+// It is check.ErrInvalid, which every LifeOps package's errors match.
+var ErrInvalid = check.ErrInvalid
 
-// ValidationError reports one bad input. Field is a JSON path into the
-// item as HTTP_API.md shapes it ("schedule.days", "offset_minutes",
-// "anchor.time"), so a client can point at the offending control; Message
-// is safe to show to the person who typed the value.
+// ValidationError reports one bad input: check.Error, the one validation
+// error of LifeOps. Field is a JSON path into the item as its JSON form
+// shapes it ("schedule.days", "offset_minutes", "anchor.time"), so a
+// client can point at the offending control; Reason is safe to show to the
+// person who typed the value.
 //
 // A ValidationError matches [ErrInvalid] with [errors.Is].
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-// Error returns "timeline: <field>: <message>".
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("timeline: %s: %s", e.Field, e.Message)
-}
-
-// Is reports whether target is [ErrInvalid].
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+type ValidationError = check.Error
 
 // FieldErrors returns every [*ValidationError] inside err, in order. Validate
 // methods report all the problems they find at once, joined with
 // [errors.Join]; FieldErrors flattens that tree for a response body's
 // "errors" list. It returns nil when err holds none.
-func FieldErrors(err error) []*ValidationError {
-	var out []*ValidationError
-	var walk func(error)
-	walk = func(e error) {
-		if e == nil {
-			return
-		}
-		if ve, ok := e.(*ValidationError); ok {
-			out = append(out, ve)
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
-	}
-	walk(err)
-	return out
-}
+func FieldErrors(err error) []*ValidationError { return check.Fields(err) }
 
 func invalid(field, format string, args ...any) *ValidationError {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+	return check.Errorf(field, format, args...)
 }
 
 // problems collects validation errors in the order they are found.

@@ -116,7 +116,7 @@ func ExampleParseRule() {
 	r, err := timeline.ParseRule("RRULE:FREQ=MONTHLY;BYDAY=-1FR")
 	fmt.Println(r, err)
 	// Output:
-	// timeline: rrule: FREQ=HOURLY is not supported: an item happens at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY
+	// invalid rrule: FREQ=HOURLY is not supported: an item happens at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY
 	// RRULE:FREQ=MONTHLY;BYDAY=-1FR <nil>
 }
 
@@ -155,7 +155,7 @@ func ExampleParseView() {
 	v, _ := timeline.ParseView("")
 	_, err := timeline.ParseView("all")
 	fmt.Println(v, err)
-	// Output: default timeline: view: "all" is not a view: use default or expanded
+	// Output: default invalid view: "all" is not a view: use default or expanded
 }
 
 func ExampleEventWindow() {
@@ -227,7 +227,7 @@ func ExampleEvent_Validate() {
 		At: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC), ToDate: civil.D(2025, 4, 10),
 	}
 	fmt.Println(e.Validate())
-	// Output: timeline: to_date: a postponement moves at most 14 days ahead; 2025-04-10 is 31 days after 2025-03-10
+	// Output: invalid to_date: a postponement moves at most 14 days ahead; 2025-04-10 is 31 days after 2025-03-10
 }
 
 func ExampleSchedule_MarshalJSON() {
@@ -239,7 +239,7 @@ func ExampleSchedule_MarshalJSON() {
 
 func ExampleAnchor_Validate() {
 	fmt.Println(timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: 25}}.Validate())
-	// Output: timeline: anchor.time: 25:00 is not a time of day
+	// Output: invalid anchor.time: 25:00 is not a time of day
 }
 
 func ExampleWeekStartOn() {

@@ -207,7 +207,7 @@ func jsonFieldError(err error, prefix string) error {
 		if te.Field != "" {
 			field = joinField(prefix, te.Field)
 		}
-		return &ValidationError{Field: field, Message: fmt.Sprintf("want a JSON %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("want a JSON %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}
 	}
 	var ve *ValidationError
 	if errors.As(err, &ve) {
@@ -215,9 +215,9 @@ func jsonFieldError(err error, prefix string) error {
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return &ValidationError{Field: joinField(prefix, strings.Trim(name, `"`)), Message: "is not a known field"}
+		return &ValidationError{Field: joinField(prefix, strings.Trim(name, `"`)), Reason: "is not a known field"}
 	}
-	return &ValidationError{Field: prefix, Message: "is not valid JSON: " + strings.TrimPrefix(msg, "json: ")}
+	return &ValidationError{Field: prefix, Reason: "is not valid JSON: " + strings.TrimPrefix(msg, "json: ")}
 }
 
 func joinField(prefix, f string) string {

@@ -287,8 +287,8 @@ func TestParseView(t *testing.T) {
 
 func TestValidationErrorText(t *testing.T) {
 	t.Parallel()
-	err := error(&timeline.ValidationError{Field: "schedule.days", Message: "empty"})
-	if err.Error() != "timeline: schedule.days: empty" {
+	err := error(&timeline.ValidationError{Field: "schedule.days", Reason: "empty"})
+	if err.Error() != "invalid schedule.days: empty" {
 		t.Errorf("Error() = %q", err.Error())
 	}
 	if got := timeline.FieldErrors(errors.Join(errors.New("other"), fmtWrap(err))); len(got) != 1 || got[0].Field != "schedule.days" {

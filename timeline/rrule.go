@@ -59,7 +59,7 @@ const (
 func ParseRule(s string) (*Rule, error) {
 	r := new(Rule)
 	if err := r.parse(s, false); err != nil {
-		return nil, &ValidationError{Field: "rrule", Message: err.Error()}
+		return nil, &ValidationError{Field: "rrule", Reason: err.Error()}
 	}
 	return r, nil
 }

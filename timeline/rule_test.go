@@ -26,7 +26,7 @@ func TestParseRuleErrors(t *testing.T) {
 	} {
 		_, err := timeline.ParseRule(s)
 		var ve *timeline.ValidationError
-		if !errors.As(err, &ve) || ve.Field != "rrule" || ve.Message == "" {
+		if !errors.As(err, &ve) || ve.Field != "rrule" || ve.Reason == "" {
 			t.Errorf("ParseRule(%q) = %v, want a ValidationError for rrule", s, err)
 		}
 	}

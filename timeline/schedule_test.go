@@ -192,7 +192,7 @@ func TestScheduleValidate(t *testing.T) {
 			var fields []string
 			for _, fe := range timeline.FieldErrors(err) {
 				fields = append(fields, fe.Field)
-				if fe.Message == "" {
+				if fe.Reason == "" {
 					t.Errorf("%s has no message", fe.Field)
 				}
 			}

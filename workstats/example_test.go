@@ -26,7 +26,7 @@ func ExampleWorkingHours() {
 	fmt.Println(bad.Validate())
 	// Output:
 	// {"monday":[{"start":"09:00","end":"17:00"}],"tuesday":[{"start":"09:00","end":"17:00"}],"wednesday":[{"start":"09:00","end":"17:00"}],"thursday":[{"start":"09:00","end":"17:00"}],"friday":[{"start":"08:00","end":"12:00"}],"sunday":[{"start":"22:00","end":"02:00"}]} <nil>
-	// lifeops: invalid working_hours.monday[0]: start and end are both 09:00; a shift must last
+	// invalid working_hours.monday[0]: start and end are both 09:00; a shift must last
 }
 
 func ExampleCalendarOf() {
@@ -38,7 +38,7 @@ func ExampleCalendarOf() {
 	fmt.Println(workstats.Calendar{Zone: "Mars/Olympus"}.Validate())
 	// Output:
 	// 2 Europe/Berlin America/New_York <nil>
-	// lifeops: invalid timezone: unknown time zone "Mars/Olympus"
+	// invalid timezone: unknown time zone "Mars/Olympus"
 }
 
 func ExampleNewFetcher() {

@@ -77,5 +77,5 @@ func ExampleSettings_Validate() {
 	s := activitywatch.Settings{Rules: []activitywatch.Rule{{Kind: "work", Title: "(unclosed"}}}
 	fmt.Println(s.Validate())
 	// Output:
-	// lifeops: invalid rules[0].title: is not a regular expression: error parsing regexp: missing closing ): `(?i)(unclosed`
+	// invalid rules[0].title: is not a regular expression: error parsing regexp: missing closing ): `(?i)(unclosed`
 }
