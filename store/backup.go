@@ -28,14 +28,14 @@ var ErrUnsupported = errors.New("store: not supported by this backend")
 // Postgres Backup returns an error matching ErrUnsupported.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.dialect != SQLite {
-		return &Error{Op: "backup", Kind: KindInvalid, Err: fmt.Errorf("%w: use BackupTo, which runs pg_dump or writes a logical backup", ErrUnsupported)}
+		return &Error{Op: "backup", Code: lifeops.CodeInvalid, Err: fmt.Errorf("%w: use BackupTo, which runs pg_dump or writes a logical backup", ErrUnsupported)}
 	}
 	target, err := fileTarget("path", path)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Lstat(target); err == nil {
-		return &Error{Op: "backup", Kind: KindConflict, Err: fmt.Errorf("%s already exists", target)}
+		return &Error{Op: "backup", Code: lifeops.CodeConflict, Err: fmt.Errorf("%s already exists", target)}
 	}
 	return db.retry(ctx, "backup", func(ctx context.Context) error {
 		_, err := db.bun.ExecContext(ctx, "VACUUM INTO ?", target)

@@ -140,7 +140,7 @@ func (db *DB) BackupTo(ctx context.Context, path string, opts *BackupOptions) (*
 		o.Now = time.Now
 	}
 	if db.isClosed() {
-		return nil, &Error{Op: "backup", Kind: KindUnavailable, Err: ErrClosed}
+		return nil, &Error{Op: "backup", Code: lifeops.CodeUnavailable, Err: ErrClosed}
 	}
 	method, err := db.backupMethod(o)
 	if err != nil {
@@ -156,7 +156,7 @@ func (db *DB) BackupTo(ctx context.Context, path string, opts *BackupOptions) (*
 	}
 	for _, p := range []string{target, target + ManifestSuffix} {
 		if _, err := os.Lstat(p); err == nil {
-			return nil, &Error{Op: "backup", Kind: KindConflict, Err: fmt.Errorf("%s already exists", p)}
+			return nil, &Error{Op: "backup", Code: lifeops.CodeConflict, Err: fmt.Errorf("%s already exists", p)}
 		}
 	}
 	m := &Manifest{

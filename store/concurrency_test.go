@@ -52,7 +52,7 @@ func TestBatchesInOppositeOrdersDoNotDeadlock(t *testing.T) {
 		close(errs)
 		for err := range errs {
 			var se *store.Error
-			if errors.As(err, &se) && se.Kind == store.KindRetryable {
+			if errors.As(err, &se) && se.Transient {
 				t.Errorf("a batch failed on a lock conflict: %v", err)
 			} else if err != nil {
 				t.Error(err)

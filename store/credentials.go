@@ -84,13 +84,13 @@ func (db *DB) openCredential(r credentialRow) (lifeops.Credential, error) {
 }
 
 // credentialErr classifies a failure to seal or open a credential: a
-// missing key is KindUnavailable (the store is not configured for
-// credentials), a key that cannot open the value is KindInternal.
+// missing key is lifeops.CodeUnavailable (the store is not configured for
+// credentials), a key that cannot open the value is lifeops.CodeInternal.
 func credentialErr(op string, err error) error {
 	if err == ErrNoKey {
-		return &Error{Op: op, Kind: KindUnavailable, Err: err}
+		return &Error{Op: op, Code: lifeops.CodeUnavailable, Err: err}
 	}
-	return &Error{Op: op, Kind: KindInternal, Err: err}
+	return &Error{Op: op, Code: lifeops.CodeInternal, Err: err}
 }
 
 // PutCredential upserts c on (UserID, Provider), its tokens sealed with
@@ -116,7 +116,7 @@ func (db *DB) PutCredential(ctx context.Context, c lifeops.Credential) error {
 // Credential returns the user's credential at provider, tokens opened.
 func (db *DB) Credential(ctx context.Context, userID uuid.UUID, provider string) (lifeops.Credential, error) {
 	if !storableKeys(provider) {
-		return lifeops.Credential{}, &Error{Op: "get credential", Kind: KindNotFound, Err: sql.ErrNoRows}
+		return lifeops.Credential{}, &Error{Op: "get credential", Code: lifeops.CodeNotFound, Err: sql.ErrNoRows}
 	}
 	return db.credential(ctx, "get credential", func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("user_id = ? AND provider = ?", userID, provider)
@@ -127,7 +127,7 @@ func (db *DB) Credential(ctx context.Context, userID uuid.UUID, provider string)
 // provider is externalID.
 func (db *DB) CredentialByExternalID(ctx context.Context, provider, externalID string) (lifeops.Credential, error) {
 	if externalID == "" || !storableKeys(provider, externalID) {
-		return lifeops.Credential{}, &Error{Op: "get credential", Kind: KindNotFound, Err: sql.ErrNoRows}
+		return lifeops.Credential{}, &Error{Op: "get credential", Code: lifeops.CodeNotFound, Err: sql.ErrNoRows}
 	}
 	return db.credential(ctx, "get credential", func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("provider = ? AND external_id = ?", provider, externalID)
@@ -151,7 +151,7 @@ func (db *DB) credential(ctx context.Context, op string, where func(*bun.SelectQ
 // DeleteCredential deletes the user's credential at provider.
 func (db *DB) DeleteCredential(ctx context.Context, userID uuid.UUID, provider string) error {
 	if !storableKeys(provider) {
-		return &Error{Op: "delete credential", Kind: KindNotFound, Err: sql.ErrNoRows}
+		return &Error{Op: "delete credential", Code: lifeops.CodeNotFound, Err: sql.ErrNoRows}
 	}
 	return db.retry(ctx, "delete credential", func(ctx context.Context) error {
 		res, err := db.idb().NewDelete().Model((*credentialRow)(nil)).
@@ -180,7 +180,7 @@ func (db *DB) RotateKeys(ctx context.Context) (int, error) {
 			return total, err
 		}
 	}
-	return total, errorf("rotate keys", KindRetryable, "credentials kept being rewritten under an old key: run RotateKeys again once every writer has the new Keyring")
+	return total, errorf("rotate keys", lifeops.CodeUnavailable, "credentials kept being rewritten under an old key: run RotateKeys again once every writer has the new Keyring")
 }
 
 // rotatePass re-seals, in one transaction, the credentials not sealed

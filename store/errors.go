@@ -20,66 +20,46 @@ import (
 // committed or rolled back.
 var errTxDone = sql.ErrTxDone
 
-// Kind classifies a database failure.
-type Kind int
-
-// The kinds of failure the store reports.
-const (
-	// KindInternal is anything the store cannot classify.
-	KindInternal Kind = iota
-	// KindNotFound: the row asked for does not exist, or a write names a
-	// user or item that does not exist (a foreign-key violation).
-	KindNotFound
-	// KindConflict: a unique key is already taken.
-	KindConflict
-	// KindInvalid: the database refused a value (a check, a foreign key,
-	// a length, a not-null or a type constraint).
-	KindInvalid
-	// KindUnavailable: the database cannot be reached, is closed, or the
-	// operation was cancelled.
-	KindUnavailable
-	// KindRetryable: a serialization failure, deadlock or lock timeout
-	// that persisted through every retry.
-	KindRetryable
-)
-
-var kindNames = [...]string{"internal", "not found", "conflict", "invalid", "unavailable", "retryable"}
-
-// String names the kind, as Error shows it.
-func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return "kind(" + strconv.Itoa(int(k)) + ")"
-}
-
 // ErrClosed is returned by every operation on a DB after Close.
 var ErrClosed = errors.New("store: database is closed")
 
 // Error is a database failure translated by driver code (a Postgres
-// SQLSTATE or a SQLite extended result code), never by message text.
+// SQLSTATE or a SQLite extended result code), never by message text, into
+// the lifeops code callers branch on.
 type Error struct {
 	// Op is the store operation that failed, for example "create user".
 	Op string
-	// Kind is the class of failure.
-	Kind Kind
-	// Code is the SQLSTATE on Postgres or the extended result code on
+	// Code is the class of failure: lifeops.CodeNotFound (the row asked
+	// for does not exist, or a write names a user or item that does not),
+	// CodeConflict (a unique key is taken), CodeInvalid (the database
+	// refused a value: a check, a length, a type), CodeUnavailable (the
+	// database cannot be reached, is closed, the operation was cancelled,
+	// or a transient conflict outlasted every retry), or CodeInternal.
+	Code lifeops.Code
+	// Transient is set for a serialization failure, deadlock or lock
+	// timeout that persisted through every retry (Code is unavailable):
+	// running the operation again later may work.
+	Transient bool
+	// DBCode is the SQLSTATE on Postgres or the extended result code on
 	// SQLite; empty when the failure did not come from the database.
-	Code string
+	DBCode string
 	// Constraint names the violated constraint when Postgres reports it.
 	Constraint string
 	// Err is the driver's error.
 	Err error
 }
 
-// Error returns "store: OP: KIND (CODE CONSTRAINT): driver message".
+// Error returns "store: OP: CODE (DBCODE CONSTRAINT): driver message".
 func (e *Error) Error() string {
-	s := "store: " + e.Op + ": " + e.Kind.String()
+	s := "store: " + e.Op + ": " + string(e.Code)
+	if e.Transient {
+		s += ", transient"
+	}
 	switch {
-	case e.Code != "" && e.Constraint != "":
-		s += " (" + e.Code + " " + e.Constraint + ")"
-	case e.Code != "":
-		s += " (" + e.Code + ")"
+	case e.DBCode != "" && e.Constraint != "":
+		s += " (" + e.DBCode + " " + e.Constraint + ")"
+	case e.DBCode != "":
+		s += " (" + e.DBCode + ")"
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
@@ -90,11 +70,21 @@ func (e *Error) Error() string {
 // Unwrap returns the driver's error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether target is the lifeops sentinel of the error's Kind:
-// lifeops.ErrNotFound, ErrConflict, ErrInvalid or ErrUnavailable (for
-// KindUnavailable and KindRetryable). KindInternal matches none.
+// Is reports whether target is the lifeops sentinel of the error's Code:
+// lifeops.ErrNotFound, ErrConflict, ErrInvalid or ErrUnavailable;
+// CodeInternal matches none.
 func (e *Error) Is(target error) bool {
-	return isKind(e.Kind, target)
+	switch e.Code {
+	case lifeops.CodeNotFound:
+		return target == lifeops.ErrNotFound
+	case lifeops.CodeConflict:
+		return target == lifeops.ErrConflict
+	case lifeops.CodeInvalid:
+		return target == lifeops.ErrInvalid
+	case lifeops.CodeUnavailable:
+		return target == lifeops.ErrUnavailable
+	}
+	return false
 }
 
 // wrapErr classifies err for the operation op. It returns nil for nil and
@@ -110,75 +100,76 @@ func wrapErr(op string, err error) error {
 		return err // already classified
 	}
 	if errors.Is(err, ErrClosed) {
-		return &Error{Op: op, Kind: KindUnavailable, Err: err}
+		return &Error{Op: op, Code: lifeops.CodeUnavailable, Err: err}
 	}
-	e := &Error{Op: op, Kind: KindInternal, Err: err}
+	e := &Error{Op: op, Code: lifeops.CodeInternal, Err: err}
 	var pgErr *pgconn.PgError
 	var liteErr *sqlite.Error
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		e.Kind = KindUnavailable
+		e.Code = lifeops.CodeUnavailable
 	case errors.Is(err, sql.ErrNoRows):
-		e.Kind = KindNotFound
+		e.Code = lifeops.CodeNotFound
 	case errors.Is(err, sql.ErrConnDone), errors.Is(err, sql.ErrTxDone):
-		e.Kind = KindUnavailable
+		e.Code = lifeops.CodeUnavailable
 	case errors.As(err, &pgErr):
-		e.Code, e.Constraint = pgErr.Code, pgErr.ConstraintName
-		e.Kind = pgKind(pgErr.Code)
+		e.DBCode, e.Constraint = pgErr.Code, pgErr.ConstraintName
+		e.Code, e.Transient = pgClass(pgErr.Code)
 	case errors.As(err, &liteErr):
-		e.Code = strconv.Itoa(liteErr.Code())
-		e.Kind = sqliteKind(liteErr.Code())
+		e.DBCode = strconv.Itoa(liteErr.Code())
+		e.Code, e.Transient = sqliteClass(liteErr.Code())
 	default:
 		var ce *pgconn.ConnectError
 		if errors.As(err, &ce) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
-			e.Kind = KindUnavailable
+			e.Code = lifeops.CodeUnavailable
 		}
 	}
 	return e
 }
 
-// pgKind maps a SQLSTATE to a Kind.
-func pgKind(code string) Kind {
+// pgClass maps a SQLSTATE to a code, and says whether the failure is a
+// transient conflict worth retrying (its code is then unavailable).
+func pgClass(code string) (lifeops.Code, bool) {
 	switch {
 	case code == "23505":
-		return KindConflict
+		return lifeops.CodeConflict, false
 	case code == "23503": // a write for a user or item that does not exist
-		return KindNotFound
+		return lifeops.CodeNotFound, false
 	case code == "40001", code == "40P01", code == "55P03":
-		return KindRetryable
+		return lifeops.CodeUnavailable, true
 	case code == "57014": // query_canceled
-		return KindUnavailable
+		return lifeops.CodeUnavailable, false
 	case len(code) == 2+3 && code[:2] == "23", // integrity constraint violation
 		len(code) == 5 && code[:2] == "22", // data exception: too long, bad text
 		len(code) == 5 && code[:2] == "54": // program limit: a value too big or too deep, as SQLITE_TOOBIG
-		return KindInvalid
+		return lifeops.CodeInvalid, false
 	case len(code) == 5 && (code[:2] == "08" || code[:2] == "53" || code[:2] == "57"):
-		return KindUnavailable
+		return lifeops.CodeUnavailable, false
 	}
-	return KindInternal
+	return lifeops.CodeInternal, false
 }
 
-// sqliteKind maps a SQLite extended result code to a Kind.
-func sqliteKind(code int) Kind {
+// sqliteClass maps a SQLite extended result code to a code, as pgClass.
+func sqliteClass(code int) (lifeops.Code, bool) {
 	switch code {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return KindConflict
+		return lifeops.CodeConflict, false
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return KindNotFound
+		return lifeops.CodeNotFound, false
 	case sqlite3.SQLITE_INTERRUPT:
-		return KindUnavailable
+		return lifeops.CodeUnavailable, false
 	case sqlite3.SQLITE_TOOBIG:
-		return KindInvalid
+		return lifeops.CodeInvalid, false
 	}
 	switch code & 0xff { // the primary result code
 	case sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_RANGE:
-		return KindInvalid
+		return lifeops.CodeInvalid, false
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return KindRetryable
+		return lifeops.CodeUnavailable, true
 	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-		return KindUnavailable
+		return lifeops.CodeUnavailable, false
 	}
-	return KindInternal
+	return lifeops.CodeInternal, false
 }
 
 // isRetryable reports whether err is a transient lock or serialization
@@ -189,11 +180,13 @@ func isRetryable(err error) bool {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return pgKind(pgErr.Code) == KindRetryable
+		_, transient := pgClass(pgErr.Code)
+		return transient
 	}
 	var liteErr *sqlite.Error
 	if errors.As(err, &liteErr) {
-		return sqliteKind(liteErr.Code()) == KindRetryable
+		_, transient := sqliteClass(liteErr.Code())
+		return transient
 	}
 	return false
 }
@@ -204,7 +197,7 @@ func isRetryable(err error) bool {
 // transaction.
 func (db *DB) retry(ctx context.Context, op string, fn func(ctx context.Context) error) error {
 	if db.isClosed() {
-		return &Error{Op: op, Kind: KindUnavailable, Err: ErrClosed}
+		return &Error{Op: op, Code: lifeops.CodeUnavailable, Err: ErrClosed}
 	}
 	if db.tx != nil {
 		// Inside InTx a failed statement may have aborted the whole
@@ -230,8 +223,8 @@ func (db *DB) retry(ctx context.Context, op string, fn func(ctx context.Context)
 	}
 }
 
-func errorf(op string, kind Kind, format string, args ...any) error {
-	return &Error{Op: op, Kind: kind, Err: fmt.Errorf(format, args...)}
+func errorf(op string, code lifeops.Code, format string, args ...any) error {
+	return &Error{Op: op, Code: code, Err: fmt.Errorf(format, args...)}
 }
 
 // errOtherUser reports a record that exists, but for another user.

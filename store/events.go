@@ -59,7 +59,7 @@ func (db *DB) AddEvent(ctx context.Context, e lifeops.Event) (lifeops.Event, boo
 	if stored.UserID != e.UserID {
 		// The occurrence belongs to another user: it does not exist for
 		// this one.
-		return lifeops.Event{}, false, &Error{Op: "add event", Kind: KindNotFound, Err: errOtherUser}
+		return lifeops.Event{}, false, &Error{Op: "add event", Code: lifeops.CodeNotFound, Err: errOtherUser}
 	}
 	return stored.event(), created, nil
 }

@@ -197,7 +197,7 @@ func (db *DB) MergeHealthDays(ctx context.Context, kind lifeops.DataKind, days [
 					return err
 				}
 				if users == 0 {
-					return &Error{Op: op, Kind: KindNotFound, Err: errNoUser}
+					return &Error{Op: op, Code: lifeops.CodeNotFound, Err: errNoUser}
 				}
 			}
 			return nil
@@ -293,7 +293,7 @@ func (db *DB) MarkRawDocumentsDeleted(ctx context.Context, userID uuid.UUID, pro
 // RawDocument returns one document.
 func (db *DB) RawDocument(ctx context.Context, userID uuid.UUID, provider, kind, id string) (lifeops.RawDocument, error) {
 	if !storableKeys(provider, kind, id) {
-		return lifeops.RawDocument{}, &Error{Op: "get raw document", Kind: KindNotFound, Err: sql.ErrNoRows}
+		return lifeops.RawDocument{}, &Error{Op: "get raw document", Code: lifeops.CodeNotFound, Err: sql.ErrNoRows}
 	}
 	var r rawDocumentRow
 	err := db.read(ctx, "get raw document", func(ctx context.Context) error {

@@ -167,21 +167,21 @@ func TestDriverErrorsMapByCode(t *testing.T) {
 				name     string
 				query    string
 				args     []any
-				kind     Kind
+				code     lifeops.Code
 				sentinel error
 			}{
-				{"duplicate key", insertUser, []any{user.String(), "Dup", 4, now, now}, KindConflict, lifeops.ErrConflict},
-				{"unknown user", `INSERT INTO sync_state (user_id, kind, through, synced_at) VALUES (?, 'x', '2026-01-01', ?)`, []any{uuid.NewString(), now}, KindNotFound, lifeops.ErrNotFound},
-				{"too long", insertUser, []any{uuid.NewString(), strings.Repeat("x", 101), 4, now, now}, KindInvalid, lifeops.ErrInvalid},
-				{"check", insertUser, []any{uuid.NewString(), "Hour", 24, now, now}, KindInvalid, lifeops.ErrInvalid},
-				{"not null", insertUser, []any{uuid.NewString(), nil, 4, now, now}, KindInvalid, lifeops.ErrInvalid},
+				{"duplicate key", insertUser, []any{user.String(), "Dup", 4, now, now}, lifeops.CodeConflict, lifeops.ErrConflict},
+				{"unknown user", `INSERT INTO sync_state (user_id, kind, through, synced_at) VALUES (?, 'x', '2026-01-01', ?)`, []any{uuid.NewString(), now}, lifeops.CodeNotFound, lifeops.ErrNotFound},
+				{"too long", insertUser, []any{uuid.NewString(), strings.Repeat("x", 101), 4, now, now}, lifeops.CodeInvalid, lifeops.ErrInvalid},
+				{"check", insertUser, []any{uuid.NewString(), "Hour", 24, now, now}, lifeops.CodeInvalid, lifeops.ErrInvalid},
+				{"not null", insertUser, []any{uuid.NewString(), nil, 4, now, now}, lifeops.CodeInvalid, lifeops.ErrInvalid},
 			}
 			for _, tt := range tests {
 				_, err := db.bun.ExecContext(ctx, tt.query, tt.args...)
 				err = wrapErr("test", err)
 				var se *Error
-				if !errors.As(err, &se) || se.Kind != tt.kind || se.Code == "" || !errors.Is(err, tt.sentinel) {
-					t.Errorf("%s: got %v (%#v), want kind %v with a driver code, matching %v", tt.name, err, se, tt.kind, tt.sentinel)
+				if !errors.As(err, &se) || se.Code != tt.code || se.DBCode == "" || !errors.Is(err, tt.sentinel) {
+					t.Errorf("%s: got %v (%#v), want code %v with a driver code, matching %v", tt.name, err, se, tt.code, tt.sentinel)
 				}
 			}
 			var n int
@@ -192,17 +192,23 @@ func TestDriverErrorsMapByCode(t *testing.T) {
 	}
 }
 
-func TestPgKind(t *testing.T) {
+func TestPgClass(t *testing.T) {
 	t.Parallel()
-	tests := map[string]Kind{
-		"23505": KindConflict, "23503": KindNotFound, "23514": KindInvalid, "23502": KindInvalid,
-		"22001": KindInvalid, "22P02": KindInvalid, "40001": KindRetryable, "40P01": KindRetryable,
-		"55P03": KindRetryable, "57014": KindUnavailable, "08006": KindUnavailable, "53300": KindUnavailable,
-		"54001": KindInvalid, "54000": KindInvalid, "42P01": KindInternal, "XX000": KindInternal,
+	type class struct {
+		code      lifeops.Code
+		transient bool
 	}
-	for code, want := range tests {
-		if got := pgKind(code); got != want {
-			t.Errorf("pgKind(%s) = %v, want %v", code, got, want)
+	retry := class{lifeops.CodeUnavailable, true}
+	tests := map[string]class{
+		"23505": {code: lifeops.CodeConflict}, "23503": {code: lifeops.CodeNotFound}, "23514": {code: lifeops.CodeInvalid},
+		"23502": {code: lifeops.CodeInvalid}, "22001": {code: lifeops.CodeInvalid}, "22P02": {code: lifeops.CodeInvalid},
+		"40001": retry, "40P01": retry, "55P03": retry, "57014": {code: lifeops.CodeUnavailable},
+		"08006": {code: lifeops.CodeUnavailable}, "53300": {code: lifeops.CodeUnavailable}, "54001": {code: lifeops.CodeInvalid},
+		"54000": {code: lifeops.CodeInvalid}, "42P01": {code: lifeops.CodeInternal}, "XX000": {code: lifeops.CodeInternal},
+	}
+	for sqlstate, want := range tests {
+		if code, transient := pgClass(sqlstate); (class{code, transient}) != want {
+			t.Errorf("pgClass(%s) = %v, %v; want %+v", sqlstate, code, transient, want)
 		}
 	}
 }
@@ -218,12 +224,12 @@ func TestRetry(t *testing.T) {
 		fails     int
 		failWith  error
 		wantCalls int
-		wantKind  Kind
+		wantCode  lifeops.Code
 		wantErr   bool
 	}{
-		{"succeeds after two serialization failures", 2, serialization, 3, 0, false},
-		{"gives up after the retries", 10, serialization, 4, KindRetryable, true},
-		{"does not retry a conflict", 10, &pgconn.PgError{Code: "23505"}, 1, KindConflict, true},
+		{"succeeds after two serialization failures", 2, serialization, 3, "", false},
+		{"gives up after the retries", 10, serialization, 4, lifeops.CodeUnavailable, true},
+		{"does not retry a conflict", 10, &pgconn.PgError{Code: "23505"}, 1, lifeops.CodeConflict, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,8 +246,8 @@ func TestRetry(t *testing.T) {
 				t.Errorf("calls = %d, want %d", calls, tt.wantCalls)
 			}
 			var se *Error
-			if tt.wantErr != (err != nil) || (err != nil && (!errors.As(err, &se) || se.Kind != tt.wantKind)) {
-				t.Errorf("err = %v, want error %v of kind %v", err, tt.wantErr, tt.wantKind)
+			if tt.wantErr != (err != nil) || (err != nil && (!errors.As(err, &se) || se.Code != tt.wantCode)) {
+				t.Errorf("err = %v, want error %v of code %v", err, tt.wantErr, tt.wantCode)
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lifeops/lifeops/lifeops"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 )
@@ -262,7 +263,7 @@ func (s *MigrationSet) migrator(ms *migrate.Migrations) *migrate.Migrator {
 func (s *MigrationSet) run(ctx context.Context, op string, fn func(m *migrate.Migrator, files fs.FS) error) error {
 	db := s.db
 	if db.isClosed() {
-		return &Error{Op: op, Kind: KindUnavailable, Err: ErrClosed}
+		return &Error{Op: op, Code: lifeops.CodeUnavailable, Err: ErrClosed}
 	}
 	files, err := s.files()
 	if err != nil {

@@ -76,7 +76,7 @@ func (db *DB) RestoreFrom(ctx context.Context, path string, opts *RestoreOptions
 		o = *opts
 	}
 	if db.isClosed() {
-		return nil, &Error{Op: "restore", Kind: KindUnavailable, Err: ErrClosed}
+		return nil, &Error{Op: "restore", Code: lifeops.CodeUnavailable, Err: ErrClosed}
 	}
 	path = strings.TrimSuffix(path, ManifestSuffix)
 	m, err := ReadManifest(path)

@@ -160,7 +160,7 @@ func (db *DB) readPerson(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 		return q, err
 	}
 	if !found {
-		return q, &Error{Op: "snapshot", Kind: KindNotFound, Err: errNoUser}
+		return q, &Error{Op: "snapshot", Code: lifeops.CodeNotFound, Err: errNoUser}
 	}
 	q = q.Resumed(civil.Date(resume))
 	out.User = u.row.Interface().(userRow).user()

@@ -245,7 +245,7 @@ func finishOpen(ctx context.Context, db *bun.DB, d Dialect, o Options, owned boo
 			if err == nil {
 				err = errors.New("standard_conforming_strings is off: turn it on for the pool's sessions (it is on by default)")
 			}
-			return nil, &Error{Op: "open", Kind: KindInvalid, Err: err}
+			return nil, &Error{Op: "open", Code: lifeops.CodeInvalid, Err: err}
 		}
 	}
 	if d == SQLite {
@@ -259,7 +259,7 @@ func finishOpen(ctx context.Context, db *bun.DB, d Dialect, o Options, owned boo
 			if err == nil {
 				err = errors.New("foreign keys are off: open the pool with _pragma=foreign_keys(1) in its DSN")
 			}
-			return nil, &Error{Op: "open", Kind: KindInvalid, Err: err}
+			return nil, &Error{Op: "open", Code: lifeops.CodeInvalid, Err: err}
 		}
 	}
 	return &DB{bun: db, dialect: d, opts: o, owned: owned, migrateMu: make(chan struct{}, 1)}, nil

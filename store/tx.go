@@ -70,7 +70,7 @@ func (db *DB) Update(ctx context.Context, userID uuid.UUID, fn func(tx lifeops.S
 	if db.tx != nil {
 		if db.unit != uuid.Nil {
 			if db.unit != userID {
-				return &Error{Op: "update", Kind: KindInvalid, Err: errors.New("a unit of work of one person cannot change another's")}
+				return &Error{Op: "update", Code: lifeops.CodeInvalid, Err: errors.New("a unit of work of one person cannot change another's")}
 			}
 			return fn(db)
 		}

@@ -229,7 +229,7 @@ func (db *DB) requireUser(ctx context.Context, op string, userID uuid.UUID) erro
 		return wrapErr(op, err)
 	}
 	if n == 0 {
-		return &Error{Op: op, Kind: KindNotFound, Err: errNoUser}
+		return &Error{Op: op, Code: lifeops.CodeNotFound, Err: errNoUser}
 	}
 	return nil
 }
