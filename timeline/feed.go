@@ -14,7 +14,7 @@ import (
 )
 
 // Status is where a feed entry stands. The values are the words of the
-// "status" field of HTTP_API.md.
+// "status" field of an entry's JSON form.
 type Status string
 
 // The statuses.
@@ -124,8 +124,8 @@ type Entry struct {
 	XP *int `json:"xp,omitempty"`
 }
 
-// Feed is the timeline of one date. Its JSON form is the response of
-// GET /v1/me/timeline in HTTP_API.md.
+// Feed is the timeline of one date. Its JSON form is the body the example
+// server answers GET /v1/me/timeline with.
 type Feed struct {
 	Date     civil.Date `json:"date"`
 	Timezone string     `json:"timezone"`

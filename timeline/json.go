@@ -12,7 +12,7 @@ import (
 	"github.com/lifeops/lifeops/lifeops/civil"
 )
 
-// scheduleJSON is the wire form of a Schedule (HTTP_API.md, "Timeline").
+// scheduleJSON is the JSON form of a Schedule.
 // Dates and weekdays travel as strings so that a bad one is reported with its
 // field name.
 type scheduleJSON struct {
@@ -31,7 +31,7 @@ type scheduleJSON struct {
 	Extra      []string `json:"extra_dates,omitempty"`
 }
 
-// MarshalJSON encodes s in the shape of HTTP_API.md: {"type": "weekly",
+// MarshalJSON encodes s as {"type": "weekly",
 // "days": ["mon", "thu"], ...}, with weekdays as three-letter lowercase names
 // and dates as YYYY-MM-DD. Fields a kind does not use are left out; the
 // except and extra dates are "except_dates" and "extra_dates", lists of
@@ -319,8 +319,11 @@ type itemJSON struct {
 	ActiveUntil     string          `json:"active_until,omitempty"`
 }
 
-// MarshalJSON encodes it in the item shape of HTTP_API.md, with "id" when
-// the ID is set.
+// MarshalJSON encodes it as {"title", "kind", "schedule", "anchor",
+// "offset_minutes", "duration_minutes", "xp", "missed", "active_from",
+// "active_until"}, with "id" when the ID is set. Fields are only ever added
+// to this form: the store keeps items in it, so a form written once decodes
+// in every later version.
 func (it Item) MarshalJSON() ([]byte, error) {
 	sched, err := json.Marshal(it.Schedule)
 	if err != nil {
@@ -352,7 +355,7 @@ func (it Item) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// UnmarshalJSON decodes the item shape of HTTP_API.md. Fields it does not
+// UnmarshalJSON decodes the form MarshalJSON writes. Fields it does not
 // know are ignored at the item's top level (a server may add its own, such
 // as timestamps), but refused inside schedule and anchor. Shape errors are
 // [*ValidationError] values naming the field; call [Item.Validate] for the

@@ -12,7 +12,7 @@ import (
 )
 
 // TestScheduleJSONRoundTrip checks the wire form of every kind against the
-// shape of HTTP_API.md and that decoding gives the schedule back.
+// shape the API documents and that decoding gives the schedule back.
 func TestScheduleJSONRoundTrip(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

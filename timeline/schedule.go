@@ -9,7 +9,7 @@ import (
 )
 
 // ScheduleType names a kind of schedule. The values are the words of the
-// "schedule.type" field in HTTP_API.md.
+// "type" field of a schedule's JSON form.
 type ScheduleType string
 
 // The schedule kinds. Every kind but [ScheduleRRule] answers "is it due on
