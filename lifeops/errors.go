@@ -42,6 +42,13 @@ var (
 	ErrUnavailable  = errors.New("lifeops: unavailable")
 )
 
+// ErrNotConfigured is what a [WorkStatsSource] returns (wrapped or as it
+// is) for a person who has not set it up: Sync passes over the source for
+// that person. Shown to a caller, it is a not-found error.
+var ErrNotConfigured error = &Error{Code: CodeNotFound, Message: "The source is not set up for this person.", Err: errNotConfigured}
+
+var errNotConfigured = errors.New("lifeops: source not configured")
+
 // sentinel returns the sentinel of c, or nil for CodeInternal and unknown
 // codes.
 func (c Code) sentinel() error {

@@ -44,7 +44,7 @@ type history struct {
 	// record or forget.
 	folded *timeline.States
 	health map[civil.Date]*HealthDay
-	work   map[civil.Date]*WorkDay
+	work   map[civil.Date][]WorkDay // a date's records, one per source
 	scores map[civil.Date]*DayScores
 	// xp holds the ledger entries of the days read, by date and key, when
 	// the snapshot read them (writes); nil otherwise.
@@ -145,13 +145,13 @@ func (s *Service) historyOf(snap Snapshot) (*history, error) {
 	})
 	h.events = events
 	h.health = make(map[civil.Date]*HealthDay, len(snap.Days))
-	h.work = make(map[civil.Date]*WorkDay, len(snap.Days))
+	h.work = make(map[civil.Date][]WorkDay, len(snap.Days))
 	h.scores = make(map[civil.Date]*DayScores, len(snap.Days))
 	for _, d := range snap.Days {
 		if d.Health != nil {
 			h.health[d.Date] = d.Health
 		}
-		if d.Work != nil {
+		if len(d.Work) > 0 {
 			h.work[d.Date] = d.Work
 		}
 		if d.Scores != nil {
@@ -481,11 +481,12 @@ func (h *history) scoreInput(d civil.Date, soFar bool) score.Day {
 			}
 		}
 	}
-	if w := h.work[d]; w != nil {
+	if rs := h.work[d]; len(rs) > 0 {
 		// A minute count not entered (nil) stays absent, so its contributor
 		// drops out of the work-life score instead of counting as 0.
+		w := mergeWorkDay(rs)
 		day.Work = &score.Work{Minutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes,
-			MeetingMinutes: cloneInt(w.MeetingMinutes), BreakMinutes: cloneInt(w.BreakMinutes)}
+			MeetingMinutes: w.MeetingMinutes, BreakMinutes: w.BreakMinutes, Sources: w.Sources}
 	}
 	return day
 }

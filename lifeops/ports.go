@@ -100,12 +100,17 @@ type SyncStateStore interface {
 	PutSyncState(ctx context.Context, s SyncState) error
 }
 
-// WorkStore keeps work-day statistics.
+// WorkStore keeps work-day records, one per (user, date, source).
 type WorkStore interface {
-	// PutWorkDay upserts w on (UserID, Date).
+	// PutWorkDay upserts w on (UserID, Date, Source); an empty Source is
+	// kept as SourceManual. Sources is not stored.
 	PutWorkDay(ctx context.Context, w WorkDay) error
-	// WorkDays returns the user's work days in [from, to] ordered by date.
+	// WorkDays returns the user's work-day records in [from, to] ordered
+	// by date, then source.
 	WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]WorkDay, error)
+	// DeleteWorkDays deletes the user's records from source ("" is
+	// SourceManual) in [from, to] and returns how many there were.
+	DeleteWorkDays(ctx context.Context, userID uuid.UUID, source string, from, to civil.Date) (int, error)
 }
 
 // ScoreStore keeps computed daily scores.
@@ -315,8 +320,13 @@ type HealthSource interface {
 // WorkStatsSource delivers work-day statistics from a calendar or a time
 // tracker.
 type WorkStatsSource interface {
+	// Name is the Source of every work day the source delivers: 1 to 32
+	// bytes of lowercase letters, digits, '-' and '_', not SourceManual.
+	Name() string
 	// WorkDays returns the user's work days in [from, to]; dates without
 	// work data are left out. A source that does not know a day's meeting
-	// or break minutes leaves them nil rather than 0.
+	// or break minutes leaves them nil rather than 0. For a person who has
+	// not set the source up it returns an error matching
+	// [ErrNotConfigured], and Sync passes over it.
 	WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]WorkDay, error)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,9 +23,11 @@ type Config struct {
 	// Health is where Sync reads health data. Nil makes Sync fail with
 	// ErrUnavailable; everything else works without it.
 	Health HealthSource
-	// Work is where Sync reads work-day statistics. Nil leaves work days to
-	// manual entry with PutWorkDay.
-	Work WorkStatsSource
+	// WorkSources are where Sync reads work-day statistics, each under its
+	// own name (a time tracker, a calendar, ...); their days are merged
+	// with the person's own entries (see [MergeWorkDays]). None leaves work
+	// days to entry by hand with PutWorkDay.
+	WorkSources []WorkStatsSource
 	// Clock tells the time. Nil means the system clock.
 	Clock Clock
 	// Logger receives the Service's log lines. Nil discards them.
@@ -59,7 +62,7 @@ type Config struct {
 type Service struct {
 	store       Store
 	health      HealthSource
-	work        WorkStatsSource
+	work        []WorkStatsSource
 	clock       Clock
 	log         *slog.Logger
 	overlap     int
@@ -104,11 +107,25 @@ func New(cfg *Config) (*Service, error) {
 			p.addErr(translate(err))
 		}
 	}
+	names := map[string]bool{}
+	for i, w := range cfg.WorkSources {
+		field := fmt.Sprintf("work_sources[%d]", i)
+		switch {
+		case w == nil:
+			p.add(field, "is nil")
+		case !validSourceName(w.Name()):
+			p.add(field, "name %q must be 1 to 32 lowercase letters, digits, '-' or '_', and not %q", w.Name(), SourceManual)
+		case names[w.Name()]:
+			p.add(field, "name %q is used twice", w.Name())
+		default:
+			names[w.Name()] = true
+		}
+	}
 	if err := p.err(); err != nil {
 		return nil, err
 	}
 	s := &Service{
-		store: cfg.Store, health: cfg.Health, work: cfg.Work, clock: cfg.Clock, log: cfg.Logger,
+		store: cfg.Store, health: cfg.Health, work: slices.Clone(cfg.WorkSources), clock: cfg.Clock, log: cfg.Logger,
 		overlap: cfg.SyncOverlapDays, firstSync: cfg.FirstSyncDays, span: cfg.SyncSpanDays, streakRules: rules,
 	}
 	if s.clock == nil {
@@ -485,61 +502,118 @@ func scoreGoals(g Goals) score.Goals {
 
 // ---- work days and health reads
 
-// PutWorkDay validates and stores a work day of the user entered by hand
-// (Source "manual" unless set), replacing the day's earlier entry, and
-// scores the day again, in one unit of work; w.UserID is set to userID. Dates after the person's current day, or
-// more than 3 years before it (as for Sync), are refused. It returns the
-// stored day.
+// PutWorkDay validates and stores a work-day record of the user, and
+// scores the day again, in one unit of work; w.UserID is set to userID.
+// The record is the person's own entry (Source [SourceManual]) unless w
+// names another source, and replaces that source's earlier record of the
+// date; the records of other sources stay, and the day the score sees is
+// their merge (see [MergeWorkDays]). Dates after the person's current day,
+// or more than 3 years before it (as for Sync), are refused. It returns
+// the merged day.
 func (s *Service) PutWorkDay(ctx context.Context, userID uuid.UUID, w WorkDay) (WorkDay, error) {
 	w.UserID = userID
 	if w.Source == "" {
-		w.Source = "manual"
+		w.Source = SourceManual
 	}
+	w.Sources = WorkSources{}
 	w.UpdatedAt = s.now()
 	if err := w.Validate(); err != nil {
 		return WorkDay{}, err
 	}
-	// Refused before reading the person when it is 3 years before any
-	// zone's today; the exact bound is checked below.
-	if earliest := possibleDays(s.now()).From.AddDays(1 - maxSyncDays); w.Date.Before(earliest) {
-		return WorkDay{}, invalid("date", "must not be before %s (3 years back)", earliest)
+	if err := s.checkWorkDate(w.Date); err != nil {
+		return WorkDay{}, err
 	}
 	var out WorkDay
 	err := s.update(ctx, w.UserID, func(u *unit) error {
-		h, err := u.load(ctx, w.Date)
+		h, err := u.loadWork(ctx, w.Date)
 		if err != nil {
 			return err
-		}
-		if w.Date.After(h.today) {
-			return invalid("date", "must not be after today (%s)", h.today)
-		}
-		if earliest := h.today.AddDays(1 - maxSyncDays); w.Date.Before(earliest) {
-			return invalid("date", "must not be before %s (3 years back)", earliest)
 		}
 		if err := u.tx.PutWorkDay(ctx, w); err != nil {
 			return fmt.Errorf("store work day: %w", err)
 		}
-		stored := w
-		h.work[w.Date] = &stored
+		rs := slices.DeleteFunc(h.work[w.Date], func(r WorkDay) bool { return r.Source == w.Source })
+		h.work[w.Date] = append(rs, w)
 		if _, err := u.recount(); err != nil {
 			return err
 		}
-		days, err := u.tx.WorkDays(ctx, w.UserID, w.Date, w.Date)
-		if err != nil || len(days) != 1 {
-			return errors.Join(fmt.Errorf("read back work day %s", w.Date), err)
-		}
-		out = days[0]
+		out = mergeWorkDay(slices.Clone(h.work[w.Date]))
 		return nil
 	})
 	return out, err
 }
 
-// WorkDays returns the user's work days in [from, to], at most 3 years.
+// DeleteWorkDay removes the user's work-day record of date d from source
+// ("" is [SourceManual], the person's own entry) and scores the day again,
+// in one unit of work: the day is then the merge of the other sources'
+// records, or has no work data. It returns ErrNotFound when there is no
+// such record.
+func (s *Service) DeleteWorkDay(ctx context.Context, userID uuid.UUID, d civil.Date, source string) error {
+	if source == "" {
+		source = SourceManual
+	}
+	if err := s.checkWorkDate(d); err != nil {
+		return err
+	}
+	return s.update(ctx, userID, func(u *unit) error {
+		h, err := u.loadWork(ctx, d)
+		if err != nil {
+			return err
+		}
+		n, err := u.tx.DeleteWorkDays(ctx, userID, source, d, d)
+		if err != nil {
+			return fmt.Errorf("delete work day: %w", err)
+		}
+		if n == 0 {
+			return Errorf(CodeNotFound, "There is no work day of %s from %s.", d, source)
+		}
+		h.work[d] = slices.DeleteFunc(h.work[d], func(r WorkDay) bool { return r.Source == source })
+		_, err = u.recount()
+		return err
+	})
+}
+
+// checkWorkDate refuses, before reading the person, a date that is no real
+// date or that lies 3 years before any zone's today; the exact bounds are
+// checked by loadWork.
+func (s *Service) checkWorkDate(d civil.Date) error {
+	if !d.IsValid() {
+		return invalid("date", "must be a real date")
+	}
+	if earliest := possibleDays(s.now()).From.AddDays(1 - maxSyncDays); d.Before(earliest) {
+		return invalid("date", "must not be before %s (3 years back)", earliest)
+	}
+	return nil
+}
+
+// loadWork loads the person's history for a change to the work data of
+// date d, which must lie in the 3 years up to their current day.
+func (u *unit) loadWork(ctx context.Context, d civil.Date) (*history, error) {
+	h, err := u.load(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if d.After(h.today) {
+		return nil, invalid("date", "must not be after today (%s)", h.today)
+	}
+	if earliest := h.today.AddDays(1 - maxSyncDays); d.Before(earliest) {
+		return nil, invalid("date", "must not be before %s (3 years back)", earliest)
+	}
+	return h, nil
+}
+
+// WorkDays returns the user's work days in [from, to], at most 3 years:
+// one per date with any record, merged from the person's entry and every
+// source's (see [MergeWorkDays]), each naming the source of its fields.
 func (s *Service) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]WorkDay, error) {
 	if err := checkRange(from, to, maxSyncDays); err != nil {
 		return nil, err
 	}
-	return s.store.WorkDays(ctx, userID, from, to)
+	records, err := s.store.WorkDays(ctx, userID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return MergeWorkDays(records), nil
 }
 
 // HealthDays returns the user's health days in [from, to], at most 3 years.

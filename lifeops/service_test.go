@@ -635,7 +635,8 @@ func TestWorkDays(t *testing.T) {
 	b := setup(t, time.Date(2026, 3, 10, 19, 0, 0, 0, loc))
 	u := b.user(t)
 	w := mustOK[lifeops.WorkDay](t)(b.svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90)}))
-	want := lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90), Source: "manual", UpdatedAt: b.clock.Now().UTC()}
+	want := lifeops.WorkDay{UserID: u.ID, Date: day(10), WorkMinutes: 480, MeetingMinutes: new(90), Source: "manual", UpdatedAt: b.clock.Now().UTC(),
+		Sources: lifeops.WorkSources{Work: "manual", AfterHours: "manual", Meetings: "manual"}}
 	if diff := cmp.Diff(want, w); diff != "" {
 		t.Errorf("stored work day (-want +got):\n%s", diff)
 	}

@@ -113,7 +113,7 @@ type Snapshot struct {
 type DayRecord struct {
 	Date   civil.Date
 	Health *HealthDay
-	Work   *WorkDay
+	Work   []WorkDay // the date's work-day records, one per source, in source order
 	Scores *DayScores
 }
 

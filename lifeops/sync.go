@@ -95,13 +95,15 @@ func (e SyncError) Error() string { return fmt.Sprintf("sync %s: %v", e.Kind, e.
 func (e SyncError) Unwrap() error { return e.Err }
 
 // Sync fetches the user's data from the health source (and the work-stats
-// source, when configured) and stores it: every provider document whole,
+// sources, when configured) and stores it: every provider document whole,
 // the per-day health records, heart-rate samples and work days. Then it
 // rescores the days it fetched. Which days each kind fetches is said on
 // [SyncRequest] and reported in the result's Ranges.
 //
 // Kinds are independent: one that fails is reported in the result's Errors
-// with Partial set, while the others are stored. A failed kind leaves its
+// with Partial set, while the others are stored. So are work-stats
+// sources: each that fails is an error of kind work, and the others'
+// days are stored; a source the person has not set up is passed over. A failed kind leaves its
 // stored data and its sync state as they were, so the next default sync
 // fetches it again. A health day's fields are written per kind (see
 // [HealthDay]), so a kind that failed never blanks the fields of another,
@@ -115,7 +117,7 @@ func (e SyncError) Unwrap() error { return e.Err }
 // result when every kind failed, its code taken from the first failure.
 // Syncing the same range twice stores the same data once.
 func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (SyncResult, error) {
-	if s.health == nil && s.work == nil {
+	if s.health == nil && len(s.work) == 0 {
 		return SyncResult{}, Errorf(CodeUnavailable, "No health or work-stats source is configured.")
 	}
 	p, err := s.person(ctx, userID)
@@ -129,7 +131,7 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 		kinds = s.health.Kinds()
 		all = append(append(all, kinds...), KindHeartRate)
 	}
-	if s.work != nil {
+	if len(s.work) > 0 {
 		all = append(all, KindWork)
 	}
 	var fetched []DataKind // the kinds that get a range, in fetch order
@@ -193,30 +195,32 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 		s.syncHeartRateKind(ctx, p, rangeOf[KindHeartRate], &res, fail)
 	}
 
-	if s.work != nil {
-		w := rangeOf[KindWork]
-		n, err := s.syncWork(ctx, userID, w)
+	synced := map[DataKind]bool{} // kinds that failed in part only
+	if len(s.work) > 0 {
+		n, ok, errs := s.syncWork(ctx, userID, rangeOf[KindWork])
 		res.Counts[KindWork] = n
-		if err != nil {
+		for _, err := range errs {
 			fail(KindWork, err)
 		}
+		synced[KindWork] = ok
 	}
 	res.Partial = len(res.Errors) > 0
 	s.log.InfoContext(ctx, "synced", "user_id", userID, "from", res.From, "to", res.To, "ranges", ranges, "counts", res.Counts, "partial", res.Partial)
-	return res, res.allFailed(all)
+	return res, res.allFailed(all, synced)
 }
 
 // isDayKind reports whether k is one of DayKinds.
 func isDayKind(k DataKind) bool { return slices.Contains(DayKinds(), k) }
 
-// allFailed returns nil when some of kinds synced, else an error that joins
-// every failure, with the code of the first (unavailable rather than
-// internal: the source, not LifeOps, failed).
-func (res SyncResult) allFailed(kinds []DataKind) error {
+// allFailed returns nil when some of kinds synced, in whole or (as synced
+// says) in part, else an error that joins every failure, with the code of
+// the first (unavailable rather than internal: the source, not LifeOps,
+// failed).
+func (res SyncResult) allFailed(kinds []DataKind, synced map[DataKind]bool) error {
 	failed := map[DataKind]bool{}
 	errs := make([]error, len(res.Errors))
 	for i, e := range res.Errors {
-		failed[e.Kind], errs[i] = true, e
+		failed[e.Kind], errs[i] = !synced[e.Kind], e
 	}
 	for _, k := range kinds {
 		if !failed[k] {
@@ -596,51 +600,96 @@ func (s *Service) syncHeartRate(ctx context.Context, p person, from, to civil.Da
 	return n, last, flush()
 }
 
-// syncWork fetches work days over r and stores them in one unit of work,
-// with the kind's sync state and the scores of the days it changed. A day
-// entered by hand (Source "manual") is kept: a source never overwrites a
-// person's own entry.
-func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (int, error) {
-	days, err := s.work.WorkDays(ctx, userID, r.From, r.To)
-	if err != nil {
-		return 0, fmt.Errorf("fetch work days: %w", err)
+// syncWork fetches work days over r from every work-stats source and
+// stores them in one unit of work, with the kind's sync state and the
+// scores of the days they changed. Each source's records in r are replaced
+// by what it delivered, so a day it no longer has is gone; the person's own
+// entries, and the records of a source that failed or that the person has
+// not set up, stay as they were. The sync state advances only when no
+// source failed. It returns the number of days received, whether some
+// source's days were stored, and one error per failed source.
+func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (int, bool, []error) {
+	type delivery struct {
+		name string
+		days []WorkDay
 	}
+	var (
+		got  []delivery
+		errs []error
+		n    int
+	)
 	now := s.now()
-	var write []WorkDay
-	for _, w := range days {
-		if w.Date.Before(r.From) || w.Date.After(r.To) {
+	for _, src := range s.work {
+		name := src.Name()
+		days, err := src.WorkDays(ctx, userID, r.From, r.To)
+		n += len(days)
+		if errors.Is(err, ErrNotConfigured) {
 			continue
 		}
-		w.UserID, w.UpdatedAt = userID, now
-		if w.Source == "" || w.Source == "manual" {
-			w.Source = "source"
+		if err != nil {
+			errs = append(errs, fmt.Errorf("fetch work days from %s: %w", name, err))
+			continue
 		}
-		if err := w.Validate(); err != nil {
-			return len(days), WrapError(CodeUnavailable, fmt.Errorf("work day %s: %w", w.Date, err), "The work-stats source sent an invalid day.")
+		d, bad := delivery{name: name}, false
+		seen := map[civil.Date]bool{}
+		for _, w := range days {
+			if w.Date.Before(r.From) || w.Date.After(r.To) {
+				continue
+			}
+			w.UserID, w.Source, w.Sources, w.UpdatedAt = userID, name, WorkSources{}, now
+			err := w.Validate()
+			if err == nil && seen[w.Date] {
+				err = invalid("date", "%s is delivered twice", w.Date)
+			}
+			if err != nil {
+				errs = append(errs, WrapError(CodeUnavailable, fmt.Errorf("work day %s from %s: %w", w.Date, name, err), "The work-stats source sent an invalid day."))
+				bad = true
+				break
+			}
+			seen[w.Date] = true
+			d.days = append(d.days, w)
 		}
-		write = append(write, w)
+		if !bad {
+			got = append(got, d)
+		}
 	}
-	return len(days), s.update(ctx, userID, func(u *unit) error {
+	if len(got) == 0 {
+		return n, false, errs
+	}
+	err := s.update(ctx, userID, func(u *unit) error {
+		var dirty civil.Date
+		touch := func(d civil.Date) {
+			if dirty.IsZero() || d.Before(dirty) {
+				dirty = d
+			}
+		}
 		stored, err := u.tx.WorkDays(ctx, userID, r.From, r.To)
 		if err != nil {
 			return fmt.Errorf("load work days: %w", err)
 		}
-		manual := map[civil.Date]bool{}
-		for _, w := range stored {
-			if w.Source == "manual" {
-				manual[w.Date] = true
+		for _, d := range got {
+			old := map[civil.Date]WorkDay{}
+			for _, w := range stored {
+				if w.Source == d.name {
+					old[w.Date] = w
+				}
 			}
-		}
-		var dirty civil.Date
-		for _, w := range write {
-			if manual[w.Date] {
-				continue
+			if len(old) > 0 {
+				if _, err := u.tx.DeleteWorkDays(ctx, userID, d.name, r.From, r.To); err != nil {
+					return fmt.Errorf("replace work days of %s: %w", d.name, err)
+				}
 			}
-			if err := u.tx.PutWorkDay(ctx, w); err != nil {
-				return fmt.Errorf("store work day: %w", err)
+			for _, w := range d.days {
+				if err := u.tx.PutWorkDay(ctx, w); err != nil {
+					return fmt.Errorf("store work day: %w", err)
+				}
+				if o, ok := old[w.Date]; !ok || !sameWork(o, w) {
+					touch(w.Date)
+				}
+				delete(old, w.Date)
 			}
-			if dirty.IsZero() || w.Date.Before(dirty) {
-				dirty = w.Date
+			for date := range old {
+				touch(date) // a day the source no longer has
 			}
 		}
 		if !dirty.IsZero() {
@@ -648,6 +697,20 @@ func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (
 				return err
 			}
 		}
+		if len(errs) > 0 {
+			return nil
+		}
 		return u.advance(ctx, r, r.To)
 	})
+	if err != nil {
+		return n, false, append(errs, err)
+	}
+	return n, true, errs
+}
+
+// sameWork reports whether a and b hold the same minutes.
+func sameWork(a, b WorkDay) bool {
+	eq := func(x, y *int) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.WorkMinutes == b.WorkMinutes && a.AfterHoursMinutes == b.AfterHoursMinutes &&
+		eq(a.MeetingMinutes, b.MeetingMinutes) && eq(a.BreakMinutes, b.BreakMinutes)
 }

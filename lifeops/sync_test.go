@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -298,51 +300,145 @@ func (f *hrFailing) HeartRate(ctx context.Context, userID uuid.UUID, start, end 
 	}
 }
 
-// workSource is a scripted work-stats source.
-type workSource struct{ days []lifeops.WorkDay }
+// workSource is a scripted work-stats source: days per person, or err.
+type workSource struct {
+	name string
+	days []lifeops.WorkDay
+	err  error
+}
 
 var (
-	_ lifeops.WorkStatsSource = workSource{}
+	_ lifeops.WorkStatsSource = (*workSource)(nil)
 	_ lifeops.HealthSource    = (*hrFailing)(nil)
 )
 
-func (w workSource) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
-	return w.days, nil
+func (w *workSource) Name() string { return w.name }
+
+func (w *workSource) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
+	return slices.Clone(w.days), w.err
 }
 
-func TestSyncWorkKeepsManualEntries(t *testing.T) {
+// TestSyncWorkMergesSources: every source's days are kept beside the
+// person's own entries and merged field by field when read: the entry wins
+// for what it has, a field it lacks is the largest any source measured,
+// and each value names its source, down to the work-life contributors.
+// A source's day it no longer delivers goes; a source that fails or is not
+// set up leaves its days as they were, and the sync state stays behind.
+func TestSyncWorkMergesSources(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	loc := berlin(t)
 	clock := &testClock{t: time.Date(2026, 3, 10, 20, 0, 0, 0, loc)}
 	store := memstore.New()
-	health := newFakeHealth()
-	src := workSource{days: []lifeops.WorkDay{
-		{Date: day(8), WorkMinutes: 300, BreakMinutes: new(0), Source: "calendar"}, // meetings not known
-		{Date: day(9), WorkMinutes: 600, AfterHoursMinutes: 90, Source: "calendar"},
+	tracker := &workSource{name: "tracker", days: []lifeops.WorkDay{
+		{Date: day(8), WorkMinutes: 300, BreakMinutes: new(0)}, // meetings not known
+		{Date: day(9), WorkMinutes: 540, AfterHoursMinutes: 60, MeetingMinutes: new(30), BreakMinutes: new(45)},
 	}}
-	svc, err := lifeops.New(&lifeops.Config{Store: store, Clock: clock, Health: health, Work: src})
-	if err != nil {
+	calendar := &workSource{name: "calendar", days: []lifeops.WorkDay{
+		{Date: day(9), WorkMinutes: 120, AfterHoursMinutes: 90, MeetingMinutes: new(120)},
+		{Date: day(10), WorkMinutes: 60, MeetingMinutes: new(60)},
+	}}
+	svc := mustOK[*lifeops.Service](t)(lifeops.New(&lifeops.Config{Store: store, Clock: clock,
+		WorkSources: []lifeops.WorkStatsSource{tracker, calendar}}))
+	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Worker", Zone: "Europe/Berlin"}))
+	// The person says the 9th was 420 minutes with 30 after hours; they
+	// did not enter meetings or breaks.
+	entered := mustOK[lifeops.WorkDay](t)(svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{Date: day(9), WorkMinutes: 420, AfterHoursMinutes: 30}))
+	if entered.Sources.Work != lifeops.SourceManual || entered.MeetingMinutes != nil {
+		t.Errorf("PutWorkDay before a sync = %+v, want the entry alone", entered)
+	}
+	res := mustOK[lifeops.SyncResult](t)(svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)}))
+	if res.Partial || res.Counts[lifeops.KindWork] != 4 {
+		t.Errorf("sync = %+v, want 4 work days and no error", res)
+	}
+	type merged struct {
+		Date                                      string
+		Work, After                               int
+		Meetings, Breaks                          *int
+		Source, SrcWork, SrcAfter, SrcMeet, SrcBr string
+	}
+	read := func() []merged {
+		var out []merged
+		for _, w := range mustOK[[]lifeops.WorkDay](t)(svc.WorkDays(ctx, u.ID, day(1), day(10))) {
+			out = append(out, merged{w.Date.String(), w.WorkMinutes, w.AfterHoursMinutes, w.MeetingMinutes, w.BreakMinutes,
+				w.Source, w.Sources.Work, w.Sources.AfterHours, w.Sources.Meetings, w.Sources.Breaks})
+		}
+		return out
+	}
+	want := []merged{
+		{"2026-03-08", 300, 0, nil, new(0), "tracker", "tracker", "tracker", "", "tracker"},
+		// The entry's work and after-hours; the calendar's meetings (the
+		// larger); the tracker's breaks.
+		{"2026-03-09", 420, 30, new(120), new(45), "manual", "manual", "manual", "calendar", "tracker"},
+		{"2026-03-10", 60, 0, new(60), nil, "calendar", "calendar", "calendar", "calendar", ""},
+	}
+	if diff := cmp.Diff(want, read()); diff != "" {
+		t.Errorf("merged work days (-want +got):\n%s", diff)
+	}
+	sc := mustOK[[]lifeops.DayScores](t)(svc.Scores(ctx, u.ID, day(9), day(9)))
+	var contributors []string
+	for _, c := range sc[0].WorkLife.Contributors {
+		contributors = append(contributors, c.Name+" "+c.Source)
+	}
+	if diff := cmp.Diff([]string{"workload manual", "after_hours manual", "meetings calendar", "breaks tracker"}, contributors); diff != "" {
+		t.Errorf("work-life contributors of the 9th (-want +got):\n%s", diff)
+	}
+
+	// Without the entry, the 9th is the sources' merge: the tracker's
+	// larger workload and the calendar's larger after-hours.
+	if err := svc.DeleteWorkDay(ctx, u.ID, day(9), ""); err != nil {
 		t.Fatal(err)
 	}
-	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Worker", Zone: "Europe/Berlin"}))
-	mustOK[lifeops.WorkDay](t)(svc.PutWorkDay(ctx, u.ID, lifeops.WorkDay{UserID: u.ID, Date: day(9), WorkMinutes: 420}))
-	res := mustOK[lifeops.SyncResult](t)(svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)}))
-	if res.Counts[lifeops.KindWork] != 2 {
-		t.Errorf("work count = %d, want 2", res.Counts[lifeops.KindWork])
+	wantCode(t, svc.DeleteWorkDay(ctx, u.ID, day(9), ""), lifeops.CodeNotFound)
+	want[1] = merged{"2026-03-09", 540, 90, new(120), new(45), "tracker", "tracker", "calendar", "calendar", "tracker"}
+	if diff := cmp.Diff(want, read()); diff != "" {
+		t.Errorf("after deleting the entry (-want +got):\n%s", diff)
 	}
-	var got []string
-	for _, w := range mustOK[[]lifeops.WorkDay](t)(svc.WorkDays(ctx, u.ID, day(8), day(10))) {
-		got = append(got, w.Date.String()+" "+w.Source)
+
+	// The calendar no longer has the 10th's meeting; the tracker fails.
+	calendar.days = calendar.days[:1]
+	tracker.err = lifeops.Errorf(lifeops.CodeUnavailable, "The tracker is down.")
+	tracker.days = nil
+	clock.Set(time.Date(2026, 3, 11, 20, 0, 0, 0, loc))
+	res, err := svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)})
+	if err != nil || !res.Partial || len(res.Errors) != 1 || res.Errors[0].Kind != lifeops.KindWork || res.Errors[0].Code != lifeops.CodeUnavailable {
+		t.Errorf("sync with a failing source = %+v, %v; want one unavailable work error", res, err)
 	}
-	if diff := cmp.Diff([]string{"2026-03-08 calendar", "2026-03-09 manual"}, got); diff != "" {
-		t.Errorf("work days (-want +got):\n%s", diff)
+	want = want[:2]
+	if diff := cmp.Diff(want, read()); diff != "" {
+		t.Errorf("after the calendar dropped a day and the tracker failed (-want +got):\n%s", diff)
 	}
-	// What the source did not know stays not entered; its 0 stays 0.
-	synced := mustOK[[]lifeops.WorkDay](t)(svc.WorkDays(ctx, u.ID, day(8), day(8)))
-	if len(synced) != 1 || synced[0].MeetingMinutes != nil || synced[0].BreakMinutes == nil || *synced[0].BreakMinutes != 0 {
-		t.Errorf("synced work day = %+v, want meetings nil and breaks 0", synced)
+	for _, st := range mustOK[[]lifeops.SyncState](t)(store.SyncStates(ctx, u.ID)) {
+		if st.Kind == lifeops.KindWork && st.Through != day(10) {
+			t.Errorf("work synced through %s, want still 2026-03-10", st.Through)
+		}
 	}
+
+	// A source the person has not set up is passed over, its days kept.
+	tracker.err = fmt.Errorf("no settings: %w", lifeops.ErrNotConfigured)
+	res = mustOK[lifeops.SyncResult](t)(svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)}))
+	if res.Partial {
+		t.Errorf("sync with a source not set up = %+v, want no error", res)
+	}
+	if diff := cmp.Diff(want, read()); diff != "" {
+		t.Errorf("after a sync passing over the tracker (-want +got):\n%s", diff)
+	}
+}
+
+// TestWorkSourcesAreNamed: the Service refuses sources without a usable,
+// distinct name.
+func TestWorkSourcesAreNamed(t *testing.T) {
+	t.Parallel()
+	for _, names := range [][]string{{""}, {"manual"}, {"Tracker"}, {"a b"}, {"x", "x"}, {strings.Repeat("a", 33)}} {
+		var srcs []lifeops.WorkStatsSource
+		for _, n := range names {
+			srcs = append(srcs, &workSource{name: n})
+		}
+		_, err := lifeops.New(&lifeops.Config{Store: memstore.New(), WorkSources: srcs})
+		wantCode(t, err, lifeops.CodeInvalid)
+	}
+	_, err := lifeops.New(&lifeops.Config{Store: memstore.New(), WorkSources: []lifeops.WorkStatsSource{nil}})
+	wantCode(t, err, lifeops.CodeInvalid)
 }
 
 // TestSyncWarnsOfARingInAnotherZone: days the ring recorded at another
@@ -386,8 +482,8 @@ func TestSyncWithOnlyAWorkSource(t *testing.T) {
 	loc := berlin(t)
 	clock := &testClock{t: time.Date(2026, 3, 10, 20, 0, 0, 0, loc)}
 	store := memstore.New()
-	src := workSource{days: []lifeops.WorkDay{{Date: day(9), WorkMinutes: 480, AfterHoursMinutes: 30, MeetingMinutes: new(60), Source: "calendar"}}}
-	svc := mustOK[*lifeops.Service](t)(lifeops.New(&lifeops.Config{Store: store, Clock: clock, Work: src}))
+	src := &workSource{name: "calendar", days: []lifeops.WorkDay{{Date: day(9), WorkMinutes: 480, AfterHoursMinutes: 30, MeetingMinutes: new(60)}}}
+	svc := mustOK[*lifeops.Service](t)(lifeops.New(&lifeops.Config{Store: store, Clock: clock, WorkSources: []lifeops.WorkStatsSource{src}}))
 	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Worker", Zone: "Europe/Berlin"}))
 	res := mustOK[lifeops.SyncResult](t)(svc.Sync(ctx, u.ID, lifeops.SyncRequest{From: day(8), To: day(10)}))
 	if res.Partial || res.Counts[lifeops.KindWork] != 1 || len(res.Ranges) != 1 || res.Ranges[0].Kind != lifeops.KindWork {

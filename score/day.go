@@ -73,6 +73,19 @@ type Work struct {
 	MeetingMinutes *int
 	// BreakMinutes is the time of breaks taken during work, if known.
 	BreakMinutes *int
+	// Sources names where each value came from; each work-life
+	// contributor shows its value's source. Empty names are left out.
+	Sources WorkSources
+}
+
+// WorkSources names where each value of a day's work came from: a person's
+// own entry ("manual") or the name of the source that measured it
+// ("activitywatch", "ical"). A value the day does not have has no source.
+type WorkSources struct {
+	Work       string `json:"work_minutes,omitempty"`
+	AfterHours string `json:"after_hours_minutes,omitempty"`
+	Meetings   string `json:"meeting_minutes,omitempty"`
+	Breaks     string `json:"break_minutes,omitempty"`
 }
 
 // Habits counts a day's timeline items. Due counts every item occurrence of

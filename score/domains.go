@@ -37,6 +37,9 @@ type Contributor struct {
 	Effect decimal.Decimal `json:"effect"`
 	// Input describes the raw input in words ("7h 12m of 8h"), when there is one.
 	Input string `json:"input,omitempty"`
+	// Source names where the input came from ("manual", "activitywatch",
+	// "ical"), when the caller said so; see [WorkSources].
+	Source string `json:"source,omitempty"`
 	// Parts are the ring's own contributors behind a ring score, by name.
 	Parts []Part `json:"parts,omitempty"`
 }
@@ -329,20 +332,20 @@ func workComponents(day Day, g Goals) []component {
 	extra := max(0, w.AfterHoursMinutes-g.AfterHoursMinutes)
 	afterHours := tenths(i64(afterHoursZeroAfter-extra), afterHoursZeroAfter)
 	cs := []component{
-		{name: "workload", value: workload, weight: weightWorkload,
+		{name: "workload", value: workload, weight: weightWorkload, source: w.Sources.Work,
 			input: fmt.Sprintf("%s worked of a %s goal", hm(w.Minutes*60), hm(g.WorkMinutes*60))},
-		{name: "after_hours", value: afterHours, weight: weightAfterHours,
+		{name: "after_hours", value: afterHours, weight: weightAfterHours, source: w.Sources.AfterHours,
 			input: fmt.Sprintf("%s after hours, %s allowed", hm(w.AfterHoursMinutes*60), hm(g.AfterHoursMinutes*60))},
 	}
 	if w.MeetingMinutes != nil && w.Minutes > 0 {
 		// 100 up to half the work time in meetings, then down to 0 at all of it.
 		v := tenths(2*i64(w.Minutes-*w.MeetingMinutes), i64(w.Minutes))
-		cs = append(cs, component{name: "meetings", value: v, weight: weightMeetings,
+		cs = append(cs, component{name: "meetings", value: v, weight: weightMeetings, source: w.Sources.Meetings,
 			input: fmt.Sprintf("%s of meetings", hm(*w.MeetingMinutes*60))})
 	}
 	if w.BreakMinutes != nil && w.Minutes > 0 {
 		v := tenths(i64(*w.BreakMinutes)*60, i64(w.Minutes)*breakMinutesPerHour)
-		cs = append(cs, component{name: "breaks", value: v, weight: weightBreaks,
+		cs = append(cs, component{name: "breaks", value: v, weight: weightBreaks, source: w.Sources.Breaks,
 			input: fmt.Sprintf("%s of breaks", hm(*w.BreakMinutes*60))})
 	}
 	return cs

@@ -67,6 +67,7 @@ type component struct {
 	value  int64 // tenths, 0–1000
 	weight int64 // relative, non-negative
 	input  string
+	source string
 	parts  []Part
 }
 
@@ -99,6 +100,7 @@ func combine(cs []component) (decimal.Decimal, *big.Rat, []Contributor, bool) {
 			Weight: decimal.New(shares[i], -WeightPlaces),
 			Effect: fromTenths(effects[i]),
 			Input:  c.input,
+			Source: c.source,
 			Parts:  c.parts,
 		}
 	}

@@ -240,7 +240,7 @@ func ExampleExportUser() {
 	}
 	res, err := store.ImportUser(ctx, dst, doc)
 	fmt.Println(doc.Format, doc.Version, res.Users, res.HeartRate, res.ZoneChanges, err)
-	// Output: lifeops-export 3 1 1 1 <nil>
+	// Output: lifeops-export 4 1 1 1 <nil>
 }
 
 // Copy every person between stores, SQLite to Postgres for instance.

@@ -26,10 +26,14 @@ import (
 // versions 1 and 2 always wrote numbers: a version 2 reader would take a
 // missing value for 0 and lower that day's score, so it must refuse the
 // document instead. Documents of versions 1 and 2 import unchanged, their
-// numbers (0 included) kept as entered values.
+// numbers (0 included) kept as entered values. Version 4 may hold several
+// work days of one date, one per source (the person's entry and each
+// work-stats source's); a version 3 reader would keep one and drop the
+// others. A work day of an older document without a source is the
+// person's entry.
 const (
 	ExportFormat  = "lifeops-export"
-	ExportVersion = 3
+	ExportVersion = 4
 )
 
 // Export is every record of one user in one document: the format to move

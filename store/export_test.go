@@ -210,8 +210,8 @@ func TestExportKeepsMinutesNotEntered(t *testing.T) {
 	if err := json.Unmarshal(file, &raw); err != nil {
 		t.Fatal(err)
 	}
-	if raw.Version != 3 || len(raw.WorkDays) != 2 {
-		t.Fatalf("file: version %d with %d work days, want version 3 with 2", raw.Version, len(raw.WorkDays))
+	if raw.Version != store.ExportVersion || len(raw.WorkDays) != 2 {
+		t.Fatalf("file: version %d with %d work days, want version %d with 2", raw.Version, len(raw.WorkDays), store.ExportVersion)
 	}
 	if m, ok := raw.WorkDays[1]["meeting_minutes"]; ok {
 		t.Errorf("meeting minutes not entered written as %s, want the key left out", m)

@@ -367,37 +367,73 @@ type workDayRow struct {
 
 	UserID            uuid.UUID `bun:"user_id,pk"`
 	Day               day       `bun:"day,pk"`
+	Source            string    `bun:"source,pk"`
 	WorkMinutes       int       `bun:"work_minutes"`
 	AfterHoursMinutes int       `bun:"after_hours_minutes"`
 	MeetingMinutes    *int      `bun:"meeting_minutes"` // NULL: not entered
 	BreakMinutes      *int      `bun:"break_minutes"`   // NULL: not entered
-	Source            string    `bun:"source"`
 	UpdatedAt         instant   `bun:"updated_at"`
 }
 
-// PutWorkDay upserts w on (UserID, Date).
+// PutWorkDay upserts w on (UserID, Date, Source); an empty Source is kept
+// as lifeops.SourceManual.
 func (db *DB) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 	if err := w.Validate(); err != nil {
 		return err
 	}
 	row := workDayRow{
 		UserID: w.UserID, Day: day(w.Date), WorkMinutes: w.WorkMinutes, AfterHoursMinutes: w.AfterHoursMinutes,
-		MeetingMinutes: w.MeetingMinutes, BreakMinutes: w.BreakMinutes, Source: w.Source, UpdatedAt: instant(w.UpdatedAt),
+		MeetingMinutes: w.MeetingMinutes, BreakMinutes: w.BreakMinutes, Source: workSource(w.Source), UpdatedAt: instant(w.UpdatedAt),
 	}
 	if err := checkRow(&row); err != nil {
 		return err
 	}
 	return db.retry(ctx, "put work day", func(ctx context.Context) error {
-		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "day").Exec(ctx)
+		_, err := upsert(db.idb().NewInsert().Model(&row), "user_id", "day", "source").Exec(ctx)
 		return err
 	})
 }
 
-// WorkDays returns the user's work days in [from, to] ordered by date.
+// workSource is the source a work day is kept under.
+func workSource(s string) string {
+	if s == "" {
+		return lifeops.SourceManual
+	}
+	return s
+}
+
+// WorkDays returns the user's work-day records in [from, to] ordered by
+// date, then source.
 func (db *DB) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
 	return listOf(ctx, db, "list work days", userID, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return whereDays(q, "day", from, to).Order("day")
+		return whereDays(q, "day", from, to).Order("day", "source")
 	}, infallible(workDayRow.workDay))
+}
+
+// DeleteWorkDays deletes the user's work-day records from source in [from,
+// to] and returns how many there were.
+func (db *DB) DeleteWorkDays(ctx context.Context, userID uuid.UUID, source string, from, to civil.Date) (int, error) {
+	if to.Before(minDay) || from.After(maxDay) || to.Before(from) {
+		return 0, nil
+	}
+	if from.Before(minDay) {
+		from = minDay
+	}
+	if to.After(maxDay) {
+		to = maxDay
+	}
+	var n int
+	err := db.retry(ctx, "delete work days", func(ctx context.Context) error {
+		res, err := db.idb().NewDelete().Model((*workDayRow)(nil)).
+			Where("user_id = ? AND source = ? AND day BETWEEN ? AND ?", userID, workSource(source), day(from), day(to)).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		m, err := res.RowsAffected()
+		n = int(m)
+		return err
+	})
+	return n, err
 }
 
 func (r workDayRow) workDay() lifeops.WorkDay {

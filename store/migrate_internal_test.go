@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -169,8 +170,14 @@ func TestWorkDayMinutesBecomeOptional(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// The work_days table of these versions, whatever later ones change.
+			put := func(w lifeops.WorkDay) error {
+				_, err := db.bun.ExecContext(ctx, "INSERT INTO work_days (user_id, day, work_minutes, after_hours_minutes, meeting_minutes, break_minutes, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+					w.UserID, day(w.Date), w.WorkMinutes, w.AfterHoursMinutes, w.MeetingMinutes, w.BreakMinutes, w.Source, instant(w.UpdatedAt))
+				return wrapErr("put work day", err)
+			}
 			for _, w := range append(slices.Clone(old), work(bob, 2, new(10), new(20))) {
-				if err := db.PutWorkDay(ctx, w); err != nil {
+				if err := put(w); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -208,14 +215,14 @@ func TestWorkDayMinutesBecomeOptional(t *testing.T) {
 			}
 			open := []lifeops.WorkDay{work(ada, 4, nil, nil), work(ada, 5, nil, new(0)), work(ada, 6, new(30), nil)}
 			for _, w := range open {
-				if err := db.PutWorkDay(ctx, w); err != nil {
+				if err := put(w); err != nil {
 					t.Fatalf("PutWorkDay with minutes not entered: %v", err)
 				}
 			}
 			if diff := cmp.Diff(append(slices.Clone(old), open...), read(ada)); diff != "" {
 				t.Errorf("work days with minutes not entered (-want +got):\n%s", diff)
 			}
-			if err := db.PutWorkDay(ctx, work(lifeops.User{ID: uuid.New()}, 2, nil, nil)); !errors.Is(err, lifeops.ErrNotFound) {
+			if err := put(work(lifeops.User{ID: uuid.New()}, 2, nil, nil)); !errors.Is(err, lifeops.ErrNotFound) {
 				t.Errorf("work day of an unknown user = %v, want the foreign key to refuse it", err)
 			}
 			if err := db.DeleteUser(ctx, bob.ID); err != nil {
@@ -306,6 +313,94 @@ ALTER TABLE IF EXISTS ONLY qualified RENAME TO renamed;`)},
 			got = slices.DeleteFunc(got, func(s string) bool { return strings.HasPrefix(s, "bun_") })
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("tables the migrations leave, as read from their SQL (-read +in the database):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestWorkDaysKeptPerSource runs the migration that keeps a work day per
+// source over stored days, on both backends: every row stays (one stored
+// without a source becomes the person's entry), a day then holds a record
+// per source, and the down keeps one per day, the entry first.
+func TestWorkDaysKeptPerSource(t *testing.T) {
+	t.Parallel()
+	const previous, version = "20261207110000", "20261207120000"
+	for _, b := range internalBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := openRaw(t, b.dsn(t))
+			db.migrationFS = migrationsUpTo(t, db, previous)
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			created := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+			uid := uuid.New()
+			if _, err := db.bun.ExecContext(ctx, "INSERT INTO users (id, name, zone, day_start_hour, wake_minute, bed_minute, created_at, updated_at) VALUES (?, 'Ada', 'UTC', 4, 0, 0, ?, ?)",
+				uid, instant(created), instant(created)); err != nil {
+				t.Fatal(err)
+			}
+			work := func(d, minutes int, source string) lifeops.WorkDay {
+				return lifeops.WorkDay{UserID: uid, Date: civil.D(2026, 3, d), WorkMinutes: minutes, Source: source, UpdatedAt: created}
+			}
+			for _, w := range []lifeops.WorkDay{work(2, 100, ""), work(3, 200, "manual"), work(4, 300, "ical")} {
+				if _, err := db.bun.ExecContext(ctx, "INSERT INTO work_days (user_id, day, work_minutes, after_hours_minutes, source, updated_at) VALUES (?, ?, ?, 0, ?, ?)",
+					w.UserID, day(w.Date), w.WorkMinutes, w.Source, instant(w.UpdatedAt)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db.migrationFS = migrationsUpTo(t, db, version)
+			if applied, err := db.Migrate(ctx); err != nil || len(applied) != 1 || applied[0].Version != version {
+				t.Fatalf("Migrate = %v, %v; want %s alone", applied, err, version)
+			}
+			read := func() []string {
+				t.Helper()
+				got, err := db.WorkDays(ctx, uid, civil.D(2026, 3, 1), civil.D(2026, 3, 31))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, w := range got {
+					out = append(out, fmt.Sprintf("%s %s %d", w.Date, w.Source, w.WorkMinutes))
+				}
+				return out
+			}
+			if diff := cmp.Diff([]string{"2026-03-02 manual 100", "2026-03-03 manual 200", "2026-03-04 ical 300"}, read()); diff != "" {
+				t.Errorf("work days after the up (-want +got):\n%s", diff)
+			}
+			for _, w := range []lifeops.WorkDay{work(3, 250, "ical"), work(3, 260, "activitywatch"), work(4, 310, "ical"), work(4, 50, "")} {
+				if err := db.PutWorkDay(ctx, w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := []string{"2026-03-02 manual 100", "2026-03-03 activitywatch 260", "2026-03-03 ical 250", "2026-03-03 manual 200",
+				"2026-03-04 ical 310", "2026-03-04 manual 50"}
+			if diff := cmp.Diff(want, read()); diff != "" {
+				t.Errorf("work days per source (-want +got):\n%s", diff)
+			}
+			if n, err := db.DeleteWorkDays(ctx, uid, "ical", civil.D(2026, 3, 1), civil.D(2026, 3, 3)); err != nil || n != 1 {
+				t.Errorf("DeleteWorkDays = %d, %v; want the one ical record in range", n, err)
+			}
+			if undone, err := db.Rollback(ctx); err != nil || len(undone) != 1 || undone[0].Version != version {
+				t.Fatalf("Rollback = %v, %v; want %s alone", undone, err, version)
+			}
+			var got []string
+			rows, err := db.bun.QueryContext(ctx, "SELECT day, source, work_minutes FROM work_days WHERE user_id = ? ORDER BY day", uid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var d day
+				var src string
+				var m int
+				if err := rows.Scan(&d, &src, &m); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, fmt.Sprintf("%s %s %d", civil.Date(d), src, m))
+			}
+			if diff := cmp.Diff([]string{"2026-03-02 manual 100", "2026-03-03 manual 200", "2026-03-04 manual 50"}, got); diff != "" {
+				t.Errorf("work days after the down (-want +got):\n%s", diff)
 			}
 		})
 	}

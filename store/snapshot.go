@@ -280,7 +280,7 @@ func (db *DB) readDays(ctx context.Context, userID uuid.UUID, spans []lifeops.Sp
 	query := "SELECT d.day, " + h.columns() + ", " + w.columns() + ", " + s.columns() + " FROM (" + dates + ") AS d " +
 		"LEFT JOIN health_days AS h ON h.user_id = ? AND h.day = d.day " +
 		"LEFT JOIN work_days AS w ON w.user_id = ? AND w.day = d.day " +
-		"LEFT JOIN daily_scores AS s ON s.user_id = ? AND s.day = d.day ORDER BY d.day"
+		"LEFT JOIN daily_scores AS s ON s.user_id = ? AND s.day = d.day ORDER BY d.day, w.source"
 	var all []any
 	for range 3 {
 		all = append(all, userID)
@@ -290,6 +290,14 @@ func (db *DB) readDays(ctx context.Context, userID uuid.UUID, spans []lifeops.Sp
 	var out []lifeops.DayRecord
 	var date day
 	_, err := db.queryParts(ctx, "snapshot days", query, all, []*part{h, w, s}, nil, func() error {
+		// A date with several work-day records (one per source) comes as
+		// that many rows, alike but for the work columns.
+		if n := len(out); n > 0 && out[n-1].Date == civil.Date(date) {
+			if w.found {
+				out[n-1].Work = append(out[n-1].Work, w.row.Interface().(workDayRow).workDay())
+			}
+			return nil
+		}
 		r := lifeops.DayRecord{Date: civil.Date(date)}
 		if h.found {
 			hd, err := h.row.Interface().(healthDayRow).healthDay()
@@ -299,8 +307,7 @@ func (db *DB) readDays(ctx context.Context, userID uuid.UUID, spans []lifeops.Sp
 			r.Health = &hd
 		}
 		if w.found {
-			wd := w.row.Interface().(workDayRow).workDay()
-			r.Work = &wd
+			r.Work = []lifeops.WorkDay{w.row.Interface().(workDayRow).workDay()}
 		}
 		if s.found {
 			sc, err := s.row.Interface().(scoresRow).scores()

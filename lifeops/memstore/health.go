@@ -5,6 +5,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -263,13 +264,27 @@ func cloneWork(w lifeops.WorkDay) lifeops.WorkDay {
 	return w
 }
 
+// workSource is the source a store keeps w under.
+func workSource(w lifeops.WorkDay) string {
+	if w.Source == "" {
+		return lifeops.SourceManual
+	}
+	return w.Source
+}
+
 // PutWorkDay implements [lifeops.WorkStore].
 func (s *Store) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 	if err := w.Validate(); err != nil {
 		return err
 	}
+	w.Source, w.Sources = workSource(w), lifeops.WorkSources{}
 	return s.writeUser(ctx, w.UserID, func(d *userData) error {
-		set(d, d.work, w.Date, cloneWork(w))
+		// A date's records are replaced, never changed in place, so the
+		// journal can put the old slice back.
+		rs := slices.DeleteFunc(slices.Clone(d.work[w.Date]), func(r lifeops.WorkDay) bool { return r.Source == w.Source })
+		rs = append(rs, cloneWork(w))
+		slices.SortFunc(rs, func(a, b lifeops.WorkDay) int { return strings.Compare(a.Source, b.Source) })
+		set(d, d.work, w.Date, rs)
 		return nil
 	})
 }
@@ -278,8 +293,46 @@ func (s *Store) PutWorkDay(ctx context.Context, w lifeops.WorkDay) error {
 func (s *Store) WorkDays(ctx context.Context, userID uuid.UUID, from, to civil.Date) ([]lifeops.WorkDay, error) {
 	var out []lifeops.WorkDay
 	err := s.readUser(ctx, userID, func(d *userData) error {
-		out = sortedByDate(d.work, from, to, cloneWork)
+		for _, rs := range sortedByDate(d.work, from, to, cloneWorkDays) {
+			out = append(out, rs...)
+		}
 		return nil
 	})
 	return out, err
+}
+
+// DeleteWorkDays implements [lifeops.WorkStore].
+func (s *Store) DeleteWorkDays(ctx context.Context, userID uuid.UUID, source string, from, to civil.Date) (int, error) {
+	if source == "" {
+		source = lifeops.SourceManual
+	}
+	n := 0
+	err := s.writeUser(ctx, userID, func(d *userData) error {
+		for date, rs := range d.work {
+			if !inRange(date, from, to) {
+				continue
+			}
+			kept := slices.DeleteFunc(slices.Clone(rs), func(r lifeops.WorkDay) bool { return r.Source == source })
+			switch {
+			case len(kept) == len(rs):
+				continue
+			case len(kept) == 0:
+				del(d, d.work, date)
+			default:
+				set(d, d.work, date, kept)
+			}
+			n += len(rs) - len(kept)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// cloneWorkDays copies the records of a date.
+func cloneWorkDays(rs []lifeops.WorkDay) []lifeops.WorkDay {
+	out := make([]lifeops.WorkDay, len(rs))
+	for i, w := range rs {
+		out[i] = cloneWork(w)
+	}
+	return out
 }

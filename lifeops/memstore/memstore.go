@@ -50,7 +50,7 @@ type userData struct {
 	raw          map[rawKey]lifeops.RawDocument
 	heartRate    map[int64]lifeops.HeartRateSample // by unix microseconds
 	sync         map[lifeops.DataKind]lifeops.SyncState
-	work         map[civil.Date]lifeops.WorkDay
+	work         map[civil.Date][]lifeops.WorkDay // a date's records by source
 	scores       map[civil.Date]lifeops.DayScores
 	xp           map[string]lifeops.XPEntry
 	achievements map[string]lifeops.Achievement

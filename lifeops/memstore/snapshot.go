@@ -57,9 +57,8 @@ func (s *Store) Snapshot(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 			c := cloneHealthDay(h)
 			at(date).Health = &c
 		})
-		inSpans(d.work, q.Days, func(date civil.Date, w lifeops.WorkDay) {
-			c := cloneWork(w)
-			at(date).Work = &c
+		inSpans(d.work, q.Days, func(date civil.Date, rs []lifeops.WorkDay) {
+			at(date).Work = cloneWorkDays(rs)
 		})
 		inSpans(d.scores, q.Days, func(date civil.Date, sc lifeops.DayScores) {
 			c := cloneScores(sc)

@@ -31,7 +31,7 @@ func (s *Store) CreateUser(ctx context.Context, u lifeops.User) error {
 			raw:          map[rawKey]lifeops.RawDocument{},
 			heartRate:    map[int64]lifeops.HeartRateSample{},
 			sync:         map[lifeops.DataKind]lifeops.SyncState{},
-			work:         map[civil.Date]lifeops.WorkDay{},
+			work:         map[civil.Date][]lifeops.WorkDay{},
 			scores:       map[civil.Date]lifeops.DayScores{},
 			xp:           map[string]lifeops.XPEntry{},
 			achievements: map[string]lifeops.Achievement{},

@@ -296,6 +296,46 @@ func testWorkDays(t *testing.T, s lifeops.Store) {
 		must(t, "WorkDays", err)
 		diff(t, "work days Dec 31 to Jan 1", days[1:3], got)
 	})
+	t.Run("OneRecordPerSource", func(t *testing.T) {
+		// A date holds a record per source, listed in byte order of the
+		// source; storing one again replaces only that source's; a record
+		// without a source is the person's entry; DeleteWorkDays takes one
+		// source's records of a range and counts them.
+		t.Parallel()
+		u := mustUser(t, s, "Sources")
+		d1, d2, d3 := civil.D(2026, 3, 9), civil.D(2026, 3, 10), civil.D(2026, 3, 11)
+		rec := func(d civil.Date, minutes int, source string) lifeops.WorkDay {
+			return lifeops.WorkDay{UserID: u.ID, Date: d, WorkMinutes: minutes, Source: source, UpdatedAt: stored(at(2026, 3, 12, 8, 0))}
+		}
+		for _, w := range []lifeops.WorkDay{rec(d1, 10, "ical"), rec(d2, 20, "a_b"), rec(d2, 21, "ab"), rec(d2, 22, "a-b"),
+			rec(d2, 23, ""), rec(d2, 24, "ical"), rec(d3, 30, "ical"), rec(d2, 25, "ical")} {
+			must(t, "PutWorkDay", s.PutWorkDay(ctx(t), w))
+		}
+		want := []lifeops.WorkDay{rec(d1, 10, "ical"), rec(d2, 22, "a-b"), rec(d2, 20, "a_b"), rec(d2, 21, "ab"),
+			rec(d2, 25, "ical"), rec(d2, 23, lifeops.SourceManual), rec(d3, 30, "ical")}
+		got, err := s.WorkDays(ctx(t), u.ID, d1, d3)
+		must(t, "WorkDays", err)
+		diff(t, "work-day records", want, got)
+
+		n, err := s.DeleteWorkDays(ctx(t), u.ID, "ical", d1, d2)
+		must(t, "DeleteWorkDays", err)
+		if n != 2 {
+			t.Errorf("DeleteWorkDays of ical in [%s, %s] = %d, want 2", d1, d2, n)
+		}
+		n, err = s.DeleteWorkDays(ctx(t), u.ID, "", d2, d2)
+		must(t, "DeleteWorkDays of the entry", err)
+		if n != 1 {
+			t.Errorf("DeleteWorkDays of the entry = %d, want 1", n)
+		}
+		n, err = s.DeleteWorkDays(ctx(t), u.ID, "nothing", d1, d3)
+		must(t, "DeleteWorkDays of no record", err)
+		if n != 0 {
+			t.Errorf("DeleteWorkDays of a source without records = %d, want 0", n)
+		}
+		got, err = s.WorkDays(ctx(t), u.ID, d1, d3)
+		must(t, "WorkDays", err)
+		diff(t, "work-day records after the deletes", []lifeops.WorkDay{want[1], want[2], want[3], want[6]}, got)
+	})
 	t.Run("MinutesNotEnteredOrZero", func(t *testing.T) {
 		// Meeting and break minutes not entered (nil) and entered as 0 are
 		// different days for the work-life score: each comes back as it

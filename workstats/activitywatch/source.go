@@ -91,6 +91,9 @@ func NewSource(cfg Config) (*Source, error) {
 	return s, nil
 }
 
+// Name returns SourceName, the Source of every day the adapter delivers.
+func (s *Source) Name() string { return SourceName }
+
 // WorkDays returns the person's work days in [from, to] from their
 // ActivityWatch server. Active time is window activity while the AFK
 // watcher says the person was at the keyboard; each stretch of it is

@@ -106,6 +106,9 @@ func NewSource(cfg Config) (*Source, error) {
 	return s, nil
 }
 
+// Name returns SourceName, the Source of every day the adapter delivers.
+func (s *Source) Name() string { return SourceName }
+
 // WorkDays returns the person's work days in [from, to] from their
 // calendar feeds: on every date with at least one meeting, MeetingMinutes
 // is the time in meetings (overlapping meetings, in one feed or across
