@@ -80,7 +80,9 @@ func yearOfSamples() []hrSample {
 //	load/copy:     store load into an empty range ÷ plain COPY of the rows
 //	reload/staged: store load over the existing year ÷ a hand-written
 //	               staged upsert (COPY into a temp table, INSERT … ON
-//	               CONFLICT DO UPDATE), the same values again
+//	               CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM, the
+//	               guard the store uses too, so that neither rewrites an
+//	               unchanged row), the same values again
 //	revise/staged: the same over a year whose every value differs, so
 //	               both write every row
 //
@@ -169,7 +171,8 @@ func plainCopy(ctx context.Context, db *DB, user uuid.UUID, samples []hrSample, 
 }
 
 // handStagedUpsert is the floor for reloads: the staged upsert written
-// the plain way.
+// the plain way, with the same guard against rewriting unchanged rows as
+// the store's.
 func handStagedUpsert(ctx context.Context, db *DB, user uuid.UUID, samples []hrSample) error {
 	return withPgx(ctx, db, func(c *pgx.Conn) error {
 		return pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
@@ -180,7 +183,8 @@ func handStagedUpsert(ctx context.Context, db *DB, user uuid.UUID, samples []hrS
 				return err
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO heart_rate SELECT * FROM hand_stage
-ON CONFLICT (user_id, at) DO UPDATE SET bpm = EXCLUDED.bpm, source = EXCLUDED.source`)
+ON CONFLICT (user_id, at) DO UPDATE SET bpm = EXCLUDED.bpm, source = EXCLUDED.source
+WHERE (heart_rate.bpm, heart_rate.source) IS DISTINCT FROM (EXCLUDED.bpm, EXCLUDED.source)`)
 			return err
 		})
 	})
