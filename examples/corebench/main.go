@@ -11,6 +11,7 @@
 //
 //	go run ./examples/corebench
 //	go run ./examples/corebench -pg postgres://postgres@127.0.0.1:5432/test?sslmode=disable -days 30,365,1095
+//	go run ./examples/corebench -memory=false -cpuprofile cpu.out   # then go tool pprof cpu.out
 //
 // Without -pg it measures SQLite and the in-memory store. Postgres runs in
 // a schema of its own, dropped at the end.
@@ -28,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,8 +64,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	daysFlag := fs.String("days", "30,365", "the lengths of history to measure, comma-separated")
 	calls := fs.Int("calls", 300, "calls of each use case per measurement")
 	memory := fs.Bool("memory", true, "measure the in-memory store too")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var lengths []int
 	for _, f := range strings.Split(*daysFlag, ",") {
