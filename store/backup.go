@@ -199,8 +199,8 @@ func sameJSON(a, b any) bool { return jsonKey(a) == jsonKey(b) }
 // sameCredential compares credentials field by field, tokens included,
 // whatever their JSON form shows.
 func sameCredential(a, b lifeops.Credential) bool {
-	return a.Provider == b.Provider && a.ExternalID == b.ExternalID && a.AccessToken == b.AccessToken &&
-		a.RefreshToken == b.RefreshToken && a.TokenType == b.TokenType && a.Expiry.Equal(b.Expiry) &&
+	return a.Provider == b.Provider && a.ExternalID == b.ExternalID && a.AccessToken.Equal(b.AccessToken) &&
+		a.RefreshToken.Equal(b.RefreshToken) && a.TokenType == b.TokenType && a.Expiry.Equal(b.Expiry) &&
 		slices.Equal(a.Scopes, b.Scopes) && a.UpdatedAt.Equal(b.UpdatedAt)
 }
 

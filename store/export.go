@@ -372,7 +372,7 @@ func WriteExport(w io.Writer, x *Export) error {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(&y); err != nil {
+	if err := enc.Encode(exportWire{Export: &y, Credentials: clearCredentials(y.Credentials)}); err != nil {
 		return err
 	}
 	// The placeholders appear in document order: one pass replaces them.
@@ -401,8 +401,8 @@ func WriteExport(w io.Writer, x *Export) error {
 func ReadExport(r io.Reader) (*Export, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	var x Export
-	if err := dec.Decode(&x); err != nil {
+	x, err := decodeExport(dec)
+	if err != nil {
 		return nil, &ExportError{Field: "document", Reason: "is not a valid export: " + err.Error(), Err: err}
 	}
 	if dec.More() {
@@ -411,5 +411,5 @@ func ReadExport(r io.Reader) (*Export, error) {
 	if err := x.check(); err != nil {
 		return nil, err
 	}
-	return &x, nil
+	return x, nil
 }

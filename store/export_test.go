@@ -48,7 +48,7 @@ func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
 	g.UpdatedAt = t0
 	must(db.PutGoals(ctx, g))
 	must(db.PutCredential(ctx, lifeops.Credential{
-		UserID: u.ID, Provider: "oura", ExternalID: "ext-" + u.ID.String()[:8], AccessToken: "a", RefreshToken: "r",
+		UserID: u.ID, Provider: "oura", ExternalID: "ext-" + u.ID.String()[:8], AccessToken: lifeops.NewSecret("a"), RefreshToken: lifeops.NewSecret("r"),
 		TokenType: "Bearer", Expiry: t0.Add(24 * time.Hour), Scopes: []string{"daily"}, UpdatedAt: t0,
 	}))
 	d1, d2 := civil.D(2026, 3, 28), civil.D(2026, 3, 29)

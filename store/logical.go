@@ -184,8 +184,8 @@ func (lr *logicalReader) next() (*Export, error) {
 		}
 		return nil, io.EOF
 	}
-	var x Export
-	if err := lr.dec.Decode(&x); err != nil {
+	x, err := decodeExport(lr.dec)
+	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
@@ -195,7 +195,7 @@ func (lr *logicalReader) next() (*Export, error) {
 		return nil, fmt.Errorf("document %d of %d: %w", lr.read+1, lr.header.Users, err)
 	}
 	lr.read++
-	return &x, nil
+	return x, nil
 }
 
 // restoreLogical imports every document of a logical backup into db in
