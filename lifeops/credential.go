@@ -57,6 +57,14 @@ func (c Credential) Validate() error {
 	if slices.Contains(c.Scopes, "") {
 		p.add("scopes", "must not contain an empty scope")
 	}
+	p.checkText("provider", c.Provider)
+	p.checkText("external_id", c.ExternalID)
+	p.checkText("token_type", c.TokenType)
+	p.checkText("access_token", c.AccessToken.Reveal())
+	p.checkText("refresh_token", c.RefreshToken.Reveal())
+	for _, s := range c.Scopes {
+		p.checkText("scopes", s)
+	}
 	return p.err()
 }
 

@@ -57,7 +57,7 @@ func TestRoundTrips(t *testing.T) {
 		}
 
 		goals := lifeops.DefaultGoals(u.ID)
-		goals.Weights.Sleep = decimal.RequireFromString("1.2345678901234567890")
+		goals.Weights.Sleep = decimal.RequireFromString("98.7654")
 		goals.Weights.Habits = decimal.RequireFromString("0.5")
 		goals.UpdatedAt = t0
 		if err := db.PutGoals(ctx, goals); err != nil {
