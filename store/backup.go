@@ -116,7 +116,9 @@ func copyUser(ctx context.Context, to lifeops.Store, x *Export, opts *ExportOpti
 		if y != nil && !userChanged {
 			dst = keepUser{dst} // the person's row is as it should be
 		}
-		r, err = ImportUser(ctx, dst, d)
+		// A copy keeps the person's ID and writes over what the
+		// destination holds of them: the import's explicit Replace.
+		r, err = ImportUser(ctx, dst, d, &ImportOptions{Replace: true})
 		return err
 	}
 	if db, ok := to.(*DB); ok {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/store"
 )
 
@@ -238,9 +239,42 @@ func ExampleExportUser() {
 		fmt.Println(err)
 		return
 	}
-	res, err := store.ImportUser(ctx, dst, doc)
+	res, err := store.ImportUser(ctx, dst, doc, nil)
 	fmt.Println(doc.Format, doc.Version, res.Users, res.HeartRate, res.ZoneChanges, err)
 	// Output: lifeops-export 4 1 1 1 <nil>
+}
+
+// Stream an export document into a store: into the document's own person
+// the first time, and then, as that person exists, either with Replace or
+// into a new person.
+func ExampleImportFrom() {
+	dir, done := exampleDir()
+	defer done()
+	ctx := context.Background()
+	db, _ := store.Open(ctx, filepath.Join(dir, "lifeops.db"), nil)
+	defer db.Close()
+	db.Migrate(ctx)
+	src := memstore.New()
+	src.CreateUser(ctx, exampleUser)
+	src.PutHeartRate(ctx, exampleUser.ID, []lifeops.HeartRateSample{{At: exampleUser.CreatedAt, BPM: 58}})
+	x, _ := store.ExportUser(ctx, src, exampleUser.ID, nil)
+	var file bytes.Buffer
+	store.WriteExport(&file, x)
+	doc := file.Bytes()
+
+	res, err := store.ImportFrom(ctx, db, bytes.NewReader(doc), nil)
+	fmt.Println(res.UserID == exampleUser.ID, res.HeartRate, err)
+	_, err = store.ImportFrom(ctx, db, bytes.NewReader(doc), nil)
+	fmt.Println(errors.Is(err, lifeops.ErrConflict))
+	res, err = store.ImportFrom(ctx, db, bytes.NewReader(doc), &store.ImportOptions{NewUser: true})
+	fmt.Println(res.UserID != exampleUser.ID, res.HeartRate, err)
+	_, err = store.ImportFrom(ctx, db, bytes.NewReader(doc), &store.ImportOptions{MaxBytes: 100})
+	fmt.Println(errors.Is(err, store.ErrImportTooLarge))
+	// Output:
+	// true 1 <nil>
+	// true
+	// true 1 <nil>
+	// true
 }
 
 // Copy every person between stores, SQLite to Postgres for instance.

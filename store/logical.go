@@ -235,7 +235,7 @@ func (db *DB) restoreLogical(ctx context.Context, path string, replace bool) err
 			if err != nil {
 				return &BackupError{Path: path, Reason: "not a readable logical backup", Err: err}
 			}
-			if _, err := ImportUser(ctx, tx, x); err != nil {
+			if _, err := ImportUser(ctx, tx, x, nil); err != nil {
 				return fmt.Errorf("import user %s: %w", x.User.ID, err)
 			}
 		}
