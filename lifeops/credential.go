@@ -15,15 +15,17 @@ const ProviderOura = "oura"
 
 // Credential is what LifeOps holds to act for a person at a provider: an
 // OAuth2 token pair (for Oura) or a personal access token in AccessToken.
-// Stores keep AccessToken and RefreshToken encrypted at rest. Credential
-// never prints its tokens: String, GoString and LogValue redact them.
-// Keyed by (user, provider).
+// Stores keep AccessToken and RefreshToken encrypted at rest. The tokens
+// are [Secret] values, so a Credential never shows them: not with any fmt
+// verb, not through slog (text or JSON, however deeply nested), not in
+// JSON, where they encode as "[redacted]". Reveal gives the clear value to
+// the code that uses it. Keyed by (user, provider).
 type Credential struct {
 	UserID       uuid.UUID `json:"-"`
 	Provider     string    `json:"provider"`              // e.g. "oura"
 	ExternalID   string    `json:"external_id,omitempty"` // the person's id at the provider, to route webhooks
-	AccessToken  string    `json:"access_token"`
-	RefreshToken string    `json:"refresh_token,omitempty"`
+	AccessToken  Secret    `json:"access_token"`
+	RefreshToken Secret    `json:"refresh_token,omitzero"`
 	TokenType    string    `json:"token_type,omitempty"` // usually "Bearer"
 	Expiry       time.Time `json:"expiry,omitzero"`      // when AccessToken expires; zero if it does not
 	Scopes       []string  `json:"scopes,omitempty"`
@@ -43,10 +45,10 @@ func (c Credential) Validate() error {
 	if len(c.ExternalID) > 200 {
 		p.add("external_id", "must be at most 200 bytes")
 	}
-	if c.AccessToken == "" {
+	if c.AccessToken.IsZero() {
 		p.add("access_token", "is required")
 	}
-	if len(c.AccessToken) > 4096 || len(c.RefreshToken) > 4096 {
+	if c.AccessToken.Len() > 4096 || c.RefreshToken.Len() > 4096 {
 		p.add("access_token", "tokens must be at most 4096 bytes")
 	}
 	if len(c.TokenType) > 32 {
@@ -54,6 +56,14 @@ func (c Credential) Validate() error {
 	}
 	if slices.Contains(c.Scopes, "") {
 		p.add("scopes", "must not contain an empty scope")
+	}
+	p.checkText("provider", c.Provider)
+	p.checkText("external_id", c.ExternalID)
+	p.checkText("token_type", c.TokenType)
+	p.checkText("access_token", c.AccessToken.Reveal())
+	p.checkText("refresh_token", c.RefreshToken.Reveal())
+	for _, s := range c.Scopes {
+		p.checkText("scopes", s)
 	}
 	return p.err()
 }
@@ -66,12 +76,16 @@ func (c Credential) Expired(now time.Time, margin time.Duration) bool {
 
 // String returns a description of c with its tokens redacted.
 func (c Credential) String() string {
-	return fmt.Sprintf("Credential{UserID: %s, Provider: %s, ExternalID: %q, AccessToken: %s, RefreshToken: %s, Expiry: %s, Scopes: %v}",
+	return fmt.Sprintf("Credential{UserID: %s, Provider: %q, ExternalID: %q, AccessToken: %s, RefreshToken: %s, Expiry: %s, Scopes: %q}",
 		c.UserID, c.Provider, c.ExternalID, redact(c.AccessToken), redact(c.RefreshToken), c.Expiry.Format(time.RFC3339), c.Scopes)
 }
 
 // GoString is String, so %#v redacts too.
 func (c Credential) GoString() string { return c.String() }
+
+// Format writes String for every verb, so that no verb (%d, %x, …) falls
+// back to printing the fields one by one.
+func (c Credential) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // LogValue logs c with its tokens redacted.
 func (c Credential) LogValue() slog.Value {
@@ -85,14 +99,15 @@ func (c Credential) LogValue() slog.Value {
 	)
 }
 
-func redact(token string) string {
-	if token == "" {
-		return `""`
+func redact(s Secret) string {
+	if s.IsZero() {
+		return "none"
 	}
-	return "[redacted]"
+	return redactedText
 }
 
 var (
+	_ fmt.Formatter  = Credential{}
 	_ fmt.Stringer   = Credential{}
 	_ fmt.GoStringer = Credential{}
 	_ slog.LogValuer = Credential{}

@@ -212,7 +212,7 @@ func TestRecordValidate(t *testing.T) {
 		{"postponement backwards", lifeops.Event{ID: eventID, UserID: testUserID, ItemID: item, Date: civil.D(2026, 3, 10), Kind: lifeops.EventPostponed, At: at, ToDate: civil.D(2026, 3, 10)}, []string{"to_date"}},
 		{"reason only on skips", lifeops.Event{ID: eventID, UserID: testUserID, ItemID: item, Date: civil.D(2026, 3, 10), Kind: lifeops.EventCompleted, At: at, Reason: "x", To: at}, []string{"reason", "to"}},
 		{"bad event", lifeops.Event{Kind: "done"}, []string{"id", "user_id", "item_id", "date", "kind", "at"}},
-		{"credential", lifeops.Credential{UserID: testUserID, Provider: "oura", AccessToken: "t"}, nil},
+		{"credential", lifeops.Credential{UserID: testUserID, Provider: "oura", AccessToken: lifeops.NewSecret("t")}, nil},
 		{"bad credential", lifeops.Credential{Scopes: []string{""}}, []string{"user_id", "provider", "access_token", "scopes"}},
 		{"zone change", lifeops.ZoneChange{UserID: testUserID, At: at, From: "America/Los_Angeles", To: "Asia/Tokyo"}, nil},
 		{"bad zone change", lifeops.ZoneChange{From: "", To: "Mars/Olympus"}, []string{"user_id", "at", "from", "to"}},
@@ -243,7 +243,7 @@ func TestDayScoresValidate(t *testing.T) {
 
 func TestCredentialRedactsTokens(t *testing.T) {
 	t.Parallel()
-	c := lifeops.Credential{UserID: testUserID, Provider: "oura", AccessToken: "s3cret-access", RefreshToken: "s3cret-refresh"}
+	c := lifeops.Credential{UserID: testUserID, Provider: "oura", AccessToken: lifeops.NewSecret("s3cret-access"), RefreshToken: lifeops.NewSecret("s3cret-refresh")}
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 		if got := sprintf(format, c); strings.Contains(got, "s3cret") {
 			t.Errorf("%s prints a token: %s", format, got)

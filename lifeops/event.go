@@ -77,8 +77,8 @@ func (e Event) Validate() error {
 	if e.At.IsZero() {
 		p.add("at", "is required")
 	}
-	if !utf8.ValidString(e.Reason) || utf8.RuneCountInString(e.Reason) > MaxReasonLen {
-		p.add("reason", "must be valid UTF-8 of at most %d characters", MaxReasonLen)
+	if textProblem(e.Reason) != "" || utf8.RuneCountInString(e.Reason) > MaxReasonLen {
+		p.add("reason", "must be valid UTF-8 without NUL bytes, of at most %d characters", MaxReasonLen)
 	}
 	if e.Reason != "" && e.Kind != EventSkipped {
 		p.add("reason", "is only for skipped occurrences")

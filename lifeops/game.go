@@ -1,6 +1,7 @@
 package lifeops
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -73,6 +74,16 @@ func (e XPEntry) Validate() error {
 	if len(e.Code) > 64 {
 		p.add("code", "must be at most 64 bytes")
 	}
+	p.checkText("key", e.Key)
+	p.checkText("kind", e.Kind)
+	p.checkText("reason", e.Reason)
+	p.checkText("code", e.Code)
+	for i, part := range e.Parts {
+		if part.Name == "" || len(part.Name) > 32 {
+			p.add(fmt.Sprintf("parts[%d].name", i), "must have 1 to 32 bytes")
+		}
+		p.checkText(fmt.Sprintf("parts[%d].name", i), part.Name)
+	}
 	return p.err()
 }
 
@@ -95,6 +106,7 @@ func (a Achievement) Validate() error {
 	if a.Code == "" || len(a.Code) > 64 {
 		p.add("code", "must have 1 to 64 bytes")
 	}
+	p.checkText("code", a.Code)
 	if !a.Date.IsValid() {
 		p.add("date", "must be a real date")
 	}

@@ -63,6 +63,8 @@ func (s *ProviderScore) validate(p *problems, field string) {
 	for _, name := range slices.Sorted(maps.Keys(s.Contributors)) {
 		if name == "" || len(name) > 64 {
 			p.add(field+".contributors", "names must have 1 to 64 bytes")
+		} else if why := textProblem(name); why != "" {
+			p.add(field+".contributors", "names %s", why)
 			continue
 		}
 		if v := s.Contributors[name]; v < 0 || v > 100 {
@@ -125,6 +127,7 @@ func (d HealthDay) Validate() error {
 	if len(d.Source) > 32 {
 		p.add("source", "must be at most 32 bytes")
 	}
+	p.checkText("source", d.Source)
 	d.Sleep.validate(&p, "sleep")
 	d.Readiness.validate(&p, "readiness")
 	d.Activity.validate(&p, "activity")
@@ -315,6 +318,7 @@ func (s HeartRateSample) Validate() error {
 	if len(s.Source) > 32 {
 		p.add("source", "must be at most 32 bytes")
 	}
+	p.checkText("source", s.Source)
 	return p.err()
 }
 
@@ -348,6 +352,9 @@ func (r RawDocument) Validate() error {
 	if strings.TrimSpace(r.ID) == "" || len(r.ID) > 200 {
 		p.add("id", "must have 1 to 200 bytes")
 	}
+	p.checkText("provider", r.Provider)
+	p.checkText("kind", r.Kind)
+	p.checkText("id", r.ID)
 	if !r.Date.IsZero() && !r.Date.IsValid() {
 		p.add("date", "must be a real date")
 	}

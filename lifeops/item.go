@@ -3,6 +3,7 @@ package lifeops
 import (
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -54,6 +55,10 @@ func (it Item) Validate() error {
 		p.add("user_id", "is required")
 	}
 	p.addErr(translate(it.Item.Validate()))
+	// The timeline package reports a title that is not UTF-8.
+	if utf8.ValidString(it.Title) && hasControl(it.Title) {
+		p.add("title", "must not contain control characters")
+	}
 	if it.Difficulty != "" {
 		if _, err := score.BasePoints(it.Difficulty); err != nil {
 			p.add("difficulty", "must be trivial, easy, medium or hard, got %s", quote(string(it.Difficulty)))

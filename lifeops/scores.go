@@ -2,6 +2,7 @@ package lifeops
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,6 +32,10 @@ func Domains() []Domain { return score.AllDomains() }
 // on 0–100, its Weight (its share of the score; the shares sum to 1), and
 // its Effect, the points it adds to the score.
 type Contributor = score.Contributor
+
+// maxContributor bounds a contributor's value, weight and effect: far
+// beyond any a score computes, near enough to keep them cheap to handle.
+const maxContributor = 1_000_000_000
 
 // ContributorPart is one of a provider's own contributors behind a provider
 // score, as the provider reported it (0–100): a score.Part.
@@ -102,10 +107,10 @@ func (s DayScores) Validate() error {
 	if !s.Date.IsValid() {
 		p.add("date", "must be a real date")
 	}
-	hundred := decimal.NewFromInt(100)
-	inRange := func(v decimal.Decimal) bool { return !v.IsNegative() && v.LessThanOrEqual(hundred) }
-	if s.Life != nil && !inRange(*s.Life) {
-		p.add("life_score", "must be between 0 and 100, got %s", s.Life)
+	if s.Life != nil {
+		if why := decimalProblem(*s.Life, 0, 100, maxDecimalPlaces); why != "" {
+			p.add("life_score", "%s, got %s", why, shortDecimal(*s.Life))
+		}
 	}
 	if s.Life == nil && len(s.Missing()) < len(Domains()) {
 		p.add("life_score", "is required when a domain has a score")
@@ -115,12 +120,26 @@ func (s DayScores) Validate() error {
 		if ds == nil {
 			continue
 		}
-		if !inRange(ds.Value) {
-			p.add(string(d)+".value", "must be between 0 and 100, got %s", ds.Value)
+		if why := decimalProblem(ds.Value, 0, 100, maxDecimalPlaces); why != "" {
+			p.add(string(d)+".value", "%s, got %s", why, shortDecimal(ds.Value))
 		}
-		for _, c := range ds.Contributors {
+		for i, c := range ds.Contributors {
+			field := fmt.Sprintf("%s.contributors[%d]", d, i)
 			if c.Name == "" || len(c.Name) > 64 {
 				p.add(string(d)+".contributors", "names must have 1 to 64 bytes")
+			}
+			p.checkText(field+".name", c.Name)
+			p.checkText(field+".input", c.Input)
+			for j, part := range c.Parts {
+				p.checkText(fmt.Sprintf("%s.parts[%d].name", field, j), part.Name)
+			}
+			for _, x := range []struct {
+				name string
+				v    decimal.Decimal
+			}{{"value", c.Value}, {"weight", c.Weight}, {"effect", c.Effect}} {
+				if why := decimalProblem(x.v, -maxContributor, maxContributor, maxDecimalPlaces); why != "" {
+					p.add(field+"."+x.name, "%s, got %s", why, shortDecimal(x.v))
+				}
 			}
 		}
 	}

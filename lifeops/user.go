@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/score"
 )
 
 // Defaults for a new user's profile.
@@ -107,10 +108,8 @@ func validateName(field, s string, max int) error {
 	if n := utf8.RuneCountInString(s); n > max {
 		return invalid(field, "must be at most %d characters, got %d", max, n)
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return invalid(field, "must not contain control characters")
-		}
+	if hasControl(s) {
+		return invalid(field, "must not contain control characters")
 	}
 	return nil
 }
@@ -174,7 +173,6 @@ func (g Goals) Validate() error {
 	if g.RestingHeartRate != 0 && (g.RestingHeartRate < 30 || g.RestingHeartRate > 120) {
 		p.add("resting_heart_rate", "must be 0 (not set) or between 30 and 120, got %d", g.RestingHeartRate)
 	}
-	hundred := decimal.NewFromInt(100)
 	w := g.Weights
 	all := []struct {
 		field string
@@ -182,8 +180,8 @@ func (g Goals) Validate() error {
 	}{{"weights.sleep", w.Sleep}, {"weights.activity", w.Activity}, {"weights.work_life", w.WorkLife}, {"weights.habits", w.Habits}}
 	zero := true
 	for _, x := range all {
-		if x.v.IsNegative() || x.v.GreaterThan(hundred) {
-			p.add(x.field, "must be between 0 and 100, got %s", x.v)
+		if why := decimalProblem(x.v, 0, 100, score.WeightPlaces); why != "" {
+			p.add(x.field, "%s, got %s", why, shortDecimal(x.v))
 		}
 		if !x.v.IsZero() {
 			zero = false
@@ -191,6 +189,11 @@ func (g Goals) Validate() error {
 	}
 	if zero {
 		p.add("weights", "must not all be zero")
+	}
+	if len(p) == 0 {
+		// The score package's own rules for goals, so that a store refuses
+		// what scoring would.
+		p.addErr(translate(scoreGoals(g).Validate()))
 	}
 	return p.err()
 }

@@ -182,5 +182,6 @@ func (w WorkDay) Validate() error {
 	if len(w.Source) > 32 {
 		p.add("source", "must be at most 32 bytes")
 	}
+	p.checkText("source", w.Source)
 	return p.err()
 }

@@ -179,7 +179,7 @@ func (h *History) check(unlocked []Unlock) (map[string]civil.Date, error) {
 		d.check(&dp)
 		for _, e := range dp.errs {
 			ve := e.(*ValidationError)
-			p.add(fmt.Sprintf("days[%d].%s", i, ve.Field), "%s", ve.Reason)
+			p.errs = append(p.errs, &ValidationError{Field: fmt.Sprintf("days[%d].%s", i, ve.Field), Reason: ve.Reason})
 		}
 		if seen[d.Date] {
 			p.add(fmt.Sprintf("days[%d].date", i), "date %s appears more than once", d.Date)

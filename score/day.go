@@ -218,6 +218,8 @@ func (w Weights) check(p *problems) {
 	for _, d := range AllDomains() {
 		v := w.of(d)
 		switch {
+		case unwieldy(v, 6):
+			p.add("weights."+string(d), "must be between 0 and %s with at most %d decimal places, got %s", maxWeight, WeightPlaces, short(v))
 		case v.IsNegative():
 			p.add("weights."+string(d), "must not be negative, got %s", v)
 		case v.GreaterThan(maxWeight):

@@ -116,7 +116,9 @@ func copyUser(ctx context.Context, to lifeops.Store, x *Export, opts *ExportOpti
 		if y != nil && !userChanged {
 			dst = keepUser{dst} // the person's row is as it should be
 		}
-		r, err = ImportUser(ctx, dst, d)
+		// A copy keeps the person's ID and writes over what the
+		// destination holds of them: the import's explicit Replace.
+		r, err = ImportUser(ctx, dst, d, &ImportOptions{Replace: true})
 		return err
 	}
 	if db, ok := to.(*DB); ok {
@@ -199,8 +201,8 @@ func sameJSON(a, b any) bool { return jsonKey(a) == jsonKey(b) }
 // sameCredential compares credentials field by field, tokens included,
 // whatever their JSON form shows.
 func sameCredential(a, b lifeops.Credential) bool {
-	return a.Provider == b.Provider && a.ExternalID == b.ExternalID && a.AccessToken == b.AccessToken &&
-		a.RefreshToken == b.RefreshToken && a.TokenType == b.TokenType && a.Expiry.Equal(b.Expiry) &&
+	return a.Provider == b.Provider && a.ExternalID == b.ExternalID && a.AccessToken.Equal(b.AccessToken) &&
+		a.RefreshToken.Equal(b.RefreshToken) && a.TokenType == b.TokenType && a.Expiry.Equal(b.Expiry) &&
 		slices.Equal(a.Scopes, b.Scopes) && a.UpdatedAt.Equal(b.UpdatedAt)
 }
 

@@ -46,11 +46,11 @@ func (db *DB) sealCredential(c lifeops.Credential) (credentialRow, error) {
 		return row, ErrNoKey
 	}
 	var err error
-	if row.AccessToken, err = keys.Seal([]byte(c.AccessToken), tokenAAD(c.UserID, c.Provider, "access")); err != nil {
+	if row.AccessToken, err = keys.Seal([]byte(c.AccessToken.Reveal()), tokenAAD(c.UserID, c.Provider, "access")); err != nil {
 		return row, err
 	}
-	if c.RefreshToken != "" {
-		if row.RefreshToken, err = keys.Seal([]byte(c.RefreshToken), tokenAAD(c.UserID, c.Provider, "refresh")); err != nil {
+	if !c.RefreshToken.IsZero() {
+		if row.RefreshToken, err = keys.Seal([]byte(c.RefreshToken.Reveal()), tokenAAD(c.UserID, c.Provider, "refresh")); err != nil {
 			return row, err
 		}
 	}
@@ -72,13 +72,13 @@ func (db *DB) openCredential(r credentialRow) (lifeops.Credential, error) {
 	if err != nil {
 		return c, err
 	}
-	c.AccessToken = string(access)
+	c.AccessToken = lifeops.NewSecret(string(access))
 	if r.RefreshToken != nil {
 		refresh, err := keys.Open(r.RefreshToken, tokenAAD(r.UserID, r.Provider, "refresh"))
 		if err != nil {
 			return c, err
 		}
-		c.RefreshToken = string(refresh)
+		c.RefreshToken = lifeops.NewSecret(string(refresh))
 	}
 	return c, unmarshalJSON(r.Scopes, &c.Scopes)
 }

@@ -5,10 +5,14 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
+
+	"github.com/lifeops/lifeops/lifeops"
 )
 
 // ErrNoKey is returned when a credential must be encrypted or decrypted
@@ -24,8 +28,22 @@ const KeySize = 32
 type Key struct {
 	// ID names the key: 1 to 32 letters, digits, '-' or '_'.
 	ID string
-	// Secret is KeySize random bytes.
-	Secret []byte
+	// Secret is KeySize random bytes. It prints and logs as [redacted].
+	Secret lifeops.Secret
+}
+
+// String describes k with its secret redacted.
+func (k Key) String() string { return fmt.Sprintf("Key{ID: %q, Secret: %v}", k.ID, k.Secret) }
+
+// GoString is String, for %#v.
+func (k Key) GoString() string { return k.String() }
+
+// Format writes String for every verb.
+func (k Key) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String())) }
+
+// LogValue logs the key's ID and a redacted secret.
+func (k Key) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", k.ID), slog.Any("secret", k.Secret))
 }
 
 var keyIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
@@ -41,7 +59,7 @@ func ParseKey(s string) (Key, error) {
 	if err != nil {
 		return Key{}, &KeyError{ID: id, Reason: "secret is not standard base64: " + err.Error()}
 	}
-	k := Key{ID: id, Secret: secret}
+	k := Key{ID: id, Secret: lifeops.NewSecret(string(secret))}
 	return k, k.validate()
 }
 
@@ -49,8 +67,8 @@ func (k Key) validate() error {
 	if !keyIDRE.MatchString(k.ID) {
 		return &KeyError{ID: k.ID, Reason: "ID must be 1 to 32 letters, digits, '-' or '_'"}
 	}
-	if len(k.Secret) != KeySize {
-		return &KeyError{ID: k.ID, Reason: fmt.Sprintf("secret is %d bytes, want %d", len(k.Secret), KeySize)}
+	if k.Secret.Len() != KeySize {
+		return &KeyError{ID: k.ID, Reason: fmt.Sprintf("secret is %d bytes, want %d", k.Secret.Len(), KeySize)}
 	}
 	return nil
 }
@@ -78,6 +96,7 @@ func (e *KeyError) Error() string {
 // primary. A Keyring is safe for concurrent use.
 type Keyring struct {
 	primary string
+	ids     []string // primary first, then the older keys in the order given
 	aeads   map[string]cipher.AEAD
 }
 
@@ -92,7 +111,7 @@ func NewKeyring(primary Key, older ...Key) (*Keyring, error) {
 		if _, dup := k.aeads[key.ID]; dup {
 			return nil, &KeyError{ID: key.ID, Reason: "listed twice"}
 		}
-		block, err := aes.NewCipher(key.Secret)
+		block, err := aes.NewCipher([]byte(key.Secret.Reveal()))
 		if err != nil {
 			return nil, &KeyError{ID: key.ID, Reason: err.Error()}
 		}
@@ -101,8 +120,37 @@ func NewKeyring(primary Key, older ...Key) (*Keyring, error) {
 			return nil, &KeyError{ID: key.ID, Reason: err.Error()}
 		}
 		k.aeads[key.ID] = aead
+		k.ids = append(k.ids, key.ID)
 	}
 	return k, nil
+}
+
+// String names the keys of k, never their secrets.
+func (k *Keyring) String() string {
+	if k == nil {
+		return "Keyring(nil)"
+	}
+	return fmt.Sprintf("Keyring{primary: %q, keys: %q}", k.primary, k.ids)
+}
+
+// GoString is String, for %#v.
+func (k *Keyring) GoString() string { return k.String() }
+
+// Format writes String for every verb.
+func (k *Keyring) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String())) }
+
+// LogValue logs the IDs of the keys.
+func (k *Keyring) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// MarshalJSON encodes the IDs of the keys, never their secrets.
+func (k *Keyring) MarshalJSON() ([]byte, error) {
+	if k == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(struct {
+		Primary string   `json:"primary"`
+		Keys    []string `json:"keys"`
+	}{k.primary, k.ids})
 }
 
 // Primary returns the ID of the key that seals.

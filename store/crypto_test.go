@@ -7,11 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/store"
 )
 
 func key(id string, fill byte) store.Key {
-	return store.Key{ID: id, Secret: bytes.Repeat([]byte{fill}, store.KeySize)}
+	return store.Key{ID: id, Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{fill}, store.KeySize)))}
 }
 
 func TestKeyringSealOpen(t *testing.T) {
@@ -101,7 +102,7 @@ func TestNewKeyringRejects(t *testing.T) {
 		keys  []store.Key
 		field string
 	}{
-		{"short secret", []store.Key{{ID: "a", Secret: []byte("short")}}, "a"},
+		{"short secret", []store.Key{{ID: "a", Secret: lifeops.NewSecret("short")}}, "a"},
 		{"empty id", []store.Key{key("", 1)}, ""},
 		{"bad id", []store.Key{key("a b", 1)}, "a b"},
 		{"duplicate", []store.Key{key("a", 1), key("a", 2)}, "a"},
@@ -141,7 +142,7 @@ func TestParseKey(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || k.ID != tt.wantID || !bytes.Equal(k.Secret, bytes.Repeat([]byte{7}, 32)) {
+		if err != nil || k.ID != tt.wantID || k.Secret.Reveal() != string(bytes.Repeat([]byte{7}, 32)) {
 			t.Errorf("ParseKey(%q) = %v, %v; want ID %q", tt.in, k.ID, err, tt.wantID)
 		}
 	}
@@ -176,7 +177,7 @@ func FuzzParseKey(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(k.Secret) != store.KeySize || k.ID == "" {
+		if k.Secret.Len() != store.KeySize || k.ID == "" {
 			t.Fatalf("ParseKey(%q) accepted %+v", s, k)
 		}
 		if _, err := store.NewKeyring(k); err != nil {

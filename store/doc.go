@@ -63,7 +63,12 @@
 // range is empty, else through a staging table and one upsert) and by
 // batched multi-row upserts on SQLite. [ExportUser] and [ImportUser] move
 // one person between any two lifeops.Store values through a versioned JSON
-// document, and [CopyUsers] moves everyone, writing only what differs.
+// document, and [ImportFrom] imports one from a reader a record at a time,
+// the document bounded by [ImportOptions].MaxBytes. An import names its
+// target ([ImportOptions]): the document's own person, who must not exist
+// yet unless Replace is set, a named person, or a new one; and it checks
+// every record as the live API does. [CopyUsers] moves everyone with their
+// IDs, writing only what differs.
 // [DB.BackupTo] backs a store up while it is in use (SQLite: VACUUM INTO;
 // Postgres: pg_dump in an exported snapshot, or a logical backup of every
 // person's export document) with a [Manifest] of its time, schema version,

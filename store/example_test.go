@@ -16,6 +16,7 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/store"
 )
 
@@ -159,12 +160,12 @@ func ExampleCreateMigration() {
 // Seal and open a secret; a ring with a new primary still opens what the
 // old key sealed.
 func ExampleNewKeyring() {
-	old, _ := store.NewKeyring(store.Key{ID: "2026", Secret: bytes.Repeat([]byte{1}, store.KeySize)})
+	old, _ := store.NewKeyring(store.Key{ID: "2026", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{1}, store.KeySize)))})
 	sealed, _ := old.Seal([]byte("oura-token"), []byte("user-1"))
 
 	rotated, _ := store.NewKeyring(
-		store.Key{ID: "2027", Secret: bytes.Repeat([]byte{2}, store.KeySize)},
-		store.Key{ID: "2026", Secret: bytes.Repeat([]byte{1}, store.KeySize)},
+		store.Key{ID: "2027", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{2}, store.KeySize)))},
+		store.Key{ID: "2026", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{1}, store.KeySize)))},
 	)
 	plain, err := rotated.Open(sealed, []byte("user-1"))
 	id, _ := store.SealedKeyID(sealed)
@@ -179,7 +180,7 @@ func ExampleNewKeyring() {
 // Read a key from its ID:BASE64 form, as in LIFEOPS_ENCRYPTION_KEY.
 func ExampleParseKey() {
 	k, err := store.ParseKey("main:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
-	fmt.Println(k.ID, len(k.Secret), err)
+	fmt.Println(k.ID, k.Secret.Len(), err)
 	// Output: main 32 <nil>
 }
 
@@ -189,14 +190,14 @@ func ExampleDB_RotateKeys() {
 	dir, done := exampleDir()
 	defer done()
 	ctx := context.Background()
-	k1 := store.Key{ID: "k1", Secret: bytes.Repeat([]byte{1}, store.KeySize)}
-	k2 := store.Key{ID: "k2", Secret: bytes.Repeat([]byte{2}, store.KeySize)}
+	k1 := store.Key{ID: "k1", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{1}, store.KeySize)))}
+	k2 := store.Key{ID: "k2", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{2}, store.KeySize)))}
 	ring1, _ := store.NewKeyring(k1)
 	path := filepath.Join(dir, "lifeops.db")
 	db, _ := store.Open(ctx, path, &store.Options{Keys: ring1})
 	db.Migrate(ctx)
 	db.CreateUser(ctx, exampleUser)
-	db.PutCredential(ctx, lifeops.Credential{UserID: exampleUser.ID, Provider: "oura", AccessToken: "secret", UpdatedAt: exampleUser.CreatedAt})
+	db.PutCredential(ctx, lifeops.Credential{UserID: exampleUser.ID, Provider: "oura", AccessToken: lifeops.NewSecret("secret"), UpdatedAt: exampleUser.CreatedAt})
 	db.Close()
 
 	ring2, _ := store.NewKeyring(k2, k1)
@@ -205,7 +206,7 @@ func ExampleDB_RotateKeys() {
 	n, err := db.RotateKeys(ctx)
 	fmt.Println("re-sealed:", n, err)
 	c, err := db.Credential(ctx, exampleUser.ID, "oura")
-	fmt.Println(c.AccessToken, err)
+	fmt.Println(c.AccessToken.Reveal(), err)
 	// Output:
 	// re-sealed: 1 <nil>
 	// secret <nil>
@@ -238,9 +239,42 @@ func ExampleExportUser() {
 		fmt.Println(err)
 		return
 	}
-	res, err := store.ImportUser(ctx, dst, doc)
+	res, err := store.ImportUser(ctx, dst, doc, nil)
 	fmt.Println(doc.Format, doc.Version, res.Users, res.HeartRate, res.ZoneChanges, err)
 	// Output: lifeops-export 4 1 1 1 <nil>
+}
+
+// Stream an export document into a store: into the document's own person
+// the first time, and then, as that person exists, either with Replace or
+// into a new person.
+func ExampleImportFrom() {
+	dir, done := exampleDir()
+	defer done()
+	ctx := context.Background()
+	db, _ := store.Open(ctx, filepath.Join(dir, "lifeops.db"), nil)
+	defer db.Close()
+	db.Migrate(ctx)
+	src := memstore.New()
+	src.CreateUser(ctx, exampleUser)
+	src.PutHeartRate(ctx, exampleUser.ID, []lifeops.HeartRateSample{{At: exampleUser.CreatedAt, BPM: 58}})
+	x, _ := store.ExportUser(ctx, src, exampleUser.ID, nil)
+	var file bytes.Buffer
+	store.WriteExport(&file, x)
+	doc := file.Bytes()
+
+	res, err := store.ImportFrom(ctx, db, bytes.NewReader(doc), nil)
+	fmt.Println(res.UserID == exampleUser.ID, res.HeartRate, err)
+	_, err = store.ImportFrom(ctx, db, bytes.NewReader(doc), nil)
+	fmt.Println(errors.Is(err, lifeops.ErrConflict))
+	res, err = store.ImportFrom(ctx, db, bytes.NewReader(doc), &store.ImportOptions{NewUser: true})
+	fmt.Println(res.UserID != exampleUser.ID, res.HeartRate, err)
+	_, err = store.ImportFrom(ctx, db, bytes.NewReader(doc), &store.ImportOptions{MaxBytes: 100})
+	fmt.Println(errors.Is(err, store.ErrImportTooLarge))
+	// Output:
+	// true 1 <nil>
+	// true
+	// true 1 <nil>
+	// true
 }
 
 // Copy every person between stores, SQLite to Postgres for instance.

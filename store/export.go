@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -161,156 +160,6 @@ func ExportUser(ctx context.Context, src lifeops.Store, userID uuid.UUID, opts *
 	return x, nil
 }
 
-// ImportResult counts what an import wrote. Insert-if-absent records
-// (XP, achievements, events, zone changes) count only those that were new.
-type ImportResult struct {
-	Users, Credentials, HealthDays, RawDocuments, HeartRate, SyncStates int
-	WorkDays, Scores, XP, Achievements, Items, Events, ZoneChanges      int
-}
-
-// ImportUser writes every record of x into dst, any lifeops.Store. It is
-// idempotent: importing the same document again changes nothing. A user
-// who exists is updated; records keyed like existing ones replace them,
-// except the insert-if-absent records (XP, achievements, events, zone
-// changes), which keep the stored one. Into another kind of store, records written
-// before a failure stay, and running the import again completes it.
-//
-// Into a *DB the whole import is one transaction: it lands completely or
-// not at all.
-func ImportUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult, error) {
-	if err := x.check(); err != nil {
-		return ImportResult{}, err
-	}
-	if db, ok := dst.(*DB); ok {
-		var r ImportResult
-		err := db.InTx(ctx, func(tx *DB) error {
-			var err error
-			r, err = importUser(ctx, tx, x)
-			return err
-		})
-		return r, err
-	}
-	return importUser(ctx, dst, x)
-}
-
-func importUser(ctx context.Context, dst lifeops.Store, x *Export) (ImportResult, error) {
-	r := ImportResult{Users: 1}
-	id := x.User.ID
-	// Look before writing rather than create-then-update on conflict: in
-	// a Postgres transaction a failed statement aborts the rest.
-	_, err := dst.User(ctx, id)
-	switch {
-	case errors.Is(err, lifeops.ErrNotFound):
-		err = dst.CreateUser(ctx, x.User)
-	case err == nil:
-		err = dst.UpdateUser(ctx, x.User)
-	}
-	if err != nil {
-		return ImportResult{}, fmt.Errorf("import user: %w", err)
-	}
-	if x.Goals != nil {
-		g := *x.Goals
-		g.UserID = id
-		if err := dst.PutGoals(ctx, g); err != nil {
-			return r, fmt.Errorf("import goals: %w", err)
-		}
-	}
-	steps := []struct {
-		what  string
-		count *int
-		run   func() (int, error)
-	}{
-		{"credentials", &r.Credentials, each(x.Credentials, func(c lifeops.Credential) (bool, error) {
-			c.UserID = id
-			return true, dst.PutCredential(ctx, c)
-		})},
-		{"health days", &r.HealthDays, func() (int, error) {
-			days := slices.Clone(x.HealthDays)
-			for i := range days {
-				days[i].UserID = id
-			}
-			return len(days), dst.PutHealthDays(ctx, days)
-		}},
-		{"raw documents", &r.RawDocuments, func() (int, error) {
-			docs := slices.Clone(x.RawDocuments)
-			for i := range docs {
-				docs[i].UserID = id
-			}
-			return len(docs), dst.PutRawDocuments(ctx, docs)
-		}},
-		{"heart rate", &r.HeartRate, func() (int, error) { return len(x.HeartRate), dst.PutHeartRate(ctx, id, x.HeartRate) }},
-		{"sync states", &r.SyncStates, each(x.SyncStates, func(s lifeops.SyncState) (bool, error) {
-			s.UserID = id
-			return true, dst.PutSyncState(ctx, s)
-		})},
-		{"work days", &r.WorkDays, each(x.WorkDays, func(w lifeops.WorkDay) (bool, error) {
-			w.UserID = id
-			return true, dst.PutWorkDay(ctx, w)
-		})},
-		{"scores", &r.Scores, each(x.Scores, func(s lifeops.DayScores) (bool, error) {
-			s.UserID = id
-			return true, dst.PutScores(ctx, s)
-		})},
-		{"xp", &r.XP, each(x.XP, func(e lifeops.XPEntry) (bool, error) {
-			e.UserID = id
-			_, created, err := dst.AddXP(ctx, e)
-			return created, err
-		})},
-		{"achievements", &r.Achievements, each(x.Achievements, func(a lifeops.Achievement) (bool, error) {
-			a.UserID = id
-			_, created, err := dst.UnlockAchievement(ctx, a)
-			return created, err
-		})},
-		{"items", &r.Items, each(x.Items, func(it lifeops.Item) (bool, error) {
-			it.UserID = id
-			_, err := dst.Item(ctx, id, it.ID)
-			switch {
-			case errors.Is(err, lifeops.ErrNotFound):
-				err = dst.CreateItem(ctx, it)
-			case err == nil:
-				err = dst.UpdateItem(ctx, it)
-			}
-			return true, err
-		})},
-		{"events", &r.Events, each(x.Events, func(e lifeops.Event) (bool, error) {
-			e.UserID = id
-			_, created, err := dst.AddEvent(ctx, e)
-			return created, err
-		})},
-		{"zone changes", &r.ZoneChanges, each(x.ZoneChanges, func(c lifeops.ZoneChange) (bool, error) {
-			c.UserID = id
-			_, created, err := dst.AddZoneChange(ctx, c)
-			return created, err
-		})},
-	}
-	for _, s := range steps {
-		n, err := s.run()
-		if err != nil {
-			return r, fmt.Errorf("import %s: %w", s.what, err)
-		}
-		*s.count = n
-	}
-	return r, nil
-}
-
-// each writes records one by one with put, which reports whether it
-// created a record, and counts those it did.
-func each[T any](records []T, put func(T) (bool, error)) func() (int, error) {
-	return func() (int, error) {
-		n := 0
-		for _, rec := range records {
-			created, err := put(rec)
-			if err != nil {
-				return n, err
-			}
-			if created {
-				n++
-			}
-		}
-		return n, nil
-	}
-}
-
 // ExportError reports an export document that cannot be imported.
 type ExportError struct {
 	// Field names the offending part of the document, e.g. "version".
@@ -372,7 +221,7 @@ func WriteExport(w io.Writer, x *Export) error {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(&y); err != nil {
+	if err := enc.Encode(exportWire{Export: &y, Credentials: clearCredentials(y.Credentials)}); err != nil {
 		return err
 	}
 	// The placeholders appear in document order: one pass replaces them.
@@ -397,13 +246,20 @@ func WriteExport(w io.Writer, x *Export) error {
 
 // ReadExport decodes an export document and checks its format and
 // version; it rejects unknown fields, so nothing in the file is silently
-// dropped. The records themselves are validated when imported.
+// dropped, and documents larger than DefaultMaxImportBytes (an error
+// matching ErrImportTooLarge). The records themselves are validated when
+// imported. It holds the whole document in memory: ImportFrom imports
+// from a reader without doing so.
 func ReadExport(r io.Reader) (*Export, error) {
-	dec := json.NewDecoder(r)
+	lr := &limitedReader{r: r, left: DefaultMaxImportBytes, limit: DefaultMaxImportBytes}
+	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
-	var x Export
-	if err := dec.Decode(&x); err != nil {
-		return nil, &ExportError{Field: "document", Reason: "is not a valid export: " + err.Error(), Err: err}
+	x, err := decodeExport(dec)
+	if err != nil {
+		if errors.Is(err, ErrImportTooLarge) {
+			return nil, &ExportError{Field: "document", Reason: err.Error(), Err: ErrImportTooLarge}
+		}
+		return nil, &ExportError{Field: "document", Reason: "is not a valid export: " + clipText(err.Error()), Err: err}
 	}
 	if dec.More() {
 		return nil, &ExportError{Field: "document", Reason: "has data after the export object"}
@@ -411,5 +267,5 @@ func ReadExport(r io.Reader) (*Export, error) {
 	if err := x.check(); err != nil {
 		return nil, err
 	}
-	return &x, nil
+	return x, nil
 }

@@ -48,7 +48,7 @@ func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
 	g.UpdatedAt = t0
 	must(db.PutGoals(ctx, g))
 	must(db.PutCredential(ctx, lifeops.Credential{
-		UserID: u.ID, Provider: "oura", ExternalID: "ext-" + u.ID.String()[:8], AccessToken: "a", RefreshToken: "r",
+		UserID: u.ID, Provider: "oura", ExternalID: "ext-" + u.ID.String()[:8], AccessToken: lifeops.NewSecret("a"), RefreshToken: lifeops.NewSecret("r"),
 		TokenType: "Bearer", Expiry: t0.Add(24 * time.Hour), Scopes: []string{"daily"}, UpdatedAt: t0,
 	}))
 	d1, d2 := civil.D(2026, 3, 28), civil.D(2026, 3, 29)
@@ -86,8 +86,8 @@ func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
 	}
 	must(db.CreateItem(ctx, it))
 	item := it.ID
-	if _, _, err := db.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: "completion:" + item.String(), Date: d1, Kind: "completion", Points: 15,
-		Reason: "Done", Parts: []lifeops.XPPart{{Name: "base", Points: 10}, {Name: "on_time", Points: 5}}, ItemID: item, CreatedAt: t0}); err != nil {
+	if _, _, err := db.AddXP(ctx, lifeops.XPEntry{UserID: u.ID, Key: "completion:" + item.String(), Date: d1, Kind: "completion", Points: 12,
+		Reason: "Done", Parts: []lifeops.XPPart{{Name: "base", Points: 10}, {Name: "on_time", Points: 2}}, ItemID: item, CreatedAt: t0}); err != nil {
 		tb.Fatal(err)
 	}
 	if _, _, err := db.UnlockAchievement(ctx, lifeops.Achievement{UserID: u.ID, Code: "first_step", Date: d1, UnlockedAt: t0}); err != nil {
@@ -135,7 +135,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := store.ImportUser(ctx, pg, doc)
+	res, err := store.ImportUser(ctx, pg, doc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 
 	doc2, _ := store.ReadExport(bytes.NewReader(buf.Bytes()))
-	res, err = store.ImportUser(ctx, pg, doc2)
+	res, err = store.ImportUser(ctx, pg, doc2, &store.ImportOptions{Replace: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestExportKeepsMinutesNotEntered(t *testing.T) {
 	pg := mustMigrate(t, openPostgres(t))
 	again := mustMigrate(t, openSQLite(t))
 	for _, dst := range []*store.DB{pg, again} {
-		if _, err := store.ImportUser(ctx, dst, doc); err != nil {
+		if _, err := store.ImportUser(ctx, dst, doc, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := dst.WorkDays(ctx, u.ID, civil.D(2026, 3, 1), civil.D(2026, 3, 31))
@@ -268,7 +268,7 @@ func TestImportOlderVersionsKeepWorkDayNumbers(t *testing.T) {
 				t.Fatal(err)
 			}
 			db := mustMigrate(t, openSQLite(t))
-			if res, err := store.ImportUser(ctx, db, x); err != nil || res.WorkDays != 2 {
+			if res, err := store.ImportUser(ctx, db, x, nil); err != nil || res.WorkDays != 2 {
 				t.Fatalf("ImportUser = %+v, %v; want 2 work days", res, err)
 			}
 			got, err := db.WorkDays(ctx, id, civil.D(2026, 3, 1), civil.D(2026, 3, 31))
@@ -304,7 +304,7 @@ func TestImportVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := mustMigrate(t, openSQLite(t))
-	res, err := store.ImportUser(ctx, db, x)
+	res, err := store.ImportUser(ctx, db, x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -497,7 +497,7 @@ func TestImportIsOneTransaction(t *testing.T) {
 			t.Parallel()
 			dst := mustMigrate(t, b.open(t))
 			doc := *x
-			if _, err := store.ImportUser(ctx, dst, &doc); !errors.Is(err, lifeops.ErrNotFound) {
+			if _, err := store.ImportUser(ctx, dst, &doc, nil); !errors.Is(err, lifeops.ErrNotFound) {
 				t.Fatalf("import = %v, want the event's missing item (not found)", err)
 			}
 			if _, err := dst.User(ctx, u.ID); !errors.Is(err, lifeops.ErrNotFound) {
@@ -546,7 +546,7 @@ func TestExportFileKeepsDocumentsByteForByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.ImportUser(ctx, dst, back); err != nil {
+	if _, err := store.ImportUser(ctx, dst, back, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range datas {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/store"
 	"github.com/lifeops/lifeops/store/pgtest"
 )
@@ -75,7 +76,7 @@ func testKeys(tb testing.TB) *store.Keyring {
 	for i := range secret {
 		secret[i] = byte(i)
 	}
-	k, err := store.NewKeyring(store.Key{ID: "test-1", Secret: secret})
+	k, err := store.NewKeyring(store.Key{ID: "test-1", Secret: lifeops.NewSecret(string(secret))})
 	if err != nil {
 		tb.Fatal(err)
 	}

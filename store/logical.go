@@ -184,8 +184,8 @@ func (lr *logicalReader) next() (*Export, error) {
 		}
 		return nil, io.EOF
 	}
-	var x Export
-	if err := lr.dec.Decode(&x); err != nil {
+	x, err := decodeExport(lr.dec)
+	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
@@ -195,7 +195,7 @@ func (lr *logicalReader) next() (*Export, error) {
 		return nil, fmt.Errorf("document %d of %d: %w", lr.read+1, lr.header.Users, err)
 	}
 	lr.read++
-	return &x, nil
+	return x, nil
 }
 
 // restoreLogical imports every document of a logical backup into db in
@@ -235,7 +235,7 @@ func (db *DB) restoreLogical(ctx context.Context, path string, replace bool) err
 			if err != nil {
 				return &BackupError{Path: path, Reason: "not a readable logical backup", Err: err}
 			}
-			if _, err := ImportUser(ctx, tx, x); err != nil {
+			if _, err := ImportUser(ctx, tx, x, nil); err != nil {
 				return fmt.Errorf("import user %s: %w", x.User.ID, err)
 			}
 		}

@@ -57,7 +57,7 @@ func TestRoundTrips(t *testing.T) {
 		}
 
 		goals := lifeops.DefaultGoals(u.ID)
-		goals.Weights.Sleep = decimal.RequireFromString("1.2345678901234567890")
+		goals.Weights.Sleep = decimal.RequireFromString("98.7654")
 		goals.Weights.Habits = decimal.RequireFromString("0.5")
 		goals.UpdatedAt = t0
 		if err := db.PutGoals(ctx, goals); err != nil {
@@ -116,8 +116,8 @@ func TestCredentialsEncryptedAtRest(t *testing.T) {
 		ctx := context.Background()
 		u := newUser(t, db)
 		c := lifeops.Credential{
-			UserID: u.ID, Provider: "oura", ExternalID: "oura-user-1", AccessToken: "access-SECRET",
-			RefreshToken: "refresh-SECRET", TokenType: "Bearer", Expiry: t0.Add(time.Hour), Scopes: []string{"daily", "heartrate"}, UpdatedAt: t0,
+			UserID: u.ID, Provider: "oura", ExternalID: "oura-user-1", AccessToken: lifeops.NewSecret("access-SECRET"),
+			RefreshToken: lifeops.NewSecret("refresh-SECRET"), TokenType: "Bearer", Expiry: t0.Add(time.Hour), Scopes: []string{"daily", "heartrate"}, UpdatedAt: t0,
 		}
 		if err := db.PutCredential(ctx, c); err != nil {
 			t.Fatal(err)
@@ -146,13 +146,13 @@ func TestCredentialsEncryptedAtRest(t *testing.T) {
 		}
 
 		// Rotate: a new primary key, the old one still known.
-		newKey := store.Key{ID: "test-2", Secret: bytes.Repeat([]byte{9}, store.KeySize)}
+		newKey := store.Key{ID: "test-2", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{9}, store.KeySize)))}
 		oldKeys := testKeys(t)
 		oldSecret := make([]byte, store.KeySize)
 		for i := range oldSecret {
 			oldSecret[i] = byte(i)
 		}
-		ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: oldSecret})
+		ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: lifeops.NewSecret(string(oldSecret))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func TestCredentialsEncryptedAtRest(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := fresh.Credential(ctx, u.ID, "oura")
-		if err != nil || got.AccessToken != c.AccessToken || got.RefreshToken != c.RefreshToken {
+		if err != nil || !got.AccessToken.Equal(c.AccessToken) || !got.RefreshToken.Equal(c.RefreshToken) {
 			t.Errorf("after rotation, the new key alone reads %v, %v", got, err)
 		}
 		if _, err := db.Credential(ctx, u.ID, "oura"); err == nil {
@@ -259,8 +259,8 @@ func TestRotateKeysKeepsAConcurrentRefresh(t *testing.T) {
 	for i := range oldSecret {
 		oldSecret[i] = byte(i)
 	}
-	newKey := store.Key{ID: "test-2", Secret: bytes.Repeat([]byte{7}, store.KeySize)}
-	ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: oldSecret})
+	newKey := store.Key{ID: "test-2", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{7}, store.KeySize)))}
+	ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: lifeops.NewSecret(string(oldSecret))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestRotateKeysKeepsAConcurrentRefresh(t *testing.T) {
 			ctx := context.Background()
 			db := mustMigrate(t, openPostgres(t))
 			u := newUser(t, db)
-			old := lifeops.Credential{UserID: u.ID, Provider: "oura", AccessToken: "access-1", RefreshToken: "refresh-1", UpdatedAt: t0}
+			old := lifeops.Credential{UserID: u.ID, Provider: "oura", AccessToken: lifeops.NewSecret("access-1"), RefreshToken: lifeops.NewSecret("refresh-1"), UpdatedAt: t0}
 			if err := db.PutCredential(ctx, old); err != nil {
 				t.Fatal(err)
 			}
@@ -294,7 +294,7 @@ func TestRotateKeysKeepsAConcurrentRefresh(t *testing.T) {
 				refresher = rotating
 			}
 			refreshed := old
-			refreshed.AccessToken, refreshed.RefreshToken, refreshed.UpdatedAt = "access-2", "refresh-2", t0.Add(time.Hour)
+			refreshed.AccessToken, refreshed.RefreshToken, refreshed.UpdatedAt = lifeops.NewSecret("access-2"), lifeops.NewSecret("refresh-2"), t0.Add(time.Hour)
 
 			type result struct {
 				n   int
@@ -340,9 +340,9 @@ WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE %credentials%'`).Scan(&wai
 			if err != nil {
 				t.Fatalf("the new key alone cannot read the credential: %v", err)
 			}
-			if got.AccessToken != refreshed.AccessToken || got.RefreshToken != refreshed.RefreshToken {
+			if !got.AccessToken.Equal(refreshed.AccessToken) || !got.RefreshToken.Equal(refreshed.RefreshToken) {
 				t.Errorf("after RotateKeys raced a refresh, tokens are %q, %q; want the refreshed %q, %q",
-					got.AccessToken, got.RefreshToken, refreshed.AccessToken, refreshed.RefreshToken)
+					got.AccessToken.Reveal(), got.RefreshToken.Reveal(), refreshed.AccessToken.Reveal(), refreshed.RefreshToken.Reveal())
 			}
 		})
 	}

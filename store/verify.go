@@ -365,7 +365,7 @@ func verifyLogical(ctx context.Context, path string) (*restored, error) {
 	if _, err := rand.Read(secret); err != nil {
 		return nil, &setupError{err: err}
 	}
-	keys, err := NewKeyring(Key{ID: "verify", Secret: secret})
+	keys, err := NewKeyring(Key{ID: "verify", Secret: lifeops.NewSecret(string(secret))})
 	if err != nil {
 		return nil, &setupError{err: err}
 	}

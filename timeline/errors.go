@@ -30,6 +30,15 @@ func invalid(field, format string, args ...any) *ValidationError {
 	return check.Errorf(field, format, args...)
 }
 
+// clip cuts an input quoted in a message to a short prefix.
+func clip(s string) string { return check.Clip(s) }
+
+// addMessage appends a reason composed elsewhere (by another check of this
+// package, which clipped its own inputs) without clipping it again.
+func (p *problems) addMessage(field, reason string) {
+	*p = append(*p, &ValidationError{Field: field, Reason: reason})
+}
+
 // problems collects validation errors in the order they are found.
 type problems []error
 

@@ -212,7 +212,7 @@ func (in *FeedInput) check() (View, []*compiledRule, error) {
 	for i, e := range in.Events {
 		if err := e.Validate(); err != nil {
 			for _, fe := range FieldErrors(err) {
-				p.add(fmt.Sprintf("events[%d].%s", i, fe.Field), "%s", fe.Reason)
+				p.addMessage(fmt.Sprintf("events[%d].%s", i, fe.Field), fe.Reason)
 			}
 		}
 	}
@@ -257,7 +257,7 @@ func compileItems(items []Item, plans []*Plan, loc *time.Location, p *problems) 
 			rules[i] = rule
 		}
 		for _, fe := range FieldErrors(err) {
-			p.add(fmt.Sprintf("items[%d].%s", i, fe.Field), "%s", fe.Reason)
+			p.addMessage(fmt.Sprintf("items[%d].%s", i, fe.Field), fe.Reason)
 		}
 	}
 	return rules

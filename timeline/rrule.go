@@ -156,14 +156,14 @@ func (r *Rule) parse(s string, inSchedule bool) error {
 		key = strings.ToUpper(strings.TrimSpace(key))
 		val = strings.TrimSpace(val)
 		if !ok || key == "" {
-			return fmt.Errorf("%q is not a NAME=VALUE rule part", part)
+			return fmt.Errorf("%q is not a NAME=VALUE rule part", clip(part))
 		}
 		if val == "" {
-			return fmt.Errorf("%s has no value", key)
+			return fmt.Errorf("%s has no value", clip(key))
 		}
 		bit := rulePart(key)
 		if seen&bit != 0 {
-			return fmt.Errorf("%s is given twice", key)
+			return fmt.Errorf("%s is given twice", clip(key))
 		}
 		seen |= bit
 		var err error
@@ -179,9 +179,9 @@ func (r *Rule) parse(s string, inSchedule bool) error {
 			case "YEARLY":
 				r.parts.freq = freqYearly
 			case "HOURLY", "MINUTELY", "SECONDLY":
-				return fmt.Errorf("FREQ=%s is not supported: an item happens at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY", strings.ToUpper(val))
+				return fmt.Errorf("FREQ=%s is not supported: an item happens at most once a day; use DAILY, WEEKLY, MONTHLY or YEARLY", clip(strings.ToUpper(val)))
 			default:
-				return fmt.Errorf("FREQ=%s is not a frequency; use DAILY, WEEKLY, MONTHLY or YEARLY", val)
+				return fmt.Errorf("FREQ=%s is not a frequency; use DAILY, WEEKLY, MONTHLY or YEARLY", clip(val))
 			}
 		case "INTERVAL":
 			r.parts.interval, err = parseInt(key, val, 1, MaxInterval)
@@ -223,7 +223,7 @@ func (r *Rule) parse(s string, inSchedule bool) error {
 				r.parts.seconds = v
 			}
 		default:
-			return fmt.Errorf("%s is not a supported rule part", key)
+			return fmt.Errorf("%s is not a supported rule part", clip(key))
 		}
 		if err != nil {
 			return err
@@ -254,10 +254,10 @@ func (r *Rule) parse(s string, inSchedule bool) error {
 			}
 			if n != 0 {
 				if !ordinalOK {
-					return fmt.Errorf("BYDAY=%s: an ordinal weekday needs FREQ=MONTHLY or FREQ=YEARLY without BYWEEKNO", item)
+					return fmt.Errorf("BYDAY=%s: an ordinal weekday needs FREQ=MONTHLY or FREQ=YEARLY without BYWEEKNO", clip(item))
 				}
 				if freq == freqMonthly && (n > 5 || n < -5) {
-					return fmt.Errorf("BYDAY=%s: a month has at most 5 of each weekday", item)
+					return fmt.Errorf("BYDAY=%s: a month has at most 5 of each weekday", clip(item))
 				}
 				r.parts.nth = append(r.parts.nth, nthDay{n, wd})
 			} else {
@@ -316,13 +316,13 @@ func (r *Rule) parseUntil(v string) error {
 			return err
 		}
 		if v[8] != 'T' && v[8] != 't' {
-			return fmt.Errorf("UNTIL=%s: want YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ", v)
+			return fmt.Errorf("UNTIL=%s: want YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ", clip(v))
 		}
 		h, e1 := strconv.Atoi(v[9:11])
 		mi, e2 := strconv.Atoi(v[11:13])
 		sec, e3 := strconv.Atoi(v[13:15])
 		if e1 != nil || e2 != nil || e3 != nil || !allDigits(v[9:15]) || h > 23 || mi > 59 || sec > 60 {
-			return fmt.Errorf("UNTIL=%s: the time is not HHMMSS", v)
+			return fmt.Errorf("UNTIL=%s: the time is not HHMMSS", clip(v))
 		}
 		if sec == 60 {
 			sec = 59
@@ -337,21 +337,21 @@ func (r *Rule) parseUntil(v string) error {
 			r.untilWall = w
 		}
 	default:
-		return fmt.Errorf("UNTIL=%s: want YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ", v)
+		return fmt.Errorf("UNTIL=%s: want YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ", clip(v))
 	}
 	return nil
 }
 
 func parseICalDate(v string) (civil.Date, error) {
 	if !allDigits(v) {
-		return civil.Date{}, fmt.Errorf("UNTIL=%s: the date is not YYYYMMDD", v)
+		return civil.Date{}, fmt.Errorf("UNTIL=%s: the date is not YYYYMMDD", clip(v))
 	}
 	y, _ := strconv.Atoi(v[:4])
 	m, _ := strconv.Atoi(v[4:6])
 	d, _ := strconv.Atoi(v[6:8])
 	date := civil.D(y, time.Month(m), d)
 	if !date.IsValid() {
-		return civil.Date{}, fmt.Errorf("UNTIL=%s: there is no such date", v)
+		return civil.Date{}, fmt.Errorf("UNTIL=%s: there is no such date", clip(v))
 	}
 	return date, nil
 }
@@ -367,11 +367,11 @@ func allDigits(s string) bool {
 
 func parseInt(key, v string, lo, hi int) (int, error) {
 	if !allDigits(v) || len(v) > 6 {
-		return 0, fmt.Errorf("%s=%s: want a whole number from %d to %d", key, v, lo, hi)
+		return 0, fmt.Errorf("%s=%s: want a whole number from %d to %d", clip(key), clip(v), lo, hi)
 	}
 	n, _ := strconv.Atoi(v)
 	if n < lo || n > hi {
-		return 0, fmt.Errorf("%s=%s: want a whole number from %d to %d", key, v, lo, hi)
+		return 0, fmt.Errorf("%s=%s: want a whole number from %d to %d", clip(key), clip(v), lo, hi)
 	}
 	return n, nil
 }
@@ -392,7 +392,7 @@ func parseInts(key, v string, lo, hi int, signed bool) ([]int, error) {
 			num, neg = num[1:], true
 		}
 		if !allDigits(num) || len(num) > 4 {
-			return nil, fmt.Errorf("%s=%s: %q is not a number", key, v, f)
+			return nil, fmt.Errorf("%s=%s: %q is not a number", clip(key), clip(v), clip(f))
 		}
 		n, _ := strconv.Atoi(num)
 		if neg {
@@ -402,9 +402,9 @@ func parseInts(key, v string, lo, hi int, signed bool) ([]int, error) {
 		okNeg := signed && n <= -lo && n >= -hi
 		if !okPos && !okNeg {
 			if signed {
-				return nil, fmt.Errorf("%s=%s: %d is out of range (%d to %d, or %d to %d)", key, v, n, lo, hi, -hi, -lo)
+				return nil, fmt.Errorf("%s=%s: %d is out of range (%d to %d, or %d to %d)", clip(key), clip(v), n, lo, hi, -hi, -lo)
 			}
-			return nil, fmt.Errorf("%s=%s: %d is out of range (%d to %d)", key, v, n, lo, hi)
+			return nil, fmt.Errorf("%s=%s: %d is out of range (%d to %d)", clip(key), clip(v), n, lo, hi)
 		}
 		out = append(out, n)
 	}
@@ -416,7 +416,7 @@ func parseInts(key, v string, lo, hi int, signed bool) ([]int, error) {
 func parseWeekday(key, v string, ordinal bool) (time.Weekday, int, error) {
 	u := strings.ToUpper(v)
 	if len(u) < 2 {
-		return 0, 0, fmt.Errorf("%s=%s: want a weekday such as MO or -1FR", key, v)
+		return 0, 0, fmt.Errorf("%s=%s: want a weekday such as MO or -1FR", clip(key), clip(v))
 	}
 	name, num := u[len(u)-2:], u[:len(u)-2]
 	var wd time.Weekday
@@ -436,13 +436,13 @@ func parseWeekday(key, v string, ordinal bool) (time.Weekday, int, error) {
 	case "SU":
 		wd = time.Sunday
 	default:
-		return 0, 0, fmt.Errorf("%s=%s: %q is not a weekday (MO, TU, WE, TH, FR, SA, SU)", key, v, name)
+		return 0, 0, fmt.Errorf("%s=%s: %q is not a weekday (MO, TU, WE, TH, FR, SA, SU)", clip(key), clip(v), clip(name))
 	}
 	if num == "" {
 		return wd, 0, nil
 	}
 	if !ordinal {
-		return 0, 0, fmt.Errorf("%s=%s: want a plain weekday such as MO", key, v)
+		return 0, 0, fmt.Errorf("%s=%s: want a plain weekday such as MO", clip(key), clip(v))
 	}
 	sign := 1
 	switch num[0] {
@@ -452,11 +452,11 @@ func parseWeekday(key, v string, ordinal bool) (time.Weekday, int, error) {
 		num, sign = num[1:], -1
 	}
 	if !allDigits(num) || len(num) > 2 {
-		return 0, 0, fmt.Errorf("%s=%s: the ordinal is not a number", key, v)
+		return 0, 0, fmt.Errorf("%s=%s: the ordinal is not a number", clip(key), clip(v))
 	}
 	n, _ := strconv.Atoi(num)
 	if n < 1 || n > 53 {
-		return 0, 0, fmt.Errorf("%s=%s: the ordinal must be 1 to 53 or -1 to -53", key, v)
+		return 0, 0, fmt.Errorf("%s=%s: the ordinal must be 1 to 53 or -1 to -53", clip(key), clip(v))
 	}
 	return wd, sign * n, nil
 }

@@ -154,7 +154,7 @@ func (c *compiledRule) compile(s *Schedule, pl placement) error {
 	}
 	var r Rule
 	if err := r.parse(s.RRule, true); err != nil {
-		return invalid("schedule.rrule", "%s", err.Error())
+		return &ValidationError{Field: "schedule.rrule", Reason: err.Error()}
 	}
 	c.start, c.pl, c.timed = s.StartDate, pl, r.hasTimes
 	c.bound = bound{kind: r.untilKind, utc: r.untilUTC}

@@ -343,7 +343,7 @@ func (s *Schedule) check(p *problems, rule *compiledRule) {
 			p.add("schedule.rrule", "an rrule schedule needs a rule, such as FREQ=WEEKLY;BYDAY=MO")
 		case s.StartDate.IsZero() || !s.StartDate.IsValid():
 			if _, err := parseRule(s.RRule, true); err != nil {
-				p.add("schedule.rrule", "%s", err.Error())
+				p.addMessage("schedule.rrule", err.Error())
 			}
 		default:
 			if rule == nil {

@@ -127,8 +127,10 @@ type globals struct {
 func (m *Main) Run(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	dsn := fs.String("dsn", m.Getenv("LIFEOPS_DATABASE_URL"), "database: postgres:// URL or SQLite file (default $LIFEOPS_DATABASE_URL)")
-	keys := fs.String("key", m.Getenv("LIFEOPS_ENCRYPTION_KEY"), "encryption keys ID:BASE64, comma-separated, the first seals (default $LIFEOPS_ENCRYPTION_KEY)")
+	// The defaults come from the environment after parsing, not as flag
+	// defaults, which help would print: a DSN may hold a password.
+	dsn := fs.String("dsn", "", "database: postgres:// URL or SQLite file (default $LIFEOPS_DATABASE_URL)")
+	keys := fs.String("key", "", "encryption keys ID:BASE64, comma-separated, the first seals (default $LIFEOPS_ENCRYPTION_KEY)")
 	migrations := fs.String("migrations", "", "a host service's migrations folder (with pg and sqlite inside) instead of the library's")
 	table := fs.String("table", "", "the bookkeeping table of the -migrations folder")
 	version := fs.Bool("version", false, "print the build's version and exit")
@@ -142,6 +144,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	if *version {
 		fmt.Fprintln(m.Stdout, buildinfo.Read())
 		return exitOK
+	}
+	if *dsn == "" {
+		*dsn = m.Getenv("LIFEOPS_DATABASE_URL")
+	}
+	if *keys == "" {
+		*keys = m.Getenv("LIFEOPS_ENCRYPTION_KEY")
 	}
 	err := m.run(ctx, *dsn, *keys, *migrations, *table, fs.Args())
 	var ue usageError

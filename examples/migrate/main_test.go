@@ -509,7 +509,7 @@ func TestCopy(t *testing.T) {
 	if err := src.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	if err := src.PutCredential(ctx, lifeops.Credential{UserID: u.ID, Provider: "oura", AccessToken: "tok", UpdatedAt: u.CreatedAt}); err != nil {
+	if err := src.PutCredential(ctx, lifeops.Credential{UserID: u.ID, Provider: "oura", AccessToken: lifeops.NewSecret("tok"), UpdatedAt: u.CreatedAt}); err != nil {
 		t.Fatal(err)
 	}
 	if err := src.PutHeartRate(ctx, u.ID, []lifeops.HeartRateSample{{At: u.CreatedAt, BPM: 61}, {At: u.CreatedAt.Add(time.Minute), BPM: 62}}); err != nil {
@@ -527,7 +527,7 @@ func TestCopy(t *testing.T) {
 	}
 	defer dst.Close()
 	c, err := dst.Credential(ctx, u.ID, "oura")
-	if err != nil || c.AccessToken != "tok" {
+	if err != nil || c.AccessToken.Reveal() != "tok" {
 		t.Errorf("credential after copy = %v, %v", c, err)
 	}
 

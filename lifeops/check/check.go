@@ -10,6 +10,8 @@ package check
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // ErrInvalid is matched, with errors.Is, by every [*Error].
@@ -26,9 +28,29 @@ type Error struct {
 	Err error
 }
 
-// Errorf returns an *Error for field with a formatted reason.
+// Errorf returns an *Error for field with a formatted reason. String
+// arguments, which are where the input shows, are cut with [Clip], so a
+// reason quotes at most a short prefix of whatever was sent. A reason
+// composed elsewhere goes into an Error literal instead.
 func Errorf(field, format string, args ...any) *Error {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = Clip(s)
+		}
+	}
 	return &Error{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// MaxQuoted is the most characters of an input a reason quotes.
+const MaxQuoted = 60
+
+// Clip returns s cut to MaxQuoted characters, with "…" when it was longer,
+// and bytes that are not UTF-8 replaced by U+FFFD.
+func Clip(s string) string {
+	if len(s) > MaxQuoted*utf8.UTFMax || utf8.RuneCountInString(s) > MaxQuoted {
+		s = string([]rune(s[:min(len(s), MaxQuoted*utf8.UTFMax)])[:MaxQuoted]) + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // Error returns "invalid <field>: <reason>".

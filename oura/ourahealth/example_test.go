@@ -43,7 +43,7 @@ func ExampleNew() {
 		WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}); err != nil {
 		log.Fatal(err)
 	}
-	if err := store.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: lifeops.ProviderOura, AccessToken: "token-1"}); err != nil {
+	if err := store.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: lifeops.ProviderOura, AccessToken: lifeops.NewSecret("token-1")}); err != nil {
 		log.Fatal(err)
 	}
 	source, err := ourahealth.New(ourahealth.Config{

@@ -37,7 +37,7 @@ func TestSource_SecretsNeverPrint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			secrets := []string{cred.AccessToken, cred.RefreshToken, cfg.OAuth.ClientSecret.Reveal()}
+			secrets := []string{cred.AccessToken.Reveal(), cred.RefreshToken.Reveal(), cfg.OAuth.ClientSecret.Reveal()}
 			for _, s := range secrets {
 				if len(s) < 8 {
 					t.Fatalf("secret %q too short to search for", s)

@@ -56,7 +56,7 @@ var sharedBackends = []sharedBackend{
 // openShared migrates the database at dsn and returns a function that gives
 // each process its own store.Store on it, all with one encryption key.
 func openShared(t *testing.T, dsn string) func(t *testing.T) credStore {
-	ring, err := store.NewKeyring(store.Key{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")})
+	ring, err := store.NewKeyring(store.Key{ID: "k1", Secret: lifeops.NewSecret("0123456789abcdef0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func newRotation(t *testing.T, b sharedBackend, n int, cfg func(*ourahealth.Conf
 				t.Fatal(err)
 			}
 			if err := st.PutCredential(ctx, lifeops.Credential{UserID: r.user, Provider: lifeops.ProviderOura, ExternalID: "oura-u1",
-				AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, UpdatedAt: serverNow}); err != nil {
+				AccessToken: lifeops.NewSecret(tok.AccessToken), RefreshToken: lifeops.NewSecret(tok.RefreshToken), Expiry: tok.Expiry, UpdatedAt: serverNow}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -324,7 +324,7 @@ func TestSource_TwoProcessesRefreshTogether(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if stored.RefreshToken == first.RefreshToken {
+			if stored.RefreshToken.Equal(first.RefreshToken) {
 				t.Fatal("the first process did not rotate the refresh token")
 			}
 			release()
@@ -484,7 +484,7 @@ func TestSource_DeadRefreshTokenIsUnauthorized(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r.srv.RevokeToken(cred.RefreshToken)
+				r.srv.RevokeToken(cred.RefreshToken.Reveal())
 				r.srv.Advance(25 * time.Hour)
 				err = r.days(t.Context(), p)
 				if !errors.Is(err, lifeops.ErrUnauthorized) || !errors.Is(err, oura.ErrUnauthorized) {
@@ -512,7 +512,7 @@ func TestSource_DeadRefreshTokenIsUnauthorized(t *testing.T) {
 				done := make(chan error, 1)
 				go func() { done <- r.days(ctx, p) }()
 				wait(t, arrived, "the token request")
-				r.srv.RevokeToken(cred.RefreshToken)
+				r.srv.RevokeToken(cred.RefreshToken.Reveal())
 				if err := p.store.DeleteCredential(ctx, r.user, lifeops.ProviderOura); err != nil {
 					t.Fatal(err)
 				}
@@ -540,7 +540,7 @@ func TestSource_DeadRefreshTokenIsUnauthorized(t *testing.T) {
 				done := make(chan error, 1)
 				go func() { done <- r.days(ctx, p) }()
 				wait(t, arrived, "the token request")
-				r.srv.RevokeToken(cred.RefreshToken)
+				r.srv.RevokeToken(cred.RefreshToken.Reveal())
 				boom := errors.New("store: disk on fire")
 				p.creds.failReads(boom)
 				release()
@@ -557,7 +557,7 @@ func TestSource_DeadRefreshTokenIsUnauthorized(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r.srv.RevokeToken(cred.RefreshToken)
+				r.srv.RevokeToken(cred.RefreshToken.Reveal())
 				r.srv.Advance(25 * time.Hour)
 				ctx, cancel := context.WithCancel(t.Context())
 				defer cancel()

@@ -514,9 +514,9 @@ func (h *Source) client(ctx context.Context, userID uuid.UUID) (*oura.Client, er
 	}
 	uc := &userClient{retired: map[string]bool{}}
 	var ts oura.TokenSource
-	if h.oauth != nil && cred.RefreshToken != "" {
-		tok := &oauth2.Token{AccessToken: cred.AccessToken, RefreshToken: cred.RefreshToken, TokenType: cred.TokenType, Expiry: cred.Expiry}
-		base, prev := cred, cred.RefreshToken
+	if h.oauth != nil && !cred.RefreshToken.IsZero() {
+		tok := &oauth2.Token{AccessToken: cred.AccessToken.Reveal(), RefreshToken: cred.RefreshToken.Reveal(), TokenType: cred.TokenType, Expiry: cred.Expiry}
+		base, prev := cred, cred.RefreshToken.Reveal()
 		persist := func(ctx context.Context, t *oauth2.Token) error {
 			next := credentialOf(base, t, h.now())
 			if err := h.creds.PutCredential(ctx, next); err != nil {
@@ -542,21 +542,21 @@ func (h *Source) client(ctx context.Context, userID uuid.UUID) (*oura.Client, er
 				return nil, err
 			}
 			h.mu.Lock()
-			adopted := stored.RefreshToken != prev
+			adopted := stored.RefreshToken.Reveal() != prev
 			if adopted {
-				uc.retired[prev], prev = true, stored.RefreshToken
+				uc.retired[prev], prev = true, stored.RefreshToken.Reveal()
 			}
 			h.mu.Unlock()
 			if adopted {
 				h.logger.LogAttrs(ctx, slog.LevelInfo, "oura: token refreshed by another process adopted", slog.String("user_id", userID.String()))
 			}
-			return &oauth2.Token{AccessToken: stored.AccessToken, RefreshToken: stored.RefreshToken, TokenType: stored.TokenType, Expiry: stored.Expiry}, nil
+			return &oauth2.Token{AccessToken: stored.AccessToken.Reveal(), RefreshToken: stored.RefreshToken.Reveal(), TokenType: stored.TokenType, Expiry: stored.Expiry}, nil
 		}
 		uc.src = h.oauth.TokenSource(tok, persist, oura.WithReload(load, h.reloadWait))
 		ts = uc.src
 	} else {
-		uc.access = cred.AccessToken
-		ts = oura.StaticToken(cred.AccessToken)
+		uc.access = cred.AccessToken.Reveal()
+		ts = oura.StaticToken(cred.AccessToken.Reveal())
 	}
 	c, err := h.newClient(ts)
 	if err != nil {
@@ -575,19 +575,19 @@ func (h *Source) client(ctx context.Context, userID uuid.UUID) (*oura.Client, er
 // refresh token. Called with Source.mu held.
 func (uc *userClient) holds(cred lifeops.Credential) bool {
 	if uc.src == nil {
-		return uc.access == cred.AccessToken && cred.RefreshToken == ""
+		return uc.access == cred.AccessToken.Reveal() && cred.RefreshToken.IsZero()
 	}
-	if uc.retired[cred.RefreshToken] {
+	if uc.retired[cred.RefreshToken.Reveal()] {
 		return true
 	}
 	cur, pending := uc.src.Current()
-	return pending || (cur != nil && cur.RefreshToken == cred.RefreshToken)
+	return pending || (cur != nil && cur.RefreshToken == cred.RefreshToken.Reveal())
 }
 
 // credentialOf returns base with the tokens of t.
 func credentialOf(base lifeops.Credential, t *oauth2.Token, now time.Time) lifeops.Credential {
 	c := base
-	c.AccessToken, c.RefreshToken, c.TokenType, c.Expiry = t.AccessToken, t.RefreshToken, t.TokenType, t.Expiry
+	c.AccessToken, c.RefreshToken, c.TokenType, c.Expiry = lifeops.NewSecret(t.AccessToken), lifeops.NewSecret(t.RefreshToken), t.TokenType, t.Expiry
 	if c.TokenType == "" {
 		c.TokenType = "Bearer"
 	}

@@ -62,13 +62,13 @@ func newHealth(t *testing.T, withOAuth bool, opts ...ouratest.Option) *healthBun
 		// changed for this long; no other process shares these stores.
 		ReloadWait: 20 * time.Millisecond,
 	}
-	cred := lifeops.Credential{UserID: hb.user, Provider: lifeops.ProviderOura, ExternalID: "oura-u1", AccessToken: "static-tok", UpdatedAt: serverNow}
+	cred := lifeops.Credential{UserID: hb.user, Provider: lifeops.ProviderOura, ExternalID: "oura-u1", AccessToken: lifeops.NewSecret("static-tok"), UpdatedAt: serverNow}
 	if withOAuth {
 		tok, err := srv.IssueToken("oura-u1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cred.AccessToken, cred.RefreshToken, cred.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
+		cred.AccessToken, cred.RefreshToken, cred.Expiry = lifeops.NewSecret(tok.AccessToken), lifeops.NewSecret(tok.RefreshToken), tok.Expiry
 		cfg.OAuth = &oura.OAuthConfig{ClientID: ouratest.DefaultClientID, ClientSecret: oura.NewSecret(ouratest.DefaultClientSecret), HTTPClient: srv.Client(), Now: srv.Now,
 			Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth/authorize", TokenURL: srv.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
 	}
@@ -237,7 +237,7 @@ func TestSource_MainSleep(t *testing.T) {
 	if err := st.CreateUser(ctx, lifeops.User{ID: user, Name: "Bo", Zone: "America/New_York", DayStartHour: 4, WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: "oura", AccessToken: "t"}); err != nil {
+	if err := st.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: "oura", AccessToken: lifeops.NewSecret("t")}); err != nil {
 		t.Fatal(err)
 	}
 	src, err := ourahealth.New(ourahealth.Config{Credentials: st, ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())}})
@@ -309,7 +309,7 @@ func TestSource_MainSleepUsesTheLatestVersion(t *testing.T) {
 	if err := st.CreateUser(ctx, lifeops.User{ID: user, Name: "Cy", Zone: "America/New_York", DayStartHour: 4, WakeTime: civil.Clock{Hour: 7}, Bedtime: civil.Clock{Hour: 23}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: "oura", AccessToken: "t"}); err != nil {
+	if err := st.PutCredential(ctx, lifeops.Credential{UserID: user, Provider: "oura", AccessToken: lifeops.NewSecret("t")}); err != nil {
 		t.Fatal(err)
 	}
 	src, err := ourahealth.New(ourahealth.Config{Credentials: st, ClientOptions: []oura.Option{oura.WithBaseURL(srv.URL), oura.WithHTTPClient(srv.Client())}})
@@ -446,7 +446,7 @@ func TestSource_Errors(t *testing.T) {
 		if err := hb.srv.AddUser(ouratest.User{ID: "lapsed", Token: "lapsed-tok", Lapsed: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := hb.store.PutCredential(ctx, lifeops.Credential{UserID: hb.user, Provider: "oura", AccessToken: "lapsed-tok"}); err != nil {
+		if err := hb.store.PutCredential(ctx, lifeops.Credential{UserID: hb.user, Provider: "oura", AccessToken: lifeops.NewSecret("lapsed-tok")}); err != nil {
 			t.Fatal(err)
 		}
 		_, err := hb.source.Days(ctx, hb.user, lifeops.KindDailySleep, civil.D(2024, 3, 1), civil.D(2024, 3, 2))
@@ -514,7 +514,7 @@ func TestSource_RefreshesAndStoresTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.RefreshToken == before.RefreshToken || after.AccessToken == before.AccessToken || !after.Expiry.After(hb.srv.Now()) {
+	if after.RefreshToken.Equal(before.RefreshToken) || after.AccessToken.Equal(before.AccessToken) || !after.Expiry.After(hb.srv.Now()) {
 		t.Errorf("credential not rotated: %v → %v", before, after)
 	}
 	if after.ExternalID != "oura-u1" || after.UserID != hb.user || len(after.Scopes) == 0 {
@@ -530,7 +530,7 @@ func TestSource_RefreshesAndStoresTokens(t *testing.T) {
 		t.Errorf("%d refreshes, want 2", refreshes)
 	}
 	// The grant is revoked: unauthorized.
-	hb.srv.RevokeToken(after.RefreshToken)
+	hb.srv.RevokeToken(after.RefreshToken.Reveal())
 	if _, err := hb.source.Days(ctx, hb.user, lifeops.KindDailySleep, civil.D(2024, 3, 1), civil.D(2024, 3, 2)); !errors.Is(err, lifeops.ErrUnauthorized) {
 		t.Errorf("revoked: err = %v", err)
 	}
@@ -543,7 +543,7 @@ func TestSource_RefreshesAndStoresTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cred.ExternalID != "oura-u1" || cred.RefreshToken != tok.RefreshToken {
+	if cred.ExternalID != "oura-u1" || cred.RefreshToken.Reveal() != tok.RefreshToken {
 		t.Errorf("Connect stored %v", cred)
 	}
 	if _, err := hb.source.Days(ctx, hb.user, lifeops.KindDailySleep, civil.D(2024, 3, 1), civil.D(2024, 3, 2)); err != nil {
@@ -717,7 +717,7 @@ func TestSource_StaleCredentialKeepsTheNewerToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	stored, _ := hb.store.Credential(ctx, hb.user, "oura")
-	if stored.RefreshToken == first.RefreshToken {
+	if stored.RefreshToken.Equal(first.RefreshToken) {
 		t.Fatal("the refresh did not rotate the refresh token")
 	}
 	stale.mu.Lock()
@@ -726,7 +726,7 @@ func TestSource_StaleCredentialKeepsTheNewerToken(t *testing.T) {
 	if err := days(); err != nil {
 		t.Fatalf("after a stale credential read: %v", err)
 	}
-	if got, _ := hb.store.Credential(ctx, hb.user, "oura"); got.RefreshToken != stored.RefreshToken {
-		t.Errorf("stored refresh token changed: %q → %q", stored.RefreshToken, got.RefreshToken)
+	if got, _ := hb.store.Credential(ctx, hb.user, "oura"); !got.RefreshToken.Equal(stored.RefreshToken) {
+		t.Errorf("stored refresh token changed: %q → %q", stored.RefreshToken.Reveal(), got.RefreshToken.Reveal())
 	}
 }

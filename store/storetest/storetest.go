@@ -64,6 +64,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"UnstorableText", testText},
+		{"RefusedInputs", testRefused},
 		{"WideRanges", testWideRanges},
 	}
 	for _, g := range groups {

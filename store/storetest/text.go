@@ -12,11 +12,10 @@ import (
 )
 
 // testText checks strings a backend may be unable to hold: bytes that are
-// not UTF-8 and NUL bytes, which Validate lets through in keys, sources and
-// provider documents. A store keeps such a string exactly or refuses the
-// write with an error matching ErrInvalid and writes nothing; it never
-// stores an altered string, and a lookup by such a key never finds another
-// record.
+// not UTF-8 and NUL bytes in keys, sources and provider documents. Validate
+// refuses them (testRefused holds every store to that); whatever a store
+// does, it never stores an altered string, and a lookup by such a key never
+// finds another record.
 func testText(t *testing.T, s lifeops.Store) {
 	refused := func(t *testing.T, what string, err error) bool {
 		t.Helper()

