@@ -118,3 +118,25 @@ func ExampleService_Sync() {
 	// daily_sleep 2026-03-08 to 2026-03-11
 	// heartrate 2026-03-08 to 2026-03-11
 }
+
+// A day's work, entered by hand and measured by two sources, is merged
+// field by field: the entry wins for what it has, the rest is the largest
+// measure, and each field names its source.
+func ExampleMergeWorkDays() {
+	d := civil.D(2026, 3, 9)
+	merged := lifeops.MergeWorkDays([]lifeops.WorkDay{
+		{Date: d, Source: "activitywatch", WorkMinutes: 500, AfterHoursMinutes: 40, MeetingMinutes: new(30), BreakMinutes: new(45)},
+		{Date: d, Source: "ical", WorkMinutes: 120, MeetingMinutes: new(120)},
+		{Date: d, Source: lifeops.SourceManual, WorkMinutes: 420, AfterHoursMinutes: 0},
+	})
+	w := merged[0]
+	fmt.Println("work", w.WorkMinutes, w.Sources.Work)
+	fmt.Println("after hours", w.AfterHoursMinutes, w.Sources.AfterHours)
+	fmt.Println("meetings", *w.MeetingMinutes, w.Sources.Meetings)
+	fmt.Println("breaks", *w.BreakMinutes, w.Sources.Breaks)
+	// Output:
+	// work 420 manual
+	// after hours 0 manual
+	// meetings 120 ical
+	// breaks 45 activitywatch
+}

@@ -113,6 +113,23 @@ type WorkStore interface {
 	DeleteWorkDays(ctx context.Context, userID uuid.UUID, source string, from, to civil.Date) (int, error)
 }
 
+// WorkSourceStore keeps each person's settings for their work-stats
+// sources, one per (user, source), the secrets sealed at rest as
+// CredentialStore seals tokens.
+type WorkSourceStore interface {
+	// PutWorkSource upserts s on (UserID, Source).
+	PutWorkSource(ctx context.Context, s WorkSourceSettings) error
+	// WorkSource returns the user's settings for source, secrets opened,
+	// or ErrNotFound.
+	WorkSource(ctx context.Context, userID uuid.UUID, source string) (WorkSourceSettings, error)
+	// WorkSources returns the user's settings of every source, ordered by
+	// source.
+	WorkSources(ctx context.Context, userID uuid.UUID) ([]WorkSourceSettings, error)
+	// DeleteWorkSource deletes the user's settings for source, or returns
+	// ErrNotFound.
+	DeleteWorkSource(ctx context.Context, userID uuid.UUID, source string) error
+}
+
 // ScoreStore keeps computed daily scores.
 type ScoreStore interface {
 	// PutScores upserts each of scores on (UserID, Date), replacing every
@@ -288,6 +305,7 @@ type Store interface {
 	HeartRateStore
 	SyncStateStore
 	WorkStore
+	WorkSourceStore
 	ScoreStore
 	XPStore
 	AchievementStore

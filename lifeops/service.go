@@ -516,7 +516,7 @@ func (s *Service) PutWorkDay(ctx context.Context, userID uuid.UUID, w WorkDay) (
 		w.Source = SourceManual
 	}
 	w.Sources = WorkSources{}
-	w.UpdatedAt = s.now()
+	w.UpdatedAt = s.now().UTC().Truncate(time.Microsecond) // as stores keep it
 	if err := w.Validate(); err != nil {
 		return WorkDay{}, err
 	}

@@ -2,6 +2,7 @@ package lifeops_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -530,5 +531,40 @@ func TestSyncOfALaterRangeLeavesTheGap(t *testing.T) {
 		if through != day(31) {
 			t.Errorf("%s synced through %s after a joining range, want 2026-03-31", kind, through)
 		}
+	}
+}
+
+// TestWorkSourceSettings: settings for a source that does not parse its
+// own are kept as sent (a JSON object, at most MaxWorkSourceSettings
+// bytes), versioned per change, for known sources and people only.
+func TestWorkSourceSettings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	svc := mustOK[*lifeops.Service](t)(lifeops.New(&lifeops.Config{Store: st, WorkSources: []lifeops.WorkStatsSource{&workSource{name: "tracker"}}}))
+	u := mustOK[lifeops.User](t)(svc.CreateUser(ctx, lifeops.NewUser{Name: "Worker", Zone: "Europe/Berlin"}))
+	first := mustOK[lifeops.WorkSourceSettings](t)(svc.PutWorkSource(ctx, u.ID, "tracker", json.RawMessage(`{"a": 1}`)))
+	second := mustOK[lifeops.WorkSourceSettings](t)(svc.PutWorkSource(ctx, u.ID, "tracker", json.RawMessage(`{"a": 2}`)))
+	if first.Version != 1 || second.Version != 2 || string(second.Settings) != `{"a": 2}` {
+		t.Errorf("versions %d, %d and settings %s; want 1, 2 and the second as sent", first.Version, second.Version, second.Settings)
+	}
+	got := mustOK[lifeops.WorkSourceSettings](t)(svc.WorkSource(ctx, u.ID, "tracker"))
+	if diff := cmp.Diff(second, got); diff != "" {
+		t.Errorf("WorkSource (-put +got):\n%s", diff)
+	}
+	for _, body := range []string{`[]`, `"x"`, `{`, ``, `{"a":"` + strings.Repeat("x", lifeops.MaxWorkSourceSettings) + `"}`} {
+		_, err := svc.PutWorkSource(ctx, u.ID, "tracker", json.RawMessage(body))
+		wantCode(t, err, lifeops.CodeInvalid)
+	}
+	_, err := svc.PutWorkSource(ctx, u.ID, "calendar", json.RawMessage(`{}`))
+	wantCode(t, err, lifeops.CodeNotFound)
+	_, err = svc.PutWorkSource(ctx, uuid.New(), "tracker", json.RawMessage(`{}`))
+	wantCode(t, err, lifeops.CodeNotFound)
+	wantCode(t, svc.DeleteWorkSource(ctx, u.ID, "calendar"), lifeops.CodeNotFound)
+	if err := svc.DeleteWorkSource(ctx, u.ID, "tracker"); err != nil {
+		t.Fatal(err)
+	}
+	if list := mustOK[[]lifeops.WorkSourceSettings](t)(svc.WorkSources(ctx, u.ID)); len(list) != 0 {
+		t.Errorf("WorkSources after the delete = %+v", list)
 	}
 }

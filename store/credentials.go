@@ -160,8 +160,9 @@ func (db *DB) DeleteCredential(ctx context.Context, userID uuid.UUID, provider s
 	})
 }
 
-// RotateKeys re-seals every stored credential that is not sealed under the
-// primary key of Options.Keys, and returns how many it re-sealed. Each
+// RotateKeys re-seals every stored credential, and the secrets of every
+// person's work-source settings, that are not sealed under the primary key
+// of Options.Keys, and returns how many it re-sealed. Each
 // pass is one transaction. A credential written meanwhile (a token
 // refresh) keeps what that write stored; if it was sealed under an old
 // key again, another pass re-seals it. Run RotateKeys after making a new
@@ -219,7 +220,9 @@ func (db *DB) rotatePass(ctx context.Context, keys *Keyring) (n int, raced bool,
 				n += int(k)
 				raced = raced || k == 0
 			}
-			return nil
+			m, r, err := db.rotateWorkSources(ctx, tx, keys)
+			n, raced = n+m, raced || r
+			return err
 		})
 	})
 	return n, raced, err

@@ -39,34 +39,38 @@ const (
 // a person between backends (SQLite to Postgres, say) or to hand them their
 // data. Records carry no user ID of their own; User.ID owns them all.
 //
-// Credentials are included only when asked for (ExportOptions), and then
-// hold the tokens in plaintext: treat such a document as a secret.
+// Credentials, and the secrets of the person's work-source settings, are
+// included only when asked for (ExportOptions), and then hold the tokens
+// and secrets in plaintext: treat such a document as a secret. Work-source
+// settings without that option carry no secrets, and a source that needs
+// them (a calendar's feed URLs) must be set up again after an import.
 type Export struct {
-	Format       string                    `json:"format"`
-	Version      int                       `json:"version"`
-	ExportedAt   time.Time                 `json:"exported_at"`
-	User         lifeops.User              `json:"user"`
-	Goals        *lifeops.Goals            `json:"goals,omitempty"`
-	Credentials  []lifeops.Credential      `json:"credentials,omitempty"`
-	HealthDays   []lifeops.HealthDay       `json:"health_days"`
-	RawDocuments []lifeops.RawDocument     `json:"raw_documents"`
-	HeartRate    []lifeops.HeartRateSample `json:"heart_rate"`
-	SyncStates   []lifeops.SyncState       `json:"sync_states"`
-	WorkDays     []lifeops.WorkDay         `json:"work_days"`
-	Scores       []lifeops.DayScores       `json:"scores"`
-	XP           []lifeops.XPEntry         `json:"xp"`
-	Achievements []lifeops.Achievement     `json:"achievements"`
-	Items        []lifeops.Item            `json:"items"`
-	Events       []lifeops.Event           `json:"events"`
-	ZoneChanges  []lifeops.ZoneChange      `json:"zone_changes"`
+	Format       string                       `json:"format"`
+	Version      int                          `json:"version"`
+	ExportedAt   time.Time                    `json:"exported_at"`
+	User         lifeops.User                 `json:"user"`
+	Goals        *lifeops.Goals               `json:"goals,omitempty"`
+	Credentials  []lifeops.Credential         `json:"credentials,omitempty"`
+	WorkSources  []lifeops.WorkSourceSettings `json:"work_sources,omitempty"`
+	HealthDays   []lifeops.HealthDay          `json:"health_days"`
+	RawDocuments []lifeops.RawDocument        `json:"raw_documents"`
+	HeartRate    []lifeops.HeartRateSample    `json:"heart_rate"`
+	SyncStates   []lifeops.SyncState          `json:"sync_states"`
+	WorkDays     []lifeops.WorkDay            `json:"work_days"`
+	Scores       []lifeops.DayScores          `json:"scores"`
+	XP           []lifeops.XPEntry            `json:"xp"`
+	Achievements []lifeops.Achievement        `json:"achievements"`
+	Items        []lifeops.Item               `json:"items"`
+	Events       []lifeops.Event              `json:"events"`
+	ZoneChanges  []lifeops.ZoneChange         `json:"zone_changes"`
 }
 
 // ExportOptions tunes ExportUser. The zero value exports everything but
 // credentials.
 type ExportOptions struct {
 	// Credentials includes the user's provider credentials, tokens in
-	// plaintext. The source must be able to open them (a DB needs its
-	// Keyring).
+	// plaintext, and the secrets of their work-source settings. The
+	// source must be able to open them (a DB needs its Keyring).
 	Credentials bool
 	// Providers lists the providers whose credentials to look up in a
 	// source that cannot list them itself (the DB can). Default:
@@ -74,6 +78,28 @@ type ExportOptions struct {
 	Providers []string
 	// Now stamps ExportedAt. Default: time.Now.
 	Now func() time.Time
+}
+
+// exportWorkSources lists the user's work-source settings, their secrets
+// only withSecrets (a DB then needs its Keyring; without them it needs
+// none).
+func exportWorkSources(ctx context.Context, src lifeops.Store, userID uuid.UUID, withSecrets bool) ([]lifeops.WorkSourceSettings, error) {
+	var list []lifeops.WorkSourceSettings
+	var err error
+	if db, ok := src.(*DB); ok && !withSecrets {
+		list, err = db.workSourcesSealed(ctx, userID)
+	} else {
+		list, err = src.WorkSources(ctx, userID)
+	}
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	if !withSecrets {
+		for i := range list {
+			list[i].Secrets = nil
+		}
+	}
+	return list, nil
 }
 
 // credentialLister is implemented by stores that can list a user's
@@ -129,6 +155,9 @@ func ExportUser(ctx context.Context, src lifeops.Store, userID uuid.UUID, opts *
 				x.Credentials = append(x.Credentials, c)
 			}
 		}
+	}
+	if x.WorkSources, err = exportWorkSources(ctx, src, userID, o.Credentials); err != nil {
+		return nil, fmt.Errorf("export work sources: %w", err)
 	}
 	steps := []struct {
 		what string
@@ -195,47 +224,61 @@ func (x *Export) check() error {
 	return nil
 }
 
-// WriteExport encodes x as indented JSON. Provider documents are written
-// byte for byte, as they are stored, so that an import gives back the same
-// bytes (but for white space before and after a document, which is not
-// part of its JSON value).
+// WriteExport encodes x as indented JSON. Provider documents and the
+// settings of work sources are written byte for byte, as they are stored,
+// so that an import gives back the same bytes (but for white space before
+// and after a value, which is not part of it).
 func WriteExport(w io.Writer, x *Export) error {
 	// encoding/json re-formats embedded JSON: it compacts it, escapes
-	// <, > and &, and indents it with the rest. So each document's data
+	// <, > and &, and indents it with the rest. So each verbatim value
 	// goes in as a placeholder string, replaced by its bytes afterwards.
 	var nonce [16]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
 		return err
 	}
-	holder := func(i int) string { return fmt.Sprintf("lifeops-raw-%x-%d", nonce, i) }
+	var verbatim []json.RawMessage // in the order the document holds them
+	hold := func(field string, v json.RawMessage) (json.RawMessage, error) {
+		if !json.Valid(v) {
+			return nil, &ExportError{Field: field, Reason: "is not JSON"}
+		}
+		verbatim = append(verbatim, v)
+		return json.RawMessage(fmt.Sprintf(`"lifeops-raw-%x-%d"`, nonce, len(verbatim)-1)), nil
+	}
 	y := *x
 	y.RawDocuments = make([]lifeops.RawDocument, len(x.RawDocuments))
 	for i, d := range x.RawDocuments {
-		if !json.Valid(d.Data) {
-			return &ExportError{Field: fmt.Sprintf("raw_documents[%d].data", i), Reason: "is not JSON"}
+		var err error
+		if d.Data, err = hold(fmt.Sprintf("raw_documents[%d].data", i), d.Data); err != nil {
+			return err
 		}
-		d.Data = json.RawMessage(`"` + holder(i) + `"`)
 		y.RawDocuments[i] = d
+	}
+	sources := clearWorkSources(y.WorkSources)
+	for i := range sources {
+		var err error
+		if sources[i].Settings, err = hold(fmt.Sprintf("work_sources[%d].settings", i), sources[i].Settings); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(exportWire{Export: &y, Credentials: clearCredentials(y.Credentials)}); err != nil {
+	if err := enc.Encode(exportWire{Export: &y, Credentials: clearCredentials(y.Credentials), WorkSources: sources}); err != nil {
 		return err
 	}
 	// The placeholders appear in document order: one pass replaces them.
 	out := buf.Bytes()
-	for i, d := range x.RawDocuments {
-		h := []byte(`"` + holder(i) + `"`)
+	for i, v := range verbatim {
+		h := []byte(fmt.Sprintf(`"lifeops-raw-%x-%d"`, nonce, i))
 		at := bytes.Index(out, h)
 		if at < 0 {
-			return fmt.Errorf("store: write export: document %d went missing while encoding", i)
+			return fmt.Errorf("store: write export: verbatim value %d went missing while encoding", i)
 		}
 		if _, err := w.Write(out[:at]); err != nil {
 			return err
 		}
-		if _, err := w.Write(d.Data); err != nil {
+		if _, err := w.Write(v); err != nil {
 			return err
 		}
 		out = out[at+len(h):]

@@ -20,6 +20,7 @@ import (
 
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/store"
 	"github.com/lifeops/lifeops/timeline"
 )
@@ -51,6 +52,10 @@ func fillUser(tb testing.TB, db lifeops.Store) lifeops.User {
 		UserID: u.ID, Provider: "oura", ExternalID: "ext-" + u.ID.String()[:8], AccessToken: lifeops.NewSecret("a"), RefreshToken: lifeops.NewSecret("r"),
 		TokenType: "Bearer", Expiry: t0.Add(24 * time.Hour), Scopes: []string{"daily"}, UpdatedAt: t0,
 	}))
+	must(db.PutWorkSource(ctx, lifeops.WorkSourceSettings{UserID: u.ID, Source: "ical", Settings: json.RawMessage(`{"feeds": [{"id": "work"}]}`),
+		Secrets: map[string]lifeops.Secret{"work": lifeops.NewSecret("https://cal.example/private.ics")}, Version: 3, UpdatedAt: t0}))
+	must(db.PutWorkSource(ctx, lifeops.WorkSourceSettings{UserID: u.ID, Source: "activitywatch", Settings: json.RawMessage(`{"hosts":["laptop"]}`),
+		Version: 1, UpdatedAt: t0}))
 	d1, d2 := civil.D(2026, 3, 28), civil.D(2026, 3, 29)
 	must(db.PutHealthDays(ctx, []lifeops.HealthDay{
 		{UserID: u.ID, Date: d1, Source: "oura", Sleep: &lifeops.ProviderScore{Value: 82, Contributors: map[string]int{"rem": 70, "deep": 90}},
@@ -139,8 +144,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.HeartRate != 300 || res.XP != 1 || res.Events != 1 || res.Credentials != 1 || res.ZoneChanges != 2 {
+	if res.HeartRate != 300 || res.XP != 1 || res.Events != 1 || res.Credentials != 1 || res.ZoneChanges != 2 || res.WorkSources != 2 {
 		t.Errorf("first import = %+v", res)
+	}
+	if len(first.WorkSources) != 2 || !first.WorkSources[1].Secrets["work"].Equal(lifeops.NewSecret("https://cal.example/private.ics")) {
+		t.Errorf("exported work sources = %+v, want both, the calendar's secret in it", first.WorkSources)
 	}
 	if n := len(first.ZoneChanges); n != 2 || !first.ZoneChanges[0].At.Before(first.ZoneChanges[1].At) {
 		t.Errorf("exported zone changes = %+v, want both, oldest first", first.ZoneChanges)
@@ -170,6 +178,54 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	if n := len(third.HeartRate); n != 300 {
 		t.Errorf("heart-rate samples after two imports = %d, want 300", n)
+	}
+}
+
+// TestExportWorkSourcesWithoutSecrets: without the credentials option an
+// export holds the work-source settings but none of their secrets, and a
+// store without a key can write it; an import into another person leaves
+// the secrets out too.
+func TestExportWorkSourcesWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lite := mustMigrate(t, openSQLite(t))
+	u := fillUser(t, lite)
+	noKey, err := store.OpenBun(ctx, lite.Bun(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := store.ExportUser(ctx, noKey, u.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := store.WriteExport(&buf, x); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("private.ics")) || !bytes.Contains(buf.Bytes(), []byte(`"work_sources"`)) {
+		t.Errorf("an export without credentials:\n%s\nwant the work sources without their secrets", buf.Bytes())
+	}
+	for _, w := range x.WorkSources {
+		if len(w.Secrets) != 0 {
+			t.Errorf("work source %s exported with secrets", w.Source)
+		}
+	}
+
+	full, err := store.ExportUser(ctx, lite, u.ID, &store.ExportOptions{Credentials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := memstore.New()
+	res, err := store.ImportUser(ctx, mem, full, &store.ImportOptions{NewUser: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.WorkSources != 2 || res.SkippedSecrets != 1 {
+		t.Errorf("import into a new person = %+v, want 2 work sources, 1 without its secrets", res)
+	}
+	got, err := mem.WorkSource(ctx, res.UserID, "ical")
+	if err != nil || len(got.Secrets) != 0 || string(got.Settings) != `{"feeds": [{"id": "work"}]}` {
+		t.Errorf("the calendar settings of the new person = %+v, %v; want the settings without the feed URL", got, err)
 	}
 }
 

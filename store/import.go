@@ -58,10 +58,14 @@ type ImportResult struct {
 	UserID                                                              uuid.UUID
 	Users, Credentials, HealthDays, RawDocuments, HeartRate, SyncStates int
 	WorkDays, Scores, XP, Achievements, Items, Events, ZoneChanges      int
+	WorkSources                                                         int
 	// SkippedCredentials counts credentials left out because the import
 	// went to another person than the document's: a provider's grant
 	// belongs to the one account it was given for.
 	SkippedCredentials int
+	// SkippedSecrets counts work-source settings written without their
+	// secrets for the same reason.
+	SkippedSecrets int
 }
 
 // ImportUser writes every record of x into dst, any lifeops.Store, to the
@@ -91,6 +95,7 @@ func ImportUser(ctx context.Context, dst lifeops.Store, x *Export, opts *ImportO
 		for _, step := range []func() error{
 			func() error { return im.goals(x.Goals) },
 			func() error { return im.credentials(x.Credentials) },
+			func() error { return im.workSources(x.WorkSources) },
 			func() error { return im.healthDays(x.HealthDays) },
 			func() error { return im.rawDocuments(x.RawDocuments) },
 			func() error { return im.heartRate(x.HeartRate) },
@@ -232,6 +237,27 @@ func (im *importer) credentials(cs []lifeops.Credential) error {
 			return fmt.Errorf("import credentials: %w", err)
 		}
 		im.res.Credentials++
+	}
+	return nil
+}
+
+// workSources writes the person's work-source settings. Into another
+// person than the document's they go without their secrets, which belong
+// to the one person who set them up.
+func (im *importer) workSources(ws []lifeops.WorkSourceSettings) error {
+	for i, w := range ws {
+		w.UserID = im.to
+		if im.remapped() && len(w.Secrets) > 0 {
+			w.Secrets = nil
+			im.res.SkippedSecrets++
+		}
+		if err := check("work_sources", i, w.Validate()); err != nil {
+			return err
+		}
+		if err := im.dst.PutWorkSource(im.ctx, w); err != nil {
+			return fmt.Errorf("import work sources: %w", err)
+		}
+		im.res.WorkSources++
 	}
 	return nil
 }
@@ -562,6 +588,14 @@ func (s *stream) field(key string) error {
 				out[i] = c.credential()
 			}
 			return im.credentials(out)
+		})
+	case "work_sources":
+		return each(s, func(ws []clearWorkSource) error {
+			out := make([]lifeops.WorkSourceSettings, len(ws))
+			for i, w := range ws {
+				out[i] = w.settings()
+			}
+			return im.workSources(out)
 		})
 	case "health_days":
 		return each(s, im.healthDays)

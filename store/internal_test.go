@@ -47,7 +47,7 @@ func openRaw(tb testing.TB, dsn string) *DB {
 var models = []any{
 	(*userRow)(nil), (*goalsRow)(nil), (*credentialRow)(nil), (*rawDocumentRow)(nil), (*healthDayRow)(nil),
 	(*heartRateRow)(nil), (*syncStateRow)(nil), (*workDayRow)(nil), (*scoresRow)(nil), (*xpRow)(nil),
-	(*achievementRow)(nil), (*itemRow)(nil), (*eventRow)(nil), (*zoneChangeRow)(nil),
+	(*achievementRow)(nil), (*itemRow)(nil), (*eventRow)(nil), (*zoneChangeRow)(nil), (*workSourceRow)(nil),
 }
 
 // nullability says whether a row field can hold NULL: "null" for a

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -346,4 +347,88 @@ WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE %credentials%'`).Scan(&wai
 			}
 		})
 	}
+}
+
+// TestWorkSourceSecretsEncryptedAtRest: the secrets of a person's
+// work-source settings never reach the database in plaintext, are bound to
+// their row, move to a new key with RotateKeys, and need a key to be
+// written or read; settings without secrets need none.
+func TestWorkSourceSecretsEncryptedAtRest(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u, other := newUser(t, db), newUser(t, db)
+		ws := lifeops.WorkSourceSettings{UserID: u.ID, Source: "ical", Settings: json.RawMessage(`{"feeds":[{"id":"work"}]}`),
+			Secrets: map[string]lifeops.Secret{"work": lifeops.NewSecret("https://cal.example/feed-SECRET.ics")}, Version: 1, UpdatedAt: t0}
+		if err := db.PutWorkSource(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+		var sealed []byte
+		var settings string
+		if err := db.Bun().QueryRowContext(ctx, "SELECT secrets, settings FROM work_sources").Scan(&sealed, &settings); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(sealed, []byte("SECRET")) || strings.Contains(settings, "SECRET") {
+			t.Fatal("a secret is stored in plaintext")
+		}
+		// Sealed secrets copied into another person's row do not open.
+		copied := ws
+		copied.UserID, copied.Secrets = other.ID, nil
+		if err := db.PutWorkSource(ctx, copied); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Bun().ExecContext(ctx, "UPDATE work_sources SET secrets = ?, key_id = 'test-1' WHERE user_id = ?", sealed, other.ID.String()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.WorkSource(ctx, other.ID, "ical"); err == nil || errors.Is(err, lifeops.ErrNotFound) {
+			t.Errorf("secrets moved to another row opened: %v", err)
+		}
+		if _, err := db.Bun().ExecContext(ctx, "DELETE FROM work_sources WHERE user_id = ?", other.ID.String()); err != nil {
+			t.Fatal(err)
+		}
+
+		newKey := store.Key{ID: "test-2", Secret: lifeops.NewSecret(string(bytes.Repeat([]byte{7}, store.KeySize)))}
+		oldSecret := make([]byte, store.KeySize)
+		for i := range oldSecret {
+			oldSecret[i] = byte(i)
+		}
+		ring, err := store.NewKeyring(newKey, store.Key{ID: "test-1", Secret: lifeops.NewSecret(string(oldSecret))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rotated, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: ring})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := rotated.RotateKeys(ctx); err != nil || n != 1 {
+			t.Fatalf("RotateKeys = %d, %v; want the one work source re-sealed", n, err)
+		}
+		onlyNew, _ := store.NewKeyring(newKey)
+		fresh, err := store.OpenBun(ctx, db.Bun(), &store.Options{Keys: onlyNew})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fresh.WorkSource(ctx, u.ID, "ical")
+		if err != nil || !got.Secrets["work"].Equal(ws.Secrets["work"]) {
+			t.Errorf("after rotation, the new key alone reads %v, %v", got, err)
+		}
+
+		noKey, err := store.OpenBun(ctx, db.Bun(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := noKey.PutWorkSource(ctx, ws); !errors.Is(err, store.ErrNoKey) || !errors.Is(err, lifeops.ErrUnavailable) {
+			t.Errorf("PutWorkSource with secrets and no key = %v, want ErrNoKey matching lifeops.ErrUnavailable", err)
+		}
+		if _, err := noKey.WorkSource(ctx, u.ID, "ical"); !errors.Is(err, store.ErrNoKey) {
+			t.Errorf("WorkSource with secrets and no key = %v, want ErrNoKey", err)
+		}
+		plain := lifeops.WorkSourceSettings{UserID: u.ID, Source: "activitywatch", Settings: json.RawMessage(`{}`), Version: 1, UpdatedAt: t0}
+		if err := noKey.PutWorkSource(ctx, plain); err != nil {
+			t.Errorf("PutWorkSource without secrets and without a key: %v", err)
+		}
+		if got, err := noKey.WorkSource(ctx, u.ID, "activitywatch"); err != nil || string(got.Settings) != "{}" {
+			t.Errorf("WorkSource without secrets and without a key = %v, %v", got, err)
+		}
+	})
 }

@@ -51,6 +51,7 @@ type userData struct {
 	heartRate    map[int64]lifeops.HeartRateSample // by unix microseconds
 	sync         map[lifeops.DataKind]lifeops.SyncState
 	work         map[civil.Date][]lifeops.WorkDay // a date's records by source
+	workSources  map[string]lifeops.WorkSourceSettings
 	scores       map[civil.Date]lifeops.DayScores
 	xp           map[string]lifeops.XPEntry
 	achievements map[string]lifeops.Achievement

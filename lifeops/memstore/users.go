@@ -32,6 +32,7 @@ func (s *Store) CreateUser(ctx context.Context, u lifeops.User) error {
 			heartRate:    map[int64]lifeops.HeartRateSample{},
 			sync:         map[lifeops.DataKind]lifeops.SyncState{},
 			work:         map[civil.Date][]lifeops.WorkDay{},
+			workSources:  map[string]lifeops.WorkSourceSettings{},
 			scores:       map[civil.Date]lifeops.DayScores{},
 			xp:           map[string]lifeops.XPEntry{},
 			achievements: map[string]lifeops.Achievement{},

@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Items", testItems},
 		{"Events", testEvents},
 		{"Credentials", testCredentials},
+		{"WorkSources", testWorkSources},
 		{"ZoneChanges", testZoneChanges},
 		{"CascadeOnUserDelete", testCascade},
 		{"CancelledContext", testCancelledContext},

@@ -9,7 +9,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/lifeops/civil"
+	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/workstats"
 	"github.com/lifeops/lifeops/workstats/ical"
 	"github.com/lifeops/lifeops/workstats/ical/icaltest"
@@ -102,4 +104,36 @@ func ExampleMustParseURL() {
 	u := ical.MustParseURL("https://calendar.example.com/feed.ics")
 	fmt.Println(u.IsZero(), ical.URL{}.IsZero())
 	// Output: false true
+}
+
+// A host stores each person's calendar settings with the person and lets
+// the source read them back: the feed URL is sealed by the store and never
+// shown, and a sync reads the calendar of everyone who set it up.
+func ExamplePeopleFrom() {
+	srv := icaltest.NewServer()
+	defer srv.Close()
+	feed := srv.Publish("/private-7c1e/calendar.ics", []byte(exampleFeed))
+
+	st := memstore.New()
+	src, _ := ical.NewSource(ical.Config{People: ical.PeopleFrom(st)})
+	now := time.Date(2025, 3, 25, 20, 0, 0, 0, time.UTC)
+	svc, _ := lifeops.New(&lifeops.Config{Store: st, WorkSources: []lifeops.WorkStatsSource{src},
+		Clock: lifeops.ClockFunc(func() time.Time { return now })})
+	ada, _ := svc.CreateUser(context.Background(), lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin"})
+
+	set, err := svc.PutWorkSource(context.Background(), ada.ID, ical.SourceName,
+		json.RawMessage(`{"feeds": [{"id": "work", "url": "`+feed+`"}]}`))
+	shown, _ := json.Marshal(set.Secrets)
+	fmt.Println(string(set.Settings), string(shown), err)
+
+	_, err = svc.Sync(context.Background(), ada.ID, lifeops.SyncRequest{From: civil.D(2025, 3, 24), To: civil.D(2025, 3, 25)})
+	days, _ := svc.WorkDays(context.Background(), ada.ID, civil.D(2025, 3, 24), civil.D(2025, 3, 25))
+	for _, d := range days {
+		fmt.Println(d.Date, "meetings", *d.MeetingMinutes, "from", d.Sources.Meetings)
+	}
+	fmt.Println(err)
+	// Output:
+	// {"feeds":[{"id":"work"}]} {"work":"[redacted]"} <nil>
+	// 2025-03-24 meetings 60 from ical
+	// <nil>
 }
