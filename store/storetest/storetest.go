@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Events", testEvents},
 		{"Credentials", testCredentials},
 		{"ZoneChanges", testZoneChanges},
+		{"Access", testAccess},
 		{"CascadeOnUserDelete", testCascade},
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentWrites", testConcurrentWrites},
