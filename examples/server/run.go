@@ -18,13 +18,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/oauth2"
 
 	"github.com/lifeops/lifeops/examples/server/api"
+	"github.com/lifeops/lifeops/examples/server/porter"
 	"github.com/lifeops/lifeops/examples/server/worker"
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/oura"
@@ -195,7 +195,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	cfg := api.Config{
 		Service: svc, Keys: keys, AdminToken: o.adminToken, Logger: logger, Registerer: reg,
-		Version: versionInfo(), PublicURL: public, Jobs: jobs, Data: porter{db: db, svc: svc},
+		Version: versionInfo(), PublicURL: public, Jobs: jobs, Data: porter.Porter{Store: db, Service: svc},
 		Oura: &api.Oura{OAuth: oauth, Connector: source, WebhookToken: oura.NewSecret(o.ouraWebhookToken)},
 		Checks: []api.Check{
 			{Name: "database", Run: func(ctx context.Context) api.CheckResult {
@@ -387,44 +387,4 @@ func (h *countRetries) WithAttrs(as []slog.Attr) slog.Handler {
 
 func (h *countRetries) WithGroup(name string) slog.Handler {
 	return &countRetries{Handler: h.Handler.WithGroup(name), retries: h.retries}
-}
-
-// porter exports and imports a person's records with the store's
-// versioned document; credentials and tokens stay behind.
-type porter struct {
-	db  *store.DB
-	svc *lifeops.Service
-}
-
-func (p porter) Export(ctx context.Context, userID uuid.UUID, w io.Writer) error {
-	x, err := store.ExportUser(ctx, p.db, userID, nil)
-	if err != nil {
-		return err
-	}
-	return store.WriteExport(w, x)
-}
-
-func (p porter) Import(ctx context.Context, userID uuid.UUID, r io.Reader) (any, error) {
-	x, err := store.ReadExport(r)
-	if err != nil {
-		return nil, err
-	}
-	// The document is taken into the caller's own account, whatever id it
-	// was exported under; credentials are never taken from a request.
-	x.User.ID, x.Credentials = userID, nil
-	var res store.ImportResult
-	err = p.db.Update(ctx, userID, func(tx lifeops.Store) error {
-		var err error
-		res, err = store.ImportUser(ctx, tx, x)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	// Scores come without the standing kept beside them: settle the days
-	// again so reads count from the latest one.
-	if _, err := p.svc.Settle(ctx, userID); err != nil {
-		return nil, err
-	}
-	return res, nil
 }

@@ -161,6 +161,7 @@ type API struct {
 	webhook http.Handler
 	state   []byte // the key of OAuth state values
 	table   []route
+	mux     *http.ServeMux
 	handler http.Handler
 }
 
@@ -226,6 +227,7 @@ func New(cfg Config) (*API, error) {
 	mux.Handle("/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(string(lifeops.CodeNotFound), "There is no such route; see /openapi.json.")
 	}))
+	a.mux = mux
 	a.handler = a.outer(mux)
 	return a, nil
 }
