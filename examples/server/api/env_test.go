@@ -242,7 +242,7 @@ func newEnv(t testing.TB, st lifeops.Store, opts ...envOption) *env {
 		Checks: []Check{{Name: "database", Run: func(context.Context) CheckResult { return CheckResult{Status: "ok"} }},
 			{Name: "work_stats", Run: func(context.Context) CheckResult { return CheckResult{Status: "not_configured"} }}},
 		CallerLimit: Limit{Rate: 1000, Burst: 1000}, AuthLimit: Limit{Rate: 1000, Burst: 1000},
-		Data:        testPorter{st: st, svc: svc},
+		Data: testPorter{st: st, svc: svc},
 	}
 	for _, o := range opts {
 		o(&cfg)
