@@ -224,11 +224,8 @@ func New(cfg Config) (*API, error) {
 	for _, rt := range a.table {
 		mux.Handle(rt.pattern, a.wrap(rt))
 	}
-	mux.Handle("/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(string(lifeops.CodeNotFound), "There is no such route; see /openapi.json.")
-	}))
 	a.mux = mux
-	a.handler = a.outer(mux)
+	a.handler = a.outer(http.HandlerFunc(a.route))
 	return a, nil
 }
 
@@ -244,6 +241,34 @@ func (a *API) Patterns() []string {
 	}
 	return out
 }
+
+// route serves r through the mux, answering a path it does not know (404)
+// or a method the path does not have (405, with Allow) as a problem.
+func (a *API) route(w http.ResponseWriter, r *http.Request) {
+	h, pattern := a.mux.Handler(r)
+	if pattern != "" {
+		a.mux.ServeHTTP(w, r)
+		return
+	}
+	c := &capture{header: http.Header{}}
+	h.ServeHTTP(c, r)
+	if c.code == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", c.header.Get("Allow"))
+		a.writeProblem(w, r, errorf(codeMethod, "The path does not take this method; see the Allow header."))
+		return
+	}
+	a.writeProblem(w, r, errorf(string(lifeops.CodeNotFound), "There is no such route; see /openapi.json."))
+}
+
+// capture keeps the status and header of a response and drops its body.
+type capture struct {
+	header http.Header
+	code   int
+}
+
+func (c *capture) Header() http.Header         { return c.header }
+func (c *capture) Write(b []byte) (int, error) { return len(b), nil }
+func (c *capture) WriteHeader(code int)        { c.code = code }
 
 // handlerFunc is a handler that returns its error for the problem answer.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error

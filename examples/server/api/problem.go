@@ -38,11 +38,12 @@ type problemKind struct {
 
 // The codes of the API's own errors, beside the lifeops codes.
 const (
-	codeStale       = "stale"             // If-Match names an old version
-	codeTooLarge    = "too_large"         // the body is over the limit
-	codeRateLimited = "rate_limited"      // too many requests
-	codeForbidden   = "forbidden"         // the token may not do this
-	codeMediaType   = "unsupported_media" // not JSON
+	codeStale       = "stale"              // If-Match names an old version
+	codeTooLarge    = "too_large"          // the body is over the limit
+	codeRateLimited = "rate_limited"       // too many requests
+	codeForbidden   = "forbidden"          // the token may not do this
+	codeMediaType   = "unsupported_media"  // not JSON
+	codeMethod      = "method_not_allowed" // the path has no such method
 )
 
 // statuses is the one table from error codes to HTTP statuses.
@@ -58,6 +59,7 @@ var statuses = map[string]problemKind{
 	codeRateLimited:                  {http.StatusTooManyRequests, "Too many requests"},
 	codeForbidden:                    {http.StatusForbidden, "Forbidden"},
 	codeMediaType:                    {http.StatusUnsupportedMediaType, "Unsupported media type"},
+	codeMethod:                       {http.StatusMethodNotAllowed, "Method not allowed"},
 }
 
 // codeOf gives the status-table code of err: stale for a *StaleError,
