@@ -89,7 +89,10 @@ func ICS(tr lifeops.TimelineRange, u lifeops.User, now time.Time) ([]byte, error
 		case ok:
 			w.line("RRULE:" + rule)
 		default:
-			for _, d := range it.Due[1:] {
+			// Every date, the first too: the recurrence set holds DTSTART
+			// once however often it is named, and some readers leave it
+			// out of a set of RDATEs.
+			for _, d := range it.Due {
 				w.line("RDATE;TZID=" + tr.Timezone + ":" + local(d))
 			}
 		}
