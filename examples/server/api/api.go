@@ -325,3 +325,19 @@ func (a *API) limitAddress(r *http.Request) error {
 	}
 	return nil
 }
+
+// Protect serves h behind the API's request ids, access log, metrics and
+// recovery, and its person authentication and per-caller limit, as one of
+// the API's own /v1/me routes: a host service can mount routes of its own
+// beside the API's. Inside h, [UserOf] gives the person.
+func (a *API) Protect(h http.Handler) http.Handler {
+	rt := route{auth: authPerson, h: func(w http.ResponseWriter, r *http.Request) error {
+		h.ServeHTTP(w, r)
+		return nil
+	}}
+	return a.outer(a.wrap(rt))
+}
+
+// UserOf returns the person a request served through the API acts for,
+// or the zero UUID.
+func UserOf(r *http.Request) uuid.UUID { return userOf(r) }
