@@ -216,7 +216,7 @@ func markUsed(ctx context.Context, db *DB, op string, model any, userID, id uuid
 		return false, wrapErr(op, err)
 	}
 	if n == 0 {
-		return false, &Error{Op: op, Kind: KindNotFound, Err: sql.ErrNoRows}
+		return false, &Error{Op: op, Code: lifeops.CodeNotFound, Err: sql.ErrNoRows}
 	}
 	return false, nil
 }

@@ -56,7 +56,7 @@ type demoState struct {
 
 // demoItems are the demo person's timeline.
 func demoItems() []lifeops.Item {
-	daily := timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: time.Monday}
+	daily := timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: timeline.WeekStartOn(time.Monday)}
 	item := func(title string, kind timeline.Kind, s timeline.Schedule, a timeline.Anchor, offset, minutes int, d lifeops.Difficulty) lifeops.Item {
 		return lifeops.Item{Item: timeline.Item{Title: title, Kind: kind, Schedule: s, Anchor: a,
 			OffsetMinutes: offset, DurationMinutes: minutes}, Difficulty: d}
@@ -66,10 +66,10 @@ func demoItems() []lifeops.Item {
 	}
 	return []lifeops.Item{
 		item("Stretch", timeline.KindRoutine, daily, timeline.Anchor{Type: timeline.AnchorWake}, 15, 10, lifeops.DifficultyEasy),
-		item("Deep work", timeline.KindTask, timeline.Schedule{Type: timeline.ScheduleWeekdays, WeekStart: time.Monday}, at(9, 0), 0, 120, lifeops.DifficultyHard),
+		item("Deep work", timeline.KindTask, timeline.Schedule{Type: timeline.ScheduleWeekdays, WeekStart: timeline.WeekStartOn(time.Monday)}, at(9, 0), 0, 120, lifeops.DifficultyHard),
 		item("Walk outside", timeline.KindHabit, daily, at(12, 30), 0, 30, lifeops.DifficultyMedium),
 		item("Read", timeline.KindHabit, daily, timeline.Anchor{Type: timeline.AnchorBedtime}, -45, 20, lifeops.DifficultyEasy),
-		item("Weekly review", timeline.KindTask, timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Friday}, WeekStart: time.Monday},
+		item("Weekly review", timeline.KindTask, timeline.Schedule{Type: timeline.ScheduleWeekly, Days: []time.Weekday{time.Friday}, WeekStart: timeline.WeekStartOn(time.Monday)},
 			at(17, 0), 0, 45, lifeops.DifficultyMedium),
 	}
 }
@@ -156,16 +156,16 @@ func demoHistory(ctx context.Context, db *store.DB, userID uuid.UUID, today civi
 			return err
 		}
 		for i, it := range items {
-			if !it.DueOn(d) {
+			if !it.DueOn(d, loc) {
 				continue
 			}
 			id := uuid.NewSHA1(userID, []byte{byte(i)})
 			roll := (d.Days()*7 + i*13) % 10
 			switch {
 			case roll < 7:
-				_, err = svc.Complete(ctx, userID, id, d)
+				_, err = svc.Complete(ctx, userID, id, d, 0)
 			case roll == 7:
-				_, err = svc.Skip(ctx, userID, id, d, "busy")
+				_, err = svc.Skip(ctx, userID, id, d, 0, "busy")
 			default:
 				continue
 			}

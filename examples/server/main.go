@@ -14,7 +14,9 @@
 //
 // Environment:
 //
-//	LIFEOPS_DATABASE_URL       postgres://… to use Postgres instead of SQLite
+//	LIFEOPS_ADDR               the address to listen on (-addr)
+//	LIFEOPS_DATA_DIR           the data directory (-data)
+//	LIFEOPS_DATABASE_URL       postgres://… to use Postgres, or a SQLite file (default DIR/lifeops.db)
 //	LIFEOPS_ADMIN_TOKEN        the admin token (creates people, signs devices in)
 //	LIFEOPS_JWT_KEY            base64 of at least 32 bytes that sign access tokens (default: DIR/jwt.key, made once)
 //	LIFEOPS_ENCRYPTION_KEY     ID:BASE64[,ID:BASE64…] sealing Oura credentials (default: DIR/encryption.key, made once)

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/oauth2"
 
+	"github.com/lifeops/lifeops/examples/internal/buildinfo"
 	"github.com/lifeops/lifeops/examples/server/api"
 	"github.com/lifeops/lifeops/examples/server/porter"
 	"github.com/lifeops/lifeops/examples/server/worker"
@@ -49,8 +49,8 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (options
 	var o options
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `ADDR`")
-	fs.StringVar(&o.data, "data", "lifeops-data", "keep the SQLite database and generated keys in `DIR`")
+	fs.StringVar(&o.addr, "addr", cmpOr(getenv("LIFEOPS_ADDR"), "127.0.0.1:8080"), "listen on `ADDR` (default $LIFEOPS_ADDR, else 127.0.0.1:8080)")
+	fs.StringVar(&o.data, "data", cmpOr(getenv("LIFEOPS_DATA_DIR"), "lifeops-data"), "keep the SQLite database and generated keys in `DIR` (default $LIFEOPS_DATA_DIR, else ./lifeops-data)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on a listener of its own at `ADDR` (default: behind the admin token on -addr)")
 	fs.StringVar(&o.publicURL, "public-url", getenv("LIFEOPS_PUBLIC_URL"), "the `URL` clients reach the server at (default $LIFEOPS_PUBLIC_URL)")
 	fs.BoolVar(&o.demo, "demo", false, "add a demo person with 60 days of data from an in-process fake Oura")
@@ -74,30 +74,6 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (options
 	return o, nil
 }
 
-// versionInfo is what the build says about itself.
-func versionInfo() map[string]string {
-	out := map[string]string{"version": "(devel)"}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return out
-	}
-	out["go"] = bi.GoVersion
-	if v := bi.Main.Version; v != "" {
-		out["version"] = v
-	}
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			out["revision"] = s.Value
-		case "vcs.time":
-			out["time"] = s.Value
-		case "vcs.modified":
-			out["modified"] = s.Value
-		}
-	}
-	return out
-}
-
 // run is the whole program: it serves until ctx ends, then stops
 // gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -109,8 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if o.version {
-		v := versionInfo()
-		fmt.Fprintf(stdout, "lifeops server %s (revision %s, %s, modified %s)\n", v["version"], v["revision"], v["go"], v["modified"])
+		fmt.Fprintln(stdout, buildinfo.Read())
 		return nil
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -195,7 +170,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	cfg := api.Config{
 		Service: svc, Keys: keys, AdminToken: o.adminToken, Logger: logger, Registerer: reg,
-		Version: versionInfo(), PublicURL: public, Jobs: jobs, Data: porter.Porter{Store: db, Service: svc},
+		Version: buildinfo.Read(), PublicURL: public, Jobs: jobs, Data: porter.Porter{Store: db, Service: svc},
 		Oura: &api.Oura{OAuth: oauth, Connector: source, WebhookToken: oura.NewSecret(o.ouraWebhookToken)},
 		Checks: []api.Check{
 			{Name: "database", Run: func(ctx context.Context) api.CheckResult {
@@ -387,4 +362,12 @@ func (h *countRetries) WithAttrs(as []slog.Attr) slog.Handler {
 
 func (h *countRetries) WithGroup(name string) slog.Handler {
 	return &countRetries{Handler: h.Handler.WithGroup(name), retries: h.retries}
+}
+
+// cmpOr returns the first of its arguments that is not empty.
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -74,7 +74,7 @@ func TestVersion(t *testing.T) {
 	if err := run(t.Context(), []string{"-version"}, env(nil), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), "lifeops server ") || !strings.Contains(out.String(), "go1.") {
+	if !strings.Contains(out.String(), "github.com/lifeops/lifeops/examples/server") || !strings.Contains(out.String(), "go1.") {
 		t.Errorf("-version printed %q", out.String())
 	}
 	if err := run(t.Context(), []string{"-bogus"}, env(nil), io.Discard, io.Discard); err == nil {
@@ -124,7 +124,7 @@ func TestDemo(t *testing.T) {
 		t.Errorf("a range of a century: %d", code)
 	}
 	code, body = get(base+"/healthz", false)
-	if code != 200 || !bytes.Contains(body, []byte(`"version"`)) || !bytes.Contains(body, []byte(`"go"`)) {
+	if code != 200 || !bytes.Contains(body, []byte(`"version":{"path":"github.com/lifeops/lifeops/examples/server"`)) || !bytes.Contains(body, []byte(`"go":"go1.`)) {
 		t.Errorf("healthz: %d %s", code, body)
 	}
 	mm := waitFor(t, &out, regexp.MustCompile(`metrics on (http://\S+/metrics)`), time.Second)
@@ -152,7 +152,9 @@ func TestDemo(t *testing.T) {
 	ctx2, cancel2 := context.WithCancel(t.Context())
 	var out2 lineBuffer
 	done2 := make(chan error, 1)
-	go func() { done2 <- run(ctx2, []string{"-demo", "-addr", "127.0.0.1:0", "-data", dir}, env(nil), &out2, io.Discard) }()
+	go func() {
+		done2 <- run(ctx2, []string{"-demo", "-addr", "127.0.0.1:0", "-data", dir}, env(nil), &out2, io.Discard)
+	}()
 	waitFor(t, &out2, regexp.MustCompile(`export LIFEOPS_TOKEN=`), 60*time.Second)
 	cancel2()
 	if err := <-done2; err != nil {

@@ -60,8 +60,8 @@ type Config struct {
 	Metrics http.Handler
 	// Checks are what /readyz checks; any check "down" makes it 503.
 	Checks []Check
-	// Version is shown by /healthz.
-	Version map[string]string
+	// Version is shown by /healthz, as JSON (a buildinfo.Info, say).
+	Version any
 	// Now is the clock of tokens and limits. Nil: time.Now.
 	Now func() time.Time
 	// CallerLimit limits each authenticated caller, AuthLimit each client

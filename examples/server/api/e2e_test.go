@@ -303,8 +303,13 @@ func scenario(t *testing.T, e *env, jobs *fakeJobs) {
 	if imported["items"] != 1 || imported["events"] != 0 {
 		t.Errorf("import of her own export = %v, want her item and no new event", imported)
 	}
-	// Item ids are unique across people: Ada's items cannot become Bob's.
-	e.want(e.do(req{method: "POST", path: "/v1/me/import", token: other.AccessToken, body: doc.body}), 409, "import into another person")
+	// Into another person, the items get ids of their own.
+	e.want(e.do(req{method: "POST", path: "/v1/me/import", token: other.AccessToken, body: doc.body}), 200, "import into another person")
+	var theirs struct{ Items []lifeops.Item }
+	e.want(e.do(req{method: "GET", path: "/v1/me/timeline/items", token: other.AccessToken}), 200, "Bob's items").json(t, &theirs)
+	if len(theirs.Items) != 1 || theirs.Items[0].ID == it.ID || theirs.Items[0].Title != "Stretch well" {
+		t.Errorf("Bob's items after importing Ada's export: %+v", theirs.Items)
+	}
 	e.want(e.do(req{method: "POST", path: "/v1/me/import", token: tok, body: `{"format":"lifeops-export","version":99}`}), 400, "import of a newer format")
 
 	// Deleting the item last.

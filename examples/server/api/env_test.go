@@ -428,11 +428,11 @@ func (p testPorter) Import(ctx context.Context, userID uuid.UUID, r io.Reader) (
 	if err != nil {
 		return nil, err
 	}
-	x.User.ID, x.Credentials = userID, nil
+	x.Credentials = nil
 	var res store.ImportResult
 	err = p.st.Update(ctx, userID, func(tx lifeops.Store) error {
 		var err error
-		res, err = store.ImportUser(ctx, tx, x)
+		res, err = store.ImportUser(ctx, tx, x, &store.ImportOptions{UserID: userID, Replace: true})
 		return err
 	})
 	if err != nil {

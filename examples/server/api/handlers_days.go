@@ -77,7 +77,7 @@ func putWork(svc *lifeops.Service) handlerFunc {
 		if err := decode(w, r, DefaultBodyLimit, &in); err != nil {
 			return err
 		}
-		out, err := svc.PutWorkDay(r.Context(), lifeops.WorkDay{UserID: userOf(r), Date: d, WorkMinutes: in.WorkMinutes,
+		out, err := svc.PutWorkDay(r.Context(), userOf(r), lifeops.WorkDay{Date: d, WorkMinutes: in.WorkMinutes,
 			AfterHoursMinutes: in.AfterHoursMinutes, MeetingMinutes: in.MeetingMinutes, BreakMinutes: in.BreakMinutes})
 		if err != nil {
 			return err

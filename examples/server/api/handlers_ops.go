@@ -26,11 +26,11 @@ func openAPI(w http.ResponseWriter, r *http.Request) error {
 }
 
 type healthResponse struct {
-	Status  string            `json:"status"`
-	Version map[string]string `json:"version,omitempty"`
+	Status  string `json:"status"`
+	Version any    `json:"version,omitempty"`
 }
 
-func healthz(version map[string]string) handlerFunc {
+func healthz(version any) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Version: version})
 		return nil

@@ -365,7 +365,7 @@ func putGoals(svc *lifeops.Service) handlerFunc {
 		if err := decode(w, r, DefaultBodyLimit, &in); err != nil {
 			return err
 		}
-		g, err := svc.SetGoals(r.Context(), userOf(r), lifeops.Goals{
+		g, err := svc.PutGoals(r.Context(), userOf(r), lifeops.Goals{
 			SleepMinutes: in.SleepMinutes, Steps: in.Steps, WorkMinutes: in.WorkMinutes, AfterHoursMinutes: in.AfterHoursMinutes,
 			RestingHeartRate: in.RestingHeartRate, DayGoalPercent: in.DayGoalPercent, Weights: in.Weights})
 		if err != nil {

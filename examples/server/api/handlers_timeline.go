@@ -162,6 +162,7 @@ func optionalBody(w http.ResponseWriter, r *http.Request, v any) error {
 
 type completeBody struct {
 	Date civil.Date `json:"date"`
+	Slot int        `json:"slot"`
 }
 
 func complete(svc *lifeops.Service) handlerFunc {
@@ -174,7 +175,7 @@ func complete(svc *lifeops.Service) handlerFunc {
 		if err := optionalBody(w, r, &in); err != nil {
 			return err
 		}
-		out, err := svc.Complete(r.Context(), userOf(r), id, in.Date)
+		out, err := svc.Complete(r.Context(), userOf(r), id, in.Date, in.Slot)
 		if err != nil {
 			return err
 		}
@@ -185,6 +186,7 @@ func complete(svc *lifeops.Service) handlerFunc {
 
 type skipBody struct {
 	Date   civil.Date `json:"date"`
+	Slot   int        `json:"slot"`
 	Reason string     `json:"reason"`
 }
 
@@ -198,7 +200,7 @@ func skip(svc *lifeops.Service) handlerFunc {
 		if err := optionalBody(w, r, &in); err != nil {
 			return err
 		}
-		out, err := svc.Skip(r.Context(), userOf(r), id, in.Date, in.Reason)
+		out, err := svc.Skip(r.Context(), userOf(r), id, in.Date, in.Slot, in.Reason)
 		if err != nil {
 			return err
 		}
@@ -209,6 +211,7 @@ func skip(svc *lifeops.Service) handlerFunc {
 
 type postponeBody struct {
 	Date    civil.Date `json:"date"`
+	Slot    int        `json:"slot"`
 	To      time.Time  `json:"to"`
 	Minutes int        `json:"minutes"`
 	ToDate  civil.Date `json:"to_date"`
@@ -224,7 +227,7 @@ func postpone(svc *lifeops.Service) handlerFunc {
 		if err := decode(w, r, DefaultBodyLimit, &in); err != nil {
 			return err
 		}
-		out, err := svc.Postpone(r.Context(), userOf(r), id, in.Date, lifeops.Postponement{To: in.To, Minutes: in.Minutes, ToDate: in.ToDate})
+		out, err := svc.Postpone(r.Context(), userOf(r), id, in.Date, in.Slot, lifeops.Postponement{To: in.To, Minutes: in.Minutes, ToDate: in.ToDate})
 		if err != nil {
 			return err
 		}
@@ -243,7 +246,11 @@ func undo(svc *lifeops.Service) handlerFunc {
 		if err != nil {
 			return err
 		}
-		out, err := svc.Undo(r.Context(), userOf(r), id, d)
+		slot, err := queryInt(r, "slot", 0, 0, timeline.MaxSlots-1)
+		if err != nil {
+			return err
+		}
+		out, err := svc.Undo(r.Context(), userOf(r), id, d, slot)
 		if err != nil {
 			return err
 		}

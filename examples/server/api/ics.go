@@ -49,17 +49,13 @@ func ICS(tr lifeops.TimelineRange, u lifeops.User, now time.Time) ([]byte, error
 	// Each occurrence of the range as the timeline gives it, by item and
 	// scheduled date: an entry moved into another day wins over the one
 	// left behind.
-	type key struct {
-		item uuid.UUID
-		date civil.Date
-	}
-	entries := map[key]timeline.Entry{}
+	entries := map[occKey]timeline.Entry{}
 	for _, f := range tr.Days {
 		for _, e := range f.Entries {
 			if e.CarriedOver {
 				continue
 			}
-			k := key{e.ItemID, e.Date}
+			k := occKey{e.ItemID, e.Date, e.Slot}
 			if old, ok := entries[k]; ok && !old.PostponedFrom.IsZero() {
 				continue
 			}
@@ -71,62 +67,101 @@ func ICS(tr lifeops.TimelineRange, u lifeops.User, now time.Time) ([]byte, error
 		if len(it.Due) == 0 {
 			continue
 		}
-		clock, shift := nominal(it.Item, u)
-		local := func(d civil.Date) string { return icsLocal(d.AddDays(shift), clock) }
-		uid := "item-" + it.ID.String() + "@lifeops"
-		dur := "PT" + strconv.Itoa(it.DurationMinutes) + "M"
-		first := it.Due[0]
-		w.line("BEGIN:VEVENT")
-		w.line("UID:" + uid)
-		w.line("DTSTAMP:" + stamp)
-		w.line("DTSTART;TZID=" + tr.Timezone + ":" + local(first))
-		w.line("DURATION:" + dur)
-		w.prop("SUMMARY", it.Title)
-		w.prop("CATEGORIES", string(it.Kind))
-		rule, ok := rrule(it.Item, shift, loc, clock)
-		switch {
-		case it.Schedule.Type == timeline.ScheduleOnce:
-		case ok:
-			w.line("RRULE:" + rule)
-		default:
-			// Every date, the first too: the recurrence set holds DTSTART
-			// once however often it is named, and some readers leave it
-			// out of a set of RDATEs.
-			for _, d := range it.Due {
-				w.line("RDATE;TZID=" + tr.Timezone + ":" + local(d))
-			}
-		}
-		var overrides []timeline.Entry
-		var planned []civil.Date
-		for _, d := range it.Due {
-			e, ok := entries[key{it.ID, d}]
-			switch {
-			case !ok || e.Status == timeline.StatusSkipped:
-				w.line("EXDATE;TZID=" + tr.Timezone + ":" + local(d))
-			default:
-				res := timeline.ResolveDetail(d.AddDays(shift), clock, loc)
-				if res.Kind != timeline.WallNormal || !res.Time.Equal(e.Start) {
-					overrides = append(overrides, e)
-					planned = append(planned, d)
-				}
-			}
-		}
-		w.line("END:VEVENT")
-		for i, e := range overrides {
-			w.line("BEGIN:VEVENT")
-			w.line("UID:" + uid)
-			w.line("DTSTAMP:" + stamp)
-			w.line("RECURRENCE-ID;TZID=" + tr.Timezone + ":" + local(planned[i]))
-			w.line("DTSTART:" + e.Start.UTC().Format("20060102T150405Z"))
-			w.line("DURATION:" + dur)
-			w.prop("SUMMARY", it.Title)
-			w.prop("CATEGORIES", string(it.Kind))
-			w.line("X-LIFEOPS-STATUS:" + string(e.Status))
-			w.line("END:VEVENT")
+		for slot, clock := range slotClocks(it.Item, u) {
+			writeSeries(w, tr, loc, it, slot, clock, entries, stamp)
 		}
 	}
 	w.line("END:VCALENDAR")
 	return w.buf.Bytes(), nil
+}
+
+// occKey names an occurrence: its item, scheduled date and slot.
+type occKey struct {
+	item uuid.UUID
+	date civil.Date
+	slot int
+}
+
+// slotClocks returns the wall clock of each of an item's daily
+// occurrences, and how many days after the scheduled date each falls.
+func slotClocks(it lifeops.Item, u lifeops.User) []slotClock {
+	if len(it.Anchor.Times) > 0 {
+		out := make([]slotClock, len(it.Anchor.Times))
+		for i, c := range it.Anchor.Times {
+			one := it
+			one.Anchor.Times, one.Anchor.Time = nil, c
+			out[i].clock, out[i].shift = nominal(one, u)
+		}
+		return out
+	}
+	c, shift := nominal(it, u)
+	return []slotClock{{c, shift}}
+}
+
+type slotClock struct {
+	clock civil.Clock
+	shift int
+}
+
+// writeSeries writes the recurring event of one slot of an item, and its
+// overrides.
+func writeSeries(w *icsWriter, tr lifeops.TimelineRange, loc *time.Location, it lifeops.RangeItem, slot int, sc slotClock, entries map[occKey]timeline.Entry, stamp string) {
+	clock, shift := sc.clock, sc.shift
+	local := func(d civil.Date) string { return icsLocal(d.AddDays(shift), clock) }
+	uid := "item-" + it.ID.String() + "@lifeops"
+	if len(it.Anchor.Times) > 0 {
+		uid = "item-" + it.ID.String() + "-" + strconv.Itoa(slot) + "@lifeops"
+	}
+	dur := "PT" + strconv.Itoa(it.DurationMinutes) + "M"
+	first := it.Due[0]
+	w.line("BEGIN:VEVENT")
+	w.line("UID:" + uid)
+	w.line("DTSTAMP:" + stamp)
+	w.line("DTSTART;TZID=" + tr.Timezone + ":" + local(first))
+	w.line("DURATION:" + dur)
+	w.prop("SUMMARY", it.Title)
+	w.prop("CATEGORIES", string(it.Kind))
+	rule, ok := rrule(it.Item, shift, loc, clock)
+	switch {
+	case it.Schedule.Type == timeline.ScheduleOnce && len(it.Due) == 1:
+	case ok:
+		w.line("RRULE:" + rule)
+	default:
+		// Every date, the first too: the recurrence set holds DTSTART
+		// once however often it is named, and some readers leave it
+		// out of a set of RDATEs.
+		for _, d := range it.Due {
+			w.line("RDATE;TZID=" + tr.Timezone + ":" + local(d))
+		}
+	}
+	var overrides []timeline.Entry
+	var planned []civil.Date
+	for _, d := range it.Due {
+		e, ok := entries[occKey{it.ID, d, slot}]
+		switch {
+		case !ok || e.Status == timeline.StatusSkipped:
+			w.line("EXDATE;TZID=" + tr.Timezone + ":" + local(d))
+		default:
+			res := timeline.ResolveDetail(d.AddDays(shift), clock, loc)
+			if res.Kind != timeline.WallNormal || !res.Time.Equal(e.Start) {
+				overrides = append(overrides, e)
+				planned = append(planned, d)
+			}
+		}
+	}
+	w.line("END:VEVENT")
+	for i, e := range overrides {
+		w.line("BEGIN:VEVENT")
+		w.line("UID:" + uid)
+		w.line("DTSTAMP:" + stamp)
+		w.line("RECURRENCE-ID;TZID=" + tr.Timezone + ":" + local(planned[i]))
+		w.line("DTSTART:" + e.Start.UTC().Format("20060102T150405Z"))
+		w.line("DURATION:" + dur)
+		w.prop("SUMMARY", it.Title)
+		w.prop("CATEGORIES", string(it.Kind))
+		w.line("X-LIFEOPS-STATUS:" + string(e.Status))
+		w.line("END:VEVENT")
+	}
 }
 
 // nominal returns the wall clock an item starts at on a day without
@@ -159,6 +194,9 @@ var icsDays = [...]string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
 // what the schedule says for dates moved by shift days.
 func rrule(it lifeops.Item, shift int, loc *time.Location, clock civil.Clock) (string, bool) {
 	s := it.Schedule
+	if len(s.ExceptDates) > 0 || len(s.ExtraDates) > 0 {
+		return "", false // listed date by date
+	}
 	interval := ""
 	if s.Interval > 1 {
 		interval = ";INTERVAL=" + strconv.Itoa(s.Interval)
@@ -178,7 +216,7 @@ func rrule(it lifeops.Item, shift int, loc *time.Location, clock civil.Clock) (s
 		for i, d := range s.Days {
 			days[i] = icsDays[d]
 		}
-		rule = "FREQ=WEEKLY" + interval + ";BYDAY=" + strings.Join(days, ",") + ";WKST=" + icsDays[s.WeekStart]
+		rule = "FREQ=WEEKLY" + interval + ";BYDAY=" + strings.Join(days, ",") + ";WKST=" + icsDays[s.WeekStart.Weekday()]
 	case s.Type == timeline.ScheduleMonthly && s.DayOfMonth != 0:
 		rule = "FREQ=MONTHLY" + interval + ";BYMONTHDAY=" + strconv.Itoa(s.DayOfMonth)
 	case s.Type == timeline.ScheduleMonthly:

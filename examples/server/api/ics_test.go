@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,7 +84,7 @@ func TestICSReadByICALJS(t *testing.T) {
 	at := func(h, m int) timeline.Anchor {
 		return timeline.Anchor{Type: timeline.AnchorFixed, Time: civil.Clock{Hour: h, Minute: m}}
 	}
-	mon := time.Monday
+	mon := timeline.WeekStartOn(time.Monday)
 	items := []timeline.Item{
 		{Title: "In the gap", Kind: timeline.KindHabit, Schedule: timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: mon}, Anchor: at(2, 30), DurationMinutes: 15},
 		{Title: "Stretch", Kind: timeline.KindRoutine, Schedule: timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: mon}, Anchor: timeline.Anchor{Type: timeline.AnchorWake}, OffsetMinutes: 20, DurationMinutes: 10},
@@ -95,6 +96,8 @@ func TestICSReadByICALJS(t *testing.T) {
 		{Title: "Book club", Kind: timeline.KindTask, Schedule: timeline.Schedule{Type: timeline.ScheduleMonthly, Week: -1, Weekday: time.Friday, WeekStart: mon}, Anchor: at(19, 30), DurationMinutes: 90},
 		{Title: "Dentist", Kind: timeline.KindTask, Schedule: timeline.Schedule{Type: timeline.ScheduleOnce, Date: civil.D(2026, 4, 2), WeekStart: mon}, Anchor: at(11, 0), DurationMinutes: 45},
 		{Title: "Review", Kind: timeline.KindTask, Schedule: timeline.Schedule{Type: timeline.ScheduleRRule, RRule: "FREQ=WEEKLY;BYDAY=SU;COUNT=6", StartDate: civil.D(2026, 3, 1), WeekStart: mon}, Anchor: at(17, 0), DurationMinutes: 30},
+		{Title: "Drink water", Kind: timeline.KindHabit, Schedule: timeline.Schedule{Type: timeline.ScheduleDaily, WeekStart: mon},
+			Anchor: timeline.Anchor{Type: timeline.AnchorFixed, Times: []civil.Clock{{Hour: 1, Minute: 45}, {Hour: 9}, {Hour: 15, Minute: 30}}}, DurationMinutes: 2},
 		{Title: "Course", Kind: timeline.KindTask, Schedule: timeline.Schedule{Type: timeline.ScheduleWeekdays, WeekStart: mon}, Anchor: at(7, 0), DurationMinutes: 30, ActiveUntil: civil.D(2026, 3, 20)},
 	}
 	ids := map[string]uuid.UUID{}
@@ -118,13 +121,13 @@ func TestICSReadByICALJS(t *testing.T) {
 	}
 	// A postponement, a skip, a completion.
 	svc := e.svc
-	if _, err := svc.Postpone(ctx, u.ID, ids["Water plants"], civil.D(2026, 3, 8), lifeops.Postponement{Minutes: 90}); err != nil {
+	if _, err := svc.Postpone(ctx, u.ID, ids["Water plants"], civil.D(2026, 3, 8), 0, lifeops.Postponement{Minutes: 90}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Skip(ctx, u.ID, ids["Stretch"], civil.D(2026, 3, 5), "late"); err != nil {
+	if _, err := svc.Skip(ctx, u.ID, ids["Stretch"], civil.D(2026, 3, 5), 0, "late"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Complete(ctx, u.ID, ids["Rent"], civil.D(2026, 2, 28)); err != nil {
+	if _, err := svc.Complete(ctx, u.ID, ids["Rent"], civil.D(2026, 2, 28), 0); err != nil {
 		t.Fatal(err)
 	}
 	dev, err := svc.CreateDevice(ctx, u.ID, "test", e.api.refreshHash)
@@ -156,6 +159,7 @@ func TestICSReadByICALJS(t *testing.T) {
 	type key struct {
 		item uuid.UUID
 		date civil.Date
+		slot int
 	}
 	seen := map[key]timeline.Entry{}
 	for _, f := range tr.Days {
@@ -163,7 +167,7 @@ func TestICSReadByICALJS(t *testing.T) {
 			if en.CarriedOver {
 				continue
 			}
-			k := key{en.ItemID, en.Date}
+			k := key{en.ItemID, en.Date, en.Slot}
 			if old, ok := seen[k]; ok && !old.PostponedFrom.IsZero() {
 				continue
 			}
@@ -175,7 +179,7 @@ func TestICSReadByICALJS(t *testing.T) {
 		if en.Status == timeline.StatusSkipped {
 			continue
 		}
-		want = append(want, occurrence{title[en.ItemID], en.Start.UTC(), en.End.UTC()})
+		want = append(want, occurrence{fmt.Sprintf("%s#%d", title[en.ItemID], en.Slot), en.Start.UTC(), en.End.UTC()})
 	}
 
 	// What ical.js makes of the feed.
@@ -195,13 +199,18 @@ func TestICSReadByICALJS(t *testing.T) {
 		if err := json.Unmarshal([]byte(line), &o); err != nil {
 			t.Fatalf("ical.js said %q: %v", line, err)
 		}
-		id, err := uuid.Parse(strings.TrimSuffix(strings.TrimPrefix(o.UID, "item-"), "@lifeops"))
+		ref := strings.TrimSuffix(strings.TrimPrefix(o.UID, "item-"), "@lifeops")
+		slot := "0"
+		if len(ref) > 36 {
+			ref, slot = ref[:36], ref[37:]
+		}
+		id, err := uuid.Parse(ref)
 		if err != nil {
 			t.Fatalf("uid %q", o.UID)
 		}
 		s, _ := time.Parse(time.RFC3339, o.Start)
 		en, _ := time.Parse(time.RFC3339, o.End)
-		got = append(got, occurrence{title[id], s.UTC(), en.UTC()})
+		got = append(got, occurrence{title[id] + "#" + slot, s.UTC(), en.UTC()})
 	}
 	sortOcc := func(os []occurrence) {
 		slices.SortFunc(os, func(a, b occurrence) int {

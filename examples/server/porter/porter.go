@@ -49,8 +49,9 @@ type Result struct {
 }
 
 // Import reads a document into the person, in one unit of work of theirs:
-// it is taken into the caller's own account, whatever id it was exported
-// under, and credentials in it are ignored. Then the person's days are
+// it is taken into the caller's own account, whatever person it was
+// exported from (whose items and events get ids of their own), replacing
+// what is keyed alike; credentials in it are ignored. Then the person's days are
 // settled, since the document holds scores without the standing kept
 // beside them.
 func (p Porter) Import(ctx context.Context, userID uuid.UUID, r io.Reader) (any, error) {
@@ -58,11 +59,11 @@ func (p Porter) Import(ctx context.Context, userID uuid.UUID, r io.Reader) (any,
 	if err != nil {
 		return nil, err
 	}
-	x.User.ID, x.Credentials = userID, nil
+	x.Credentials = nil
 	var res store.ImportResult
 	err = p.Store.Update(ctx, userID, func(tx lifeops.Store) error {
 		var err error
-		res, err = store.ImportUser(ctx, tx, x)
+		res, err = store.ImportUser(ctx, tx, x, &store.ImportOptions{UserID: userID, Replace: true})
 		return err
 	})
 	if err != nil {
