@@ -52,6 +52,12 @@ func TestLayerRule(t *testing.T) {
 		{module + "/workstats", false, []string{module + "/oura", module + "/store", module + "/examples", bun}, ""},
 		{module + "/workstats/activitywatch", false, []string{module + "/workstats/ical"}, ""},
 		{module + "/workstats/ical", false, []string{module + "/workstats/activitywatch"}, ""},
+		// The mountable HTTP API works on any store through the Service:
+		// it reaches no backend, and no program or worker above it.
+		{module + "/examples/server/api", false, []string{module + "/store", module + "/workstats", module + "/examples/server/worker", bun, "database/sql"},
+			"the HTTP API reaches the data through lifeops.Service only; the program wires the store"},
+		{module + "/examples/server/worker", false, []string{module + "/store", module + "/workstats", bun, "database/sql"},
+			"the worker runs use cases of lifeops.Service only"},
 	}
 	// The leaves below every layer: the civil date and clock, and the one
 	// validation error. They import the standard library only.

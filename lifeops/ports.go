@@ -313,6 +313,7 @@ type Store interface {
 	EventStore
 	CredentialStore
 	ZoneStore
+	AccessStore
 }
 
 // HealthSource is where health data comes from: the oura package's adapter,

@@ -48,6 +48,7 @@ var models = []any{
 	(*userRow)(nil), (*goalsRow)(nil), (*credentialRow)(nil), (*rawDocumentRow)(nil), (*healthDayRow)(nil),
 	(*heartRateRow)(nil), (*syncStateRow)(nil), (*workDayRow)(nil), (*scoresRow)(nil), (*xpRow)(nil),
 	(*achievementRow)(nil), (*itemRow)(nil), (*eventRow)(nil), (*zoneChangeRow)(nil), (*workSourceRow)(nil),
+	(*deviceRow)(nil), (*refreshRow)(nil), (*pairingRow)(nil), (*personalRow)(nil),
 }
 
 // nullability says whether a row field can hold NULL: "null" for a

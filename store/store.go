@@ -355,4 +355,5 @@ var (
 	_ lifeops.EventStore       = (*DB)(nil)
 	_ lifeops.CredentialStore  = (*DB)(nil)
 	_ lifeops.ZoneStore        = (*DB)(nil)
+	_ lifeops.AccessStore      = (*DB)(nil)
 )

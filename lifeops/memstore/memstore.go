@@ -31,6 +31,9 @@ type Store struct {
 	external map[[2]string]uuid.UUID
 	// itemOwner maps every item id to its user, so ids stay unique.
 	itemOwner map[uuid.UUID]uuid.UUID
+	// byHash maps the hash of every stored token and pairing code to its
+	// user (see devices.go).
+	byHash map[hashKey]hashRef
 }
 
 // userData is everything one user owns; deleting the user drops it whole.
@@ -61,6 +64,11 @@ type userData struct {
 	eventIDs     map[uuid.UUID]eventKey
 	credentials  map[string]lifeops.Credential
 	zones        map[int64]lifeops.ZoneChange // by unix microseconds of At
+	// devices.go: devices, refresh tokens, pairing codes, personal tokens
+	devices  map[uuid.UUID]lifeops.Device
+	refresh  map[uuid.UUID]lifeops.RefreshToken
+	pairing  map[uuid.UUID]lifeops.PairingCode
+	personal map[uuid.UUID]lifeops.PersonalToken
 }
 
 type rawKey struct{ provider, kind, id string }
@@ -97,7 +105,7 @@ func (d *userData) delEvent(k eventKey) {
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{users: map[uuid.UUID]*userData{}, external: map[[2]string]uuid.UUID{}, itemOwner: map[uuid.UUID]uuid.UUID{}}
+	return &Store{users: map[uuid.UUID]*userData{}, external: map[[2]string]uuid.UUID{}, itemOwner: map[uuid.UUID]uuid.UUID{}, byHash: map[hashKey]hashRef{}}
 }
 
 // Compile-time proof that *Store implements every port.
@@ -115,6 +123,7 @@ var (
 	_ lifeops.EventStore       = (*Store)(nil)
 	_ lifeops.CredentialStore  = (*Store)(nil)
 	_ lifeops.ZoneStore        = (*Store)(nil)
+	_ lifeops.AccessStore      = (*Store)(nil)
 )
 
 // set writes m[k] = v for the user d, so that an Update of theirs that

@@ -42,6 +42,10 @@ func (s *Store) CreateUser(ctx context.Context, u lifeops.User) error {
 			eventIDs:     map[uuid.UUID]eventKey{},
 			credentials:  map[string]lifeops.Credential{},
 			zones:        map[int64]lifeops.ZoneChange{},
+			devices:      map[uuid.UUID]lifeops.Device{},
+			refresh:      map[uuid.UUID]lifeops.RefreshToken{},
+			pairing:      map[uuid.UUID]lifeops.PairingCode{},
+			personal:     map[uuid.UUID]lifeops.PersonalToken{},
 		}
 		return nil
 	})
@@ -83,6 +87,7 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 		for itemID := range d.items {
 			del(d, s.itemOwner, itemID)
 		}
+		s.dropAccess(d)
 		delete(s.users, id)
 		return nil
 	})

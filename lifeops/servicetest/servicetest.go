@@ -75,6 +75,7 @@ func Run(t *testing.T, b Backend) {
 		{"ReadsNeverWrite", testReadsNeverWrite},
 		{"SyncSetsAsideInvalidDocuments", testQuarantine},
 		{"SyncMarksDeletedDocuments", testDeletedDocuments},
+		{"ConcurrentRefreshes", testConcurrentRefreshes},
 	}
 	if b.Open != nil {
 		scenarios = append(scenarios,

@@ -61,6 +61,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 		{"Credentials", testCredentials},
 		{"WorkSources", testWorkSources},
 		{"ZoneChanges", testZoneChanges},
+		{"Access", testAccess},
 		{"CascadeOnUserDelete", testCascade},
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentWrites", testConcurrentWrites},
