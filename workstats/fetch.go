@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/lifeops/lifeops/lifeops"
 )
 
 // DefaultMaxBody is the largest answer a [Fetcher] reads unless told
@@ -254,6 +256,12 @@ func (f *Fetcher) attempt(ctx context.Context, r *Request, target string, n int)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if errors.Is(err, ErrPrivateAddress) {
+			// Refused before a byte was sent: the person's address, not
+			// the server, is at fault, and trying again changes nothing.
+			return nil, &lifeops.Error{Code: lifeops.CodeInvalid, Message: "The address " + r.URL.Hostname() + " is not public; LifeOps reads only public addresses here.",
+				Err: fmt.Errorf("%s: %s: %w", f.source, target, ErrPrivateAddress)}
 		}
 		o = outcomeFailure
 		return nil, &NetworkError{Source: f.source, Target: target, Err: sanitize(err, r)}

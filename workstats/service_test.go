@@ -61,7 +61,7 @@ func TestSourcesThroughTheService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"activitywatch", "ical"}, svc.WorkSourceNames()); diff != "" {
+	if diff := cmp.Diff([]string{"activitywatch", "calendar"}, svc.WorkSourceNames()); diff != "" {
 		t.Errorf("WorkSourceNames (-want +got):\n%s", diff)
 	}
 	ada, err := svc.CreateUser(ctx, lifeops.NewUser{Name: "Ada", Zone: "Europe/Berlin", DayStartHour: new(4)})
@@ -78,11 +78,11 @@ func TestSourcesThroughTheService(t *testing.T) {
 		source, body, field string
 		code                lifeops.Code
 	}{
-		{"ical", `{"feeds":[{"id":"work","url":"[REDACTED]"}]}`, "url", lifeops.CodeInvalid},
-		{"ical", `{"feeds":[{"id":"work","file":"a.ics"}]}`, "feeds[0].file", lifeops.CodeInvalid},
-		{"ical", `{"feeds":[]}`, "feeds", lifeops.CodeInvalid},
-		{"ical", `{"feeds":[{"id":"work","url":"https://x.example/a"}],"colour":"red"}`, "colour", lifeops.CodeInvalid},
-		{"ical", `[1]`, "settings", lifeops.CodeInvalid},
+		{"calendar", `{"feeds":[{"id":"work","url":"[REDACTED]"}]}`, "url", lifeops.CodeInvalid},
+		{"calendar", `{"feeds":[{"id":"work","file":"a.ics"}]}`, "feeds[0].file", lifeops.CodeInvalid},
+		{"calendar", `{"feeds":[]}`, "feeds", lifeops.CodeInvalid},
+		{"calendar", `{"feeds":[{"id":"work","url":"https://x.example/a"}],"colour":"red"}`, "colour", lifeops.CodeInvalid},
+		{"calendar", `[1]`, "settings", lifeops.CodeInvalid},
 		{"activitywatch", `{"rules":[{"kind":"work","app":"("}]}`, "", lifeops.CodeInvalid},
 		{"activitywatch", `{"hosts":"laptop"}`, "hosts", lifeops.CodeInvalid},
 		{"toggl", `{}`, "", lifeops.CodeNotFound},
@@ -98,7 +98,7 @@ func TestSourcesThroughTheService(t *testing.T) {
 		}
 	}
 
-	cal, err := svc.PutWorkSource(ctx, ada.ID, "ical", json.RawMessage(`{"feeds":[{"id":"work","name":"Work","url":"`+feedURL+`"}]}`))
+	cal, err := svc.PutWorkSource(ctx, ada.ID, "calendar", json.RawMessage(`{"feeds":[{"id":"work","name":"Work","url":"`+feedURL+`"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,12 +111,12 @@ func TestSourcesThroughTheService(t *testing.T) {
 		"working_hours":{"monday":[{"start":"09:00","end":"17:00"}],"tuesday":[{"start":"09:00","end":"17:00"}]}}`)); err != nil {
 		t.Fatal(err)
 	}
-	again, err := svc.PutWorkSource(ctx, ada.ID, "ical", json.RawMessage(`{"feeds":[{"id":"work","url":"`+feedURL+`"}]}`))
+	again, err := svc.PutWorkSource(ctx, ada.ID, "calendar", json.RawMessage(`{"feeds":[{"id":"work","url":"`+feedURL+`"}]}`))
 	if err != nil || again.Version != 2 {
 		t.Errorf("PutWorkSource again = version %d, %v; want version 2", again.Version, err)
 	}
 	list, err := svc.WorkSources(ctx, ada.ID)
-	if err != nil || len(list) != 2 || list[0].Source != "activitywatch" || list[1].Source != "ical" {
+	if err != nil || len(list) != 2 || list[0].Source != "activitywatch" || list[1].Source != "calendar" {
 		t.Errorf("WorkSources = %+v, %v", list, err)
 	}
 
@@ -136,7 +136,7 @@ func TestSourcesThroughTheService(t *testing.T) {
 	// ActivityWatch: 455 minutes at the computer, 30 of them after 17:00,
 	// a 30-minute Zoom call, 55 minutes of breaks; the calendar: a
 	// 90-minute meeting, the larger count of meetings.
-	want := []string{"2025-03-04 work 455 (activitywatch) after 30 (activitywatch) meetings 90 (ical) breaks 55 (activitywatch)"}
+	want := []string{"2025-03-04 work 455 (activitywatch) after 30 (activitywatch) meetings 90 (calendar) breaks 55 (activitywatch)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("merged work days (-want +got):\n%s", diff)
 	}
@@ -148,7 +148,7 @@ func TestSourcesThroughTheService(t *testing.T) {
 	for _, c := range scores[0].WorkLife.Contributors {
 		contributors = append(contributors, c.Name+" "+c.Source)
 	}
-	if diff := cmp.Diff([]string{"workload activitywatch", "after_hours activitywatch", "meetings ical", "breaks activitywatch"}, contributors); diff != "" {
+	if diff := cmp.Diff([]string{"workload activitywatch", "after_hours activitywatch", "meetings calendar", "breaks activitywatch"}, contributors); diff != "" {
 		t.Errorf("work-life contributors (-want +got):\n%s", diff)
 	}
 
@@ -159,7 +159,7 @@ func TestSourcesThroughTheService(t *testing.T) {
 	}
 
 	// Without the calendar's settings, its days stay and it is not read.
-	if err := svc.DeleteWorkSource(ctx, ada.ID, "ical"); err != nil {
+	if err := svc.DeleteWorkSource(ctx, ada.ID, "calendar"); err != nil {
 		t.Fatal(err)
 	}
 	before := len(feeds.Requests())
@@ -169,7 +169,7 @@ func TestSourcesThroughTheService(t *testing.T) {
 	if n := len(feeds.Requests()); n != before {
 		t.Errorf("the calendar was read %d times after its settings were removed", n-before)
 	}
-	if days, _ := svc.WorkDays(ctx, ada.ID, civil.D(2025, 3, 4), civil.D(2025, 3, 4)); len(days) != 1 || days[0].Sources.Meetings != "ical" {
+	if days, _ := svc.WorkDays(ctx, ada.ID, civil.D(2025, 3, 4), civil.D(2025, 3, 4)); len(days) != 1 || days[0].Sources.Meetings != "calendar" {
 		t.Errorf("work days after removing the calendar = %+v, want the calendar's meetings kept", days)
 	}
 }

@@ -67,8 +67,8 @@ func ExampleNewSource() {
 	}
 	fmt.Println(err)
 	// Output:
-	// 2025-03-24 60 ical
-	// 2025-03-31 30 ical
+	// 2025-03-24 60 calendar
+	// 2025-03-31 30 calendar
 	// <nil>
 }
 
@@ -134,6 +134,6 @@ func ExamplePeopleFrom() {
 	fmt.Println(err)
 	// Output:
 	// {"feeds":[{"id":"work"}]} {"work":"[redacted]"} <nil>
-	// 2025-03-24 meetings 60 from ical
+	// 2025-03-24 meetings 60 from calendar
 	// <nil>
 }

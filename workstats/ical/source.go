@@ -20,7 +20,7 @@ import (
 )
 
 // SourceName is the Source of every work day the adapter delivers.
-const SourceName = "ical"
+const SourceName = "calendar"
 
 // display names the source in messages shown to people.
 const display = "The calendar"
@@ -43,7 +43,7 @@ type Config struct {
 	// never leave it.
 	Files fs.FS
 	// Fetch configures the HTTP side: client, retry policy, circuit
-	// breakers, logger. Its Source is set to "ical" and its MaxBody to
+	// breakers, logger. Its Source is set to SourceName and its MaxBody to
 	// Limits.MaxBytes.
 	Fetch workstats.FetcherConfig
 	// Limits bound what one feed may cost; zero fields take the defaults.
