@@ -197,12 +197,17 @@ func (s *Service) Sync(ctx context.Context, userID uuid.UUID, req SyncRequest) (
 
 	synced := map[DataKind]bool{} // kinds that failed in part only
 	if len(s.work) > 0 {
-		n, ok, errs := s.syncWork(ctx, userID, rangeOf[KindWork])
+		n, ok, errs, none := s.syncWork(ctx, userID, rangeOf[KindWork])
 		res.Counts[KindWork] = n
 		for _, err := range errs {
 			fail(KindWork, err)
 		}
 		synced[KindWork] = ok
+		if none {
+			// No source is set up for the person: the kind neither
+			// synced nor failed, and does not make a sync a success.
+			all = slices.DeleteFunc(all, func(k DataKind) bool { return k == KindWork })
+		}
 	}
 	res.Partial = len(res.Errors) > 0
 	s.log.InfoContext(ctx, "synced", "user_id", userID, "from", res.From, "to", res.To, "ranges", ranges, "counts", res.Counts, "partial", res.Partial)
@@ -226,6 +231,9 @@ func (res SyncResult) allFailed(kinds []DataKind, synced map[DataKind]bool) erro
 		if !failed[k] {
 			return nil
 		}
+	}
+	if len(res.Errors) == 0 {
+		return nil // nothing to sync: no source is set up for the person
 	}
 	first := res.Errors[0]
 	code := first.Code
@@ -607,8 +615,9 @@ func (s *Service) syncHeartRate(ctx context.Context, p person, from, to civil.Da
 // entries, and the records of a source that failed or that the person has
 // not set up, stay as they were. The sync state advances only when no
 // source failed. It returns the number of days received, whether some
-// source's days were stored, and one error per failed source.
-func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (int, bool, []error) {
+// source's days were stored, one error per failed source, and whether
+// the person has set up none of the sources.
+func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (int, bool, []error, bool) {
 	type delivery struct {
 		name string
 		days []WorkDay
@@ -619,11 +628,13 @@ func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (
 		n    int
 	)
 	now := s.now()
+	unset := 0
 	for _, src := range s.work {
 		name := src.Name()
 		days, err := src.WorkDays(ctx, userID, r.From, r.To)
 		n += len(days)
 		if errors.Is(err, ErrNotConfigured) {
+			unset++
 			continue
 		}
 		if err != nil {
@@ -654,7 +665,7 @@ func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (
 		}
 	}
 	if len(got) == 0 {
-		return n, false, errs
+		return n, false, errs, unset == len(s.work)
 	}
 	err := s.update(ctx, userID, func(u *unit) error {
 		var dirty civil.Date
@@ -703,9 +714,9 @@ func (s *Service) syncWork(ctx context.Context, userID uuid.UUID, r SyncRange) (
 		return u.advance(ctx, r, r.To)
 	})
 	if err != nil {
-		return n, false, append(errs, err)
+		return n, false, append(errs, err), false
 	}
-	return n, true, errs
+	return n, true, errs, false
 }
 
 // sameWork reports whether a and b hold the same minutes.

@@ -30,6 +30,9 @@ import (
 	"github.com/lifeops/lifeops/oura"
 	"github.com/lifeops/lifeops/oura/ourahealth"
 	"github.com/lifeops/lifeops/store"
+	"github.com/lifeops/lifeops/workstats"
+	"github.com/lifeops/lifeops/workstats/activitywatch"
+	"github.com/lifeops/lifeops/workstats/ical"
 )
 
 // shutdownGrace is how long a stop waits for requests in flight.
@@ -38,7 +41,7 @@ const shutdownGrace = 10 * time.Second
 // options are the program's settings, from flags and the environment.
 type options struct {
 	addr, data, metricsAddr, publicURL string
-	demo, version                      bool
+	demo, version, privateWork         bool
 	dsn, adminToken, jwtKey, encKey    string
 	ouraClientID, ouraClientSecret     string
 	ouraBaseURL, ouraAuthURL           string
@@ -55,6 +58,8 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (options
 	fs.StringVar(&o.publicURL, "public-url", getenv("LIFEOPS_PUBLIC_URL"), "the `URL` clients reach the server at (default $LIFEOPS_PUBLIC_URL)")
 	fs.BoolVar(&o.demo, "demo", false, "add a demo person with 60 days of data from an in-process fake Oura")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.privateWork, "work-private-addresses", getenv("LIFEOPS_WORK_PRIVATE_ADDRESSES") == "1",
+		"let people's work sources (ActivityWatch, calendar feeds) be read from loopback and private addresses, such as ActivityWatch on the home network (default $LIFEOPS_WORK_PRIVATE_ADDRESSES=1; off: public addresses only)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -162,7 +167,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	svc, err := lifeops.New(&lifeops.Config{Store: db, Health: source, Logger: logger})
+	// Work-stats sources: each person sets them up with
+	// PUT /v1/me/work/sources/{kind}; their settings are read from the
+	// store. The addresses are the person's, so unless told otherwise the
+	// server reads only public ones (no loopback, private network or
+	// cloud metadata).
+	workFetch := workstats.FetcherConfig{Logger: logger}
+	if !o.privateWork {
+		workFetch.HTTPClient = workstats.PublicHTTPClient(0)
+	}
+	aw, err := activitywatch.NewSource(activitywatch.Config{People: activitywatch.PeopleFrom(db), Fetch: workFetch, Logger: logger})
+	if err != nil {
+		return err
+	}
+	cal, err := ical.NewSource(ical.Config{People: ical.PeopleFrom(db), Fetch: workFetch, Logger: logger})
+	if err != nil {
+		return err
+	}
+	svc, err := lifeops.New(&lifeops.Config{Store: db, Health: source, Logger: logger, WorkSources: []lifeops.WorkStatsSource{aw, cal}})
 	if err != nil {
 		return err
 	}
@@ -189,7 +211,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				return api.CheckResult{Status: "degraded", Detail: "Oura is failing: calls are paused"}
 			}},
 			{Name: "work_stats", Run: func(context.Context) api.CheckResult {
-				return api.CheckResult{Status: "not_configured", Detail: "work days are entered by hand"}
+				return api.CheckResult{Status: "ok", Detail: "ActivityWatch and calendar feeds, set up per person"}
 			}},
 		},
 	}

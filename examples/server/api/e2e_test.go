@@ -175,6 +175,32 @@ func scenario(t *testing.T, e *env, jobs *fakeJobs) {
 		t.Errorf("work days = %+v", work.Days)
 	}
 	e.want(e.do(req{method: "GET", path: "/v1/me/work?from=2026-03-10", token: tok}), 400, "work without to")
+
+	// Work-stats sources: settings with write-only secrets.
+	e.want(e.do(req{method: "GET", path: "/v1/me/work/sources/calendar", token: tok}), 404, "calendar not set up")
+	e.want(e.do(req{method: "GET", path: "/v1/me/work/sources/toggl", token: tok}), 404, "no such source")
+	bad := e.want(e.do(req{method: "PUT", path: "/v1/me/work/sources/calendar", token: tok, body: map[string]any{"feeds": []any{}}}), 400, "calendar without feeds")
+	if p := bad.problem(t); len(p.Errors) == 0 || p.Errors[0].Field != "feeds" {
+		t.Errorf("calendar without feeds: %s", bad.body)
+	}
+	var src struct {
+		Kind     string
+		Settings json.RawMessage
+		Secrets  []string
+		Version  int64
+	}
+	put := e.want(e.do(req{method: "PUT", path: "/v1/me/work/sources/calendar", token: tok,
+		body: map[string]any{"feeds": []any{map[string]any{"id": "work", "name": "Work", "url": e.feed}}}}), 200, "put calendar")
+	put.json(t, &src)
+	if src.Kind != "calendar" || src.Version != 1 || len(src.Secrets) != 1 || src.Secrets[0] != "work" || strings.Contains(string(put.body), "private-") {
+		t.Errorf("calendar settings shown as %s; want the feed named and its URL never shown", put.body)
+	}
+	e.want(e.do(req{method: "GET", path: "/v1/me/work/sources/calendar", token: tok}), 200, "calendar").json(t, &src)
+	if src.Version != 1 || strings.Contains(string(src.Settings), "url") {
+		t.Errorf("calendar settings read back: %+v", src)
+	}
+	e.want(e.do(req{method: "DELETE", path: "/v1/me/work/sources/calendar", token: tok}), 204, "delete calendar")
+	e.want(e.do(req{method: "DELETE", path: "/v1/me/work/sources/calendar", token: tok}), 404, "delete calendar twice")
 	e.want(e.do(req{method: "GET", path: "/v1/me/today", token: tok}), 200, "today")
 	e.want(e.do(req{method: "GET", path: "/v1/me/today?date=2026-03-09", token: tok}), 200, "today of a date")
 	e.want(e.do(req{method: "GET", path: "/v1/me/today?date=2026-02-30", token: tok}), 400, "today of no date")

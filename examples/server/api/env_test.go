@@ -27,12 +27,16 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/lifeops/lifeops/lifeops"
+	"github.com/lifeops/lifeops/lifeops/civil"
 	"github.com/lifeops/lifeops/lifeops/memstore"
 	"github.com/lifeops/lifeops/oura"
 	"github.com/lifeops/lifeops/oura/ourahealth"
 	"github.com/lifeops/lifeops/oura/ouratest"
 	"github.com/lifeops/lifeops/store"
 	"github.com/lifeops/lifeops/store/pgtest"
+	"github.com/lifeops/lifeops/workstats/activitywatch"
+	"github.com/lifeops/lifeops/workstats/ical"
+	"github.com/lifeops/lifeops/workstats/ical/icaltest"
 )
 
 var update = flag.Bool("update", false, "rewrite openapi.json from openapi.yaml")
@@ -141,6 +145,7 @@ type env struct {
 	clock  *testClock
 	srv    *httptest.Server
 	ring   *ouratest.Server
+	feed   string // a private calendar feed URL, served by icaltest
 	admin  string
 	client *http.Client
 	val    validator.Validator
@@ -221,7 +226,20 @@ func newEnv(t testing.TB, st lifeops.Store, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := lifeops.New(&lifeops.Config{Store: st, Health: source, Clock: e.clock})
+	feeds := icaltest.NewServer()
+	t.Cleanup(feeds.Close)
+	private := "private-" + uuid.NewString()
+	noteSecret(private)
+	e.feed = feeds.Publish("/"+private+"/work.ics", icaltest.Workweeks(1, civil.D(2026, 3, 2), 14, "Europe/Berlin"))
+	cal, err := ical.NewSource(ical.Config{People: ical.PeopleFrom(st), Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aw, err := activitywatch.NewSource(activitywatch.Config{People: activitywatch.PeopleFrom(st), Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := lifeops.New(&lifeops.Config{Store: st, Health: source, Clock: e.clock, WorkSources: []lifeops.WorkStatsSource{aw, cal}})
 	if err != nil {
 		t.Fatal(err)
 	}

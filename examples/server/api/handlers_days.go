@@ -1,7 +1,11 @@
 package api
 
 import (
+	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/lifeops/lifeops/lifeops"
 )
@@ -178,6 +182,67 @@ func achievements(svc *lifeops.Service) handlerFunc {
 			return err
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"achievements": as})
+		return nil
+	}
+}
+
+// ---- work-stats sources
+
+// workSourceView is a person's settings for one source as the API shows
+// them: the settings, and the names of the secrets that are set, never
+// their values.
+type workSourceView struct {
+	Kind      string          `json:"kind"`
+	Settings  json.RawMessage `json:"settings"`
+	Secrets   []string        `json:"secrets"`
+	Version   int64           `json:"version"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+func viewWorkSource(ws lifeops.WorkSourceSettings) workSourceView {
+	return workSourceView{Kind: ws.Source, Settings: ws.Settings, Secrets: slices.Sorted(maps.Keys(ws.Secrets)),
+		Version: ws.Version, UpdatedAt: ws.UpdatedAt}
+}
+
+func getWorkSource(svc *lifeops.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		kind := r.PathValue("kind")
+		if !slices.Contains(svc.WorkSourceNames(), kind) {
+			return lifeops.Errorf(lifeops.CodeNotFound, "This server has no such work-stats source.")
+		}
+		ws, err := svc.WorkSource(r.Context(), userOf(r), kind)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, viewWorkSource(ws))
+		return nil
+	}
+}
+
+// putWorkSource stores the person's settings for a source, as they send
+// them; the source checks them and its secrets (a calendar's feed URLs)
+// are sealed and never shown again.
+func putWorkSource(svc *lifeops.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var raw json.RawMessage
+		if err := decode(w, r, lifeops.MaxWorkSourceSettings+1024, &raw); err != nil {
+			return err
+		}
+		ws, err := svc.PutWorkSource(r.Context(), userOf(r), r.PathValue("kind"), raw)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, viewWorkSource(ws))
+		return nil
+	}
+}
+
+func deleteWorkSource(svc *lifeops.Service) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := svc.DeleteWorkSource(r.Context(), userOf(r), r.PathValue("kind")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 }

@@ -59,6 +59,9 @@ func (a *API) routes() []route {
 		// Work.
 		{pattern: "PUT /v1/me/work/{date}", auth: authPerson, h: putWork(svc)},
 		{pattern: "GET /v1/me/work", auth: authPerson, h: listWork(svc)},
+		{pattern: "GET /v1/me/work/sources/{kind}", auth: authPerson, h: getWorkSource(svc)},
+		{pattern: "PUT /v1/me/work/sources/{kind}", auth: authPerson, h: putWorkSource(svc)},
+		{pattern: "DELETE /v1/me/work/sources/{kind}", auth: authPerson, h: deleteWorkSource(svc)},
 
 		// Scores and the game.
 		{pattern: "GET /v1/me/today", auth: authPerson, h: today(svc)},
