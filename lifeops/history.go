@@ -34,6 +34,7 @@ type history struct {
 	now          time.Time
 	today        civil.Date
 	read         SnapshotQuery // the spans the snapshot read, after Resume
+	dataVersion  int64         // the person's data version the snapshot read
 	xpTotal      int64
 	achievements []Achievement
 	items        []*itemPlan // by CreatedAt; their ActiveFrom clamped to the day they were created
@@ -117,7 +118,7 @@ func (s *Service) historyOf(snap Snapshot) (*history, error) {
 	}
 	now := s.now()
 	h := &history{person: p, goals: goals, rules: s.streakRules, now: now, today: p.dayOf(now), read: snap.Read,
-		xpTotal: snap.XPTotal, achievements: snap.Achievements, exists: map[int]bool{}}
+		dataVersion: snap.DataVersion, xpTotal: snap.XPTotal, achievements: snap.Achievements, exists: map[int]bool{}}
 	if h.zones, err = s.scoreZoneChanges(snap.ZoneChanges); err != nil {
 		return nil, fmt.Errorf("load zone changes of user %s: %w", u.ID, err)
 	}

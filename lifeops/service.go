@@ -49,6 +49,11 @@ type Config struct {
 	// StreakRules set how streak freezes are earned and spent. Nil means
 	// score.DefaultStreakRules (one freeze per 7 done days, 2 at most).
 	StreakRules *score.StreakRules
+	// TodayCache is how many people's Today the Service keeps, to answer
+	// a Today asked again while the person's data and the Clock's minute
+	// are unchanged with one statement instead of a snapshot (see
+	// [Service.Today]). Zero means DefaultTodayCache; negative keeps none.
+	TodayCache int
 }
 
 // Service runs every LifeOps use case on top of the ports. It holds no
@@ -69,6 +74,7 @@ type Service struct {
 	firstSync   int
 	span        int
 	streakRules score.StreakRules
+	todays      *todayCache // nil when Config.TodayCache is negative
 
 	// syncing serialises the syncs of one user within this process, so two
 	// overlapping syncs do not fetch the same data twice at once. (Their
@@ -127,6 +133,7 @@ func New(cfg *Config) (*Service, error) {
 	s := &Service{
 		store: cfg.Store, health: cfg.Health, work: slices.Clone(cfg.WorkSources), clock: cfg.Clock, log: cfg.Logger,
 		overlap: cfg.SyncOverlapDays, firstSync: cfg.FirstSyncDays, span: cfg.SyncSpanDays, streakRules: rules,
+		todays: newTodayCache(cfg.TodayCache),
 	}
 	if s.clock == nil {
 		s.clock = systemClock{}

@@ -38,6 +38,11 @@ type SnapshotStore interface {
 	// the person's history: four, and one more when q.XP is set. It never
 	// writes. An unknown person is ErrNotFound; bad spans are ErrInvalid.
 	Snapshot(ctx context.Context, userID uuid.UUID, q SnapshotQuery) (Snapshot, error)
+	// DataVersion returns the person's data version, in one statement: a
+	// number that every Update of the person raises, in its transaction,
+	// and nothing else changes. Equal versions mean that no unit of work
+	// committed in between. An unknown person is ErrNotFound.
+	DataVersion(ctx context.Context, userID uuid.UUID) (int64, error)
 }
 
 // Span is an inclusive range of dates. A zero From reaches back to the
@@ -98,6 +103,7 @@ type Snapshot struct {
 	User         User
 	Goals        *Goals // nil when none were stored
 	XPTotal      int64  // the sum of the person's ledger
+	DataVersion  int64  // the person's data version (see SnapshotStore.DataVersion)
 	ZoneChanges  []ZoneChange
 	Achievements []Achievement // ordered as Achievements lists them
 	Items        []Item        // every item, ordered as Items lists them

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -143,10 +144,44 @@ type Today struct {
 // of its feed. Today only reads: it reads one consistent snapshot of the
 // person, in a fixed number of statements however long their history, and
 // writes nothing.
+//
+// Asked again for the same person and date within the same minute of the
+// Clock, Today first asks the store for the person's data version (one
+// statement) and, when no unit of work has changed their data since, gives
+// the answer it built before (see Config.TodayCache); the caller owns the
+// value either way. Data written straight to the store, outside the
+// Service's units of work, shows from the next minute.
 func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (Today, error) {
 	if !d.IsZero() && !d.IsValid() {
 		return Today{}, invalid("date", "must be a real date")
 	}
+	if s.todays == nil {
+		t, _, err := s.buildToday(ctx, userID, d)
+		return t, err
+	}
+	key, minute := todayKey{user: userID, date: d}, s.now().Truncate(time.Minute)
+	if s.todays.has(key, minute) {
+		v, err := s.store.DataVersion(ctx, userID)
+		if err != nil {
+			return Today{}, err
+		}
+		if t, ok := s.todays.get(key, v, minute); ok {
+			return t, nil
+		}
+	}
+	t, h, err := s.buildToday(ctx, userID, d)
+	if err != nil {
+		return Today{}, err
+	}
+	// Kept only when built within the minute it is kept for.
+	if h.now.Truncate(time.Minute).Equal(minute) {
+		s.todays.put(key, h.dataVersion, minute, t)
+	}
+	return t, nil
+}
+
+// buildToday builds Today from a snapshot, and returns the history it read.
+func (s *Service) buildToday(ctx context.Context, userID uuid.UUID, d civil.Date) (Today, *history, error) {
 	q := s.standingQuery()
 	if !d.IsZero() {
 		q.Days = append(q.Days, Span{From: d.AddDays(-2), To: d.AddDays(1)})
@@ -154,25 +189,25 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	}
 	h, st, err := s.standingNow(ctx, userID, q)
 	if err != nil {
-		return Today{}, err
+		return Today{}, nil, err
 	}
 	if d.IsZero() {
 		d = h.today
 	}
 	if d.After(h.today) {
-		return Today{}, invalid("date", "must not be after today (%s)", h.today)
+		return Today{}, nil, invalid("date", "must not be after today (%s)", h.today)
 	}
 	if !h.loaded(d) {
-		return Today{}, Errorf(CodeConflict, "The day changed while it was read; try again.")
+		return Today{}, nil, Errorf(CodeConflict, "The day changed while it was read; try again.")
 	}
 	_, b, err := h.breakdown(d, d == h.today)
 	if err != nil {
-		return Today{}, err
+		return Today{}, nil, err
 	}
 	out := Today{Date: d, Timezone: h.locOn(d).String(), Streaks: []StreakView{}, NewAchievements: []AchievementView{}}
 	out.LifeScore, out.Domains = todayScores(b)
 	if out.XP, err = xpStatus(h.xpTotal); err != nil {
-		return Today{}, err
+		return Today{}, nil, err
 	}
 	dayGoal, items := h.streaks(st)
 	out.Streaks = append(out.Streaks, streakView("day_goal", uuid.Nil, "Day goal", dayGoal, nil))
@@ -199,16 +234,16 @@ func (s *Service) Today(ctx context.Context, userID uuid.UUID, d civil.Date) (To
 	}
 	msg, err := score.TodayMessage(in)
 	if err != nil {
-		return Today{}, translate(err)
+		return Today{}, nil, translate(err)
 	}
 	out.Message = msg.Text
 
 	f, err := s.feed(h, d, timeline.ViewDefault)
 	if err != nil {
-		return Today{}, err
+		return Today{}, nil, err
 	}
 	out.Feed = f.Entries
-	return out, nil
+	return out, h, nil
 }
 
 // standingQuery selects what counting a person's standing through their

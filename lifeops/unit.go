@@ -36,6 +36,9 @@ type unit struct {
 // update runs fn as one unit of work of the person userID and writes what
 // it collected when fn returns nil.
 func (s *Service) update(ctx context.Context, userID uuid.UUID, fn func(u *unit) error) error {
+	// What this Service kept of the person is stale from here: Today
+	// builds it again without first asking whether it changed.
+	defer s.todays.forget(userID)
 	return s.store.Update(ctx, userID, func(tx Store) error {
 		u := &unit{s: s, tx: tx, userID: userID}
 		if err := fn(u); err != nil {

@@ -165,6 +165,7 @@ func (db *DB) readPerson(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 	q = q.Resumed(civil.Date(resume))
 	out.User = u.row.Interface().(userRow).user()
 	out.XPTotal = u.row.Interface().(userRow).XPTotal
+	out.DataVersion = u.row.Interface().(userRow).DataVersion
 	if g.found {
 		goals := g.row.Interface().(goalsRow).goals()
 		out.Goals = &goals

@@ -62,10 +62,11 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error {
 // Update implements [lifeops.Transactor]: fn runs in one transaction
 // (retried from the start after a serialization failure or deadlock, as
 // InTx does) that first takes the person's lock: on Postgres the user's
-// row, SELECT … FOR UPDATE, so units of work of different people run side
+// row, locked by an UPDATE, so units of work of different people run side
 // by side; on SQLite the database's write lock, which BEGIN IMMEDIATE
-// takes at once (SQLite has one writer at a time). Inside fn, Update for
-// the same user joins the transaction.
+// takes at once (SQLite has one writer at a time). Taking the lock raises
+// the person's data version. Inside fn, Update for the same user joins
+// the transaction.
 func (db *DB) Update(ctx context.Context, userID uuid.UUID, fn func(tx lifeops.Store) error) error {
 	if db.tx != nil {
 		if db.unit != uuid.Nil {
@@ -85,17 +86,27 @@ func (db *DB) Update(ctx context.Context, userID uuid.UUID, fn func(tx lifeops.S
 }
 
 // lockUser takes the person's lock in the transaction, or reports an
-// unknown person.
+// unknown person. The statement that takes it raises the person's data
+// version (see DataVersion), so readers learn that the unit wrote; on
+// Postgres the row lock of the UPDATE is the person's lock.
 func (db *DB) lockUser(ctx context.Context, userID uuid.UUID) error {
-	q := db.idb().NewSelect().Model((*userRow)(nil)).Column("id").Where("id = ?", userID)
-	if db.dialect == Postgres {
-		q = q.For("UPDATE")
-	}
 	var id uuid.UUID
-	if err := q.Scan(ctx, &id); err != nil {
+	err := db.idb().NewUpdate().Model((*userRow)(nil)).Set("data_version = data_version + 1").
+		Where("id = ?", userID).Returning("id").Scan(ctx, &id)
+	if err != nil {
 		return wrapErr("lock user", err)
 	}
 	return nil
+}
+
+// DataVersion implements [lifeops.SnapshotStore]: the person's data
+// version, in one statement.
+func (db *DB) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error) {
+	var v int64
+	err := db.read(ctx, "data version", func(ctx context.Context) error {
+		return db.idb().NewSelect().Model((*userRow)(nil)).Column("data_version").Where("id = ?", userID).Scan(ctx, &v)
+	})
+	return v, err
 }
 
 // writeRows upserts rows on the conflict columns, all or nothing, in

@@ -26,9 +26,12 @@ type userRow struct {
 	Version      int64     `bun:"version"`
 	// XPTotal is the sum of the user's ledger, which only the ledger's
 	// writes change (see addXPTotal).
-	XPTotal   int64   `bun:"xp_total"`
-	CreatedAt instant `bun:"created_at"`
-	UpdatedAt instant `bun:"updated_at"`
+	XPTotal int64 `bun:"xp_total"`
+	// DataVersion counts the person's units of work; only lockUser
+	// changes it.
+	DataVersion int64   `bun:"data_version"`
+	CreatedAt   instant `bun:"created_at"`
+	UpdatedAt   instant `bun:"updated_at"`
 }
 
 func toUserRow(u lifeops.User) userRow {
@@ -84,7 +87,7 @@ func (db *DB) UpdateUser(ctx context.Context, u lifeops.User) error {
 		return err
 	}
 	return db.retry(ctx, "update user", func(ctx context.Context) error {
-		res, err := db.idb().NewUpdate().Model(&row).ExcludeColumn("id", "created_at", "xp_total").WherePK().Exec(ctx)
+		res, err := db.idb().NewUpdate().Model(&row).ExcludeColumn("id", "created_at", "xp_total", "data_version").WherePK().Exec(ctx)
 		return affected(res, err)
 	})
 }

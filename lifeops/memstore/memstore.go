@@ -48,6 +48,7 @@ type userData struct {
 
 	user         lifeops.User
 	xpTotal      int64
+	dataVersion  int64 // raised when an Update of the user starts and when it ends
 	goals        *lifeops.Goals
 	health       map[civil.Date]lifeops.HealthDay
 	raw          map[rawKey]lifeops.RawDocument
@@ -191,12 +192,18 @@ func (s *Store) Update(ctx context.Context, userID uuid.UUID, fn func(tx lifeops
 		return ctx.Err()
 	}
 	defer func() { <-d.unit }()
+	// The data version moves when the unit starts and again when it ends,
+	// committed or not: readers here see a unit's writes as they are made,
+	// so whatever they computed meanwhile belongs to a version no one will
+	// ask for again.
 	s.mu.Lock()
 	d.inUnit, d.undo = true, nil
+	d.dataVersion++
 	s.mu.Unlock()
 	committed := false
 	defer func() {
 		s.mu.Lock()
+		d.dataVersion++
 		if !committed {
 			for i := len(d.undo) - 1; i >= 0; i-- {
 				d.undo[i]()
@@ -213,6 +220,16 @@ func (s *Store) Update(ctx context.Context, userID uuid.UUID, fn func(tx lifeops
 	}
 	committed = true
 	return nil
+}
+
+// DataVersion implements [lifeops.SnapshotStore].
+func (s *Store) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error) {
+	var v int64
+	err := s.readUser(ctx, userID, func(d *userData) error {
+		v = d.dataVersion
+		return nil
+	})
+	return v, err
 }
 
 // txStore is the store as an Update of one user hands it to its function.

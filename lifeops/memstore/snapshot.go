@@ -29,7 +29,7 @@ func (s *Store) Snapshot(ctx context.Context, userID uuid.UUID, q lifeops.Snapsh
 			g := *d.goals
 			out.Goals = &g
 		}
-		out.XPTotal = d.xpTotal
+		out.XPTotal, out.DataVersion = d.xpTotal, d.dataVersion
 		for _, z := range d.zones {
 			out.ZoneChanges = append(out.ZoneChanges, z)
 		}
