@@ -87,6 +87,7 @@ func fixtureItems() []lifeops.Item {
 		item("Stretch", timeline.KindRoutine, daily, timeline.Anchor{Type: timeline.AnchorWake}, 15, 10, lifeops.DifficultyEasy),
 		item("Deep work", timeline.KindTask, timeline.Schedule{Type: timeline.ScheduleWeekdays}, at(9, 0), 0, 120, lifeops.DifficultyHard),
 		item("Walk outside", timeline.KindHabit, daily, at(12, 30), 0, 30, lifeops.DifficultyMedium),
+		item("Call home", timeline.KindTask, daily, at(13, 0), 0, 15, lifeops.DifficultyEasy),
 		item("Read", timeline.KindHabit, daily, timeline.Anchor{Type: timeline.AnchorBedtime}, -45, 20, lifeops.DifficultyEasy),
 		item("Vitamin D", timeline.KindMedication, timeline.Schedule{Type: timeline.ScheduleRRule, StartDate: civil.D(2026, 1, 1),
 			RRule: "FREQ=WEEKLY;BYDAY=MO,WE,FR,SA,SU,TU"}, at(8, 0), 0, 0, lifeops.DifficultyTrivial),
@@ -152,7 +153,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	// This morning: the vitamin taken.
 	f.clock.Set(fixedNow.Add(-2 * time.Hour))
-	if _, err := f.svc.Complete(ctx, f.user.ID, f.items[4].ID, fixedDay, 0); err != nil {
+	if _, err := f.svc.Complete(ctx, f.user.ID, f.item("Vitamin D").ID, fixedDay, 0); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Set(fixedNow)
@@ -271,4 +272,16 @@ func apiWithLimit(f *fixture) (*api.API, error) {
 	}
 	return api.New(api.Config{Service: f.svc, Keys: keys, Now: f.clock.Now,
 		AuthLimit: api.Limit{Rate: rate.Every(time.Minute), Burst: 3}})
+}
+
+// item returns the fixture's item with title.
+func (f *fixture) item(title string) lifeops.Item {
+	f.t.Helper()
+	for _, it := range f.items {
+		if it.Title == title {
+			return it
+		}
+	}
+	f.t.Fatalf("no item %q", title)
+	return lifeops.Item{}
 }

@@ -65,8 +65,8 @@ func mustID(t testing.TB, doc, id string) string {
 }
 
 // entryID is the DOM id of an occurrence on the page.
-func (f *fixture) entryID(item int, date string) string {
-	return "entry-" + f.items[item].ID.String() + "-" + date + "-0"
+func (f *fixture) entryID(title, date string) string {
+	return "entry-" + f.item(title).ID.String() + "-" + date + "-0"
 }
 
 func TestSignIn(t *testing.T) {
@@ -212,8 +212,8 @@ func TestOccurrenceForms(t *testing.T) {
 	f := newFixture(t)
 	c := f.client()
 	c.signIn(f.token)
-	stretch := f.entryID(0, "2026-03-10")
-	walk := f.entryID(2, "2026-03-10")
+	stretch := f.entryID("Stretch", "2026-03-10")
+	walk := f.entryID("Walk outside", "2026-03-10")
 	post := func(item int, action string, form url.Values) page {
 		t.Helper()
 		form.Set("date", "2026-03-10")
