@@ -378,3 +378,26 @@ func TestBrowserWithoutScript(t *testing.T) {
 		t.Errorf("the status message after the reload: %q", msg)
 	}
 }
+
+// TestBrowserPages: every other page of the dashboard passes the
+// accessibility check and fits 360 px; screenshots of each.
+func TestBrowserPages(t *testing.T) {
+	f := newFixture(t)
+	ctx := browser(t)
+	signInBrowser(t, ctx, f)
+	for _, p := range browserPages {
+		must(t, chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("main h1"))))
+		if h1 := text(t, ctx, "main h1"); h1 != p.h1 {
+			t.Errorf("%s: h1 %q, want %q", p.path, h1, p.h1)
+			continue
+		}
+		checkAccessibility(t, ctx, p.name)
+		screenshots(t, ctx, p.name)
+	}
+}
+
+// browserPages are the pages TestBrowserPages visits.
+var browserPages = []struct{ name, path, h1 string }{
+	{"trends", "/app/trends", "Trends"},
+	{"trends-90", "/app/trends?days=90", "Trends"},
+}

@@ -114,6 +114,9 @@ func TestPagesGolden(t *testing.T) {
 		{"today-past", c, "/app/?date=2026-03-08", http.StatusOK},
 		{"not-found", c, "/app/nowhere", http.StatusNotFound},
 		{"bad-date", c, "/app/?date=2026-02-30", http.StatusBadRequest},
+		{"trends", c, "/app/trends", http.StatusOK},
+		{"trends-90", c, "/app/trends?days=90", http.StatusOK},
+		{"trends-bad", c, "/app/trends?days=7", http.StatusBadRequest},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {

@@ -43,7 +43,7 @@ func (d *Dashboard) base(w http.ResponseWriter, r *http.Request, s *session, tit
 
 // pageNames are the templates of the pages; each is parsed with the
 // layout.
-var pageNames = []string{"signin", "error", "today"}
+var pageNames = []string{"signin", "error", "today", "trends"}
 
 // parsePages parses every page with the layout and the functions.
 func parsePages(assets map[string]string) (map[string]*template.Template, error) {

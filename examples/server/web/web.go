@@ -189,6 +189,7 @@ func (d *Dashboard) routes() []route {
 		{pattern: "POST /app/signout", h: d.signout},
 
 		{pattern: "GET /app/{$}", h: d.todayPage},
+		{pattern: "GET /app/trends", h: d.trendsPage},
 		{pattern: "POST /app/items/{id}/complete", write: true, h: d.occurrence(actComplete)},
 		{pattern: "POST /app/items/{id}/skip", write: true, h: d.occurrence(actSkip)},
 		{pattern: "POST /app/items/{id}/postpone", write: true, h: d.occurrence(actPostpone)},
