@@ -224,8 +224,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	dash, err := web.New(web.Config{Service: svc, API: handler, Secret: secret, Jobs: jobs, Oura: source, Logger: logger,
-		SecureCookies: strings.HasPrefix(public, "https://")})
+	dash, err := web.New(web.Config{Service: svc, API: handler, Secret: secret, Jobs: jobs, Oura: source, Credentials: db,
+		Logger: logger, SecureCookies: strings.HasPrefix(public, "https://")})
 	if err != nil {
 		return err
 	}

@@ -400,4 +400,60 @@ func TestBrowserPages(t *testing.T) {
 var browserPages = []struct{ name, path, h1 string }{
 	{"trends", "/app/trends", "Trends"},
 	{"trends-90", "/app/trends?days=90", "Trends"},
+	{"achievements", "/app/achievements", "Achievements"},
+	{"items", "/app/items", "Items"},
+	{"item-new", "/app/items/new", "New item"},
+	{"profile", "/app/profile", "Profile and goals"},
+	{"devices", "/app/devices", "Devices"},
+	{"oura", "/app/oura", "Oura"},
+	{"signin-error", "/app/nowhere", "404: Not Found"},
+}
+
+// TestBrowserForms: the item form shows only the fields of the schedule
+// chosen and makes a weekly item; a backfill's progress updates itself
+// while it runs.
+func TestBrowserForms(t *testing.T) {
+	f := newFixture(t)
+	ctx := browser(t)
+	signInBrowser(t, ctx, f)
+	must(t, chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/app/items/new"), chromedp.WaitVisible(chromedp.ID("f-title"))))
+	hidden := `document.getElementById("f-schedule-days").hidden`
+	if !eval[bool](t, ctx, hidden) {
+		t.Error("the weekly days show for a daily item")
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-title"), "Swim"),
+		chromedp.SetValue(chromedp.ID("f-schedule-type"), "weekly"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-schedule-type").dispatchEvent(new Event("change", {bubbles: true}))`),
+	))
+	if eval[bool](t, ctx, hidden) {
+		t.Fatal("the weekly days stay hidden for a weekly item")
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`input[name="schedule.days"][value="tue"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="schedule.days"][value="sat"]`)),
+		chromedp.SetValue(chromedp.ID("f-anchor-times"), "07:00"),
+		chromedp.Click(chromedp.CSS(`form.itemform button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("ul.items")),
+	))
+	if msg := text(t, ctx, "#flash"); msg != "Added Swim." {
+		t.Errorf("after adding: %q", msg)
+	}
+	swim := f.storedItem("Swim")
+	if got := text(t, ctx, "#item-"+swim.ID.String()); !strings.Contains(got, "Every week on Tue, Sat") || !strings.Contains(got, "at 07:00") {
+		t.Errorf("the new item: %q", got)
+	}
+
+	must(t, chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/app/oura"), chromedp.WaitVisible(chromedp.ID("backfill-from")),
+		chromedp.SetValue(chromedp.ID("backfill-from"), "2025-11-01"),
+		chromedp.Click(chromedp.CSS(`form[action="/app/oura/backfill"] button`))))
+	waitFor(t, ctx, `!!document.getElementById("backfill-progress")`)
+	if got := text(t, ctx, "#backfill"); !strings.Contains(got, "0 of 2 chunks, running") {
+		t.Errorf("a backfill started: %q", got)
+	}
+	checkAccessibility(t, ctx, "oura with a backfill")
+	f.jobs.advance(f.user.ID)
+	f.jobs.advance(f.user.ID)
+	// No click: the page fetches itself again while the backfill runs.
+	waitFor(t, ctx, `document.getElementById("backfill").textContent.includes("2 of 2 chunks, done")`)
 }

@@ -71,6 +71,49 @@ type fixture struct {
 	user  lifeops.User
 	items []lifeops.Item
 	token string // a personal access token with the write scope
+	jobs  *fakeJobs
+}
+
+// fakeJobs is a Jobs whose backfill the test moves along.
+type fakeJobs struct {
+	mu sync.Mutex
+	st map[uuid.UUID]*api.BackfillStatus
+}
+
+func (j *fakeJobs) Backfill(_ context.Context, user uuid.UUID, from civil.Date) (api.BackfillStatus, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !from.Before(fixedDay) {
+		return api.BackfillStatus{}, &lifeops.ValidationError{Field: "start_date", Reason: "must be before today"}
+	}
+	st := &api.BackfillStatus{From: from, To: fixedDay, ChunksTotal: (fixedDay.Sub(from) + 90) / 90, Running: true}
+	if j.st == nil {
+		j.st = map[uuid.UUID]*api.BackfillStatus{}
+	}
+	j.st[user] = st
+	return *st, nil
+}
+
+func (j *fakeJobs) Backfills(user uuid.UUID) *api.BackfillStatus {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if st := j.st[user]; st != nil {
+		c := *st
+		return &c
+	}
+	return nil
+}
+
+func (j *fakeJobs) SyncSoon(uuid.UUID) {}
+
+// advance moves the person's backfill on by a chunk; the last one ends it.
+func (j *fakeJobs) advance(user uuid.UUID) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if st := j.st[user]; st != nil && st.Running {
+		st.ChunksDone++
+		st.Running = st.ChunksDone < st.ChunksTotal
+	}
 }
 
 // fixtureItems are the person's timeline.
@@ -173,7 +216,9 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.dash, err = New(Config{Service: f.svc, API: f.api, Secret: []byte("a test session secret of 32 bytes or more"), Now: f.clock.Now})
+	f.jobs = &fakeJobs{}
+	f.dash, err = New(Config{Service: f.svc, API: f.api, Secret: []byte("a test session secret of 32 bytes or more"), Now: f.clock.Now,
+		Jobs: f.jobs, Oura: source, Credentials: f.store.(CredentialReader)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,4 +329,19 @@ func (f *fixture) item(title string) lifeops.Item {
 	}
 	f.t.Fatalf("no item %q", title)
 	return lifeops.Item{}
+}
+
+// readOnlyClient is a client signed in with a read-scoped token that
+// expires in a day.
+func (f *fixture) readOnlyClient() *client {
+	f.t.Helper()
+	tok := "lo_pat_read-only-token-of-ada-000000"
+	h := sha256.Sum256([]byte(tok))
+	if _, err := f.svc.CreatePersonalToken(context.Background(), f.user.ID, lifeops.NewPersonalToken{
+		Name: "reader", Scope: lifeops.ScopeRead, ExpiresInDays: 1, Hash: h[:]}); err != nil {
+		f.t.Fatal(err)
+	}
+	c := f.client()
+	c.signIn(tok)
+	return c
 }

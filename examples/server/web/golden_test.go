@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,6 +37,7 @@ func outline(t testing.TB, doc string) string {
 			return ids[u]
 		})
 		s = assetRE.ReplaceAllString(s, "?v=HASH")
+		s = codeRE.ReplaceAllString(s, "PAIRING-CODE")
 		return requestRE.ReplaceAllString(s, "REQUEST-ID")
 	}
 	var b strings.Builder
@@ -72,6 +74,7 @@ var (
 	uuidRE    = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 	assetRE   = regexp.MustCompile(`\?v=[0-9a-f]{12}`)
 	requestRE = regexp.MustCompile(`\b[0-9a-hjkmnp-tv-z]{26}\b`)
+	codeRE    = regexp.MustCompile(`\b[A-HJKMNP-TV-Z2-9]{5}-[A-HJKMNP-TV-Z2-9]{5}\b`)
 )
 
 // golden compares got with testdata/name.golden, or rewrites it with
@@ -117,6 +120,14 @@ func TestPagesGolden(t *testing.T) {
 		{"trends", c, "/app/trends", http.StatusOK},
 		{"trends-90", c, "/app/trends?days=90", http.StatusOK},
 		{"trends-bad", c, "/app/trends?days=7", http.StatusBadRequest},
+		{"achievements", c, "/app/achievements", http.StatusOK},
+		{"items", c, "/app/items", http.StatusOK},
+		{"item-new", c, "/app/items/new", http.StatusOK},
+		{"item-edit", c, "/app/items/" + f.item("Vitamin D").ID.String(), http.StatusOK},
+		{"item-delete", c, "/app/items/" + f.item("Read").ID.String() + "/delete", http.StatusOK},
+		{"profile", c, "/app/profile", http.StatusOK},
+		{"devices", c, "/app/devices", http.StatusOK},
+		{"oura", c, "/app/oura", http.StatusOK},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -126,6 +137,37 @@ func TestPagesGolden(t *testing.T) {
 			}
 			if ct := got.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 				t.Errorf("Content-Type %q", ct)
+			}
+			golden(t, p.name, outline(t, got.body))
+		})
+	}
+
+	// Pages answered to a form: errors shown beside their fields, a
+	// pairing code, a backfill under way.
+	posts := []struct {
+		name, path string
+		form       url.Values
+		status     int
+		then       string // a page to show after the form, instead of its answer
+	}{
+		{"item-invalid", "/app/items", url.Values{"title": {""}, "kind": {"habit"}, "difficulty": {"easy"}, "schedule.type": {"weekly"},
+			"anchor.type": {"fixed"}, "anchor.times": {"25:00"}, "offset_minutes": {"x"}, "duration_minutes": {"10"}, "missed": {"drop"}},
+			http.StatusBadRequest, ""},
+		{"profile-invalid", "/app/goals", url.Values{"sleep_minutes": {"60"}, "steps": {"8000"}, "work_minutes": {"480"},
+			"after_hours_minutes": {"0"}, "day_goal_percent": {"80"}, "weights.sleep": {"1"}, "weights.activity": {"1"},
+			"weights.work_life": {"1"}, "weights.habits": {"lots"}}, http.StatusBadRequest, ""},
+		{"devices-code", "/app/devices/pair", url.Values{}, http.StatusOK, ""},
+		{"oura-backfill", "/app/oura/backfill", url.Values{"start_date": {"2025-11-01"}}, http.StatusSeeOther, "/app/oura"},
+	}
+	for _, p := range posts {
+		t.Run(p.name, func(t *testing.T) {
+			got := c.post(p.path, p.form)
+			if got.status != p.status {
+				t.Fatalf("POST %s: status %d, want %d\n%.800s", p.path, got.status, p.status, got.body)
+			}
+			if p.then != "" {
+				f.jobs.advance(f.user.ID)
+				got = c.get(p.then)
 			}
 			golden(t, p.name, outline(t, got.body))
 		})

@@ -43,7 +43,7 @@ func (d *Dashboard) base(w http.ResponseWriter, r *http.Request, s *session, tit
 
 // pageNames are the templates of the pages; each is parsed with the
 // layout.
-var pageNames = []string{"signin", "error", "today", "trends"}
+var pageNames = []string{"signin", "error", "today", "trends", "items", "item", "confirm", "achievements", "profile", "devices", "oura"}
 
 // parsePages parses every page with the layout and the functions.
 func parsePages(assets map[string]string) (map[string]*template.Template, error) {
@@ -138,7 +138,9 @@ type errorView struct {
 	Request string
 }
 
-type fieldError struct{ Field, Message string }
+// fieldError is one field a form got wrong; Href and Label point the
+// error summary at the field.
+type fieldError struct{ Field, Message, Href, Label string }
 
 // errorPage answers err as a page, logging what the person must not see.
 func (d *Dashboard) errorPage(w http.ResponseWriter, r *http.Request, s *session, err error) {
@@ -152,7 +154,7 @@ func (d *Dashboard) errorPage(w http.ResponseWriter, r *http.Request, s *session
 		slog.Int("status", status), slog.String("error", err.Error()))
 	v := &errorView{pageBase: d.base(w, r, s, http.StatusText(status), ""), Status: status, Message: msg, Request: id}
 	for _, fe := range lifeops.FieldErrors(err) {
-		v.Fields = append(v.Fields, fieldError{fe.Field, fe.Reason})
+		v.Fields = append(v.Fields, fieldError{Field: fe.Field, Message: fe.Reason})
 	}
 	if err := d.render(w, r, status, "error", v); err != nil {
 		d.log.LogAttrs(r.Context(), slog.LevelError, "error page failed", slog.String("error", err.Error()))
@@ -216,8 +218,18 @@ type contribTable struct {
 	Rows    []contribView
 }
 
+// formField is one field of a form and the form's errors.
+type formField struct {
+	ErrFor map[string]string
+	Field  string
+}
+
 // viewFuncs are the templates' functions.
 var viewFuncs = template.FuncMap{
 	"join":  func(s []string) string { return strings.Join(s, ", ") },
 	"table": func(caption string, rows []contribView) contribTable { return contribTable{caption, rows} },
+	// field picks one field of a form for the "err" and "invalid"
+	// templates.
+	"field":   func(errFor map[string]string, name string) formField { return formField{ErrFor: errFor, Field: name} },
+	"fieldID": fieldID,
 }

@@ -69,6 +69,9 @@ type Config struct {
 	Jobs api.Jobs
 	// Oura stores an Oura token a person pastes. Nil: not offered.
 	Oura api.Connector
+	// Credentials tells whether a person's Oura is connected (store.DB
+	// does). Nil: the Oura page does not say.
+	Credentials CredentialReader
 	// Logger receives errors. Nil discards.
 	Logger *slog.Logger
 	// Now is the clock of sessions. Nil: time.Now.
@@ -190,6 +193,32 @@ func (d *Dashboard) routes() []route {
 
 		{pattern: "GET /app/{$}", h: d.todayPage},
 		{pattern: "GET /app/trends", h: d.trendsPage},
+		{pattern: "GET /app/achievements", h: d.achievementsPage},
+
+		{pattern: "GET /app/items", h: d.itemsPage},
+		{pattern: "GET /app/items/new", write: true, h: d.newItemPage},
+		{pattern: "POST /app/items", write: true, h: d.createItem},
+		{pattern: "GET /app/items/{id}", write: true, h: d.editItemPage},
+		{pattern: "POST /app/items/{id}", write: true, h: d.updateItem},
+		{pattern: "GET /app/items/{id}/delete", write: true, h: d.deleteItemPage},
+		{pattern: "POST /app/items/{id}/delete", write: true, h: d.deleteItem},
+
+		{pattern: "GET /app/profile", h: d.profilePage},
+		{pattern: "POST /app/profile", write: true, h: d.saveProfile},
+		{pattern: "POST /app/goals", write: true, h: d.saveGoals},
+		{pattern: "POST /app/preferences", h: d.savePreferences},
+
+		{pattern: "GET /app/devices", h: d.devicesPage},
+		{pattern: "POST /app/devices/pair", write: true, h: d.pairDevice},
+		{pattern: "POST /app/devices/{id}/revoke", write: true, h: d.revoke(false)},
+		{pattern: "POST /app/tokens/{id}/revoke", write: true, h: d.revoke(true)},
+
+		{pattern: "GET /app/oura", h: d.ouraPage},
+		{pattern: "GET /app/oura/connect", write: true, h: d.ouraConnect},
+		{pattern: "POST /app/oura/token", write: true, h: d.ouraToken},
+		{pattern: "POST /app/oura/disconnect", write: true, h: d.ouraDisconnect},
+		{pattern: "POST /app/oura/sync", write: true, h: d.ouraSync},
+		{pattern: "POST /app/oura/backfill", write: true, h: d.ouraBackfill},
 		{pattern: "POST /app/items/{id}/complete", write: true, h: d.occurrence(actComplete)},
 		{pattern: "POST /app/items/{id}/skip", write: true, h: d.occurrence(actSkip)},
 		{pattern: "POST /app/items/{id}/postpone", write: true, h: d.occurrence(actPostpone)},

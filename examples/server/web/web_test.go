@@ -13,8 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
-
-	"github.com/lifeops/lifeops/lifeops"
 )
 
 // byID returns the text of the element with id in doc, white space
@@ -346,14 +344,7 @@ func TestCrossOrigin(t *testing.T) {
 func TestReadOnlyToken(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	tok := "lo_pat_read-only-token-of-ada-000000"
-	h := sha256.Sum256([]byte(tok))
-	if _, err := f.svc.CreatePersonalToken(context.Background(), f.user.ID, lifeops.NewPersonalToken{
-		Name: "reader", Scope: lifeops.ScopeRead, ExpiresInDays: 1, Hash: h[:]}); err != nil {
-		t.Fatal(err)
-	}
-	c := f.client()
-	c.signIn(tok)
+	c := f.readOnlyClient()
 	p := c.get("/app/")
 	if p.status != http.StatusOK || strings.Contains(p.body, "/complete") || !strings.Contains(p.body, "read-only token") {
 		t.Errorf("today for a reader: %d, forms shown: %v", p.status, strings.Contains(p.body, "/complete"))

@@ -43,8 +43,9 @@
   }
 
   // swap replaces the main content with that of doc, keeping the status
-  // region (so its new text is announced) and the open explanations.
-  function swap(doc, focusWas) {
+  // region (so its new text is announced) and the open explanations, and
+  // puts focus back where it was (focusWas), unless that is null.
+  function swap(doc, focusWas, announce) {
     var main = document.querySelector("main");
     var next = doc.querySelector("main");
     if (!main || !next) return false;
@@ -59,15 +60,57 @@
       if (d) d.open = true;
     });
     document.title = doc.title;
-    if (flash) {
+    if (flash && (announce || flash.textContent !== text)) {
       flash.textContent = "";
       // A fresh text node in the live region is announced.
       window.setTimeout(function () { flash.textContent = text; }, 30);
     }
-    refocus(focusWas, flash || main);
-    document.dispatchEvent(new CustomEvent("lifeops:updated"));
+    if (focusWas) refocus(focusWas, flash || main);
+    enhance();
     return true;
   }
+
+  // showFor shows the fields that matter for a select's choice: an
+  // element with data-for="group value…" is shown when the select with
+  // data-controls="group" has one of the values. Without JavaScript every
+  // field shows, and the server reads only those that matter.
+  function showFor(select) {
+    var group = select.getAttribute("data-controls");
+    document.querySelectorAll("[data-for]").forEach(function (el) {
+      var words = el.getAttribute("data-for").split(" ");
+      if (words[0] !== group) return;
+      el.hidden = words.indexOf(select.value) < 1;
+    });
+  }
+
+  // A part of the page with data-refresh (a backfill under way) is fetched
+  // again after that many milliseconds, without moving focus.
+  var refreshTimer = 0;
+  function scheduleRefresh() {
+    window.clearTimeout(refreshTimer);
+    var el = document.querySelector("[data-refresh]");
+    if (!el) return;
+    var ms = Math.max(1000, parseInt(el.getAttribute("data-refresh"), 10) || 2000);
+    refreshTimer = window.setTimeout(function () {
+      if (document.documentElement.hasAttribute("data-busy")) { scheduleRefresh(); return; }
+      var active = document.activeElement;
+      var focusWas = active && active !== document.body ? where(active) : null;
+      fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (resp) { return resp.ok ? resp.text() : Promise.reject(resp.status); })
+        .then(function (html) { swap(new DOMParser().parseFromString(html, "text/html"), focusWas, false); })
+        .catch(function () { /* the Refresh link still works */ });
+    }, ms);
+  }
+
+  function enhance() {
+    document.querySelectorAll("select[data-controls]").forEach(showFor);
+    scheduleRefresh();
+  }
+
+  document.addEventListener("change", function (ev) {
+    if (ev.target instanceof HTMLSelectElement && ev.target.hasAttribute("data-controls")) showFor(ev.target);
+  });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", enhance); else enhance();
 
   function send(form, submitter) {
     var body = new URLSearchParams(new FormData(form, submitter));
@@ -84,7 +127,7 @@
     }).then(function (resp) {
       return resp.text().then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        if (!swap(doc, focusWas)) throw new Error("no page in the answer");
+        if (!swap(doc, focusWas, true)) throw new Error("no page in the answer");
         if (resp.redirected && resp.url) {
           var u = new URL(resp.url);
           if (u.origin === location.origin) history.replaceState(null, "", u.pathname + u.search);
