@@ -45,7 +45,8 @@ func (b *browserPool) close() {
 	}
 }
 
-// chromium is the browser to drive: $LIFEOPS_CHROMIUM, else Debian's.
+// chromium is the browser to drive: $LIFEOPS_CHROMIUM, else Debian's
+// Chromium, else one on PATH.
 func chromium() string {
 	if p := os.Getenv("LIFEOPS_CHROMIUM"); p != "" {
 		return p
@@ -55,8 +56,12 @@ func chromium() string {
 			return p
 		}
 	}
-	p, _ := exec.LookPath("chromium")
-	return p
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
 }
 
 // browser returns a tab in a browser context of its own, closed when the
@@ -231,7 +236,19 @@ func TestBrowserToday(t *testing.T) {
 	}
 	checkAccessibility(t, ctx, "today after updates")
 	screenshots(t, ctx, "today")
+	if *update {
+		// The README's picture: the top of Today on a desktop.
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		must(t, err)
+		must(t, os.WriteFile(readmeShot, png, 0o644))
+		t.Logf("wrote %s (%d bytes)", readmeShot, len(png))
+	}
 }
+
+// readmeShot is the screenshot the README shows, written by go test
+// -run TestBrowserToday -update.
+const readmeShot = "dashboard.png"
 
 // screenshots writes the page at 360 and 1280 pixels wide into the test's
 // artifact directory (go test -artifacts keeps them); with -update the

@@ -27,6 +27,7 @@ type todayView struct {
 	Domains         []domainView
 	XP              xpView
 	Streaks         []streakRow
+	DayGoal         *streakRow // the day-goal streak, beside the XP
 	Message         string
 	NewAchievements []lifeops.AchievementView
 	Timeline        []entryView
@@ -162,6 +163,10 @@ func (d *Dashboard) todayPage(w http.ResponseWriter, r *http.Request, s *session
 			row.StrengthPct = int(st.Strength.Round(0).IntPart())
 		}
 		v.Streaks = append(v.Streaks, row)
+		if row.DayGoal {
+			dg := row
+			v.DayGoal = &dg
+		}
 	}
 	for _, e := range feed.Entries {
 		v.Timeline = append(v.Timeline, s.entry(e, t.Date, offsets[e.ItemID]))
