@@ -58,6 +58,34 @@ func (d *Dashboard) sealSession(kind byte, user, id uuid.UUID, expires time.Time
 	return base64.RawURLEncoding.EncodeToString(b) + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// openSession reads a session cookie's value: ok only when this
+// dashboard sealed it (its expiry and what it names are checked by the
+// caller).
+func (d *Dashboard) openSession(value string) (*session, bool) {
+	if len(value) > 200 {
+		return nil, false
+	}
+	p, sig, ok := strings.Cut(value, ".")
+	if !ok {
+		return nil, false
+	}
+	payload, err1 := base64.RawURLEncoding.DecodeString(p)
+	mac, err2 := base64.RawURLEncoding.DecodeString(sig)
+	if err1 != nil || err2 != nil || len(payload) != 42 || payload[0] != sessionVersion {
+		return nil, false
+	}
+	m := hmac.New(sha256.New, d.key)
+	m.Write(payload)
+	if !hmac.Equal(mac, m.Sum(nil)) {
+		return nil, false
+	}
+	s := &session{kind: payload[1]}
+	s.user, _ = uuid.FromBytes(payload[2:18])
+	s.id, _ = uuid.FromBytes(payload[18:34])
+	s.expires = time.Unix(int64(binary.BigEndian.Uint64(payload[34:42])), 0)
+	return s, true
+}
+
 // errNoSession: no session, or one that is not (or no longer) good.
 var errNoSession = lifeops.Errorf(lifeops.CodeUnauthorized, "Sign in to see this page.")
 
@@ -66,27 +94,13 @@ var errNoSession = lifeops.Errorf(lifeops.CodeUnauthorized, "Sign in to see this
 // whose token is still there and not expired.
 func (d *Dashboard) session(r *http.Request) (*session, error) {
 	c, err := r.Cookie(sessionCookie)
-	if err != nil || len(c.Value) > 200 {
+	if err != nil {
 		return nil, errNoSession
 	}
-	p, sig, ok := strings.Cut(c.Value, ".")
+	s, ok := d.openSession(c.Value)
 	if !ok {
 		return nil, errNoSession
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.DecodeString(sig)
-	if err1 != nil || err2 != nil || len(payload) != 42 || payload[0] != sessionVersion {
-		return nil, errNoSession
-	}
-	m := hmac.New(sha256.New, d.key)
-	m.Write(payload)
-	if !hmac.Equal(mac, m.Sum(nil)) {
-		return nil, errNoSession
-	}
-	s := &session{kind: payload[1]}
-	s.user, _ = uuid.FromBytes(payload[2:18])
-	s.id, _ = uuid.FromBytes(payload[18:34])
-	s.expires = time.Unix(int64(binary.BigEndian.Uint64(payload[34:42])), 0)
 	now := d.now()
 	if !now.Before(s.expires) {
 		return nil, errNoSession
