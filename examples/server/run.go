@@ -25,6 +25,7 @@ import (
 	"github.com/lifeops/lifeops/examples/internal/buildinfo"
 	"github.com/lifeops/lifeops/examples/server/api"
 	"github.com/lifeops/lifeops/examples/server/porter"
+	"github.com/lifeops/lifeops/examples/server/web"
 	"github.com/lifeops/lifeops/examples/server/worker"
 	"github.com/lifeops/lifeops/lifeops"
 	"github.com/lifeops/lifeops/oura"
@@ -223,12 +224,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	dash, err := web.New(web.Config{Service: svc, API: handler, Secret: secret, Jobs: jobs, Oura: source, Credentials: db,
+		Logger: logger, SecureCookies: strings.HasPrefix(public, "https://")})
+	if err != nil {
+		return err
+	}
+	root := http.NewServeMux()
+	root.Handle("/", handler)
+	root.Handle(web.Prefix, dash)
+	root.Handle("GET /{$}", http.RedirectHandler(web.Prefix, http.StatusSeeOther))
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	srv := newServer(handler)
+	srv := newServer(root)
 	base := "http://" + ln.Addr().String()
 	if public == "" {
 		public = base
@@ -263,6 +273,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("demo: %w", err)
 		}
 		fmt.Fprintf(stdout, "demo person ready; in another shell:\n  export LIFEOPS_URL=%s\n  export LIFEOPS_TOKEN=%s\n", public, tok)
+		fmt.Fprintf(stdout, "dashboard: %s%s (sign in with the token)\n", public, web.Prefix)
 	} else if o.adminToken == "" {
 		fmt.Fprintln(stdout, "set LIFEOPS_ADMIN_TOKEN to create people and sign their devices in (POST /v1/users, POST /v1/users/{id}/devices)")
 	} else {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,6 +135,38 @@ func TestDemo(t *testing.T) {
 	}
 	if code, _ := get(base+"/metrics", false); code == 200 {
 		t.Error("/metrics on the API listener answers without the admin token")
+	}
+	// The dashboard beside the API: the root leads to it, the demo token
+	// signs in, and Today shows the demo person's Life Score.
+	waitFor(t, &out, regexp.MustCompile(`dashboard: `+regexp.QuoteMeta(base)+`/app/`), time.Second)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/app/" {
+		t.Errorf("GET /: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, err = noFollow.PostForm(base+"/app/signin", url.Values{"secret": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookies := resp.Cookies()
+	if resp.StatusCode != http.StatusSeeOther || len(cookies) != 1 {
+		t.Fatalf("sign in with the demo token: %d %v", resp.StatusCode, cookies)
+	}
+	req, _ := http.NewRequest("GET", base+"/app/", nil)
+	req.AddCookie(cookies[0])
+	resp, err = noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(page, []byte(`<title id="ring-t">Life Score `)) || bytes.Contains(page, []byte("no data yet</title>")) {
+		t.Errorf("the demo dashboard: %d %.600s", resp.StatusCode, page)
 	}
 	cancel()
 	select {
