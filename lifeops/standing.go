@@ -23,7 +23,7 @@ import (
 
 // standingFormat is the format of a stored standing. A State of another
 // format is not used: the days are counted again from the first.
-const standingFormat = 1
+const standingFormat = 2 // 2: a rule's habit strength counts over its own short window
 
 // standing is a person's standing at the end of Tally.Through.
 type standing struct {
@@ -266,8 +266,24 @@ func strengthOf(st *standing, it *itemPlan) *Number {
 }
 
 // frequencyOf is how often item it is meant to be done, for its habit
-// strength: nil for an item due once. A rule's frequency is the number of
-// days it is due in the 364 days from its first day.
+// strength: nil for an item due once. A rule's frequency is measured by the
+// days it is due in the 364 days from its first day (see ruleFrequency).
+// ruleFrequency turns n due days in 364 into the frequency of a kind that
+// says the same in a short window: so many days a week (312 days, Monday to
+// Saturday, is 6 in 7), or once every so many days (12 is once in 30). The
+// strength's window is the frequency's days, so a year's count would make a
+// habit take a year to read as established.
+func ruleFrequency(n int) score.Frequency {
+	if n*7 >= 364 {
+		times := min(max((n*7+182)/364, 1), 7) // rounded to whole days a week
+		if times == 7 {
+			return score.Frequency{Times: 1, Days: 1}
+		}
+		return score.Frequency{Times: times, Days: 7}
+	}
+	return score.Frequency{Times: 1, Days: min((364+n/2)/n, 366)}
+}
+
 func frequencyOf(it *itemPlan) *score.Frequency {
 	sch := it.Schedule
 	every := max(sch.Interval, 1)
@@ -300,7 +316,7 @@ func frequencyOf(it *itemPlan) *score.Frequency {
 		if n == 0 {
 			return nil
 		}
-		f = score.Frequency{Times: n, Days: 364}
+		f = ruleFrequency(n)
 	}
 	if f.Days > 366 {
 		f = score.Frequency{Times: 1, Days: 366}
