@@ -2,19 +2,17 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/lifeops/lifeops/lifeops"
-	"github.com/lifeops/lifeops/timeline"
 )
 
 // itemRow keeps a timeline item: its definition (schedule, anchor,
-// duration, …) as the timeline package's JSON, beside the columns the store
-// queries by.
+// duration, …) in the store's own form (storedItem), beside the columns
+// the store queries by.
 type itemRow struct {
 	bun.BaseModel `bun:"table:timeline_items"`
 
@@ -28,7 +26,7 @@ type itemRow struct {
 }
 
 func toItemRow(it lifeops.Item) (itemRow, error) {
-	def, err := json.Marshal(it.Item)
+	def, err := encodeItem(it.Item)
 	return itemRow{
 		ID: it.ID, UserID: it.UserID, Difficulty: string(it.Difficulty), Definition: def, Version: max(it.Version, 1),
 		CreatedAt: instant(it.CreatedAt), UpdatedAt: instant(it.UpdatedAt),
@@ -40,8 +38,8 @@ func (r itemRow) item() (lifeops.Item, error) {
 		UserID: r.UserID, Difficulty: lifeops.Difficulty(r.Difficulty), Version: r.Version,
 		CreatedAt: utc(time.Time(r.CreatedAt)), UpdatedAt: utc(time.Time(r.UpdatedAt)),
 	}
-	var def timeline.Item
-	if err := json.Unmarshal(r.Definition, &def); err != nil {
+	def, err := decodeItem(r.Definition)
+	if err != nil {
 		return it, err
 	}
 	it.Item = def

@@ -113,3 +113,27 @@ func TestStoredItemForm(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredItemFormReadsOlderRows: rows written while the definition was
+// the timeline's JSON carry the item's id; they read as the item, and a
+// definition the store cannot read is an error, not a zero value.
+func TestStoredItemFormReadsOlderRows(t *testing.T) {
+	t.Parallel()
+	old := `{"id":"6f1c1b1e-3c55-4f55-9d2e-0c7b1f0c2a11","title":"Gym","kind":"habit","schedule":{"type":"weekly","days":["Monday","thu"],"interval":2,"start_date":"2026-01-05","week_start":"sun"},"anchor":{"type":"fixed","time":"18:30"},"offset_minutes":0,"duration_minutes":60}`
+	got, err := decodeItem([]byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := storedItems()[1]
+	want.XP, want.Missed, want.ActiveFrom, want.ActiveUntil = nil, "", civil.Date{}, civil.Date{}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b timeline.WeekStart) bool { return a.Weekday() == b.Weekday() })); diff != "" {
+		t.Errorf("older row (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{`{"title":"x","schedule":{"type":"once","date":"2026-02-30"},"anchor":{"type":"wake"}}`,
+		`{"title":"x","schedule":{"type":"weekly","days":["someday"]},"anchor":{"type":"wake"}}`,
+		`{"title":"x","schedule":{"type":"daily"},"anchor":{"type":"fixed","time":"25:00"}}`, `[1]`} {
+		if _, err := decodeItem([]byte(bad)); err == nil {
+			t.Errorf("decodeItem(%s) = nil error", bad)
+		}
+	}
+}

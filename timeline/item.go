@@ -106,8 +106,8 @@ const (
 )
 
 // Item is one thing on the timeline: a routine step, a habit, a dose. Its
-// JSON form (see [Item.MarshalJSON]) is the item of the example server's API
-// and the form the store keeps.
+// JSON form (see [Item.MarshalJSON]) is the item of the example server's
+// API.
 type Item struct {
 	// ID identifies the item; the caller assigns it (Validate accepts the
 	// zero ID so that a new item can be checked before it has one).

@@ -321,9 +321,7 @@ type itemJSON struct {
 
 // MarshalJSON encodes it as {"title", "kind", "schedule", "anchor",
 // "offset_minutes", "duration_minutes", "xp", "missed", "active_from",
-// "active_until"}, with "id" when the ID is set. Fields are only ever added
-// to this form: the store keeps items in it, so a form written once decodes
-// in every later version.
+// "active_until"}, with "id" when the ID is set.
 func (it Item) MarshalJSON() ([]byte, error) {
 	sched, err := json.Marshal(it.Schedule)
 	if err != nil {
